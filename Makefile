@@ -1,0 +1,56 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# Integration tier: real PostgreSQL and Redis (override to point elsewhere).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/annotator
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test test-core test-integration setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@ $(VENV)/.runtime
+
+setup: $(VENV)/.runtime
+
+# Quick start: SQLite and a filesystem message queue in ./data, unless
+# DATABASE_URL / CELERY_BROKER_URL say otherwise.
+run: $(VENV)/.runtime
+	@export DEBUG=$${DEBUG:-true}; set -e; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py load_seeds; \
+	$(BIN)/python manage.py create_demo_users; \
+	exec $(BIN)/python manage.py serve --port $(PORT)
+
+test: test-core test-integration
+
+# Core tier: SQLite, nothing to install.
+test-core: $(VENV)/.test
+	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
+
+# Integration tier: the whole suite again on PostgreSQL, plus the tests of the
+# real Redis broker and Celery worker. Mandatory when CI=true; elsewhere it
+# is left out, loudly, when the servers are not reachable.
+test-integration: $(VENV)/.test
+	@if [ "$$CI" != "true" ] && ! DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	    $(BIN)/python -m tests.services_check; then \
+	  echo "*** Integration tier NOT RUN: start PostgreSQL and Redis (see README) to run it. ***"; \
+	else \
+	  DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	    $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	fi
+
+clean:
+	rm -rf $(VENV) data staticfiles .pytest_cache

@@ -1,0 +1,111 @@
+"""Every model in the Django admin. Document text and offsets are read-only here:
+labels change through the services (and their event log), never by hand.
+"""
+from django.contrib import admin
+
+from annotator import models
+
+
+class LabelInline(admin.TabularInline):
+    model = models.Label
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+    inlines = [LabelInline, MembershipInline]
+
+
+@admin.register(models.Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["name", "project", "hotkey", "color", "position"]
+    list_filter = ["project"]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "project", "role"]
+    list_filter = ["project", "role"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "project", "length", "created_at"]
+    list_filter = ["project"]
+    search_fields = ["title"]
+    readonly_fields = ["text", "length", "text_sha256", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # documents come in through import and load_seeds, normalised
+
+
+@admin.register(models.DocumentStatus)
+class DocumentStatusAdmin(admin.ModelAdmin):
+    list_display = ["document", "annotator", "status", "updated_at"]
+    list_filter = ["status"]
+
+
+class LabelRowAdmin(admin.ModelAdmin):
+    list_display = ["id", "document", "annotator", "origin", "status", "review_state", "version"]
+    list_filter = ["origin", "status", "review_state"]
+    list_select_related = ["document", "annotator"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Span)
+class SpanAdmin(LabelRowAdmin):
+    list_display = LabelRowAdmin.list_display + ["label", "start", "end", "quote"]
+    list_select_related = LabelRowAdmin.list_select_related + ["label"]
+
+
+@admin.register(models.Attribution)
+class AttributionAdmin(LabelRowAdmin):
+    pass
+
+
+@admin.register(models.ClaimFragment)
+class ClaimFragmentAdmin(admin.ModelAdmin):
+    list_display = ["attribution", "span", "position"]
+
+
+@admin.register(models.ReviewDecision)
+class ReviewDecisionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "reviewer", "document", "span", "attribution", "decision"]
+    list_filter = ["decision"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # append-only
+
+
+@admin.register(models.PretagJob)
+class PretagJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "tagger_name", "state", "done", "total", "created_at"]
+    list_filter = ["state"]
+
+
+@admin.register(models.Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "target_type", "target_id", "document"]
+    list_filter = ["action", "target_type"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.WorkerPing)
+class WorkerPingAdmin(admin.ModelAdmin):
+    list_display = ["id", "created_at", "answered_at", "worker"]

@@ -1,0 +1,404 @@
+"""The data model (DESIGN.md). Fields, constraints and trivial properties only:
+every write goes through annotator/services, every permission through access.py.
+
+Offsets are Unicode code points into Document.text, half-open [start, end),
+exactly Python's text[start:end]. The database refuses what must never happen:
+see the constraints below and the trigger in migrations/0002.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    ANNOTATOR = "annotator", "Annotator"
+    REVIEWER = "reviewer", "Reviewer"
+
+
+class Origin(models.TextChoices):
+    HUMAN = "human", "Human"
+    PRETAG = "pretag", "Pre-tagger"
+
+
+class LabelStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"  # a pre-tagger's proposal, nobody's yet
+    ACCEPTED = "accepted", "Accepted"     # an annotator's own label
+    REJECTED = "rejected", "Rejected"     # an annotator said no to a suggestion
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    guidelines = models.TextField(blank=True, help_text="Markdown, shown beside the document.")
+    # [{"name": "source_type", "applies_to": "attribution", "choices": [...], "default": ...}]
+    attribute_definitions = models.JSONField(default=list, blank=True)
+    # e.g. {"annotators_see_each_other": false}
+    settings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Label(models.Model):
+    """One entry of a project's label set (CLAIM, SOURCE, CUE by default)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
+    name = models.CharField(max_length=50)
+    hotkey = models.CharField(max_length=1, blank=True)
+    color = models.CharField(max_length=7, default="#888888")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="label_unique_name"),
+            models.UniqueConstraint(fields=["project", "hotkey"], condition=~Q(hotkey=""),
+                                    name="label_unique_hotkey"),
+            models.CheckConstraint(condition=Q(name__regex=r"^[A-Za-z][A-Za-z0-9_-]*$"),
+                                   name="label_name_token"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} ({self.role})"
+
+
+class Document(models.Model):
+    """A text to annotate. The text never changes once stored."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    # Length in code points, kept so that the span trigger need not read the text.
+    length = models.PositiveIntegerField()
+    text_sha256 = models.CharField(max_length=64)
+    source_url = models.URLField(max_length=2000, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "text_sha256"], name="document_unique_text"),
+            models.CheckConstraint(condition=Exact(Length("text"), F("length")),
+                                   name="document_length_matches_text"),
+            models.CheckConstraint(condition=Q(length__gt=0), name="document_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Document {self.pk}"
+
+
+class DocStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+    RETURN = "return", "Return to annotator"  # a document sent back with a comment
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"
+
+
+class DocumentStatus(models.Model):
+    """Where one annotator stands with one document. No row means not started."""
+
+    Status = DocStatus
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="statuses")
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="document_statuses")
+    status = models.CharField(max_length=20, choices=DocStatus.choices, default=DocStatus.NOT_STARTED)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "document statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["document", "annotator"], name="docstatus_unique"),
+            models.CheckConstraint(condition=Q(status__in=DocStatus.values), name="docstatus_valid"),
+        ]
+        indexes = [models.Index(fields=["annotator", "status"], name="docstatus_by_annotator")]
+
+
+class Provenance(models.Model):
+    """What spans and attributions share: where from, review state, version.
+
+    Each subclass has `document` and `annotator` (null: a pre-tagger's
+    suggestion, not yet anyone's).
+    """
+
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.HUMAN)
+    tagger_name = models.CharField(max_length=100, blank=True)
+    tagger_version = models.CharField(max_length=50, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=LabelStatus.choices,
+                              default=LabelStatus.ACCEPTED)
+    review_state = models.CharField(max_length=10, choices=ReviewState.choices,
+                                    default=ReviewState.PENDING)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_suggestion(self) -> bool:
+        return self.annotator_id is None
+
+
+def _provenance_constraints(prefix: str) -> list:
+    return [
+        # A suggestion belongs to nobody; an annotator's row is never "suggested".
+        models.CheckConstraint(
+            condition=(Q(annotator__isnull=True, status=LabelStatus.SUGGESTED, origin=Origin.PRETAG)
+                       | Q(annotator__isnull=False,
+                           status__in=[LabelStatus.ACCEPTED, LabelStatus.REJECTED])),
+            name=f"{prefix}_owner_matches_status"),
+        models.CheckConstraint(condition=Q(origin=Origin.HUMAN) | ~Q(tagger_name=""),
+                               name=f"{prefix}_pretag_has_tagger"),
+        models.CheckConstraint(condition=Q(review_state__in=ReviewState.values),
+                               name=f"{prefix}_review_state_valid"),
+        models.CheckConstraint(condition=Q(confidence__isnull=True)
+                               | Q(confidence__gte=0, confidence__lte=1),
+                               name=f"{prefix}_confidence_range"),
+        models.CheckConstraint(condition=Q(version__gte=1), name=f"{prefix}_version_positive"),
+    ]
+
+
+class Span(Provenance):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="spans")
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="spans")
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="spans")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField(help_text="A copy of text[start:end].")
+    # The suggestion an annotator accepted or rejected to make this row.
+    suggestion = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="decisions")
+
+    class Meta:
+        ordering = ["document", "start", "-end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0) & Q(end__gt=F("start")),
+                                   name="span_offsets_ordered"),
+            models.CheckConstraint(condition=Exact(Length("quote"), F("end") - F("start")),
+                                   name="span_quote_length"),
+            models.UniqueConstraint(
+                fields=["document", "tagger_name", "tagger_version", "label", "start", "end"],
+                condition=Q(annotator__isnull=True), name="span_unique_suggestion"),
+            models.UniqueConstraint(
+                fields=["document", "annotator", "label", "start", "end"],
+                condition=Q(annotator__isnull=False, status=LabelStatus.ACCEPTED),
+                name="span_unique_per_annotator"),
+            models.UniqueConstraint(fields=["annotator", "suggestion"],
+                                    condition=Q(suggestion__isnull=False),
+                                    name="span_one_decision_per_suggestion"),
+            *_provenance_constraints("span"),
+        ]
+        indexes = [
+            models.Index(fields=["document", "annotator", "start"], name="span_doc_annotator"),
+            models.Index(fields=["document", "status"], name="span_doc_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_id}[{self.start}:{self.end}]"
+
+
+class Attribution(Provenance):
+    """Claim (required, maybe in fragments) ← cue ← source (both optional)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attributions")
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="attributions")
+    # The claim's first fragment: required, so the database refuses a claimless attribution.
+    claim = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="claim_of")
+    source = models.ForeignKey(Span, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="source_of")
+    cue = models.ForeignKey(Span, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="cue_of")
+    attributes = models.JSONField(default=dict, blank=True)
+    # For suggestions: claim ids, source id and cue id in one string, so that the
+    # same proposal is stored once even when source or cue is null.
+    dedup_key = models.CharField(max_length=200, blank=True)
+    suggestion = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="decisions")
+
+    class Meta:
+        ordering = ["document", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "tagger_name", "tagger_version", "dedup_key"],
+                condition=Q(annotator__isnull=True), name="attribution_unique_suggestion"),
+            models.UniqueConstraint(fields=["annotator", "suggestion"],
+                                    condition=Q(suggestion__isnull=False),
+                                    name="attribution_one_decision_per_suggestion"),
+            models.CheckConstraint(condition=~Q(source=F("claim")) & ~Q(cue=F("claim")),
+                                   name="attribution_roles_distinct"),
+            *_provenance_constraints("attribution"),
+        ]
+        indexes = [
+            models.Index(fields=["document", "annotator"], name="attribution_doc_annotator"),
+        ]
+
+
+class ClaimFragment(models.Model):
+    """Further fragments of a claim split by the cue ("…," he said, "…")."""
+
+    attribution = models.ForeignKey(Attribution, on_delete=models.CASCADE,
+                                    related_name="fragments")
+    span = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="fragment_of")
+    position = models.PositiveSmallIntegerField(help_text="1 is the fragment after the claim.")
+
+    class Meta:
+        ordering = ["attribution", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attribution", "position"], name="fragment_unique_pos"),
+            models.UniqueConstraint(fields=["attribution", "span"], name="fragment_unique_span"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="fragment_position_positive"),
+        ]
+
+
+class ReviewDecision(models.Model):
+    """Append-only: a newer decision on the same target supersedes an older one."""
+
+    Decision = Decision
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="review_decisions")
+    span = models.ForeignKey(Span, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="reviews")
+    attribution = models.ForeignKey(Attribution, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="reviews")
+    # For document decisions: whose work is approved or returned.
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(span__isnull=True) | Q(attribution__isnull=True),
+                                   name="review_one_target"),
+            models.CheckConstraint(condition=Q(decision__in=Decision.values),
+                                   name="review_decision_valid"),
+            models.CheckConstraint(
+                condition=~Q(decision="return") | Q(span__isnull=True, attribution__isnull=True),
+                name="review_return_is_for_documents"),
+        ]
+        indexes = [
+            models.Index(fields=["document", "created_at"], name="review_doc_time"),
+            models.Index(fields=["span", "created_at"], name="review_span_time"),
+            models.Index(fields=["attribution", "created_at"], name="review_attr_time"),
+        ]
+
+
+class PretagJob(models.Model):
+    State = JobState
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pretag_jobs")
+    tagger_name = models.CharField(max_length=100)
+    tagger_version = models.CharField(max_length=50)
+    documents = models.ManyToManyField(Document, blank=True, related_name="pretag_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    suggestions_made = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the job failed, in words.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="job_done_le_total"),
+            models.CheckConstraint(condition=Q(state__in=JobState.values), name="job_state_valid"),
+        ]
+        indexes = [models.Index(fields=["project", "state"], name="job_project_state")]
+
+
+class Event(models.Model):
+    """The history of every change: nothing a user did is silently lost."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=30)  # create, update, delete, accept, approve, ...
+    target_type = models.CharField(max_length=30)  # span, attribution, document, ...
+    target_id = models.BigIntegerField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "created_at"], name="event_target"),
+            models.Index(fields=["document", "created_at"], name="event_document"),
+        ]
+
+
+class WorkerPing(models.Model):
+    """A round trip through the broker: written by the web side, answered by a worker."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)

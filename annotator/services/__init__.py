@@ -1,0 +1,1 @@
+"""Every write goes through a function in this package (STYLE.md)."""
