@@ -52,3 +52,97 @@ def project(make_project, annotator_user):
 @pytest.fixture
 def document(make_document, project):
     return make_document(project)
+
+
+# --- A real Celery worker process ---------------------------------------------
+
+def _database_url(settings_dict) -> str:
+    from urllib.parse import quote
+
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    auth = quote(settings_dict["USER"] or "")
+    if settings_dict.get("PASSWORD"):
+        auth += ":" + quote(settings_dict["PASSWORD"])
+    return (f"postgres://{auth}@{settings_dict['HOST'] or '127.0.0.1'}:"
+            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A `celery worker` subprocess on the test database and the configured broker.
+
+    It listens on a queue of its own, so nothing else on the broker interferes.
+    Returns an object with the process, its log path and a `restart()`.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    app.conf.task_default_queue = queue
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
+           "DATABASE_URL": _database_url(connection.settings_dict),
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_QUEUE": queue,
+           "DATA_DIR": str(settings.DATA_DIR), "SECRET_KEY": settings.SECRET_KEY,
+           "DEBUG": "false"}
+    root = Path(__file__).resolve().parents[1]
+    logs = tmp_path_factory.mktemp("worker")
+
+    class Worker:
+        process = None
+        log = None
+
+        def start(self):
+            self.log = logs / f"worker-{time.monotonic_ns()}.log"
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
+                 "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+                 "--without-heartbeat", "-n", f"{queue}@%h"],
+                cwd=root, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"worker exited:\n{self.log.read_text()}")
+                if "ready." in self.log.read_text():
+                    return
+                time.sleep(0.2)
+            raise RuntimeError(f"worker not ready in 60 s:\n{self.log.read_text()}")
+
+        def stop(self):
+            if self.process and self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+
+    worker = Worker()
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def wait_for():
+    """Poll a condition (a callable) until true; fail with a message after the timeout."""
+    import time
+
+    def wait(condition, *, timeout: float = 60.0, message: str = "condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(0.1)
+        pytest.fail(f"timed out after {timeout:.0f} s waiting for {message}")
+    return wait

@@ -12,7 +12,7 @@ POSTGRES_UP = """
 CREATE OR REPLACE FUNCTION annotator_span_within_text() RETURNS trigger AS $$
 BEGIN
     IF NEW."end" > (SELECT length FROM annotator_document WHERE id = NEW.document_id) THEN
-        RAISE EXCEPTION 'span [%%, %%) ends past the text of document %%',
+        RAISE EXCEPTION 'span [%, %) ends past the text of document %',
             NEW.start, NEW."end", NEW.document_id
             USING ERRCODE = 'check_violation';
     END IF;

@@ -24,9 +24,6 @@ class Command(BaseCommand):
                             help="Celery worker processes.")
 
     def handle(self, *args, host, port, concurrency, **options):
-        for folder in settings.CELERY_BROKER_TRANSPORT_OPTIONS.values():
-            if isinstance(folder, str) and folder.startswith(str(settings.DATA_DIR)):
-                Path(folder).mkdir(parents=True, exist_ok=True)
         base = Path(settings.BASE_DIR)
         children = {
             "worker": subprocess.Popen(
