@@ -168,7 +168,7 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ------------------------------------------------------------------
 # Quick start: kombu's filesystem transport (a real worker, no broker server;
 # docs/decisions.md says why). Production: CELERY_BROKER_URL=redis://...
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost/")
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "annotator")
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60

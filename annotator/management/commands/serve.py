@@ -27,8 +27,9 @@ class Command(BaseCommand):
         base = Path(settings.BASE_DIR)
         children = {
             "worker": subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-                 f"--concurrency={concurrency}", "--without-gossip", "--without-mingle"],
+                [sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker",
+                 "--loglevel=WARNING", f"--concurrency={concurrency}", "--without-gossip",
+                 "--without-mingle"],
                 cwd=base),
             "web": subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
@@ -42,10 +43,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        time.sleep(1.5)
-        self.stdout.write(self.style.SUCCESS(
-            f"\n  Open http://{host}:{port}/ in your browser "
-            f"(API docs: http://{host}:{port}/api/docs/). Press Ctrl-C to stop.\n"))
+        worker_state = self._wait_for_worker(timeout=30, children=children)
+        self._banner(host, port, worker_state)
         code = 0
         while not stopping:
             for name, child in children.items():
@@ -68,3 +67,38 @@ class Command(BaseCommand):
         self.stdout.write("Stopped.")
         if code:
             sys.exit(code)
+
+    def _wait_for_worker(self, *, timeout: float, children: dict) -> str:
+        """Send a task through the broker and wait for the worker's answer."""
+        from annotator.models import WorkerPing
+        from annotator.services.worker import worker_ping_start
+
+        ping = worker_ping_start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            answered = WorkerPing.objects.filter(pk=ping.pk, answered_at__isnull=False).first()
+            if answered:
+                return f"ready (answered a test task through {settings.CELERY_BROKER_URL.split(':')[0]})"
+            if any(child.poll() is not None for child in children.values()):
+                return "a process exited during start-up (see above)"
+            time.sleep(0.2)
+        return f"NOT answering after {timeout:.0f} s: background jobs will wait"
+
+    def _banner(self, host: str, port: int, worker_state: str) -> None:
+        from django.contrib.auth import get_user_model
+
+        from annotator.services.demo import DEMO_USERS
+
+        existing = set(get_user_model().objects.filter(
+            username__in=[u for u, _, _ in DEMO_USERS]).values_list("username", flat=True))
+        lines = ["", "=" * 72,
+                 f"  Claim-and-source annotator is running: open http://{host}:{port}/",
+                 f"  API docs:  http://{host}:{port}/api/docs/",
+                 f"  Admin:     http://{host}:{port}/admin/",
+                 f"  Worker:    {worker_state}"]
+        if settings.DEBUG and existing:
+            lines.append("  Demo users (user / password):")
+            lines += [f"    {role:<10} {user} / {password}"
+                      for user, password, role in DEMO_USERS if user in existing]
+        lines += ["  Press Ctrl-C to stop.", "=" * 72, ""]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
