@@ -43,15 +43,117 @@ def role_in(user, project: Project) -> str | None:
 
 
 def access_project(user, project_id, need: Need = Need.READ) -> Project:
-    try:
-        return projects_for(user, need).get(pk=int(project_id))
-    except (Project.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such project.") from None
+    """The project if the user is a member (any role); 403 if the role lacks `need`."""
+    project = projects_for(user).filter(pk=object_id(project_id)).first()
+    if project is None:
+        raise Http404("No such project.")
+    if need is not Need.READ:
+        require(membership_for(user, project), need)
+    return project
 
 
 def access_document(user, document_id, need: Need = Need.READ) -> Document:
+    document = (Document.objects.select_related("project")
+                .filter(pk=object_id(document_id), project__in=projects_for(user)).first())
+    if document is None:
+        raise Http404("No such document.")
+    if need is not Need.READ:
+        require(membership_for(user, document.project), need)
+    return document
+
+
+# --- Labels and annotations -------------------------------------------------
+# Visibility: reviewers and admins see every layer of their projects'
+# documents; an annotator sees suggestions and their own labels (and the
+# others' only when the project's settings say annotators see each other).
+
+class Forbidden(Exception):
+    """Visible to the user, but this action is not theirs to take (HTTP 403)."""
+
+
+def membership_for(user, project: Project) -> Membership:
+    membership = Membership.objects.filter(user=user, project=project).first()
+    if membership is None:
+        raise Http404("No such project.")
+    return membership
+
+
+def require(membership: Membership, need: Need) -> None:
+    if membership.role not in _roles(need):
+        raise Forbidden(f"Your role in this project ({membership.role}) cannot {need.value}.")
+
+
+def sees_all_layers(membership: Membership) -> bool:
+    return (membership.role in _roles(Need.REVIEW)
+            or bool(membership.project.settings.get("annotators_see_each_other")))
+
+
+def object_id(value) -> int:
+    """An id from a URL or a body, or 404: never a database error for 10**30 or 'abc'."""
     try:
-        return Document.objects.select_related("project").get(
-            pk=int(document_id), project__in=projects_for(user, need))
-    except (Document.DoesNotExist, TypeError, ValueError):
-        raise Http404("No such document.") from None
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such object.") from None
+    if isinstance(value, bool) or not 0 < number < 2**63:
+        raise Http404("No such object.")
+    return number
+
+
+def can_see(membership: Membership, row) -> bool:
+    """May this member see this span or attribution?"""
+    return (row.annotator_id is None or row.annotator_id == membership.user_id
+            or sees_all_layers(membership))
+
+
+def _access_row(model, user, row_id, what: str):
+    row = (model.objects.select_related("document__project")
+           .filter(pk=object_id(row_id), document__project__in=projects_for(user)).first())
+    if row is None or not can_see(membership_for(user, row.document.project), row):
+        raise Http404(f"No such {what}.")
+    return row
+
+
+def access_span(user, span_id):
+    from annotator.models import Span
+
+    return _access_row(Span, user, span_id, "span")
+
+
+def access_attribution(user, attribution_id):
+    from annotator.models import Attribution
+
+    return _access_row(Attribution, user, attribution_id, "attribution")
+
+
+def access_label(project: Project, name):
+    """A label of this project by name (labels of other projects do not exist here)."""
+    from django.core.exceptions import ValidationError
+
+    from annotator.models import Label
+
+    label = Label.objects.filter(project=project, name=name).first() if isinstance(
+        name, str) else None
+    if label is None:
+        names = ", ".join(project.labels.values_list("name", flat=True))
+        raise ValidationError({"label": f"{name!r} is not a label of this project ({names})."})
+    return label
+
+
+def spans_in_document(document: Document, ids, *, field: str, user) -> dict:
+    """Resolve span ids for an attribution: each must be in this document and the user's own."""
+    from django.core.exceptions import ValidationError
+
+    from annotator.models import Span
+
+    clean = []
+    for value in ids:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError({field: f"{value!r} is not a span id."})
+        clean.append(value)
+    found = {s.pk: s for s in Span.objects.select_related("label").filter(
+        pk__in=clean, document=document, annotator=user)}
+    missing = [i for i in clean if i not in found]
+    if missing:
+        raise ValidationError({field: f"span {missing[0]} is not one of your spans in this "
+                                      "document."})
+    return found

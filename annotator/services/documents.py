@@ -44,3 +44,47 @@ def document_create(*, project: Project, title: str, text: str, metadata: dict |
         if existing is None:
             raise
         return existing, False
+
+
+# --- Per-annotator status ------------------------------------------------------
+
+from annotator.errors import Conflict  # noqa: E402
+from annotator.models import DocStatus, DocumentStatus, ReviewDecision  # noqa: E402
+from annotator.services.events import event_record  # noqa: E402
+
+# action: (who may take it, statuses it starts from, status it leads to)
+TRANSITIONS = {
+    "start": ("annotator", {DocStatus.NOT_STARTED, DocStatus.RETURNED}, DocStatus.IN_PROGRESS),
+    "submit": ("annotator", {DocStatus.NOT_STARTED, DocStatus.IN_PROGRESS, DocStatus.RETURNED},
+               DocStatus.SUBMITTED),
+    "return": ("reviewer", {DocStatus.SUBMITTED, DocStatus.APPROVED}, DocStatus.RETURNED),
+    "approve": ("reviewer", {DocStatus.SUBMITTED}, DocStatus.APPROVED),
+}
+
+
+@transaction.atomic
+def document_status_change(*, document: Document, actor, annotator, action: str,
+                           note: str = "") -> DocumentStatus:
+    """Move one annotator's status on one document. Reviewers return and approve.
+
+    The caller has checked the actor's role for the action (access.py).
+    """
+    if action not in TRANSITIONS:
+        raise ValidationError({"action": f"must be one of {', '.join(TRANSITIONS)}."})
+    _, sources, target = TRANSITIONS[action]
+    row, _ = DocumentStatus.objects.select_for_update().get_or_create(document=document,
+                                                                      annotator=annotator)
+    if row.status not in sources:
+        raise Conflict(f"Cannot {action} a document that is {row.get_status_display().lower()}.",
+                       current={"status": row.status}, code="bad_transition")
+    before = {"status": row.status}
+    row.status = target
+    row.version += 1
+    row.save(update_fields=["status", "version", "updated_at"])
+    if action in ("return", "approve"):
+        ReviewDecision.objects.create(document=document, reviewer=actor, annotator=annotator,
+                                      decision=action, note=note)
+    event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
+                 action=action, target_type="document_status", target_id=row.pk,
+                 before=before, after={"status": target, "annotator": annotator.pk}, note=note)
+    return row

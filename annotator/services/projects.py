@@ -69,3 +69,136 @@ def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Me
     membership, _ = Membership.objects.update_or_create(project=project, user=user,
                                                         defaults={"role": role})
     return membership
+
+
+# --- Managing a project (admins) -----------------------------------------------
+
+from django.db import IntegrityError  # noqa: E402
+
+from annotator.errors import Conflict  # noqa: E402
+from annotator.services.events import event_record  # noqa: E402
+
+PROJECT_FIELDS = {"name", "description", "guidelines", "attribute_definitions", "settings"}
+
+
+@transaction.atomic
+def project_update(*, project: Project, actor, **changes) -> Project:
+    unknown = set(changes) - PROJECT_FIELDS
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "cannot be changed here."})
+    if "attribute_definitions" in changes:
+        attribute_definitions_check(changes["attribute_definitions"])
+    if "settings" in changes and not isinstance(changes["settings"], dict):
+        raise ValidationError({"settings": "must be an object."})
+    before = {k: getattr(project, k) for k in changes}
+    for key, value in changes.items():
+        setattr(project, key, value)
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError:
+        raise ValidationError({"name": "another project has this name."}) from None
+    event_record(project_id=project.pk, actor=actor, action="update", target_type="project",
+                 target_id=project.pk, before=before, after=changes)
+    return project
+
+
+def _label_fields(project: Project, data: dict, label: Label | None = None) -> dict:
+    clean = {}
+    if "name" in data:
+        import re
+
+        if not isinstance(data["name"], str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,49}",
+                                                                 data["name"]):
+            raise ValidationError({"name": "must start with a letter and hold only letters, "
+                                           "digits, - and _ (50 at most)."})
+        clean["name"] = data["name"]
+    if "hotkey" in data:
+        if not isinstance(data["hotkey"], str) or len(data["hotkey"]) > 1:
+            raise ValidationError({"hotkey": "must be one character or empty."})
+        clean["hotkey"] = data["hotkey"]
+    if "color" in data:
+        import re
+
+        if not isinstance(data["color"], str) or not re.fullmatch(r"#[0-9a-fA-F]{6}",
+                                                                  data["color"]):
+            raise ValidationError({"color": "must look like #1d4ed8."})
+        clean["color"] = data["color"]
+    for key in ("description",):
+        if key in data:
+            clean[key] = str(data[key])
+    return clean
+
+
+@transaction.atomic
+def label_create(*, project: Project, actor, data: dict) -> Label:
+    if "name" not in data:
+        raise ValidationError({"name": "is required."})
+    fields = _label_fields(project, data)
+    position = project.labels.count()
+    try:
+        with transaction.atomic():
+            label = Label.objects.create(project=project, position=position, **fields)
+    except IntegrityError:
+        raise ValidationError({"name": "this project already has a label with this name or "
+                                       "hotkey."}) from None
+    event_record(project_id=project.pk, actor=actor, action="create", target_type="label",
+                 target_id=label.pk, after=fields)
+    return label
+
+
+@transaction.atomic
+def label_update(*, label: Label, actor, data: dict) -> Label:
+    fields = _label_fields(label.project, data, label)
+    before = {k: getattr(label, k) for k in fields}
+    for key, value in fields.items():
+        setattr(label, key, value)
+    try:
+        with transaction.atomic():
+            label.save()
+    except IntegrityError:
+        raise ValidationError({"name": "this project already has a label with this name or "
+                                       "hotkey."}) from None
+    event_record(project_id=label.project_id, actor=actor, action="update",
+                 target_type="label", target_id=label.pk, before=before, after=fields)
+    return label
+
+
+@transaction.atomic
+def label_delete(*, label: Label, actor) -> None:
+    used = label.spans.count()
+    if used:
+        raise Conflict(f"{used} span(s) use the label {label.name}: it cannot be deleted.",
+                       code="label_in_use")
+    event_record(project_id=label.project_id, actor=actor, action="delete",
+                 target_type="label", target_id=label.pk, before={"name": label.name})
+    label.delete()
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor) -> None:
+    if membership.role == Role.ADMIN and not Membership.objects.filter(
+            project=membership.project, role=Role.ADMIN).exclude(pk=membership.pk).exists():
+        raise Conflict("This is the project's last admin: make someone else admin first.",
+                       code="last_admin")
+    event_record(project_id=membership.project_id, actor=actor, action="delete",
+                 target_type="membership", target_id=membership.pk,
+                 before={"user": membership.user_id, "role": membership.role})
+    membership.delete()
+
+
+@transaction.atomic
+def membership_change(*, membership: Membership, actor, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": f"must be one of {', '.join(Role.values)}."})
+    if membership.role == Role.ADMIN and role != Role.ADMIN and not Membership.objects.filter(
+            project=membership.project, role=Role.ADMIN).exclude(pk=membership.pk).exists():
+        raise Conflict("This is the project's last admin: make someone else admin first.",
+                       code="last_admin")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    event_record(project_id=membership.project_id, actor=actor, action="update",
+                 target_type="membership", target_id=membership.pk,
+                 before={"role": before}, after={"role": role})
+    return membership

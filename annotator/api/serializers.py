@@ -1,0 +1,317 @@
+"""Serializers translate: `<Noun><Verb>In` parse requests, `<Noun>Out` shape responses."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.models import (Attribution, DocStatus, Document, Event, Label, Membership,
+                              Project, ReviewDecision, Role, Span)
+
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 2**31 - 1
+
+
+def ids(max_length=1000, **kwargs):
+    return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+                                 max_length=max_length, **kwargs)
+
+
+# --- Auth --------------------------------------------------------------------------
+
+class LoginIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=1000, trim_whitespace=False,
+                                     style={"input_type": "password"})
+
+
+class UserOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    is_staff = serializers.BooleanField()
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once.")
+    created = serializers.DateTimeField()
+
+
+# --- Projects ------------------------------------------------------------------------
+
+class LabelOut(serializers.ModelSerializer):
+    class Meta:
+        model = Label
+        fields = ["id", "name", "hotkey", "color", "description", "position"]
+
+
+class LabelIn(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False)
+    hotkey = serializers.CharField(max_length=1, required=False, allow_blank=True)
+    color = serializers.CharField(max_length=7, required=False)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class AttributeDefinition(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    applies_to = serializers.ChoiceField(choices=["attribution", "span"], default="attribution")
+    choices = serializers.ListField(child=serializers.CharField(max_length=100), min_length=1,
+                                    max_length=100)
+
+
+class ProjectOut(serializers.ModelSerializer):
+    labels = LabelOut(many=True, read_only=True)
+    my_role = serializers.CharField(read_only=True)
+    attribute_definitions = AttributeDefinition(many=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "description", "guidelines", "attribute_definitions", "settings",
+                  "labels", "my_role", "created_at", "updated_at"]
+
+
+class ProjectCreateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    guidelines = serializers.CharField(max_length=200_000, required=False, allow_blank=True)
+    attribute_definitions = AttributeDefinition(many=True, required=False)
+
+
+class ProjectUpdateIn(ProjectCreateIn):
+    name = serializers.CharField(max_length=200, required=False)
+    settings = serializers.DictField(required=False)
+
+
+class MemberOut(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "username", "role", "created_at"]
+
+
+class MemberCreateIn(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class MemberUpdateIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+# --- Documents -----------------------------------------------------------------------
+
+class DocumentListOut(serializers.ModelSerializer):
+    my_status = serializers.ChoiceField(choices=DocStatus.choices, read_only=True)
+    my_span_count = serializers.IntegerField(read_only=True)
+    has_suggestions = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "project", "title", "length", "text_sha256", "source_url", "metadata",
+                  "created_at", "my_status", "my_span_count", "has_suggestions"]
+
+
+class DocumentCreateIn(serializers.Serializer):
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=5_000_000, trim_whitespace=False)
+    metadata = serializers.DictField(required=False, default=dict)
+    source_url = serializers.URLField(max_length=2000, required=False, allow_blank=True,
+                                      default="")
+
+
+class DocumentCreatedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    created = serializers.BooleanField(help_text="False: the same text was already here.")
+
+
+class SpanOut(serializers.ModelSerializer):
+    label = serializers.CharField(source="label.name")
+
+    class Meta:
+        model = Span
+        fields = ["id", "document", "annotator", "label", "start", "end", "quote", "origin",
+                  "tagger_name", "tagger_version", "confidence", "status", "suggestion",
+                  "review_state", "version", "created_at", "updated_at"]
+
+
+class AttributionOut(serializers.ModelSerializer):
+    claims = serializers.SerializerMethodField(help_text="CLAIM span ids, fragments in order.")
+
+    class Meta:
+        model = Attribution
+        fields = ["id", "document", "annotator", "claims", "source", "cue", "attributes",
+                  "origin", "tagger_name", "tagger_version", "confidence", "status",
+                  "suggestion", "review_state", "version", "created_at", "updated_at"]
+
+    def get_claims(self, obj) -> list[int]:
+        # fragments are prefetched in position order by the selectors
+        return [obj.claim_id, *[f.span_id for f in obj.fragments.all()]]
+
+
+class SuggestionsOut(serializers.Serializer):
+    spans = SpanOut(many=True)
+    attributions = AttributionOut(many=True)
+
+
+class DocumentDetailOut(serializers.Serializer):
+    id = serializers.IntegerField(source="document.id")
+    project = serializers.IntegerField(source="document.project_id")
+    title = serializers.CharField(source="document.title")
+    text = serializers.CharField(source="document.text")
+    length = serializers.IntegerField(source="document.length",
+                                      help_text="In Unicode code points, the unit of offsets.")
+    text_sha256 = serializers.CharField(source="document.text_sha256")
+    source_url = serializers.CharField(source="document.source_url")
+    metadata = serializers.JSONField(source="document.metadata")
+    layer = serializers.CharField(help_text="'mine', 'all', or an annotator's user id.")
+    my_status = serializers.ChoiceField(choices=DocStatus.choices)
+    spans = SpanOut(many=True)
+    attributions = AttributionOut(many=True)
+    suggestions = serializers.SerializerMethodField()
+
+    def get_suggestions(self, obj) -> SuggestionsOut:
+        return SuggestionsOut({"spans": obj.suggested_spans,
+                               "attributions": obj.suggested_attributions}).data
+
+
+class StatusChangeIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["start", "submit", "return", "approve"])
+    annotator = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID,
+                                         help_text="Whose status: required for return and "
+                                                   "approve (reviewers), else yourself.")
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class StatusOut(serializers.Serializer):
+    document = serializers.IntegerField(source="document_id")
+    annotator = serializers.IntegerField(source="annotator_id")
+    status = serializers.ChoiceField(choices=DocStatus.choices)
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+
+
+# --- Spans and attributions ------------------------------------------------------------
+
+class SpanCreateIn(serializers.Serializer):
+    label = serializers.CharField(max_length=50)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+    quote = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000,
+                                  help_text="If given, must equal text[start:end].")
+
+
+class SpanBulkIn(serializers.Serializer):
+    spans = SpanCreateIn(many=True, max_length=5000, allow_empty=False)
+
+
+class SpanUpdateIn(serializers.Serializer):
+    label = serializers.CharField(max_length=50, required=False)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
+    quote = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False,
+                                       help_text="The version you edited (or an If-Match header).")
+
+
+class AttributionCreateIn(serializers.Serializer):
+    claims = ids(max_length=50, min_length=1,
+                 help_text="Your CLAIM span ids; several for a claim split by its cue.")
+    source = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                      allow_null=True, default=None)
+    cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                   allow_null=True, default=None)
+    attributes = serializers.DictField(required=False, default=dict)
+
+
+class AttributionUpdateIn(serializers.Serializer):
+    claims = ids(max_length=50, min_length=1, required=False)
+    source = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                      allow_null=True)
+    cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                   allow_null=True)
+    attributes = serializers.DictField(required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
+
+
+# --- Suggestions ---------------------------------------------------------------------------
+
+class SuggestionDecideIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    spans = ids(required=False, default=list)
+    attributions = ids(required=False, default=list)
+
+
+class SuggestionDecidedOut(serializers.Serializer):
+    spans = SpanOut(many=True)
+    attributions = AttributionOut(many=True)
+
+
+class SuggestedSpanIn(serializers.Serializer):
+    key = serializers.CharField(max_length=100)
+    label = serializers.CharField(max_length=50)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+    confidence = serializers.FloatField(min_value=0, max_value=1, required=False,
+                                        allow_null=True, default=None)
+
+
+class SuggestedAttributionIn(serializers.Serializer):
+    claims = serializers.ListField(child=serializers.CharField(max_length=100), min_length=1,
+                                   max_length=50)
+    source = serializers.CharField(max_length=100, required=False, allow_null=True, default=None)
+    cue = serializers.CharField(max_length=100, required=False, allow_null=True, default=None)
+    confidence = serializers.FloatField(min_value=0, max_value=1, required=False,
+                                        allow_null=True, default=None)
+    attributes = serializers.DictField(required=False, default=dict)
+
+
+class SuggestionsStoreIn(serializers.Serializer):
+    tagger_name = serializers.CharField(max_length=100)
+    tagger_version = serializers.CharField(max_length=50)
+    spans = SuggestedSpanIn(many=True, max_length=20_000)
+    attributions = SuggestedAttributionIn(many=True, required=False, default=list,
+                                          max_length=10_000)
+
+
+class SuggestionsStoredOut(serializers.Serializer):
+    spans_created = serializers.IntegerField()
+    attributions_created = serializers.IntegerField()
+
+
+# --- Reviews and history -------------------------------------------------------------------
+
+class ReviewIn(serializers.Serializer):
+    span = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    attribution = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if ("span" in data) == ("attribution" in data):
+            raise serializers.ValidationError({"span": "give exactly one of span or attribution."})
+        return data
+
+
+class ReviewOut(serializers.ModelSerializer):
+    reviewer_name = serializers.CharField(source="reviewer.username", read_only=True)
+
+    class Meta:
+        model = ReviewDecision
+        fields = ["id", "document", "reviewer", "reviewer_name", "span", "attribution",
+                  "annotator", "decision", "note", "created_at"]
+
+
+class EventOut(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["id", "actor", "actor_name", "action", "target_type", "target_id", "before",
+                  "after", "note", "created_at"]
+
+    def get_actor_name(self, obj) -> str | None:
+        return obj.actor.username if obj.actor_id else None
+
+
+class HistoryOut(serializers.Serializer):
+    events = EventOut(many=True)
+    reviews = ReviewOut(many=True)

@@ -1,0 +1,185 @@
+"""Writing an annotator's attributions: claim (in one or more fragments) ← cue ← source."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from annotator.access import Forbidden, spans_in_document
+from annotator.models import Attribution, ClaimFragment, Document, Project, Span
+from annotator.services.events import event_record
+from annotator.services.locks import versioned_delete_check, versioned_update
+from annotator.services.spans import annotator_layer_open
+
+DEFAULT_ROLE_LABELS = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
+
+
+def role_labels(project: Project) -> dict[str, str]:
+    """Which label each role of an attribution needs (a project may rename them)."""
+    return {**DEFAULT_ROLE_LABELS, **project.settings.get("role_labels", {})}
+
+
+def attribution_snapshot(attribution: Attribution, fragments: list[int] | None = None) -> dict:
+    if fragments is None:
+        fragments = list(attribution.fragments.order_by("position").values_list("span_id",
+                                                                                flat=True))
+    return {"id": attribution.pk, "document": attribution.document_id,
+            "annotator": attribution.annotator_id,
+            "claims": [attribution.claim_id, *fragments], "source": attribution.source_id,
+            "cue": attribution.cue_id, "attributes": attribution.attributes,
+            "origin": attribution.origin, "status": attribution.status,
+            "review_state": attribution.review_state, "version": attribution.version}
+
+
+def attributes_check(project: Project, attributes) -> dict:
+    """Values must be among the choices of the project's attribute definitions (or null)."""
+    if not isinstance(attributes, dict):
+        raise ValidationError({"attributes": "must be an object of name: value."})
+    definitions = {d["name"]: d for d in project.attribute_definitions
+                   if d.get("applies_to", "attribution") == "attribution"}
+    clean = {}
+    for name, value in attributes.items():
+        if name not in definitions:
+            raise ValidationError({"attributes": f"{name!r} is not an attribute of this project "
+                                                 f"({', '.join(definitions) or 'none'})."})
+        if value is not None and value not in definitions[name]["choices"]:
+            raise ValidationError({"attributes": f"{name}={value!r} is not one of "
+                                                 f"{', '.join(definitions[name]['choices'])}."})
+        if value is not None:
+            clean[name] = value
+    return clean
+
+
+def _resolve(document: Document, annotator, claims, source, cue) -> tuple[list[Span], Span | None,
+                                                                         Span | None]:
+    if not isinstance(claims, list) or not claims:
+        raise ValidationError({"claims": "needs at least one CLAIM span id."})
+    if len(set(map(repr, claims))) != len(claims):
+        raise ValidationError({"claims": "lists a span twice."})
+    roles = role_labels(document.project)
+    claim_spans = spans_in_document(document, claims, field="claims", user=annotator)
+    resolved = [claim_spans[i] for i in claims]
+    for span in resolved:
+        if span.label.name != roles["claim"]:
+            raise ValidationError({"claims": f"span {span.pk} is a {span.label.name}, not a "
+                                             f"{roles['claim']}."})
+    picked = {}
+    for field, value in (("source", source), ("cue", cue)):
+        if value is None:
+            picked[field] = None
+            continue
+        span = spans_in_document(document, [value], field=field, user=annotator)[value]
+        if span.label.name != roles[field]:
+            raise ValidationError({field: f"span {span.pk} is a {span.label.name}, not a "
+                                          f"{roles[field]}."})
+        if span.pk in claim_spans:
+            raise ValidationError({field: f"span {span.pk} is already one of the claims."})
+        picked[field] = span
+    if picked["source"] and picked["cue"] and picked["source"].pk == picked["cue"].pk:
+        raise ValidationError({"cue": "cannot be the same span as the source."})
+    return resolved, picked["source"], picked["cue"]
+
+
+def _write_fragments(attribution: Attribution, claims: list[Span]) -> None:
+    ClaimFragment.objects.filter(attribution=attribution).delete()
+    ClaimFragment.objects.bulk_create([
+        ClaimFragment(attribution=attribution, span=span, position=position)
+        for position, span in enumerate(claims[1:], start=1)])
+
+
+@transaction.atomic
+def attribution_create(*, document: Document, annotator, claims: list[int],
+                       source: int | None = None, cue: int | None = None,
+                       attributes: dict | None = None) -> Attribution:
+    annotator_layer_open(document=document, annotator=annotator)
+    claim_spans, source_span, cue_span = _resolve(document, annotator, claims, source, cue)
+    clean = attributes_check(document.project, attributes or {})
+    attribution = Attribution.objects.create(document=document, annotator=annotator,
+                                             claim=claim_spans[0], source=source_span,
+                                             cue=cue_span, attributes=clean)
+    _write_fragments(attribution, claim_spans)
+    event_record(project_id=document.project_id, document_id=document.pk, actor=annotator,
+                 action="create", target_type="attribution", target_id=attribution.pk,
+                 after=attribution_snapshot(attribution))
+    return attribution
+
+
+UNSET = object()
+
+
+def _own(attribution: Attribution, actor) -> None:
+    if attribution.annotator_id is None:
+        raise Forbidden("This is a suggestion: accept it to make it your own first.")
+    if attribution.annotator_id != actor.pk:
+        raise Forbidden("Only the annotator who made a label changes it; reviewers use "
+                        "review decisions.")
+
+
+@transaction.atomic
+def attribution_update(*, attribution: Attribution, actor, expected_version: int,
+                       claims=UNSET, source=UNSET, cue=UNSET, attributes=UNSET) -> Attribution:
+    """Change any of claims, source, cue, attributes; what is not given stays."""
+    _own(attribution, actor)
+    document = attribution.document
+    annotator_layer_open(document=document, annotator=actor)
+    before = attribution_snapshot(attribution)
+    claim_spans, source_span, cue_span = _resolve(
+        document, actor,
+        before["claims"] if claims is UNSET else claims,
+        before["source"] if source is UNSET else source,
+        before["cue"] if cue is UNSET else cue)
+    clean = attributes_check(document.project,
+                             attribution.attributes if attributes is UNSET else attributes)
+    fresh = versioned_update(attribution, expected_version=expected_version,
+                             snapshot=attribution_snapshot, claim=claim_spans[0],
+                             source=source_span, cue=cue_span, attributes=clean)
+    _write_fragments(fresh, claim_spans)
+    event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
+                 action="update", target_type="attribution", target_id=attribution.pk,
+                 before=before, after=attribution_snapshot(fresh))
+    return fresh
+
+
+@transaction.atomic
+def attribution_delete(*, attribution: Attribution, actor, expected_version: int) -> None:
+    _own(attribution, actor)
+    annotator_layer_open(document=attribution.document, annotator=actor)
+    versioned_delete_check(attribution, expected_version=expected_version,
+                           snapshot=attribution_snapshot)
+    before = attribution_snapshot(attribution)
+    Attribution.objects.filter(pk=attribution.pk).delete()
+    event_record(project_id=attribution.document.project_id,
+                 document_id=attribution.document_id, actor=actor, action="delete",
+                 target_type="attribution", target_id=attribution.pk, before=before)
+
+
+def attributions_detach_span(*, span: Span, actor) -> None:
+    """Before a span is deleted: take it out of every attribution that uses it.
+
+    The attribution loses its source or cue, or that claim fragment; one whose
+    only claim fragment goes is deleted. Each change is versioned and logged.
+    """
+    touched = Attribution.objects.filter(Q(claim=span) | Q(source=span) | Q(cue=span)
+                                         | Q(fragments__span=span)).distinct()
+    for attribution in touched:
+        before = attribution_snapshot(attribution)
+        claims = [i for i in before["claims"] if i != span.pk]
+        project_id = span.document.project_id
+        if not claims:
+            Attribution.objects.filter(pk=attribution.pk).delete()
+            event_record(project_id=project_id, document_id=span.document_id, actor=actor,
+                         action="delete", target_type="attribution", target_id=attribution.pk,
+                         before=before, note=f"its claim span {span.pk} was deleted")
+            continue
+        Attribution.objects.filter(pk=attribution.pk).update(
+            claim_id=claims[0],
+            source_id=None if attribution.source_id == span.pk else attribution.source_id,
+            cue_id=None if attribution.cue_id == span.pk else attribution.cue_id,
+            version=F("version") + 1, updated_at=timezone.now())
+        fresh = Attribution.objects.get(pk=attribution.pk)
+        _write_fragments(fresh, [Span(pk=i) for i in claims])
+        event_record(project_id=project_id, document_id=span.document_id, actor=actor,
+                     action="update", target_type="attribution", target_id=attribution.pk,
+                     before=before, after=attribution_snapshot(fresh),
+                     note=f"span {span.pk} was deleted")

@@ -1,0 +1,195 @@
+"""Suggestions: a pre-tagger's proposals, and annotators' decisions on them.
+
+A suggestion has no annotator. Accepting one makes a copy in the annotator's
+layer (origin and tagger kept, `suggestion` pointing back); rejecting one
+makes a copy with status "rejected", so the suggestion stays for the others.
+Both are idempotent: one decision row per annotator and suggestion.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from annotator import text
+from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Origin,
+                              Span)
+from annotator.services.attributions import attribution_snapshot
+from annotator.services.spans import annotator_layer_open, span_snapshot
+
+
+@dataclass
+class SuggestedSpan:
+    key: str                # the tagger's own id for the span, used by attributions
+    label: str
+    start: int
+    end: int
+    confidence: float | None = None
+
+
+@dataclass
+class SuggestedAttribution:
+    claims: list[str]       # span keys, in text order
+    source: str | None = None
+    cue: str | None = None
+    confidence: float | None = None
+    attributes: dict = field(default_factory=dict)
+
+
+@transaction.atomic
+def suggestions_store(*, document: Document, tagger_name: str, tagger_version: str,
+                      spans: list[SuggestedSpan],
+                      attributions: list[SuggestedAttribution]) -> tuple[int, int]:
+    """Store a tagger's output for one document, idempotently. Returns (spans, attributions) new.
+
+    Storing the same output twice (a retried task, a repeated job) adds nothing.
+    """
+    if not tagger_name or not tagger_version:
+        raise ValidationError({"tagger_name": "a tagger name and version are required."})
+    labels = {label.name: label for label in document.project.labels.all()}
+    rows, keys = [], {}
+    for index, item in enumerate(spans):
+        label = labels.get(item.label)
+        if label is None:
+            raise ValidationError({f"spans[{index}].label": f"{item.label!r} is not a label "
+                                                            "of this project."})
+        try:
+            quote = text.check_span(document.text, item.start, item.end)
+        except ValidationError as exc:
+            raise ValidationError({f"spans[{index}].{k}": v
+                                   for k, v in exc.message_dict.items()}) from None
+        if item.key in keys:
+            raise ValidationError({f"spans[{index}].key": f"{item.key!r} is used twice."})
+        keys[item.key] = (label.pk, item.start, item.end)
+        rows.append(Span(document=document, annotator=None, label=label, start=item.start,
+                         end=item.end, quote=quote, origin=Origin.PRETAG,
+                         status=LabelStatus.SUGGESTED, tagger_name=tagger_name,
+                         tagger_version=tagger_version, confidence=item.confidence))
+    before_spans = Span.objects.filter(document=document, annotator__isnull=True,
+                                       tagger_name=tagger_name,
+                                       tagger_version=tagger_version).count()
+    Span.objects.bulk_create(rows, ignore_conflicts=True)
+    stored = {(s.label_id, s.start, s.end): s.pk for s in Span.objects.filter(
+        document=document, annotator__isnull=True, tagger_name=tagger_name,
+        tagger_version=tagger_version).only("pk", "label_id", "start", "end")}
+    new_spans = len(stored) - before_spans
+
+    def span_id(key, where):
+        if key is None:
+            return None
+        if key not in keys:
+            raise ValidationError({where: f"{key!r} is not the key of a suggested span."})
+        return stored[keys[key]]
+
+    attribution_rows, fragment_lists = [], []
+    for index, item in enumerate(attributions):
+        if not item.claims:
+            raise ValidationError({f"attributions[{index}].claims": "needs a claim."})
+        claim_ids = [span_id(k, f"attributions[{index}].claims") for k in item.claims]
+        source_id = span_id(item.source, f"attributions[{index}].source")
+        cue_id = span_id(item.cue, f"attributions[{index}].cue")
+        dedup = f"{','.join(map(str, claim_ids))}|{source_id or '-'}|{cue_id or '-'}"
+        attribution_rows.append(Attribution(
+            document=document, annotator=None, claim_id=claim_ids[0], source_id=source_id,
+            cue_id=cue_id, attributes=item.attributes, origin=Origin.PRETAG,
+            status=LabelStatus.SUGGESTED, tagger_name=tagger_name, tagger_version=tagger_version,
+            confidence=item.confidence, dedup_key=dedup))
+        fragment_lists.append((dedup, claim_ids[1:]))
+    existing = set(Attribution.objects.filter(
+        document=document, annotator__isnull=True, tagger_name=tagger_name,
+        tagger_version=tagger_version).values_list("dedup_key", flat=True))
+    fresh_rows = [row for row in attribution_rows if row.dedup_key not in existing]
+    Attribution.objects.bulk_create(fresh_rows, ignore_conflicts=True)
+    by_key = dict(Attribution.objects.filter(
+        document=document, annotator__isnull=True, tagger_name=tagger_name,
+        tagger_version=tagger_version,
+        dedup_key__in=[r.dedup_key for r in fresh_rows]).values_list("dedup_key", "pk"))
+    ClaimFragment.objects.bulk_create([
+        ClaimFragment(attribution_id=by_key[dedup], span_id=span_pk, position=position)
+        for dedup, rest in fragment_lists if dedup in by_key
+        for position, span_pk in enumerate(rest, start=1)], ignore_conflicts=True)
+    return new_spans, len(by_key)
+
+
+def _decide_span(suggestion: Span, annotator, status: str, events: list) -> Span:
+    own, created = Span.objects.get_or_create(
+        annotator=annotator, suggestion=suggestion,
+        defaults=dict(document_id=suggestion.document_id, label_id=suggestion.label_id,
+                      start=suggestion.start, end=suggestion.end, quote=suggestion.quote,
+                      origin=Origin.PRETAG, tagger_name=suggestion.tagger_name,
+                      tagger_version=suggestion.tagger_version,
+                      confidence=suggestion.confidence, status=status))
+    if created or own.status != status:
+        before = None if created else span_snapshot(own)
+        if not created:
+            Span.objects.filter(pk=own.pk).update(status=status, version=own.version + 1)
+            own.status, own.version = status, own.version + 1
+        events.append(("accept" if status == LabelStatus.ACCEPTED else "reject", "span",
+                       own.pk, before, span_snapshot(own)))
+    return own
+
+
+@transaction.atomic
+def suggestions_decide(*, document: Document, annotator, decision: str, span_ids: list[int],
+                       attribution_ids: list[int]) -> dict:
+    """Accept or reject suggestions of this document, many at once, all or nothing.
+
+    Accepting an attribution accepts its spans too. Returns the annotator's rows.
+    """
+    if decision not in ("accept", "reject"):
+        raise ValidationError({"decision": "must be 'accept' or 'reject'."})
+    annotator_layer_open(document=document, annotator=annotator)
+    status = LabelStatus.ACCEPTED if decision == "accept" else LabelStatus.REJECTED
+    suggested_spans = {s.pk: s for s in Span.objects.select_related("label").filter(
+        document=document, annotator__isnull=True, pk__in=span_ids)}
+    missing = [i for i in span_ids if i not in suggested_spans]
+    if missing:
+        raise ValidationError({"spans": f"{missing[0]} is not a suggestion in this document."})
+    suggested_attributions = {a.pk: a for a in Attribution.objects.prefetch_related(
+        "fragments").filter(document=document, annotator__isnull=True, pk__in=attribution_ids)}
+    missing = [i for i in attribution_ids if i not in suggested_attributions]
+    if missing:
+        raise ValidationError({"attributions": f"{missing[0]} is not a suggestion in this "
+                                               "document."})
+    events: list = []
+    own_spans = {pk: _decide_span(s, annotator, status, events)
+                 for pk, s in suggested_spans.items()}
+    own_attributions = []
+    for suggestion in suggested_attributions.values():
+        fragment_ids = [f.span_id for f in sorted(suggestion.fragments.all(),
+                                                  key=lambda f: f.position)]
+        part_ids = [suggestion.claim_id, *fragment_ids, suggestion.source_id, suggestion.cue_id]
+        mapped = {}
+        if status == LabelStatus.ACCEPTED:
+            parts = Span.objects.filter(pk__in=[i for i in part_ids if i])
+            for part in parts:
+                mapped[part.pk] = own_spans.get(part.pk) or _decide_span(part, annotator,
+                                                                         status, events)
+        own, created = Attribution.objects.get_or_create(
+            annotator=annotator, suggestion=suggestion,
+            defaults=dict(document=document,
+                          claim=mapped.get(suggestion.claim_id) or suggestion.claim,
+                          source=mapped.get(suggestion.source_id),
+                          cue=mapped.get(suggestion.cue_id), attributes=suggestion.attributes,
+                          origin=Origin.PRETAG, tagger_name=suggestion.tagger_name,
+                          tagger_version=suggestion.tagger_version,
+                          confidence=suggestion.confidence, status=status))
+        if created and status == LabelStatus.ACCEPTED:
+            ClaimFragment.objects.bulk_create([
+                ClaimFragment(attribution=own, span=mapped[i], position=position)
+                for position, i in enumerate(fragment_ids, start=1)])
+        changed = created
+        if not created and own.status != status:
+            Attribution.objects.filter(pk=own.pk).update(status=status, version=own.version + 1)
+            own.status, own.version = status, own.version + 1
+            changed = True
+        if changed:
+            events.append((decision, "attribution", own.pk, None, attribution_snapshot(own)))
+        own_attributions.append(own)
+    Event.objects.bulk_create([
+        Event(project_id=document.project_id, document_id=document.pk, actor=annotator,
+              action=action, target_type=kind, target_id=pk, before=before, after=after)
+        for action, kind, pk, before, after in events])
+    return {"spans": list(own_spans.values()), "attributions": own_attributions}
+
