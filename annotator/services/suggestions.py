@@ -155,7 +155,7 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
     events: list = []
     own_spans = {pk: _decide_span(s, annotator, status, events)
                  for pk, s in suggested_spans.items()}
-    own_attributions = []
+    own_attributions, touched = [], dict(own_spans)
     for suggestion in suggested_attributions.values():
         fragment_ids = [f.span_id for f in sorted(suggestion.fragments.all(),
                                                   key=lambda f: f.position)]
@@ -166,6 +166,7 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
             for part in parts:
                 mapped[part.pk] = own_spans.get(part.pk) or _decide_span(part, annotator,
                                                                          status, events)
+                touched[part.pk] = mapped[part.pk]
         own, created = Attribution.objects.get_or_create(
             annotator=annotator, suggestion=suggestion,
             defaults=dict(document=document,
@@ -191,5 +192,5 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
         Event(project_id=document.project_id, document_id=document.pk, actor=annotator,
               action=action, target_type=kind, target_id=pk, before=before, after=after)
         for action, kind, pk, before, after in events])
-    return {"spans": list(own_spans.values()), "attributions": own_attributions}
+    return {"spans": list(touched.values()), "attributions": own_attributions}
 
