@@ -14,7 +14,8 @@ def document_queryset_with_status(*, user):
         "status")[:1]
     return Document.objects.defer("text").annotate(
         my_status=Coalesce(Subquery(status), Value(DocumentStatus.Status.NOT_STARTED)),
-        my_span_count=Count("spans", filter=Q(spans__annotator=user), distinct=True),
+        my_span_count=Count("spans", filter=Q(spans__annotator=user, spans__status="accepted"),
+                            distinct=True),
     )
 
 
@@ -34,8 +35,8 @@ def project_list_for_home(*, user):
 
 from dataclasses import dataclass  # noqa: E402
 
-from annotator.models import (Attribution, ClaimFragment, Event, ReviewDecision,  # noqa: E402
-                              Span)
+from annotator.models import (Attribution, ClaimFragment, Event, LabelStatus,  # noqa: E402
+                              ReviewDecision, Span)
 
 
 def spans_for(document, *, annotator_ids=None, suggestions: bool = False):
@@ -43,7 +44,8 @@ def spans_for(document, *, annotator_ids=None, suggestions: bool = False):
         "start", "-end", "id")
     if suggestions:
         return queryset.filter(annotator__isnull=True)
-    queryset = queryset.filter(annotator__isnull=False)
+    # An annotator's layer: their labels, not their rejections of suggestions.
+    queryset = queryset.filter(annotator__isnull=False, status=LabelStatus.ACCEPTED)
     if annotator_ids is not None:
         queryset = queryset.filter(annotator_id__in=annotator_ids)
     return queryset
@@ -55,7 +57,8 @@ def attributions_for(document, *, annotator_ids=None, suggestions: bool = False)
         "id")
     if suggestions:
         return queryset.filter(annotator__isnull=True)
-    queryset = queryset.filter(annotator__isnull=False)
+    # An annotator's layer: their labels, not their rejections of suggestions.
+    queryset = queryset.filter(annotator__isnull=False, status=LabelStatus.ACCEPTED)
     if annotator_ids is not None:
         queryset = queryset.filter(annotator_id__in=annotator_ids)
     return queryset
