@@ -24,4 +24,6 @@ WHITENOISE_AUTOREFRESH = True
 # SQLite: a file, not memory, so that a real Celery worker process started by
 # the tests (tests/conftest.py) sees the rows the test writes.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so that runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(DATA_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
