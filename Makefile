@@ -36,8 +36,9 @@ run: $(VENV)/.runtime
 
 test: test-core test-integration
 
-# Core tier: SQLite, nothing to install.
+# Core tier: SQLite, nothing to install; and the DOM-free JavaScript modules.
 test-core: $(VENV)/.test
+	node --test tests/js/
 	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
 
 # Integration tier: the whole suite again on PostgreSQL, plus the tests of the

@@ -1,12 +1,28 @@
-"""Server-rendered pages. The annotation workspace has its own module."""
+"""Server-rendered pages: home, a project's documents, and the workspace shell.
+
+The workspace itself is plain JavaScript (static/annotator/) over the REST API;
+this module only gives it its bootstrap data, through json_script.
+"""
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from annotator.models import DocumentStatus
-from annotator.selectors import project_list_for_home
+from annotator import access
+from annotator.models import DocStatus, DocumentStatus
+from annotator.selectors import document_list, project_list_for_home
+
+HOME_DOCUMENTS_PER_PROJECT = 20
+
+
+def _status_counts(statuses) -> list[tuple[str, str, int]]:
+    counts = {value: 0 for value in DocStatus.values}
+    for status in statuses:
+        counts[status] += 1
+    return [(value, DocStatus(value).label, n) for value, n in counts.items()]
 
 
 @login_required
@@ -14,13 +30,64 @@ from annotator.selectors import project_list_for_home
 def home(request):
     projects = list(project_list_for_home(user=request.user))
     for project in projects:
-        counts = {value: 0 for value in DocumentStatus.Status.values}
         for document in project.docs:
-            counts[document.my_status] += 1
             document.my_status_label = DocumentStatus.Status(document.my_status).label
-        project.status_counts = [(DocumentStatus.Status(v).label, n) for v, n in counts.items()]
+        project.status_counts = _status_counts(d.my_status for d in project.docs)
         project.my_role = project.my_memberships[0].role if project.my_memberships else ""
+        project.more_documents = max(0, len(project.docs) - HOME_DOCUMENTS_PER_PROJECT)
+        project.docs = project.docs[:HOME_DOCUMENTS_PER_PROJECT]
     return render(request, "annotator/home.html", {"projects": projects})
+
+
+@login_required
+@require_GET
+def project_page(request, project_id):
+    project = access.access_project(request.user, project_id)
+    membership = access.membership_for(request.user, project)
+    documents = document_list(project=project, user=request.user)
+    total = project.documents.count()
+    mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=request.user)
+                .exclude(status=DocStatus.NOT_STARTED).values_list("status")
+                .annotate(n=Count("id")))
+    mine[DocStatus.NOT_STARTED] = total - sum(mine.values())
+    counts = [(value, DocStatus(value).label, mine.get(value, 0)) for value in DocStatus.values]
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()[:200]
+    if status in DocStatus.values:
+        documents = documents.filter(my_status=status)
+    if query:
+        from django.db.models import Q
+
+        documents = documents.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    for document in page:
+        document.my_status_label = DocStatus(document.my_status).label
+    return render(request, "annotator/project.html", {
+        "project": project, "role": membership.role, "page": page, "counts": counts,
+        "total": total, "status": status, "q": query,
+        "statuses": DocStatus.choices})
+
+
+@login_required
+@require_GET
+def workspace(request, document_id):
+    document = access.access_document(request.user, document_id)
+    project = document.project
+    membership = access.membership_for(request.user, project)
+    config = {
+        "document_id": document.pk,
+        "project_id": project.pk,
+        "user": {"id": request.user.pk, "username": request.user.get_username()},
+        "role": membership.role,
+        "can_annotate": membership.role in ("admin", "annotator"),
+        "labels": list(project.labels.values("id", "name", "hotkey", "color", "description")),
+        "attribute_definitions": project.attribute_definitions,
+        "guidelines": project.guidelines,
+        "role_labels": {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE",
+                        **project.settings.get("role_labels", {})},
+    }
+    return render(request, "annotator/workspace.html", {
+        "document": document, "project": project, "config": config})
 
 
 @require_GET

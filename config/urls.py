@@ -7,6 +7,8 @@ from annotator import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("projects/<int:project_id>/", views.project_page, name="project"),
+    path("documents/<int:document_id>/", views.workspace, name="workspace"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),
