@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -76,6 +77,7 @@ def workspace(request, document_id):
     membership = access.membership_for(request.user, project)
     config = {
         "document_id": document.pk,
+        "csrf_token": get_token(request),
         "project_id": project.pk,
         "user": {"id": request.user.pk, "username": request.user.get_username()},
         "role": membership.role,

@@ -1,0 +1,59 @@
+// The only element builder. User text reaches the DOM as text nodes only:
+// never innerHTML (document text, titles and labels are untrusted).
+
+export function h(tag, props = {}, ...kids) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) throw new Error(`no inline handlers: ${key}`);
+    if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "className") el.className = value;
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  el.append(...kids.flat().filter((kid) => kid !== null && kid !== undefined && kid !== false));
+  return el;
+}
+
+export function clear(el) {
+  el.replaceChildren();
+  return el;
+}
+
+// Guidelines are Markdown written by project admins: a small subset (headings,
+// lists, paragraphs, **bold**, *italic*) rendered with h(), so no markup in
+// them can ever run.
+export function markdownToNodes(source) {
+  const nodes = [];
+  let list = null;
+  for (const raw of (source || "").split("\n")) {
+    const line = raw.trimEnd();
+    const heading = /^(#{1,4})\s+(.*)$/.exec(line);
+    const item = /^\s*[-*]\s+(.*)$/.exec(line);
+    if (item) {
+      if (!list) nodes.push((list = h("ul")));
+      list.append(h("li", {}, ...inline(item[1])));
+      continue;
+    }
+    if (list && /^\s+\S/.test(line)) {
+      list.lastChild.append(" ", ...inline(line.trim()));
+      continue;
+    }
+    list = null;
+    if (heading) nodes.push(h(`h${Math.min(6, heading[1].length + 2)}`, {}, ...inline(heading[2])));
+    else if (line.trim()) nodes.push(h("p", {}, ...inline(line)));
+  }
+  return nodes;
+}
+
+function inline(text) {
+  const parts = [];
+  const pattern = /\*\*(.+?)\*\*|\*(.+?)\*/g;
+  let last = 0;
+  for (let m; (m = pattern.exec(text)); ) {
+    parts.push(text.slice(last, m.index));
+    parts.push(m[1] !== undefined ? h("strong", {}, m[1]) : h("em", {}, m[2]));
+    last = pattern.lastIndex;
+  }
+  parts.push(text.slice(last));
+  return parts.filter((p) => p !== "");
+}
