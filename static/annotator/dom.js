@@ -25,23 +25,34 @@ export function clear(el) {
 export function markdownToNodes(source) {
   const nodes = [];
   let list = null;
+  let paragraph = null; // lines of the paragraph being read
+  const endParagraph = () => {
+    if (paragraph) nodes.push(h("p", {}, ...inline(paragraph.join(" "))));
+    paragraph = null;
+  };
   for (const raw of (source || "").split("\n")) {
     const line = raw.trimEnd();
     const heading = /^(#{1,4})\s+(.*)$/.exec(line);
     const item = /^\s*[-*]\s+(.*)$/.exec(line);
     if (item) {
+      endParagraph();
       if (!list) nodes.push((list = h("ul")));
       list.append(h("li", {}, ...inline(item[1])));
-      continue;
-    }
-    if (list && /^\s+\S/.test(line)) {
+    } else if (list && /^\s+\S/.test(line)) {
       list.lastChild.append(" ", ...inline(line.trim()));
-      continue;
+    } else if (heading) {
+      endParagraph();
+      list = null;
+      nodes.push(h(`h${Math.min(6, heading[1].length + 2)}`, {}, ...inline(heading[2])));
+    } else if (line.trim()) {
+      list = null;
+      (paragraph = paragraph || []).push(line.trim());
+    } else {
+      endParagraph();
+      list = null;
     }
-    list = null;
-    if (heading) nodes.push(h(`h${Math.min(6, heading[1].length + 2)}`, {}, ...inline(heading[2])));
-    else if (line.trim()) nodes.push(h("p", {}, ...inline(line)));
   }
+  endParagraph();
   return nodes;
 }
 

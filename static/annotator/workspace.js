@@ -535,11 +535,12 @@ async function createSpan(labelName, s16, e16, { undoable = true } = {}) {
     if (!(error instanceof NetworkError)) dropSpan(tmp.key);
     return null;
   }
-  dropSpan(tmp.key);
-  const span = spanFromApi({ ...saved, label: saved.label }, "mine");
-  putSpan(span);
-  if (state.selected === null || state.selected === tmp.key) state.selected = span.key;
+  const span = spanFromApi(saved, "mine");
+  if (state.selected === tmp.key) state.selected = span.key;
   replaceKeyInLink(tmp.key, span.key);
+  state.spans.delete(tmp.key);
+  unindexSpan(tmp);
+  putSpan(span); // re-renders the blocks of both
   if (undoable) state.undo.push({ describe: `create ${labelName}`, undo: () => deleteSpan(span.key, { undoable: false }) });
   renderPanels();
   if (state.status === "not_started") state.status = "in_progress";
