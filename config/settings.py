@@ -194,10 +194,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The transport expects its folders to exist, on the sending side too.
     (_broker_dir / "queue").mkdir(parents=True, exist_ok=True)
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
+    (_broker_dir / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Exchange bindings (kombu's default is ./control in the working directory).
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
