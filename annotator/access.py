@@ -105,24 +105,31 @@ def can_see(membership: Membership, row) -> bool:
             or sees_all_layers(membership))
 
 
-def _access_row(model, user, row_id, what: str):
+def _access_row(model, user, row_id, what: str, need: Need):
     row = (model.objects.select_related("document__project")
            .filter(pk=object_id(row_id), document__project__in=projects_for(user)).first())
-    if row is None or not can_see(membership_for(user, row.document.project), row):
+    if row is None:
         raise Http404(f"No such {what}.")
+    membership = membership_for(user, row.document.project)
+    if not can_see(membership, row):
+        raise Http404(f"No such {what}.")
+    if need is not Need.READ:
+        # Checked here, not only by ownership: a member who made labels as an annotator
+        # and is now a reviewer changes them no more (reviewers use review decisions).
+        require(membership, need)
     return row
 
 
-def access_span(user, span_id):
+def access_span(user, span_id, need: Need = Need.READ):
     from annotator.models import Span
 
-    return _access_row(Span, user, span_id, "span")
+    return _access_row(Span, user, span_id, "span", need)
 
 
-def access_attribution(user, attribution_id):
+def access_attribution(user, attribution_id, need: Need = Need.READ):
     from annotator.models import Attribution
 
-    return _access_row(Attribution, user, attribution_id, "attribution")
+    return _access_row(Attribution, user, attribution_id, "attribution", need)
 
 
 def access_label(project: Project, name):

@@ -408,7 +408,7 @@ class SpanDetailView(APIView):
     @extend_schema(parameters=[IF_MATCH], request=s.SpanUpdateIn, responses=s.SpanOut,
                    summary="Change my span (label or offsets); stale version → 409")
     def patch(self, request, span_id):
-        span = access.access_span(request.user, span_id)
+        span = access.access_span(request.user, span_id, Need.ANNOTATE)
         data = parse(s.SpanUpdateIn, request.data)
         version = expected_version(request, data)
         data.pop("version", None)
@@ -421,7 +421,7 @@ class SpanDetailView(APIView):
     @extend_schema(parameters=[IF_MATCH, VERSION_QUERY], responses={204: None},
                    summary="Delete my span; stale version → 409")
     def delete(self, request, span_id):
-        span = access.access_span(request.user, span_id)
+        span = access.access_span(request.user, span_id, Need.ANNOTATE)
         span_services.span_delete(span=span, actor=request.user,
                                   expected_version=expected_version(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -456,7 +456,7 @@ class AttributionDetailView(APIView):
     @extend_schema(parameters=[IF_MATCH], request=s.AttributionUpdateIn,
                    responses=s.AttributionOut, summary="Change my attribution; stale → 409")
     def patch(self, request, attribution_id):
-        attribution = access.access_attribution(request.user, attribution_id)
+        attribution = access.access_attribution(request.user, attribution_id, Need.ANNOTATE)
         data = parse(s.AttributionUpdateIn, request.data)
         version = expected_version(request, data)
         data.pop("version", None)
@@ -467,7 +467,7 @@ class AttributionDetailView(APIView):
     @extend_schema(parameters=[IF_MATCH, VERSION_QUERY], responses={204: None},
                    summary="Delete my attribution (its spans stay); stale → 409")
     def delete(self, request, attribution_id):
-        attribution = access.access_attribution(request.user, attribution_id)
+        attribution = access.access_attribution(request.user, attribution_id, Need.ANNOTATE)
         attribution_services.attribution_delete(attribution=attribution, actor=request.user,
                                                 expected_version=expected_version(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

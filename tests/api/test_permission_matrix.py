@@ -1,0 +1,574 @@
+"""The permission matrix: every operation of the OpenAPI schema × every kind of caller.
+
+The operations come from the schema drf-spectacular generates in-process, so a
+new endpoint without a row in POLICY fails `test_every_operation_has_a_policy_row`
+(and shows up as a failing case of the matrix itself). Each case builds a fresh
+world, fills the path with ids of *this* project (a span and an attribution the
+annotator owns, unless the row says otherwise), sends a valid body, and checks
+the status. "missing", "forbidden" and "unauthenticated" must also change no
+row; "ok" on a write must change some, and no read may write.
+
+Callers (ACTORS):
+- anonymous: no credentials (401: token authentication answers first);
+- non_member: a user who belongs to no project;
+- other_member: the admin of the *other* project, using this project's ids;
+- annotator: the owner of the span and attribution in the path;
+- other_annotator: a second annotator of this project (the owner's labels are
+  invisible to them, so 404, not 403);
+- reviewer, admin: this project's reviewer and admin.
+
+Outcomes: ok (2xx), forbidden (403: visible, but not theirs to do), missing
+(404: not visible to them), unauthenticated (401).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+
+from annotator.models import (Attribution, ClaimFragment, Document, DocumentStatus, Event,
+                              Label, Membership, Project, ReviewDecision, Span)
+from annotator.services.attributions import attribution_create
+from annotator.services.documents import document_status_change
+from annotator.services.projects import label_create, membership_set
+from annotator.services.reviews import review_decide
+from annotator.services.spans import spans_bulk_create
+from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
+                                            suggestions_store)
+from tests.api.conftest import span_at
+
+OK, FORBIDDEN, MISSING, UNAUTHENTICATED = "ok", "forbidden", "missing", "unauthenticated"
+STATUS_OF = {FORBIDDEN: 403, MISSING: 404, UNAUTHENTICATED: 401}
+ACTORS = ("anonymous", "non_member", "other_member", "annotator", "other_annotator",
+          "reviewer", "admin")
+PASSWORD = "a-Long-test-passw0rd"  # make_user's default (tests/conftest.py)
+NOT_UNDER_TEST = ("/api/schema/", "/api/docs/")  # the schema and its viewer themselves
+
+
+# --- The world each case starts from -------------------------------------------------------
+
+@dataclass
+class Layer:
+    """One user's labels on the main document."""
+    claim: Span
+    source: Span
+    cue: Span
+    spare_claim: Span      # a CLAIM no attribution uses yet
+    attribution: Attribution
+
+
+@dataclass
+class Matrix:
+    w: object              # the `world` of tests/api/conftest.py
+    layers: dict           # user pk → Layer (annotator, other annotator, admin, reviewer)
+    suggested_span: Span
+    suggested_attribution: Attribution
+    spare_label: Label     # used by no span: deletable
+
+    def user(self, actor: str):
+        w = self.w
+        return {"anonymous": None, "non_member": w.stranger, "other_member": w.outsider,
+                "annotator": w.annotator, "other_annotator": w.annotator2,
+                "reviewer": w.reviewer, "admin": w.admin}[actor]
+
+    def layer(self, user=None) -> Layer:
+        """The user's own layer; anybody without one uses the annotator's ids."""
+        return self.layers.get(getattr(user, "pk", None), self.layers[self.w.annotator.pk])
+
+    @property
+    def owner(self) -> Layer:
+        return self.layers[self.w.annotator.pk]
+
+
+def make_layer(document, user) -> Layer:
+    claim, source, cue, spare = spans_bulk_create(document=document, annotator=user, items=[
+        span_at(document, "The deal is dead,", "CLAIM"),
+        span_at(document, "the minister", "SOURCE"),
+        span_at(document, "said", "CUE"),
+        span_at(document, "and nobody will revive it.", "CLAIM")])
+    attribution = attribution_create(document=document, annotator=user, claims=[claim.pk],
+                                     source=source.pk, cue=cue.pk,
+                                     attributes={"quote_type": "direct"})
+    return Layer(claim=claim, source=source, cue=cue, spare_claim=spare,
+                 attribution=attribution)
+
+
+def store_suggestions(document, tagger: str = "matrix-tagger"):
+    def at(key, piece, label):
+        where = span_at(document, piece, label)
+        return SuggestedSpan(key=key, label=label, start=where["start"], end=where["end"])
+
+    suggestions_store(document=document, tagger_name=tagger, tagger_version="1",
+                      spans=[at("c", "talks 🇺🇦 collapsed", "CLAIM"),
+                             at("s", "officials", "SOURCE"), at("q", "According to", "CUE")],
+                      attributions=[SuggestedAttribution(claims=["c"], source="s", cue="q")])
+    return (Span.objects.get(document=document, annotator=None, label__name="CLAIM",
+                             tagger_name=tagger),
+            Attribution.objects.get(document=document, annotator=None, tagger_name=tagger))
+
+
+@pytest.fixture
+def matrix(world) -> Matrix:
+    w = world
+    layers = {user.pk: make_layer(w.document, user)
+              for user in (w.annotator, w.annotator2, w.admin)}
+    # The reviewer's own labels: made while they were an annotator, before becoming reviewer.
+    layers[w.reviewer.pk] = make_layer(w.document, w.reviewer)
+    suggested_span, suggested_attribution = store_suggestions(w.document)
+    # A review of the other annotator's work, which the annotator must not see.
+    review_decide(reviewer=w.reviewer, target=layers[w.annotator2.pk].claim,
+                  decision="reject", note="Too long.")
+    spare = label_create(project=w.project, actor=w.admin, data={"name": "SPARE"})
+    return Matrix(w=w, layers=layers, suggested_span=suggested_span,
+                  suggested_attribution=suggested_attribution, spare_label=spare)
+
+
+SNAPSHOT_MODELS = (Project, Label, Membership, Document, DocumentStatus, Span, Attribution,
+                   ClaimFragment, ReviewDecision, Event, Token, get_user_model())
+
+
+def snapshot() -> dict:
+    return {model.__name__: list(model.objects.order_by("pk").values())
+            for model in SNAPSHOT_MODELS}
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+# --- The policy --------------------------------------------------------------------------
+
+def inside(annotator, other_annotator, reviewer, admin) -> dict:
+    """An operation on this project's objects: outsiders of every kind see nothing."""
+    return {"anonymous": UNAUTHENTICATED, "non_member": MISSING, "other_member": MISSING,
+            "annotator": annotator, "other_annotator": other_annotator, "reviewer": reviewer,
+            "admin": admin}
+
+
+def per_user(outcome=OK, anonymous=UNAUTHENTICATED) -> dict:
+    """An operation on the caller's own account: the same for every signed-in user."""
+    return {actor: anonymous if actor == "anonymous" else outcome for actor in ACTORS}
+
+
+READ = inside(OK, OK, OK, OK)                        # any member
+MANAGE = inside(FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)  # admins
+ANNOTATE = inside(OK, OK, FORBIDDEN, OK)             # annotators and admins, own layer
+REVIEW = inside(FORBIDDEN, FORBIDDEN, OK, OK)        # reviewers and admins
+OWN_READ = inside(OK, MISSING, OK, OK)               # the owner, reviewers and admins see it
+OWN_WRITE = inside(OK, MISSING, FORBIDDEN, FORBIDDEN)  # only the owner changes it
+SUGGESTION_WRITE = inside(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # accept it first
+# The reviewer's own (pre-promotion) labels: reviewers change labels only by reviewing.
+REVIEWER_OWNED_WRITE = inside(MISSING, MISSING, FORBIDDEN, FORBIDDEN)
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    expect: dict
+    variant: str = ""
+    params: Callable | None = None     # (matrix) → path parameters overriding the defaults
+    body: Callable | None = None       # (matrix, user) → JSON body
+    query: Callable | None = None      # (matrix) → query parameters
+    headers: Callable | None = None    # (matrix) → extra request headers
+    prepare: Callable | None = None    # (matrix, user) → None, before the snapshot
+    check: Callable | None = None      # (matrix, actor, response) → None, for "ok" answers
+    writes: bool | None = None         # an "ok" must change rows (default: not a GET)
+
+    @property
+    def name(self) -> str:
+        variant = f" [{self.variant}]" if self.variant else ""
+        return f"{self.method} {self.path}{variant}"
+
+    @property
+    def changes_rows(self) -> bool:
+        return self.method != "GET" if self.writes is None else self.writes
+
+
+def default_params(m: Matrix) -> dict:
+    w = m.w
+    return {"project_id": w.project.pk, "document_id": w.document.pk,
+            "span_id": m.owner.claim.pk, "attribution_id": m.owner.attribution.pk,
+            "label_id": w.project.labels.get(name="CLAIM").pk,
+            "membership_id": Membership.objects.get(project=w.project, user=w.annotator2).pk}
+
+
+def version_of(row) -> int:
+    return type(row).objects.get(pk=row.pk).version
+
+
+def if_match(get_row) -> Callable:
+    return lambda m: {"HTTP_IF_MATCH": str(version_of(get_row(m)))}
+
+
+def span_body(piece, label):
+    return lambda m, user: span_at(m.w.document, piece, label)
+
+
+def credentials(m, user):
+    who = user or m.w.annotator  # anonymous signs in as the annotator
+    return {"username": who.username, "password": PASSWORD}
+
+
+def make_staff(m, user):
+    if user is not None:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+
+
+def give_token(m, user):
+    if user is not None:
+        Token.objects.create(user=user)
+
+
+def annotator_submitted(m, user):
+    document_status_change(document=m.w.document, actor=m.w.annotator,
+                           annotator=m.w.annotator, action="submit")
+
+
+def review_action(action):
+    return lambda m, user: {"action": action, "annotator": m.w.annotator.pk,
+                            "note": "Checked."}
+
+
+# Checks of "ok" answers: what a caller may do is also bounded by what they are shown.
+
+def lists_project_to_members_only(m, actor, response):
+    ids = [p["id"] for p in response.json()]
+    member = actor in ("annotator", "other_annotator", "reviewer", "admin")
+    assert (m.w.project.pk in ids) == member, ids
+
+
+def only_own_layer(m, actor, response):
+    user = m.user(actor)
+    owners = {s["annotator"] for s in response.json()["spans"]}
+    assert owners == {user.pk}, owners
+
+
+def every_layer(m, actor, response):
+    owners = {s["annotator"] for s in response.json()["spans"]}
+    assert {m.w.annotator.pk, m.w.annotator2.pk} <= owners, owners
+
+
+def reviews_visible_to(m, actor, response):
+    others_span = m.layers[m.w.annotator2.pk].claim.pk
+    shown = {r["span"] for r in response.json()}
+    sees_all = actor in ("reviewer", "admin") or m.user(actor) == m.w.annotator2
+    assert (others_span in shown) == sees_all, shown
+
+
+POLICY: tuple[Row, ...] = (
+    # Auth and the caller's own account.
+    Row("GET", "/api/auth/csrf/", per_user(anonymous=OK)),
+    Row("POST", "/api/auth/login/", per_user(anonymous=OK), body=credentials),
+    Row("POST", "/api/auth/logout/", per_user(), writes=False),
+    Row("POST", "/api/auth/token/", per_user()),
+    Row("DELETE", "/api/auth/token/", per_user(), prepare=give_token),
+    Row("GET", "/api/me/", per_user()),
+    # Projects.
+    Row("GET", "/api/projects/", per_user(), check=lists_project_to_members_only),
+    Row("POST", "/api/projects/", per_user(FORBIDDEN), variant="not site staff",
+        body=lambda m, user: {"name": "Fresh", "guidelines": "Mark every claim."}),
+    Row("POST", "/api/projects/", per_user(), variant="site staff", prepare=make_staff,
+        body=lambda m, user: {"name": "Fresh", "guidelines": "Mark every claim."}),
+    Row("GET", "/api/projects/{project_id}/", READ),
+    Row("PATCH", "/api/projects/{project_id}/", MANAGE,
+        body=lambda m, user: {"guidelines": "Mark the cue too."}),
+    Row("GET", "/api/projects/{project_id}/labels/", READ),
+    Row("POST", "/api/projects/{project_id}/labels/", MANAGE,
+        body=lambda m, user: {"name": "EVIDENCE", "color": "#123456"}),
+    Row("PATCH", "/api/projects/{project_id}/labels/{label_id}/", MANAGE,
+        body=lambda m, user: {"description": "What is claimed, word for word."}),
+    Row("DELETE", "/api/projects/{project_id}/labels/{label_id}/", MANAGE,
+        params=lambda m: {"label_id": m.spare_label.pk}),
+    Row("GET", "/api/projects/{project_id}/members/", READ),
+    Row("POST", "/api/projects/{project_id}/members/", MANAGE,
+        body=lambda m, user: {"username": m.w.stranger.username, "role": "annotator"}),
+    Row("PATCH", "/api/projects/{project_id}/members/{membership_id}/", MANAGE,
+        body=lambda m, user: {"role": "reviewer"}),
+    Row("DELETE", "/api/projects/{project_id}/members/{membership_id}/", MANAGE),
+    # Documents.
+    Row("GET", "/api/projects/{project_id}/documents/", READ),
+    Row("GET", "/api/projects/{project_id}/documents/", inside(OK, FORBIDDEN, OK, OK),
+        variant="?annotator=the annotator", query=lambda m: {"annotator": m.w.annotator.pk}),
+    Row("POST", "/api/projects/{project_id}/documents/", MANAGE,
+        body=lambda m, user: {"title": "Fresh", "text": "Nobody said anything today."}),
+    Row("GET", "/api/documents/{document_id}/", READ, check=only_own_layer),
+    Row("GET", "/api/documents/{document_id}/", REVIEW, variant="?layer=all",
+        query=lambda m: {"layer": "all"}, check=every_layer),
+    Row("GET", "/api/documents/{document_id}/", inside(OK, FORBIDDEN, OK, OK),
+        variant="?layer=the annotator", query=lambda m: {"layer": m.w.annotator.pk}),
+    Row("POST", "/api/documents/{document_id}/status/", ANNOTATE, variant="submit my work",
+        body=lambda m, user: {"action": "submit"}),
+    Row("POST", "/api/documents/{document_id}/status/", REVIEW,
+        variant="approve the annotator's", prepare=annotator_submitted,
+        body=review_action("approve")),
+    Row("POST", "/api/documents/{document_id}/status/", REVIEW,
+        variant="return the annotator's", prepare=annotator_submitted,
+        body=review_action("return")),
+    Row("GET", "/api/documents/{document_id}/reviews/", READ, check=reviews_visible_to),
+    Row("POST", "/api/documents/{document_id}/reviews/", REVIEW,
+        body=lambda m, user: {"span": m.owner.claim.pk, "decision": "approve",
+                              "note": "Matches the guidelines."}),
+    # Spans.
+    Row("POST", "/api/documents/{document_id}/spans/", ANNOTATE,
+        body=span_body("prices will rise.", "CLAIM")),
+    Row("POST", "/api/documents/{document_id}/spans/bulk/", ANNOTATE,
+        body=lambda m, user: {"spans": [span_at(m.w.document, "prices will rise.", "CLAIM"),
+                                        span_at(m.w.document, "A spokesperson", "SOURCE")]}),
+    Row("GET", "/api/spans/{span_id}/", OWN_READ),
+    Row("GET", "/api/spans/{span_id}/", READ, variant="a suggestion",
+        params=lambda m: {"span_id": m.suggested_span.pk}),
+    Row("PATCH", "/api/spans/{span_id}/", OWN_WRITE,
+        body=lambda m, user: {"label": "SOURCE", "version": version_of(m.owner.claim)}),
+    Row("PATCH", "/api/spans/{span_id}/", SUGGESTION_WRITE, variant="a suggestion",
+        params=lambda m: {"span_id": m.suggested_span.pk},
+        body=lambda m, user: {"label": "SOURCE", "version": version_of(m.suggested_span)}),
+    Row("PATCH", "/api/spans/{span_id}/", REVIEWER_OWNED_WRITE, variant="the reviewer's own",
+        params=lambda m: {"span_id": m.layers[m.w.reviewer.pk].claim.pk},
+        body=lambda m, user: {"label": "SOURCE",
+                              "version": version_of(m.layers[m.w.reviewer.pk].claim)}),
+    Row("DELETE", "/api/spans/{span_id}/", OWN_WRITE, headers=if_match(lambda m: m.owner.claim)),
+    Row("DELETE", "/api/spans/{span_id}/", SUGGESTION_WRITE, variant="a suggestion",
+        params=lambda m: {"span_id": m.suggested_span.pk},
+        headers=if_match(lambda m: m.suggested_span)),
+    Row("DELETE", "/api/spans/{span_id}/", REVIEWER_OWNED_WRITE, variant="the reviewer's own",
+        params=lambda m: {"span_id": m.layers[m.w.reviewer.pk].claim.pk},
+        headers=if_match(lambda m: m.layers[m.w.reviewer.pk].claim)),
+    Row("GET", "/api/spans/{span_id}/history/", OWN_READ),
+    # Attributions.
+    Row("POST", "/api/documents/{document_id}/attributions/", ANNOTATE,
+        body=lambda m, user: {"claims": [m.layer(user).spare_claim.pk],
+                              "source": m.layer(user).source.pk, "cue": m.layer(user).cue.pk,
+                              "attributes": {"quote_type": "direct"}}),
+    Row("GET", "/api/attributions/{attribution_id}/", OWN_READ),
+    Row("GET", "/api/attributions/{attribution_id}/", READ, variant="a suggestion",
+        params=lambda m: {"attribution_id": m.suggested_attribution.pk}),
+    Row("PATCH", "/api/attributions/{attribution_id}/", OWN_WRITE,
+        body=lambda m, user: {"attributes": {"quote_type": "indirect"},
+                              "version": version_of(m.owner.attribution)}),
+    Row("PATCH", "/api/attributions/{attribution_id}/", SUGGESTION_WRITE, variant="a suggestion",
+        params=lambda m: {"attribution_id": m.suggested_attribution.pk},
+        body=lambda m, user: {"attributes": {"quote_type": "indirect"},
+                              "version": version_of(m.suggested_attribution)}),
+    Row("PATCH", "/api/attributions/{attribution_id}/", REVIEWER_OWNED_WRITE,
+        variant="the reviewer's own",
+        params=lambda m: {"attribution_id": m.layers[m.w.reviewer.pk].attribution.pk},
+        body=lambda m, user: {"attributes": {"quote_type": "indirect"},
+                              "version": version_of(m.layers[m.w.reviewer.pk].attribution)}),
+    Row("DELETE", "/api/attributions/{attribution_id}/", OWN_WRITE,
+        headers=if_match(lambda m: m.owner.attribution)),
+    Row("DELETE", "/api/attributions/{attribution_id}/", SUGGESTION_WRITE,
+        variant="a suggestion", params=lambda m: {"attribution_id": m.suggested_attribution.pk},
+        headers=if_match(lambda m: m.suggested_attribution)),
+    Row("DELETE", "/api/attributions/{attribution_id}/", REVIEWER_OWNED_WRITE,
+        variant="the reviewer's own",
+        params=lambda m: {"attribution_id": m.layers[m.w.reviewer.pk].attribution.pk},
+        headers=if_match(lambda m: m.layers[m.w.reviewer.pk].attribution)),
+    Row("GET", "/api/attributions/{attribution_id}/history/", OWN_READ),
+    # Suggestions.
+    Row("POST", "/api/documents/{document_id}/suggestions/", MANAGE,
+        body=lambda m, user: {"tagger_name": "api-tagger", "tagger_version": "2", "spans": [
+            {"key": "p", **{k: v for k, v in span_at(m.w.document, "prices will rise.",
+                                                      "CLAIM").items() if k != "quote"}}]}),
+    Row("POST", "/api/documents/{document_id}/suggestions/decide/", ANNOTATE,
+        body=lambda m, user: {"decision": "accept",
+                              "attributions": [m.suggested_attribution.pk]}),
+)
+
+
+# --- The schema's operations --------------------------------------------------------------
+
+def schema_operations() -> set[tuple[str, str]]:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {(method.upper(), path) for path, operations in schema["paths"].items()
+            for method in operations
+            if path.startswith("/api/") and not path.startswith(NOT_UNDER_TEST)
+            and method.upper() in ("GET", "POST", "PUT", "PATCH", "DELETE")}
+
+
+OPERATIONS = schema_operations()
+
+
+def matrix_cases():
+    rows_by_operation: dict[tuple[str, str], list[Row]] = {}
+    for row in POLICY:
+        rows_by_operation.setdefault((row.method, row.path), []).append(row)
+    for method, path in sorted(OPERATIONS, key=lambda op: (op[1], op[0])):
+        rows = rows_by_operation.get((method, path))
+        if not rows:  # also reported, with the full list, by the coverage test below
+            yield pytest.param(None, "", id=f"{method} {path} has no policy row")
+            continue
+        for row in rows:
+            for actor in ACTORS:
+                yield pytest.param(row, actor, id=f"{row.name} as {actor}")
+
+
+def test_every_operation_has_a_policy_row_and_every_row_an_operation():
+    rows = {(row.method, row.path) for row in POLICY}
+    without_row = sorted(OPERATIONS - rows)
+    without_operation = sorted(rows - OPERATIONS)
+    assert not without_row, f"schema operations without a policy row: {without_row}"
+    assert not without_operation, f"policy rows without a schema operation: {without_operation}"
+
+
+def test_every_policy_row_names_every_actor_and_a_known_outcome():
+    for row in POLICY:
+        assert set(row.expect) == set(ACTORS), row.name
+        assert set(row.expect.values()) <= {OK, FORBIDDEN, MISSING, UNAUTHENTICATED}, row.name
+    names = [row.name for row in POLICY]
+    assert len(names) == len(set(names)), "two rows for the same operation and variant"
+
+
+# --- The matrix -------------------------------------------------------------------------
+
+def send(client, row: Row, m: Matrix, user):
+    params = {**default_params(m), **(row.params(m) if row.params else {})}
+    url = row.path.format(**params)
+    extra = row.headers(m) if row.headers else {}
+    if row.method == "GET":
+        return client.get(url, row.query(m) if row.query else None, **extra)
+    body = row.body(m, user) if row.body else None
+    return client.generic(row.method, url, **_json(body), **extra)
+
+
+def _json(body) -> dict:
+    import json
+
+    if body is None:
+        return {}
+    return {"data": json.dumps(body), "content_type": "application/json"}
+
+
+@pytest.mark.parametrize(("row", "actor"), list(matrix_cases()))
+def test_permission_matrix(row, actor, matrix, api):
+    if row is None:
+        pytest.fail("this schema operation has no row in POLICY")
+    expected = row.expect[actor]
+    user = matrix.user(actor)
+    if row.prepare:
+        row.prepare(matrix, user)
+    before = snapshot()
+
+    response = send(api(user), row, matrix, user)
+
+    after = snapshot()
+    detail = getattr(response, "data", None)
+    if expected == OK:
+        assert 200 <= response.status_code < 300, (response.status_code, detail)
+        if row.check:
+            row.check(matrix, actor, response)
+        if row.changes_rows:
+            assert changed_tables(before, after), "an 'ok' write changed no row"
+        else:
+            assert not changed_tables(before, after), "a read wrote rows"
+    else:
+        assert response.status_code == STATUS_OF[expected], (response.status_code, detail)
+        assert not changed_tables(before, after), (
+            f"a refused request ({response.status_code}) changed "
+            f"{changed_tables(before, after)}")
+
+
+# --- Ids of the other project in this project's URLs and bodies ----------------------------
+
+@pytest.fixture
+def crossed(matrix, make_document):
+    """The annotator, reviewer and admin of project A are also members of project B, with
+    labels there: ids they may use in B must still mean nothing in A."""
+    w = matrix.w
+    membership_set(project=w.other_project, user=w.annotator, role="annotator")
+    membership_set(project=w.other_project, user=w.reviewer, role="reviewer")
+    membership_set(project=w.other_project, user=w.admin, role="admin")
+    label_create(project=w.other_project, actor=w.outsider, data={"name": "ONLYB"})
+    other_document = make_document(w.other_project, text=w.document.text, title="Deal in B")
+    b_layer = make_layer(other_document, w.annotator)
+    b_suggested_span, b_suggested_attribution = store_suggestions(other_document)
+    return {"m": matrix, "b": b_layer, "b_label": w.other_project.labels.get(name="ONLYB"),
+            "b_suggested_span": b_suggested_span,
+            "b_suggested_attribution": b_suggested_attribution,
+            "b_membership": Membership.objects.get(project=w.other_project, user=w.outsider)}
+
+
+def _own_span_body(c):
+    layer = c["m"].owner
+    return {"claims": [layer.spare_claim.pk], "source": layer.source.pk, "cue": layer.cue.pk}
+
+
+CROSS_CASES = {
+    "annotator links B's claim in A's document": (
+        "annotator", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/attributions/",
+        lambda c: {**_own_span_body(c), "claims": [c["b"].spare_claim.pk]}, 400),
+    "annotator links B's source in A's document": (
+        "annotator", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/attributions/",
+        lambda c: {**_own_span_body(c), "source": c["b"].source.pk}, 400),
+    "annotator moves A's attribution onto B's claim": (
+        "annotator", "PATCH", lambda c: f"/api/attributions/{c['m'].owner.attribution.pk}/",
+        lambda c: {"claims": [c["b"].spare_claim.pk],
+                   "version": version_of(c["m"].owner.attribution)}, 400),
+    "annotator relabels A's span with B's label": (
+        "annotator", "PATCH", lambda c: f"/api/spans/{c['m'].owner.claim.pk}/",
+        lambda c: {"label": "ONLYB", "version": version_of(c["m"].owner.claim)}, 400),
+    "annotator creates a span with B's label": (
+        "annotator", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/spans/",
+        lambda c: span_at(c["m"].w.document, "prices will rise.", "ONLYB"), 400),
+    "annotator bulk-creates a span with B's label": (
+        "annotator", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/spans/bulk/",
+        lambda c: {"spans": [span_at(c["m"].w.document, "prices will rise.", "CLAIM"),
+                             span_at(c["m"].w.document, "A spokesperson", "ONLYB")]}, 400),
+    "annotator accepts B's suggested span via A's document": (
+        "annotator", "POST",
+        lambda c: f"/api/documents/{c['m'].w.document.pk}/suggestions/decide/",
+        lambda c: {"decision": "accept", "spans": [c["b_suggested_span"].pk]}, 400),
+    "annotator accepts B's suggested attribution via A's document": (
+        "annotator", "POST",
+        lambda c: f"/api/documents/{c['m'].w.document.pk}/suggestions/decide/",
+        lambda c: {"decision": "accept",
+                   "attributions": [c["b_suggested_attribution"].pk]}, 400),
+    "reviewer reviews B's span via A's document": (
+        "reviewer", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/reviews/",
+        lambda c: {"span": c["b"].claim.pk, "decision": "reject"}, 400),
+    "reviewer reviews B's attribution via A's document": (
+        "reviewer", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/reviews/",
+        lambda c: {"attribution": c["b"].attribution.pk, "decision": "approve"}, 400),
+    "reviewer approves a member of B only in A's document": (
+        "reviewer", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/status/",
+        lambda c: {"action": "approve", "annotator": c["m"].w.outsider.pk}, 400),
+    "admin stores suggestions with B's label in A's document": (
+        "admin", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/suggestions/",
+        lambda c: {"tagger_name": "t", "tagger_version": "1",
+                   "spans": [{"key": "k", "label": "ONLYB", "start": 0, "end": 3}]}, 400),
+    "admin changes B's label through A's URL": (
+        "admin", "PATCH",
+        lambda c: f"/api/projects/{c['m'].w.project.pk}/labels/{c['b_label'].pk}/",
+        lambda c: {"description": "hijacked"}, 404),
+    "admin deletes B's label through A's URL": (
+        "admin", "DELETE",
+        lambda c: f"/api/projects/{c['m'].w.project.pk}/labels/{c['b_label'].pk}/",
+        lambda c: None, 404),
+    "admin changes a B membership through A's URL": (
+        "admin", "PATCH",
+        lambda c: f"/api/projects/{c['m'].w.project.pk}/members/{c['b_membership'].pk}/",
+        lambda c: {"role": "annotator"}, 404),
+    "admin removes a B membership through A's URL": (
+        "admin", "DELETE",
+        lambda c: f"/api/projects/{c['m'].w.project.pk}/members/{c['b_membership'].pk}/",
+        lambda c: None, 404),
+}
+
+
+@pytest.mark.parametrize("case", list(CROSS_CASES), ids=list(CROSS_CASES))
+def test_ids_of_another_project_change_nothing(case, crossed, api):
+    actor, method, url, body, expected = CROSS_CASES[case]
+    user = crossed["m"].user(actor)
+    before = snapshot()
+
+    response = api(user).generic(method, url(crossed), **_json(body(crossed)))
+
+    assert response.status_code == expected, (response.status_code,
+                                               getattr(response, "data", None))
+    assert not changed_tables(before, snapshot())
