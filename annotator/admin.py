@@ -97,6 +97,12 @@ class PretagJobAdmin(admin.ModelAdmin):
     list_filter = ["state"]
 
 
+@admin.register(models.PretagJobItem)
+class PretagJobItemAdmin(admin.ModelAdmin):
+    list_display = ["job", "document", "state", "suggestions"]
+    list_filter = ["state"]
+
+
 @admin.register(models.Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "document"]

@@ -349,7 +349,6 @@ class PretagJob(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pretag_jobs")
     tagger_name = models.CharField(max_length=100)
     tagger_version = models.CharField(max_length=50)
-    documents = models.ManyToManyField(Document, blank=True, related_name="pretag_jobs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
@@ -358,6 +357,9 @@ class PretagJob(models.Model):
     suggestions_made = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, help_text="Why the job failed, in words.")
+    # How many times a worker has (re)started the job: a job whose worker died
+    # is resumed from its items, and failed once this passes the limit.
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -370,6 +372,28 @@ class PretagJob(models.Model):
             models.CheckConstraint(condition=Q(state__in=JobState.values), name="job_state_valid"),
         ]
         indexes = [models.Index(fields=["project", "state"], name="job_project_state")]
+
+
+class PretagJobItem(models.Model):
+    """One document of a job: the unit a resumed job skips once done."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(PretagJob, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pretag_items")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    suggestions = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["job", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "document"], name="job_item_unique"),
+        ]
+        indexes = [models.Index(fields=["job", "state"], name="job_item_state")]
 
 
 class Event(models.Model):

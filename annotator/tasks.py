@@ -1,6 +1,9 @@
 """Celery tasks: each takes ids and calls a service (STYLE.md)."""
-from celery import shared_task
+from celery import Task, shared_task
+from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError
 
+from annotator.services import pretag_jobs
 from annotator.services.worker import worker_ping_answer
 
 
@@ -9,3 +12,31 @@ def worker_ping_task(ping_id: int) -> None:
     from celery import current_task
 
     worker_ping_answer(ping_id=ping_id, worker=current_task.request.hostname or "")
+
+
+class PretagTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # Retries used up (or a bug): the job says why instead of staying "running".
+        pretag_jobs.pretag_job_fail(job_id=args[0], reason=f"The pre-tagging task failed: "
+                                                           f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(bind=True, base=PretagTask, name="annotator.pretag_job",
+             acks_late=True, reject_on_worker_lost=True,
+             # A database restart or a dropped connection: try again, waiting longer each time.
+             autoretry_for=(OperationalError, InterfaceError), retry_backoff=2,
+             retry_backoff_max=60, retry_jitter=True, max_retries=8)
+def pretag_job_task(self, job_id: int) -> None:
+    if pretag_jobs.pretag_job_run_batch(job_id=job_id):
+        pretag_job_task.delay(job_id)
+
+
+@shared_task(name="annotator.pretag_watchdog")
+def pretag_watchdog_task() -> None:
+    pretag_jobs.pretag_jobs_resume_stale()
+
+
+@worker_ready.connect
+def _resume_orphaned_jobs(sender=None, **kwargs):
+    # Through the broker, so that the worker's own pool runs it.
+    pretag_watchdog_task.delay()

@@ -66,7 +66,9 @@ def project_page(request, project_id):
     return render(request, "annotator/project.html", {
         "project": project, "role": membership.role, "page": page, "counts": counts,
         "total": total, "status": status, "q": query,
-        "statuses": DocStatus.choices})
+        "statuses": DocStatus.choices,
+        "jobs_config": {"project_id": project.pk, "csrf_token": get_token(request),
+                        "can_manage": membership.role == "admin"}})
 
 
 @login_required

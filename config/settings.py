@@ -208,6 +208,20 @@ else:
     # must exceed the longest a task may run, or a slow task runs twice.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # Resume jobs whose worker died (every worker also does it when it starts).
+    "pretag-watchdog": {"task": "annotator.pretag_watchdog", "schedule": 60.0},
+}
+
+# Pre-tagging: documents per task, and how long a running job may go without
+# a heartbeat before it is considered orphaned and resumed.
+try:
+    PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 20)
+    PRETAG_STALE_SECONDS = env_int("PRETAG_STALE_SECONDS", 120)
+except ImproperlyConfiguredEnv as exc:
+    sys.stderr.write(f"annotator: {exc}\n")
+    raise SystemExit(2) from None
 
 LOGGING = {
     "version": 1,

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             "worker": subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker",
                  "--loglevel=WARNING", f"--concurrency={concurrency}", "--without-gossip",
-                 "--without-mingle"],
+                 "--without-mingle", "--beat"],
                 cwd=base),
             "web": subprocess.Popen(
                 [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],

@@ -1,0 +1,189 @@
+"""Pre-tagging jobs: start, run in batches, cancel, and resume after a worker died.
+
+A job is a row with one item per document. A Celery task runs one batch of
+pending items and queues the next batch; each document's suggestions and its
+item's "done" are written in one transaction, and suggestions are unique per
+document, tagger, version, label and offsets. So a task that is retried, run
+twice, or resumed after `kill -9` makes exactly the suggestions an
+uninterrupted run makes.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from annotator.errors import Conflict
+from annotator.models import Document, JobState, PretagJob, PretagJobItem, Project
+from annotator.services.events import event_record
+from annotator.services.suggestions import suggestions_store
+
+log = logging.getLogger(__name__)
+
+ACTIVE = (JobState.QUEUED, JobState.RUNNING)
+MAX_RESUMES = 5
+
+
+def _taggers():
+    # Imported when used: the worker and the web process load the taggers lazily.
+    from annotator import pretag
+
+    return pretag
+
+
+def _enqueue(job_id: int) -> None:
+    from annotator.tasks import pretag_job_task
+
+    transaction.on_commit(lambda: pretag_job_task.delay(job_id))
+
+
+@transaction.atomic
+def pretag_job_start(*, project: Project, requested_by, document_ids: list[int] | None = None,
+                     tagger_name: str | None = None) -> PretagJob:
+    """Create the job and queue its first batch (after commit). Returns at once."""
+    try:
+        tagger = _taggers().get_tagger(tagger_name)
+    except KeyError:
+        names = ", ".join(t.name for t in _taggers().available_taggers())
+        raise ValidationError({"tagger": f"{tagger_name!r} is not a tagger here ({names})."}) \
+            from None
+    documents = Document.objects.filter(project=project)
+    if document_ids is not None:
+        wanted = set(document_ids)
+        found = set(documents.filter(pk__in=wanted).values_list("pk", flat=True))
+        if wanted - found:
+            raise ValidationError({"documents": f"{min(wanted - found)} is not a document of "
+                                                "this project."})
+        documents = documents.filter(pk__in=found)
+    ids = list(documents.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        raise ValidationError({"documents": "there is nothing to pre-tag: the project has no "
+                                            "documents."})
+    job = PretagJob.objects.create(project=project, tagger_name=tagger.name,
+                                   tagger_version=tagger.version, requested_by=requested_by,
+                                   total=len(ids))
+    PretagJobItem.objects.bulk_create([PretagJobItem(job=job, document_id=i) for i in ids])
+    event_record(project_id=project.pk, actor=requested_by, action="start",
+                 target_type="pretag_job", target_id=job.pk,
+                 after={"tagger": tagger.name, "version": tagger.version, "documents": len(ids)})
+    _enqueue(job.pk)
+    return job
+
+
+@transaction.atomic
+def pretag_job_cancel(*, job: PretagJob, actor) -> PretagJob:
+    updated = PretagJob.objects.filter(pk=job.pk, state__in=ACTIVE).update(
+        state=JobState.CANCELLED, finished_at=timezone.now(),
+        error=f"Cancelled by {actor.get_username()}.")
+    job.refresh_from_db()
+    if not updated:
+        raise Conflict(f"The job is already {job.state}.", current={"state": job.state},
+                       code="job_finished")
+    event_record(project_id=job.project_id, actor=actor, action="cancel",
+                 target_type="pretag_job", target_id=job.pk)
+    return job
+
+
+def pretag_job_fail(*, job_id: int, reason: str) -> None:
+    PretagJob.objects.filter(pk=job_id, state__in=ACTIVE).update(
+        state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
+
+
+def _still_running(job_id: int) -> bool:
+    return PretagJob.objects.filter(pk=job_id, state=JobState.RUNNING).exists()
+
+
+def pretag_job_run_batch(*, job_id: int, batch_size: int | None = None) -> bool:
+    """Tag the job's next pending documents. Returns True when more remain.
+
+    Stops early (returning False) when the job was cancelled meanwhile.
+    """
+    batch_size = batch_size or settings.PRETAG_BATCH_SIZE
+    now = timezone.now()
+    with transaction.atomic():
+        job = PretagJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state not in ACTIVE:
+            return False
+        if job.state == JobState.QUEUED:
+            job.state, job.started_at = JobState.RUNNING, now
+        job.heartbeat_at = now
+        job.save(update_fields=["state", "started_at", "heartbeat_at"])
+    try:
+        tagger = _taggers().get_tagger(job.tagger_name)
+    except KeyError:
+        pretag_job_fail(job_id=job_id, reason=f"The tagger {job.tagger_name!r} is not installed "
+                                              "on the worker.")
+        return False
+    if tagger.version != job.tagger_version:
+        pretag_job_fail(job_id=job_id, reason=f"The worker has {tagger.name} {tagger.version}, "
+                                              f"the job asked for {job.tagger_version}: start "
+                                              "a new job.")
+        return False
+    items = list(PretagJobItem.objects.filter(job_id=job_id, state=PretagJobItem.State.PENDING)
+                 .select_related("document").order_by("pk")[:batch_size])
+    for item in items:
+        if not _still_running(job_id):
+            return False
+        _tag_item(job, tagger, item)
+    with transaction.atomic():
+        more = PretagJobItem.objects.filter(job_id=job_id,
+                                            state=PretagJobItem.State.PENDING).exists()
+        if not more:
+            PretagJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+                state=JobState.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now())
+    return more
+
+
+def _tag_item(job: PretagJob, tagger, item: PretagJobItem) -> None:
+    try:
+        result = _taggers().pretag_text(tagger, item.document.text)
+    except Exception as exc:  # one document the tagger cannot handle must not stop the job
+        log.exception("pre-tagger %s failed on document %s", tagger.name, item.document_id)
+        with transaction.atomic():
+            if PretagJobItem.objects.filter(pk=item.pk, state=PretagJobItem.State.PENDING).update(
+                    state=PretagJobItem.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]):
+                PretagJob.objects.filter(pk=job.pk).update(
+                    done=F("done") + 1, errors=F("errors") + 1, heartbeat_at=timezone.now())
+        return
+    with transaction.atomic():
+        spans, attributions = suggestions_store(
+            document=item.document, tagger_name=job.tagger_name, tagger_version=job.tagger_version,
+            spans=result.spans, attributions=result.attributions)
+        made = spans + attributions
+        # Counted once even if a resumed task tagged the same document meanwhile.
+        if PretagJobItem.objects.filter(pk=item.pk, state=PretagJobItem.State.PENDING).update(
+                state=PretagJobItem.State.DONE, suggestions=made):
+            PretagJob.objects.filter(pk=job.pk).update(
+                done=F("done") + 1, suggestions_made=F("suggestions_made") + made,
+                heartbeat_at=timezone.now())
+
+
+def pretag_jobs_resume_stale(*, older_than_seconds: float | None = None) -> list[int]:
+    """Queue again the jobs whose worker stopped beating; fail those resumed too often.
+
+    Run by every worker when it starts and periodically (the watchdog task).
+    """
+    seconds = settings.PRETAG_STALE_SECONDS if older_than_seconds is None else older_than_seconds
+    cutoff = timezone.now() - timedelta(seconds=seconds)
+    resumed = []
+    with transaction.atomic():
+        stale = PretagJob.objects.select_for_update(skip_locked=True).filter(
+            state=JobState.RUNNING, heartbeat_at__lt=cutoff)
+        for job in stale:
+            if job.attempts >= MAX_RESUMES:
+                pretag_job_fail(job_id=job.pk, reason=f"The worker running this job stopped "
+                                                      f"{job.attempts + 1} times; giving up. "
+                                                      "See the worker logs.")
+                continue
+            PretagJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1,
+                                                       heartbeat_at=timezone.now())
+            _enqueue(job.pk)
+            resumed.append(job.pk)
+    if resumed:
+        log.warning("resumed pre-tagging jobs whose worker stopped: %s", resumed)
+    return resumed
