@@ -93,7 +93,9 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
            "DATABASE_URL": _database_url(connection.settings_dict),
            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_QUEUE": queue,
            "DATA_DIR": str(settings.DATA_DIR), "SECRET_KEY": settings.SECRET_KEY,
-           "DEBUG": "false"}
+           "DEBUG": "false",
+           # Small batches and a short heartbeat limit, so the resume tests are quick.
+           "PRETAG_BATCH_SIZE": "3", "PRETAG_STALE_SECONDS": "2"}
     root = Path(__file__).resolve().parents[1]
     logs = tmp_path_factory.mktemp("worker")
 
@@ -107,7 +109,8 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
                 [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue,
                  "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle",
                  "--without-heartbeat", "-n", f"{queue}@%h"],
-                cwd=root, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
+                cwd=root, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+                start_new_session=True)  # its own process group: kill() reaches the pool too
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
@@ -116,6 +119,13 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
                     return
                 time.sleep(0.2)
             raise RuntimeError(f"worker not ready in 60 s:\n{self.log.read_text()}")
+
+        def kill(self):
+            """kill -9 the worker and its pool processes, as a crash would."""
+            import signal
+
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=20)
 
         def stop(self):
             if self.process and self.process.poll() is None:

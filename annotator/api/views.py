@@ -26,8 +26,8 @@ from annotator import access, selectors
 from annotator.access import Forbidden, Need
 from annotator.api import serializers as s
 from annotator.api.errors import PreconditionRequired
-from annotator.models import (Attribution, DocStatus, DocumentStatus, Label, Membership,
-                              Project, Span)
+from annotator.models import (Attribution, DocStatus, Document, DocumentStatus, Label,
+                              Membership, Project, Span)
 from annotator.services import attributions as attribution_services
 from annotator.services import documents as document_services
 from annotator.services import projects as project_services
@@ -178,12 +178,12 @@ class LabelListView(APIView):
         project = access.access_project(request.user, project_id)
         return Response(s.LabelOut(project.labels.all(), many=True).data)
 
-    @extend_schema(parameters=[PROJECT_ID], request=s.LabelIn, responses={201: s.LabelOut},
-                   summary="Add a label (admins)")
+    @extend_schema(parameters=[PROJECT_ID], request=s.LabelCreateIn,
+                   responses={201: s.LabelOut}, summary="Add a label (admins)")
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         label = project_services.label_create(project=project, actor=request.user,
-                                              data=parse(s.LabelIn, request.data))
+                                              data=parse(s.LabelCreateIn, request.data))
         return Response(s.LabelOut(label).data, status=status.HTTP_201_CREATED)
 
 
@@ -299,10 +299,14 @@ class DocumentListView(GenericAPIView):
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no project
+            return Document.objects.none()
         project = access.access_project(self.request.user, self.kwargs["project_id"])
         return selectors.document_list(project=project, user=self.request.user)
 
-    @extend_schema(parameters=[PROJECT_ID], summary="The project's documents, with my status")
+    # many=True: the schema then shows the paginated page, with the filter and page parameters
+    @extend_schema(parameters=[PROJECT_ID], responses=s.DocumentListOut(many=True),
+                   summary="The project's documents, with my status")
     def get(self, request, project_id):
         queryset = self.get_queryset()  # 404 first for non-members
         annotator = request.query_params.get("annotator")
@@ -553,3 +557,69 @@ class AttributionHistoryView(APIView):
                                                 target_id=attribution.pk)
         return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
 
+
+
+# --- Pre-tagging jobs -----------------------------------------------------------------------
+
+JOB_ID = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class TaggerListView(APIView):
+    @extend_schema(responses=s.TaggerOut(many=True), summary="The pre-taggers this server has")
+    def get(self, request):
+        from annotator import pretag
+
+        taggers = [pretag.get_tagger(name) for name in pretag.available_taggers()]
+        return Response([{"name": t.name, "version": t.version,
+                          "description": (type(t).__doc__ or "").strip().split("\n")[0]}
+                         for t in taggers])
+
+
+class PretagJobListView(APIView):
+    @extend_schema(parameters=[PROJECT_ID], responses=s.PretagJobOut(many=True),
+                   summary="The project's pre-tagging jobs, newest first (the last 50)")
+    def get(self, request, project_id):
+        project = access.access_project(request.user, project_id)
+        jobs = project.pretag_jobs.select_related("requested_by").order_by("-created_at")[:50]
+        return Response(s.PretagJobOut(jobs, many=True).data)
+
+    @extend_schema(parameters=[PROJECT_ID], request=s.PretagJobStartIn,
+                   responses={202: s.PretagJobOut},
+                   summary="Start pre-tagging the project or some of its documents (admins)")
+    def post(self, request, project_id):
+        from annotator.services.pretag_jobs import pretag_job_start
+
+        project = access.access_project(request.user, project_id, Need.MANAGE)
+        data = parse(s.PretagJobStartIn, request.data)
+        job = pretag_job_start(project=project, requested_by=request.user,
+                               document_ids=data["documents"], tagger_name=data["tagger"])
+        return Response(s.PretagJobOut(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _job(request, job_id, need=Need.READ):
+    from annotator.models import PretagJob
+
+    job = PretagJob.objects.select_related("requested_by").filter(
+        pk=access.object_id(job_id), project__in=access.projects_for(request.user)).first()
+    if job is None:
+        raise access.Http404("No such job.")
+    if need is not Need.READ:
+        access.require(access.membership_for(request.user, job.project), need)
+    return job
+
+
+class PretagJobDetailView(APIView):
+    @extend_schema(parameters=[JOB_ID], responses=s.PretagJobOut,
+                   summary="A pre-tagging job's state and progress")
+    def get(self, request, job_id):
+        return Response(s.PretagJobOut(_job(request, job_id)).data)
+
+
+class PretagJobCancelView(APIView):
+    @extend_schema(parameters=[JOB_ID], request=None, responses=s.PretagJobOut,
+                   summary="Cancel a queued or running job (admins)")
+    def post(self, request, job_id):
+        from annotator.services.pretag_jobs import pretag_job_cancel
+
+        job = pretag_job_cancel(job=_job(request, job_id, Need.MANAGE), actor=request.user)
+        return Response(s.PretagJobOut(job).data)

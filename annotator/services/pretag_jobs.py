@@ -49,7 +49,7 @@ def pretag_job_start(*, project: Project, requested_by, document_ids: list[int] 
     try:
         tagger = _taggers().get_tagger(tagger_name)
     except KeyError:
-        names = ", ".join(t.name for t in _taggers().available_taggers())
+        names = ", ".join(_taggers().available_taggers())
         raise ValidationError({"tagger": f"{tagger_name!r} is not a tagger here ({names})."}) \
             from None
     documents = Document.objects.filter(project=project)

@@ -30,9 +30,11 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
 from annotator.models import (Attribution, ClaimFragment, Document, DocumentStatus, Event,
-                              Label, Membership, Project, ReviewDecision, Span)
+                              Label, Membership, PretagJob, PretagJobItem, Project,
+                              ReviewDecision, Span)
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
+from annotator.services.pretag_jobs import pretag_job_start
 from annotator.services.projects import label_create, membership_set
 from annotator.services.reviews import review_decide
 from annotator.services.spans import spans_bulk_create
@@ -67,6 +69,7 @@ class Matrix:
     suggested_span: Span
     suggested_attribution: Attribution
     spare_label: Label     # used by no span: deletable
+    job: PretagJob         # a queued pre-tagging job of the project
 
     def user(self, actor: str):
         w = self.w
@@ -122,12 +125,15 @@ def matrix(world) -> Matrix:
     review_decide(reviewer=w.reviewer, target=layers[w.annotator2.pk].claim,
                   decision="reject", note="Too long.")
     spare = label_create(project=w.project, actor=w.admin, data={"name": "SPARE"})
+    # Queued, never sent: on-commit callbacks do not run in these (rolled back) tests.
+    job = pretag_job_start(project=w.project, requested_by=w.admin)
     return Matrix(w=w, layers=layers, suggested_span=suggested_span,
-                  suggested_attribution=suggested_attribution, spare_label=spare)
+                  suggested_attribution=suggested_attribution, spare_label=spare, job=job)
 
 
 SNAPSHOT_MODELS = (Project, Label, Membership, Document, DocumentStatus, Span, Attribution,
-                   ClaimFragment, ReviewDecision, Event, Token, get_user_model())
+                   ClaimFragment, ReviewDecision, Event, Token, PretagJob, PretagJobItem,
+                   get_user_model())
 
 
 def snapshot() -> dict:
@@ -193,7 +199,8 @@ def default_params(m: Matrix) -> dict:
     return {"project_id": w.project.pk, "document_id": w.document.pk,
             "span_id": m.owner.claim.pk, "attribution_id": m.owner.attribution.pk,
             "label_id": w.project.labels.get(name="CLAIM").pk,
-            "membership_id": Membership.objects.get(project=w.project, user=w.annotator2).pk}
+            "membership_id": Membership.objects.get(project=w.project, user=w.annotator2).pk,
+            "job_id": m.job.pk}
 
 
 def version_of(row) -> int:
@@ -377,6 +384,13 @@ POLICY: tuple[Row, ...] = (
     Row("POST", "/api/documents/{document_id}/suggestions/decide/", ANNOTATE,
         body=lambda m, user: {"decision": "accept",
                               "attributions": [m.suggested_attribution.pk]}),
+    # Pre-tagging jobs.
+    Row("GET", "/api/taggers/", per_user()),
+    Row("GET", "/api/projects/{project_id}/pretag-jobs/", READ),
+    Row("POST", "/api/projects/{project_id}/pretag-jobs/", MANAGE,
+        body=lambda m, user: {"documents": [m.w.document.pk]}),
+    Row("GET", "/api/pretag-jobs/{job_id}/", READ),
+    Row("POST", "/api/pretag-jobs/{job_id}/cancel/", MANAGE),
 )
 
 
