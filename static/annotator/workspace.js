@@ -173,7 +173,10 @@ function ingest(detail, reviews) {
     indexSpan(span);
   }
   if (!state.readOnly) {
+    // A suggestion I already have as my own label adds nothing: leave it out.
+    const mine = new Set(detail.spans.map((s) => `${s.label}:${s.start}:${s.end}`));
     for (const raw of detail.suggestions.spans) {
+      if (mine.has(`${raw.label}:${raw.start}:${raw.end}`)) continue;
       const span = spanFromApi(raw, "suggestion");
       state.spans.set(span.key, span);
       indexSpan(span);
@@ -516,9 +519,12 @@ async function createSpan(labelName, s16, e16, { undoable = true } = {}) {
   const quote = state.text.slice(s16, e16);
   const tmp = { key: `tmp-${++tmpCounter}`, id: null, kind: "mine", label: labelName, start, end,
     s16, e16, quote, version: 1, review: "pending", unsaved: true };
-  putSpan(tmp); // shows at once; saved below
+  // The new span becomes the selected one; the block of the one selected before
+  // is drawn again too, or it would keep its selection outline.
+  const previous = state.selected;
   state.selected = tmp.key;
-  renderPanels();
+  putSpan(tmp); // shows at once; saved below
+  if (previous && previous !== tmp.key) rerenderKeys([previous]);
   const body = { label: labelName, start, end, quote };
   let saved;
   try {
@@ -836,6 +842,12 @@ document.addEventListener("keydown", (event) => {
 
 el.submit.addEventListener("click", submit);
 el.help.querySelector("button").addEventListener("click", () => { el.help.hidden = true; });
+// act() has already told the user about every ApiError and NetworkError; the
+// key and click handlers start actions without awaiting them, so such an error
+// would otherwise also surface as an "Uncaught (in promise)" page error.
+window.addEventListener("unhandledrejection", (event) => {
+  if (event.reason instanceof ApiError || event.reason instanceof NetworkError) event.preventDefault();
+});
 window.addEventListener("beforeunload", (event) => {
   if (state.pending.length) event.preventDefault(); // unsaved work: let the browser ask
 });
