@@ -22,22 +22,25 @@ class Verb:
     quote_only: bool = False  # only frames a direct quote: "“Why?” he asked."
     belief: bool = False     # a verb of thinking, not of saying: lower confidence
     that_only: bool = False  # needs an explicit "that" (or a quote): "announced a plan" is no claim
+    as_object: bool = False  # the claim follows "as": "described the fire as “a senseless attack”"
 
 
 # Flags: b = bare complement, A = addressee required, a = addressee optional,
-# q = quote frames only, t = belief. No flag: needs "that" (or a direct quote).
+# q = quote frames only, t = belief, x = the claim follows "as" ("described the fire as
+# ..."). No flag: needs "that" (or a direct quote).
 _VERBS = """
 say b | tell bA | add b | claim b | insist b | argue b | assert b | contend b | allege b
-admit b | concede b | predict b | forecast b | vow b | assure bA
+admit b | concede b | predict b | forecast b | vow b | assure bA | promise ba
 acknowledge | declare | explain | note | state | announce | report | reveal | disclose
 confirm | deny | warn a | stress | emphasise | emphasize | underline | suggest | indicate
 recall | reiterate | repeat | complain | boast | testify | estimate | conclude | observe
-remark | comment | caution | speculate | agree | promise a | pledge | inform A | remind A
+remark | comment | caution | speculate | agree | pledge | inform A | remind A
 notify A | write | tweet | reply | respond | answer | retort | find | show | demonstrate
 signal | imply | hint | threaten | maintain | concede | acknowledge | affirm | proclaim
 ask q | post q | shout q | yell q | scream q | whisper q | exclaim q | cry q | joke q
 quip q | laugh q | sigh q | muse q | snap q | continue q | teach q | recount q | wonder q
 chant q | plead q | counter q | interject q | conclude
+describe x | characterise x | characterize x | dismiss x | brand x | label x
 believe bt | think bt | fear bt | hope bt | expect bt | doubt bt | feel bt | suspect bt
 reckon bt | guess bt | consider t | know t | suppose t | understand t | worry t
 """
@@ -88,7 +91,7 @@ def _load() -> tuple[dict[str, Verb], dict[str, tuple[Verb, str]]]:
         verb = Verb(lemma=lemma, bare="b" in flags,
                     addressee="required" if "A" in flags else "optional" if "a" in flags else "",
                     quote_only="q" in flags, belief="t" in flags,
-                    that_only="b" not in flags)
+                    that_only="b" not in flags, as_object="x" in flags)
         verbs[lemma] = verb
         for form, kind in _inflect(lemma).items():
             forms.setdefault(form, (verb, kind))

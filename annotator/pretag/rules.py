@@ -52,7 +52,7 @@ QUANTIFIERS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "
 # gold set (docs/pretagging.md), rounded. Nested attributions get 0.9 times this.
 CONFIDENCE = {
     "quote_frame": 0.9, "split_quote": 0.9, "quote_according": 0.85, "verb_quote": 0.85,
-    "verb_that": 0.75, "verb_bare": 0.6, "belief": 0.55, "final_frame": 0.7,
+    "verb_that": 0.75, "verb_bare": 0.6, "belief": 0.55, "described_as": 0.6, "final_frame": 0.7,
     "parenthetical": 0.7, "according": 0.75, "as_frame": 0.65, "continued_quote": 0.5,
     "passive": 0.5, "inherited": 0.6,
 }
@@ -170,6 +170,12 @@ class _Sentence:
         return (first.open if isinstance(first, Quote) else first.start,
                 last.end)
 
+    def pronoun(self, i: int, pronouns: set[str]) -> bool:
+        """Is item i one of `pronouns`? "US" and "IT" in capitals are names, not "us", "it"."""
+        word = self.low(i)
+        return word in pronouns and self.is_word(i) and (
+            word == "i" or not self.items[i].text.isupper())
+
     def verb_like(self, i: int) -> bool:
         """Is item i a verb or auxiliary (so that a noun phrase ends before it)?"""
         word = self.low(i)
@@ -271,10 +277,11 @@ class _Sentence:
         if i >= limit or not self.is_word(i):
             return i
         first = self.low(i)
-        if first in SUBJECT_PRONOUNS or (after_preposition and first in OBJECT_PRONOUNS):
+        if self.pronoun(i, SUBJECT_PRONOUNS) or (after_preposition and
+                                                 self.pronoun(i, OBJECT_PRONOUNS)):
             return i + 1
         if first in _CLOSED - DETERMINERS - {"it"} or first in CONNECTORS - DETERMINERS \
-                or first in OBJECT_PRONOUNS or self.verb_like(i):
+                or self.pronoun(i, OBJECT_PRONOUNS) or self.verb_like(i):
             return i
         k, end, previous = i, i, ""
         while k < limit:
@@ -311,7 +318,8 @@ class _Sentence:
                 k = end = inner
                 previous = "word"
                 continue
-            if word in _CLOSED or word in DETERMINERS or (word in SUBJECT_PRONOUNS and k > i):
+            if word in _CLOSED or word in DETERMINERS or (k > i and
+                                                          self.pronoun(k, SUBJECT_PRONOUNS)):
                 break
             if word in ADVERBS and (self.verb_like(k + 1) or self.low(k + 1) in ADVERBS):
                 break
@@ -328,7 +336,7 @@ class _Sentence:
     def is_title_dot(self, k: int) -> bool:
         """Is the period at item k that of "Dr." or an initial ("J.") inside a name?"""
         before, after = self.low(k - 1), k + 1
-        return bool(before) and self.is_word(k - 1) and self.is_word(after) \
+        return self.low(k) == "." and bool(before) and self.is_word(k - 1) and self.is_word(after) \
             and self.items[after].is_cap and self.items[k - 1].end == self.items[k].start \
             and (before in ABBREVIATIONS or (len(before) == 1 and self.items[k - 1].is_cap))
 
@@ -466,7 +474,7 @@ class _Sentence:
 
     def boundary(self, i: int) -> int:
         """The first item at or after i that ends a frame: punctuation or a quotation."""
-        while i < self.n and self.is_word(i):
+        while i < self.n and (self.is_word(i) or self.is_title_dot(i)):
             i += 1
         return i
 
@@ -556,8 +564,9 @@ class _Sentence:
         """“A,” Smith, 45, a teacher, said: the noun phrase, then the apposition, then the verb."""
         if self.low(b) != "," or self.np_end(k, b) != b or not self.valid_source(k, b):
             return None
-        for comma in range(b + 1, min(self.n, b + 14)):
-            if not self.is_word(comma) and self.low(comma) != ",":
+        for comma in range(b + 1, min(self.n, b + 20)):
+            # Only words, commas and the periods of abbreviations ("D-Wash.") in between.
+            if not self.is_word(comma) and self.low(comma) not in (",", "."):
                 return None
             if self.low(comma) == ",":
                 v = comma + 1
@@ -663,7 +672,7 @@ class _Sentence:
         end = self.n
         for i in range(k + 1, self.n):
             word = self.low(i)
-            if word == ";" or self.coordinated_verb(i):
+            if word == ";" or self.coordinated_verb(i) or self.new_clause(i):
                 end = i
                 break
             if word == "," and not self.is_word(i):
@@ -676,6 +685,20 @@ class _Sentence:
         while end > k and self.is_punct(end - 1, END_PUNCT | {",", ":", "\u2014"}):
             end -= 1
         return end
+
+    def new_clause(self, i: int) -> bool:
+        """Does item i start a coordinated clause with a subject pronoun of its own
+        (", and I believe them", "but he may have no choice")? It is no longer the
+        reported claim. Plain "and" without a comma is left alone ("... and it would
+        not return" is often part of the claim)."""
+        word = self.low(i)
+        if not self.is_word(i) or word not in ("and", "but", "so", "yet"):
+            return False
+        if word == "and" and self.low(i - 1) != ",":
+            return False
+        following = i + 1
+        return self.pronoun(following, SUBJECT_PRONOUNS) and (
+            self.verb_like(following + 1) or self.low(following + 1) in ADVERBS | NEGATIONS)
 
     def coordinated_verb(self, i: int) -> bool:
         """Does item i ("and", "but") join a second reporting verb to the same subject:
@@ -740,6 +763,8 @@ class _Sentence:
             return None
         if how_complement == "quote":
             rule = "verb_quote"
+        elif how_complement == "as":
+            rule = "described_as"
         elif passive:
             rule = "passive"
         elif how == "inherited":
@@ -767,15 +792,19 @@ class _Sentence:
         "that", "colon", "quote", "bare"."""
         verb = cue.verb
         k = cue.end
-        if cue.kind == "verb" and cue.form == "record" and self.low(k) == "that":
-            pass
+        if verb is not None and verb.as_object:
+            return self.as_complement(k)
         # "told reporters", "warned Putin", "assured him": the addressee is no part of the claim.
         after_addressee = k
         if verb is not None and verb.addressee and not passive:
-            if self.low(k) in OBJECT_PRONOUNS and self.is_word(k):
+            if self.pronoun(k, OBJECT_PRONOUNS):
                 after_addressee = k + 1
             else:
                 after_addressee = self.np_end(k, self.n)
+                # "promised the council would help": a verb follows, so the phrase is
+                # the claim's subject, not an addressee.
+                if self.verb_like(after_addressee) or self.low(after_addressee) in NEGATIONS:
+                    after_addressee = k
         # A "that" further on: "told the council in its first meeting that ...",
         # "said on Tuesday that ...", "said only that ...".
         for m in range(k, min(self.n, k + MAX_GAP + 1)):
@@ -811,9 +840,19 @@ class _Sentence:
             return (k, end, "that") if cue.form == "record" and self.low(k - 1) == "that" else None
         if verb.that_only or verb.quote_only or passive:
             return None
-        if not self.clause_like(k, end, strong=not verb.belief):
+        if not self.clause_like(k, end, strong=not verb.belief and not verb.addressee):
             return None
         return k, end, "bare"
+
+    def as_complement(self, k: int) -> tuple[int, int, str] | None:
+        """"described the fire as “a senseless attack”": the claim is what follows "as"."""
+        obj = self.np_end(k, self.n)
+        if obj == k or self.low(obj) != "as" or obj + 1 >= self.n:
+            return None
+        end = self.complement_end(obj + 1)
+        if end <= obj + 1:
+            return None
+        return self.direct_or_not(obj + 1, end, "as")
 
     def direct_or_not(self, k: int, end: int, how: str) -> tuple[int, int, str]:
         if end == k + 1 and self.is_quote(k):
@@ -868,7 +907,7 @@ class _Sentence:
                 return True
             if self.is_word(i) and self.verb_like(i):
                 return True
-            if self.low(i - 1) in SUBJECT_PRONOUNS and i > k and self.is_word(i) and \
+            if i > k and self.pronoun(i - 1, SUBJECT_PRONOUNS) and self.is_word(i) and \
                     word not in _CLOSED:
                 return True
         return strong and len(words) >= 4 and not any(
@@ -896,7 +935,7 @@ class _Sentence:
     def source_type(self, source: tuple[int, int]) -> str:
         tokens = [self.items[k] for k in range(*source) if self.is_word(k)]
         words = [t.low for t in tokens]
-        if len(words) == 1 and words[0] in SUBJECT_PRONOUNS | OBJECT_PRONOUNS:
+        if len(words) == 1 and self.pronoun(source[0], SUBJECT_PRONOUNS | OBJECT_PRONOUNS):
             return {"he": "named person", "she": "named person", "him": "named person",
                     "her": "named person", "it": "organisation"}.get(words[0], "other")
         # The head is the last word before a post-modifier ("people familiar with ...").
