@@ -5,7 +5,8 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,6 +20,13 @@ log = logging.getLogger(__name__)
 
 class PreconditionRequired(Exception):
     """An update or delete without the version it was based on (HTTP 428)."""
+
+
+def not_found(request, exception=None):
+    """handler404: a URL no route matches (/api/spans/abc/) is JSON under /api/, as documented."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
 
 
 def _django_errors(exc: DjangoValidationError) -> dict:

@@ -81,6 +81,20 @@ from annotator.services.events import event_record  # noqa: E402
 PROJECT_FIELDS = {"name", "description", "guidelines", "attribute_definitions", "settings"}
 
 
+def settings_check(settings) -> None:
+    """The settings the app reads must have the shape it reads; other keys are free."""
+    if not isinstance(settings, dict):
+        raise ValidationError({"settings": "must be an object."})
+    if not isinstance(settings.get("annotators_see_each_other", False), bool):
+        raise ValidationError({"settings": "'annotators_see_each_other' must be true or false."})
+    roles = settings.get("role_labels", {})
+    if not isinstance(roles, dict) or not all(
+            role in ("claim", "source", "cue") and isinstance(name, str) and name
+            for role, name in roles.items()):
+        raise ValidationError({"settings": "'role_labels' must map claim, source or cue to a "
+                                           "label name."})
+
+
 @transaction.atomic
 def project_update(*, project: Project, actor, **changes) -> Project:
     unknown = set(changes) - PROJECT_FIELDS
@@ -88,8 +102,8 @@ def project_update(*, project: Project, actor, **changes) -> Project:
         raise ValidationError({sorted(unknown)[0]: "cannot be changed here."})
     if "attribute_definitions" in changes:
         attribute_definitions_check(changes["attribute_definitions"])
-    if "settings" in changes and not isinstance(changes["settings"], dict):
-        raise ValidationError({"settings": "must be an object."})
+    if "settings" in changes:
+        settings_check(changes["settings"])
     before = {k: getattr(project, k) for k in changes}
     for key, value in changes.items():
         setattr(project, key, value)

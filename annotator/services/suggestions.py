@@ -89,6 +89,12 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
         claim_ids = [span_id(k, f"attributions[{index}].claims") for k in item.claims]
         source_id = span_id(item.source, f"attributions[{index}].source")
         cue_id = span_id(item.cue, f"attributions[{index}].cue")
+        # As for an annotator's attribution (services/attributions.py): the database refuses
+        # a source or cue that is the claim, PostgreSQL loudly, SQLite's bulk insert silently.
+        if source_id is not None and source_id in claim_ids:
+            raise ValidationError({f"attributions[{index}].source": "is one of the claims."})
+        if cue_id is not None and cue_id in claim_ids:
+            raise ValidationError({f"attributions[{index}].cue": "is one of the claims."})
         dedup = f"{','.join(map(str, claim_ids))}|{source_id or '-'}|{cue_id or '-'}"
         attribution_rows.append(Attribution(
             document=document, annotator=None, claim_id=claim_ids[0], source_id=source_id,
