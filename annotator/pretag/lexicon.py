@@ -100,22 +100,26 @@ def _load() -> tuple[dict[str, Verb], dict[str, tuple[Verb, str]]]:
 
 VERBS, VERB_FORMS = _load()
 
-# Cue phrases of several words, as sequences of lookup forms. The value says how
-# the phrase behaves: "verb" phrases act like a reporting verb with a subject
-# ("X has made clear that ..."), "according" takes its source after it.
-MULTIWORD_CUES: list[tuple[tuple[str, ...], str]] = sorted([
-    (("according", "to"), "according"),
-    (("in", "the", "words", "of"), "according"),
-    *[((form, "as", "saying"), "verb") for form in ("quoted", "cited")],
-    *[(("on", "record") + tail, "verb") for tail in (("as", "saying"), ("stating",),
-                                                     ("saying",), ())],
-    *[((form, "clear"), "verb") for form in ("made", "make", "makes", "making")],
-    *[((form, "it", "clear"), "verb") for form in ("made", "make", "makes", "making")],
-    *[((form, "out"), "verb") for form in ("pointed", "point", "points", "pointing")],
-    *[((form, "on", "to", "say"), "verb") for form in ("went", "go", "goes", "going")],
-    *[((form, "it"), "put_it") for form in ("put", "puts")],
+# Cue phrases of several words: (words, kind, form), longest first. "verb" phrases
+# act like a reporting verb with a subject ("X has made clear that ..."; the form
+# is that of their first word, "record" for "is on record"); "according" takes
+# its source after it; "put_it" only frames "As X put it, ...".
+_MAKE = {"made": "past", "make": "base", "makes": "s", "making": "ing"}
+_GO = {"went": "past", "go": "base", "goes": "s", "going": "ing"}
+_POINT = {"pointed": "past", "point": "base", "points": "s", "pointing": "ing"}
+MULTIWORD_CUES: list[tuple[tuple[str, ...], str, str]] = sorted([
+    (("according", "to"), "according", ""),
+    (("in", "the", "words", "of"), "according", ""),
+    *[((word, "as", "saying"), "verb", "pp") for word in ("quoted", "cited")],
+    *[(("on", "record") + tail, "verb", "record")
+      for tail in (("as", "saying"), ("stating",), ("saying",), ())],
+    *[((word, "clear"), "verb", form) for word, form in _MAKE.items()],
+    *[((word, "it", "clear"), "verb", form) for word, form in _MAKE.items()],
+    *[((word, "out"), "verb", form) for word, form in _POINT.items()],
+    *[((word, "on", "to", "say"), "verb", form) for word, form in _GO.items()],
+    (("put", "it"), "put_it", "past"), (("puts", "it"), "put_it", "s"),
 ], key=lambda item: -len(item[0]))
-MULTIWORD_FIRST = {words[0] for words, _ in MULTIWORD_CUES}
+MULTIWORD_FIRST = {words[0] for words, _, _ in MULTIWORD_CUES}
 
 # "according to plan" attributes nothing.
 NOT_SOURCES = {"plan", "plans", "schedule", "script", "tradition", "custom", "form"}
@@ -268,7 +272,7 @@ ANONYMOUS_HEADS = {
     "commanders", "soldier", "soldiers", "economist", "economists", "man", "woman", "men",
     "women", "friend", "friends", "relative", "relatives", "neighbour", "neighbours",
     "neighbor", "neighbors", "colleague", "colleagues", "lawyer", "lawyers", "attorney",
-    "attorneys", "prosecutor", "prosecutors", "police", "warhawks", "hardliners",
+    "attorneys", "prosecutor", "prosecutors", "warhawks", "hardliners",
 }
 DOCUMENT_HEADS = {
     "report", "reports", "statement", "statements", "study", "studies", "survey", "surveys",
@@ -292,7 +296,8 @@ ORGANISATION_WORDS = {
     "times", "post", "news", "bbc", "cnn", "afp", "ap", "un", "nato", "eu", "who", "imf",
     "centre", "center", "fund", "regime", "state", "states", "house", "police", "faction",
     "firms", "companies", "governments", "ministries", "agencies", "parties", "insurers",
-    "herald", "journal", "tribune", "guardian", "telegraph", "gazette", "daily",
+    "herald", "journal", "tribune", "guardian", "telegraph", "gazette", "daily", "media",
+    "newspaper", "broadcaster", "outlet", "agency", "ministry", "company",
 }
 PERSON_TITLES = {
     "mr", "mrs", "ms", "dr", "prof", "professor", "president", "minister", "prime",

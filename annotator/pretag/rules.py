@@ -36,7 +36,7 @@ from .lexicon import (ABBREVIATIONS, ADJUNCT_HEADS, ADVERBS, ANONYMOUS_HEADS, AU
                       CONNECTORS, DETERMINERS, DOCUMENT_HEADS, ED_ADJECTIVES, IRREGULAR_VERBS,
                       MULTIWORD_CUES, MULTIWORD_FIRST, NEGATIONS, NOT_CLAUSE_STARTS,
                       NOT_SOURCES, NP_PREPOSITIONS, OBJECT_PRONOUNS, ORGANISATION_WORDS,
-                      PLACES_AS_ACTORS, PREPOSITIONS, RELATIVES, SUBJECT_PRONOUNS,
+                      PERSON_TITLES, PLACES_AS_ACTORS, PREPOSITIONS, RELATIVES, SUBJECT_PRONOUNS,
                       SUBORDINATORS, TIME_WORDS, TO_HEADS, VERB_FORMS, Verb)
 from .segment import Quote, Text, Token
 
@@ -62,10 +62,9 @@ CONFIDENCE = {
 class Cue:
     start: int                  # item indices [start, end) of the cue words
     end: int
-    head: int                   # the item of the verb (or of "according")
     kind: str                   # "verb", "according" or "put_it"
-    verb: Verb | None
-    form: str                   # base, s, past, pp, ing ("" for phrases)
+    verb: Verb | None           # None for phrases ("made clear", "is on record")
+    form: str                   # base, s, past, pp, ing, or "record" ("is on record")
 
 
 @dataclass
@@ -189,27 +188,32 @@ class _Sentence:
                 and not self.items[i].is_cap:
             # "A report published on Friday": a participle after a noun, before a
             # preposition, is part of the noun phrase.
-            follows_noun = self.is_word(i - 1) and self.low(i - 1) not in _CLOSED
+            # After a determiner it is an adjective: "an emailed statement".
+            before = self.low(i - 1)
+            if before in DETERMINERS or (before or "").endswith(("'s", "s'")):
+                return False
+            follows_noun = self.is_word(i - 1) and before not in _CLOSED
             return not (follows_noun and self.low(i + 1) in PREPOSITIONS | {"by"})
         return False
 
     def reads_as_noun(self, i: int) -> bool:
-        """A reporting-verb form used as a noun: "the report", "his claims", "insurance
-        claims rose"."""
+        """Is this reporting-verb form used as a noun: "the report", "his claims", "than
+        expected", "insurance claims rose"?"""
         before, after = self.low(i - 1), self.low(i + 1)
         if before is None:
             return False
-        if before in DETERMINERS or before.endswith(("'s", "s'")) or before in PREPOSITIONS:
-            return before not in QUANTIFIERS or self.low(i) not in VERB_FORMS or \
-                VERB_FORMS[self.low(i)][1] not in ("past", "s")
-        if before in ("to",):
-            return False
         word = self.low(i)
-        kind = VERB_FORMS[word][1] if word in VERB_FORMS else ""
-        if kind == "s" and self.is_word(i - 1) and before not in _CLOSED and after and (
-                after in AUXILIARIES or after in IRREGULAR_VERBS or after in VERB_FORMS):
+        form = VERB_FORMS[word][1] if word in VERB_FORMS else ""
+        if before in QUANTIFIERS and form in ("past", "s", "base"):
+            return False                            # "Many said", "Some say"
+        if form == "ing" and before in PREPOSITIONS:
+            return False                            # "after saying", "by warning"
+        if before in DETERMINERS or before.endswith(("'s", "s'")) or \
+                (before in PREPOSITIONS and before != "to"):
             return True
-        return False
+        # A plural noun is followed by its verb: "claims rose", "reports say".
+        return form == "s" and self.is_word(i - 1) and before not in _CLOSED and bool(after) \
+            and (after in AUXILIARIES or after in IRREGULAR_VERBS or after in VERB_FORMS)
 
     # --- cues ----------------------------------------------------------------------
 
@@ -219,23 +223,12 @@ class _Sentence:
         if word is None or not self.is_word(i):
             return None
         if word in MULTIWORD_FIRST:
-            for words, kind in MULTIWORD_CUES:
+            for words, kind, form in MULTIWORD_CUES:
                 if all(self.low(i + k) == w for k, w in enumerate(words)):
-                    head = i if kind != "verb" else i
-                    form = ""
-                    if kind == "verb" and words[0] in VERB_FORMS:
-                        form = VERB_FORMS[words[0]][1]
-                    elif kind == "verb" and words[0] in ("made", "make", "makes", "making",
-                                                         "went", "go", "goes", "going"):
-                        form = {"made": "past", "went": "past", "make": "base", "go": "base",
-                                "makes": "s", "goes": "s"}.get(words[0], "ing")
-                    elif kind == "verb" and words[0] == "on":
-                        form = "record"
-                    return Cue(i, i + len(words), head, kind, None, form)
+                    return Cue(i, i + len(words), kind, None, form)
         if word in VERB_FORMS and not self.reads_as_noun(i):
             verb, form = VERB_FORMS[word]
-            end = i + 1
-            return Cue(i, end, i, "verb", verb, form)
+            return Cue(i, i + 1, "verb", verb, form)
         return None
 
     def verb_group(self, cue: Cue) -> tuple[int, bool]:
@@ -453,20 +446,23 @@ class _Sentence:
 
     def add(self, claims: list[tuple[int, int]], source: tuple[int, int] | None,
             cue: Cue | None, cue_start: int | None, rule: str, direct: bool,
-            claim_items: list[tuple[int, int]]) -> Found:
+            claim_items: list[tuple[int, int]]) -> Found | None:
+        """Record an attribution: claims as character ranges, source and cue as item
+        ranges. Returns it, or None when no claim is left once trimmed."""
         source_chars = self.chars(*source) if source else None
         cue_chars = self.chars(cue_start, cue.end) if cue else None
         claims = [c for c in (_clean_claim(self.doc.text, a, b, direct) for a, b in claims) if c]
         found = Found(claims=claims, source=source_chars, cue=cue_chars, rule=rule,
                       direct=direct, source_type=self.source_type(source) if source else None,
                       depth=self.depth, source_items=source)
-        if claims:
-            self.found.append(found)
-            self.claimed.extend(claim_items)
-            if source:
-                self.used.update(range(*source))
-            if cue:
-                self.used.update(range(cue_start, cue.end))
+        if not claims:
+            return None
+        self.found.append(found)
+        self.claimed.extend(claim_items)
+        if source:
+            self.used.update(range(*source))
+        if cue:
+            self.used.update(range(cue_start, cue.end))
         return found
 
     def in_claim(self, i: int) -> bool:
@@ -518,13 +514,17 @@ class _Sentence:
             return False
         first = self.low(i)
         if not (first in PREPOSITIONS or first in TIME_WORDS or first in ADVERBS
-                or first in ("last", "this", "late", "early")
+                or first in ("last", "this", "late", "early") or first in _ADVERBIAL_CLAUSE
                 or (cue.verb is not None and cue.verb.addressee)):
             return False
+        if first in _ADVERBIAL_CLAUSE:
+            return True
         for k in range(i, b):
             word = self.low(k)
             if word is None or (not self.is_word(k) and word not in "-'\u2019"):
                 return False
+            if word in _ADVERBIAL_CLAUSE and k > i:
+                return True             # "she said when asked whether ...": the frame ends
             if word in SUBORDINATORS or word in AUXILIARIES or self.verb_like(k) \
                     or self.cue_at(k) and not self.reads_as_noun(k):
                 return False
@@ -615,8 +615,6 @@ class _Sentence:
             if not tail_ok or any(i in self.used for i in range(lo, comma)):
                 continue
             found = self.frame(comma + 1, b)
-            if found is None and b < end:
-                continue
             if found is None:
                 continue
             source, cue, cue_start = found
@@ -642,10 +640,14 @@ class _Sentence:
                 return
 
     def participle_follows(self, i: int) -> bool:
-        """Is item i an -ing participle opening a clause (", demanding a response")?"""
+        """Is item i an -ing participle opening a clause (", adding that", ", demanding a
+        response")?"""
         word = self.low(i)
-        return bool(word) and self.is_word(i) and word.endswith("ing") and len(word) > 5 \
-            and word not in _NOT_PARTICIPLES and not self.items[i].is_cap
+        if not word or not self.is_word(i) or self.items[i].is_cap:
+            return False
+        if word in VERB_FORMS:
+            return VERB_FORMS[word][1] == "ing"
+        return word.endswith("ing") and len(word) > 5 and word not in _NOT_PARTICIPLES
 
     def claim_rest(self, source: tuple[int, int], cue: Cue, cue_start: int, k: int,
                    rule: str) -> None:
@@ -701,16 +703,22 @@ class _Sentence:
             self.verb_like(following + 1) or self.low(following + 1) in ADVERBS | NEGATIONS)
 
     def coordinated_verb(self, i: int) -> bool:
-        """Does item i ("and", "but") join a second reporting verb to the same subject:
-        "told reporters A and warned that B"?"""
+        """Does item i ("and", "but") join a second verb to the reporting subject:
+        "told reporters A and warned that B", "said A and declined to comment",
+        "said A but would not give details"?"""
         if self.low(i) not in ("and", "but") or not self.is_word(i):
             return False
         j = i + 1
         while self.is_word(j) and self.low(j) in AUXILIARIES | NEGATIONS | ADVERBS:
             j += 1
         cue = self.cue_at(j)
-        return bool(cue and cue.kind == "verb" and (cue.form in ("past", "s", "record")
-                                                    or j > i + 1))
+        if cue and cue.kind == "verb" and (cue.form in ("past", "s", "record") or j > i + 1):
+            return True
+        # "... and declined to comment", "but would not elaborate": the speaker refusing
+        # to say more, which is no part of what was said.
+        refusal = (self.low(i + 1) in ("declined", "refused") and self.low(i + 2) == "to") or (
+            self.low(i + 1) in ("did", "would", "could") and self.low(i + 2) in NEGATIONS)
+        return refusal and self.low(i + 3) in _SAYING_MORE
 
     def verb_frames(self) -> None:
         """A reporting verb with its subject before and its complement after it."""
@@ -732,18 +740,16 @@ class _Sentence:
     def verb_frame(self, cue: Cue) -> Found | None:
         group_start, has_be = self.verb_group(cue)
         verb = cue.verb
-        passive = has_be and cue.form in ("past", "pp") and cue.kind == "verb"
+        passive = has_be and cue.verb is not None and cue.form in ("past", "pp")
         participle = cue.form == "ing" and not has_be
-        lo = 0
         # The source.
-        how, source = "", None
         if participle:
             how = "inherited"
-            source = self.last_found_source() or self.clause_subject(lo, cue.start)
+            source = self.last_found_source() or self.clause_subject(0, cue.start)
         else:
-            how, source = self.subject_of(lo, self.subject_end(group_start))
+            how, source = self.subject_of(0, self.subject_end(group_start))
             if how == "coordinated":
-                source = self.last_found_source() or self.clause_subject(lo, group_start)
+                source = self.last_found_source() or self.clause_subject(0, group_start)
                 how = "inherited"
             elif not source:
                 return None
@@ -774,13 +780,10 @@ class _Sentence:
         else:
             rule = "verb_that" if how_complement in ("that", "colon") else "verb_bare"
         if how_complement == "quote":
-            found = self.add(list(self.items[k].fragments), source, cue, group_start, rule, True,
-                             [(k, end)])
             self.used.add(k)
-        else:
-            found = self.add([self.chars(k, end)], source, cue, group_start, rule, False,
-                             [(k, end)])
-        return found
+            return self.add(list(self.items[k].fragments), source, cue, group_start, rule, True,
+                            [(k, end)])
+        return self.add([self.chars(k, end)], source, cue, group_start, rule, False, [(k, end)])
 
     def last_found_source(self) -> tuple[int, int] | None:
         """The source of the latest attribution of this sentence: a verb joined to it by
@@ -933,6 +936,7 @@ class _Sentence:
     # --- source types ------------------------------------------------------------------
 
     def source_type(self, source: tuple[int, int]) -> str:
+        """The project's source_type for a source phrase, from its words."""
         tokens = [self.items[k] for k in range(*source) if self.is_word(k)]
         words = [t.low for t in tokens]
         if len(words) == 1 and self.pronoun(source[0], SUBJECT_PRONOUNS | OBJECT_PRONOUNS):
@@ -946,36 +950,50 @@ class _Sentence:
                 break
         while head_index > 0 and words[head_index] in ("familiar", "close", "closer", "loyal"):
             head_index -= 1
-        head = tokens[head_index]
+        head, last = tokens[head_index], tokens[-1]
+        # A name ends in a capitalised word that is not just the start of the sentence
+        # ("Officials said") nor an initialism ("US officials").
+        named = last.is_cap and not last.text.isupper() and not (
+            source[0] == 0 and len(tokens) == 1 and last.low in _COMMON_SOURCE_WORDS)
         if head.low in DOCUMENT_HEADS:
             return "document"
-        if head.low in ORGANISATION_WORDS or head.low in PLACES_AS_ACTORS or (
-                head.text.isupper() and len(head.text) > 1) or any(
-                t.low in ORGANISATION_WORDS and t.is_cap for t in tokens):
+        if head.low in ANONYMOUS_HEADS and head is last:
+            return "anonymous"          # "a Pentagon spokesperson", "officials in Kyiv"
+        if named and any(w in PERSON_TITLES for w in words[:-1]):
+            return "named person"       # "Secretary of State Antony Blinken"
+        if head.low in ORGANISATION_WORDS or head.low in PLACES_AS_ACTORS or \
+                last.low in ORGANISATION_WORDS or last.text.isupper():
             return "organisation"
-        if head.low in ANONYMOUS_HEADS and not any(
-                t.is_cap for t in tokens[head_index + 1:]):
-            return "anonymous"
-        if head.is_cap:
+        if named:
             return "named person"
+        if head.low in ANONYMOUS_HEADS:
+            return "anonymous"
+        if head.low in PERSON_TITLES:
+            return "named person"       # "the mayor", "the prime minister"
         return "other"
 
 
 _CLOSED = (AUXILIARIES | NEGATIONS | CONJUNCTIONS | SUBORDINATORS | RELATIVES | PREPOSITIONS
            | {"to", "not", "there"})
+_COMMON_SOURCE_WORDS = ANONYMOUS_HEADS | DOCUMENT_HEADS | ORGANISATION_WORDS | PERSON_TITLES
+_SAYING_MORE = {"comment", "elaborate", "give", "provide", "say", "discuss", "answer", "respond",
+                "confirm", "specify", "name", "disclose", "identify", "detail", "explain",
+                "speculate", "reveal", "offer", "share"}
+# Conjunctions that open an adverbial clause after a frame: "she said when asked".
+_ADVERBIAL_CLAUSE = {"when", "as", "while", "before", "after", "because", "since", "though",
+                     "although", "if", "until", "once"}
 _NOT_PARTICIPLES = {"nothing", "something", "anything", "everything", "evening", "morning",
                     "including", "according", "following", "regarding", "concerning", "during",
                     "excluding", "pending", "notwithstanding", "spring", "string", "ceiling",
                     "building", "meeting", "funding", "training", "housing", "hearing",
-                    "briefing", "warning", "bombing", "shooting", "ruling", "spending",
-                    "saying"}
+                    "briefing", "bombing", "shooting", "ruling", "spending"}
 # Words after which a noun phrase can go on: "spokesman *for* the", "one *of* them".
 _NP_INNER = DETERMINERS | NP_PREPOSITIONS
 
 
 def _clean_claim(text: str, start: int, end: int, direct: bool) -> tuple[int, int] | None:
-    """Trim whitespace; a direct quote loses a trailing comma (the frame's), an
-    indirect claim its sentence punctuation and a leading "that"."""
+    """Trim whitespace; a direct quote loses a trailing comma (the frame's: “A,” he
+    said), an indirect claim its sentence punctuation."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in (",;:" if direct
