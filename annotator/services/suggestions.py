@@ -119,6 +119,16 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
 
 
 def _decide_span(suggestion: Span, annotator, status: str, events: list) -> Span:
+    if status == LabelStatus.ACCEPTED:
+        # The annotator already drew this very span: accepting links it, adds nothing.
+        same = Span.objects.filter(
+            document_id=suggestion.document_id, annotator=annotator, label_id=suggestion.label_id,
+            start=suggestion.start, end=suggestion.end, status=LabelStatus.ACCEPTED).first()
+        if same is not None and same.suggestion_id in (None, suggestion.pk):
+            if same.suggestion_id is None:
+                Span.objects.filter(pk=same.pk).update(suggestion=suggestion)
+                same.suggestion = suggestion
+            return same
     own, created = Span.objects.get_or_create(
         annotator=annotator, suggestion=suggestion,
         defaults=dict(document_id=suggestion.document_id, label_id=suggestion.label_id,

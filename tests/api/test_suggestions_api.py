@@ -100,3 +100,20 @@ def test_suggestions_with_bad_offsets_are_refused_whole(world, api):
                                      format="json")
     assert response.status_code == 400 and "spans[1].end" in response.json()
     assert not Span.objects.exists()
+
+
+def test_accepting_a_suggestion_i_already_drew_links_it_and_adds_nothing(world, api, suggested):
+    client = api(world.annotator)
+    doc = world.document
+    start = doc.text.index("warned")
+    mine = client.post(f"/api/documents/{doc.id}/spans/",
+                       {"label": "CUE", "start": start, "end": start + 6}, format="json").json()
+    cue = Span.objects.get(annotator__isnull=True, label__name="CUE")
+    response = client.post(f"/api/documents/{doc.id}/suggestions/decide/",
+                           {"decision": "accept", "spans": [cue.pk]}, format="json")
+    assert response.status_code == 200
+    assert [s["id"] for s in response.json()["spans"]] == [mine["id"]]
+    assert Span.objects.filter(annotator=world.annotator).count() == 1
+    assert Span.objects.get(pk=mine["id"]).suggestion_id == cue.pk
+    detail = client.get(f"/api/documents/{doc.id}/").json()
+    assert cue.pk not in [s["id"] for s in detail["suggestions"]["spans"]]
