@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -115,11 +116,26 @@ class MeView(APIView):
 
 
 class TokenView(APIView):
-    @extend_schema(request=None, responses={201: s.TokenOut},
-                   summary="Create my API token (replaces the old one)")
+    def get_permissions(self):
+        # A script gets its first token with its user name and password.
+        if self.request.method == "POST":
+            return [permissions.AllowAny()]
+        return super().get_permissions()
+
+    @extend_schema(request=s.LoginIn, responses={201: s.TokenOut},
+                   summary="Create my API token (replaces the old one): signed in, or send "
+                           "username and password")
     def post(self, request):
-        Token.objects.filter(user=request.user).delete()
-        token = Token.objects.create(user=request.user)
+        user = request.user
+        if not user.is_authenticated:
+            if not isinstance(request.data, dict) or "username" not in request.data:
+                raise NotAuthenticated()
+            data = parse(s.LoginIn, request.data)
+            user = authenticate(request, username=data["username"], password=data["password"])
+            if user is None:
+                raise ApiValidationError({"non_field_errors": ["Wrong user name or password."]})
+        Token.objects.filter(user=user).delete()
+        token = Token.objects.create(user=user)
         return Response(s.TokenOut({"token": token.key, "created": token.created}).data,
                         status=status.HTTP_201_CREATED)
 

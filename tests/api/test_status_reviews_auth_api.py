@@ -160,3 +160,16 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     docs = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs
     assert "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_a_script_gets_its_token_with_username_and_password(world):
+    client = APIClient()
+    refused = client.post("/api/auth/token/", {"username": "ann", "password": "nope"},
+                          format="json")
+    assert refused.status_code == 400 and "non_field_errors" in refused.json()
+    assert client.post("/api/auth/token/", {}, format="json").status_code == 401
+    created = client.post("/api/auth/token/", {"username": "ann",
+                                               "password": "a-Long-test-passw0rd"}, format="json")
+    assert created.status_code == 201
+    client.credentials(HTTP_AUTHORIZATION=f"Token {created.json()['token']}")
+    assert client.get("/api/me/").json()["username"] == "ann"
