@@ -143,6 +143,9 @@ class _Sentence:
             i += 1
         self.items = items
         self.n = len(items)
+        # Looked up for every rule: computed once.
+        self._lows = [item.low if isinstance(item, Token) else None for item in items]
+        self._words = [isinstance(item, Token) and item.is_word for item in items]
         self.used: set[int] = set()              # items taken as a source, cue or quote
         self.claimed: list[tuple[int, int]] = []  # item ranges that are some claim
         self.found: list[Found] = []
@@ -150,15 +153,14 @@ class _Sentence:
     # --- small predicates --------------------------------------------------------
 
     def low(self, i: int) -> str | None:
-        if 0 <= i < self.n and isinstance(self.items[i], Token):
-            return self.items[i].low
-        return None
+        """The lookup form of item i, None for a quotation or outside the sentence."""
+        return self._lows[i] if 0 <= i < self.n else None
 
     def is_quote(self, i: int) -> bool:
-        return 0 <= i < self.n and isinstance(self.items[i], Quote)
+        return 0 <= i < self.n and self._lows[i] is None
 
     def is_word(self, i: int) -> bool:
-        return 0 <= i < self.n and isinstance(self.items[i], Token) and self.items[i].is_word
+        return 0 <= i < self.n and self._words[i]
 
     def is_punct(self, i: int, chars: str | set = ",") -> bool:
         return self.low(i) in chars if self.low(i) and not self.is_word(i) else False
@@ -288,6 +290,10 @@ class _Sentence:
                 if word == "." and self.is_title_dot(k):
                     k, previous = k + 1, "conj"     # "Dr. Priya Raman": the phrase goes on
                     continue
+                break
+            # "a man Supreme Leader Khamenei considered ...", "a charge Tehran denies": after
+            # "a" + common noun, a name followed by a verb starts a reduced relative clause.
+            if previous == "word" and self.items[k].is_cap and self.reduced_relative(k):
                 break
             if word in DETERMINERS and previous in ("", "prep"):
                 k, previous = k + 1, "det"
@@ -614,7 +620,9 @@ class _Sentence:
             tail_ok = b >= end or (self.low(b) == "," and self.participle_follows(b + 1))
             if not tail_ok or any(i in self.used for i in range(lo, comma)):
                 continue
-            found = self.frame(comma + 1, b)
+            # "..., as a recent review noted."
+            start = comma + 2 if self.low(comma + 1) == "as" else comma + 1
+            found = self.frame(start, b)
             if found is None:
                 continue
             source, cue, cue_start = found
@@ -748,6 +756,8 @@ class _Sentence:
             source = self.last_found_source() or self.clause_subject(0, cue.start)
         else:
             how, source = self.subject_of(0, self.subject_end(group_start))
+            if source and self.reduced_relative(source[0]):
+                return None
             if how == "coordinated":
                 source = self.last_found_source() or self.clause_subject(0, group_start)
                 how = "inherited"
@@ -784,6 +794,22 @@ class _Sentence:
             return self.add(list(self.items[k].fragments), source, cue, group_start, rule, True,
                             [(k, end)])
         return self.add([self.chars(k, end)], source, cue, group_start, rule, False, [(k, end)])
+
+    def reduced_relative(self, name_start: int) -> bool:
+        """Does the name at item `name_start` open a relative clause without "that":
+        "a man Supreme Leader Khamenei considered a martyr", "a charge Tehran denies"?
+        It follows "a"/"an" and lower-case words, and a verb follows it ("a senior
+        Republican aide said" has none, so there it is part of one phrase)."""
+        k = name_start - 1
+        while k >= 0 and self.is_word(k) and not self.items[k].is_cap \
+                and self.low(k) not in _CLOSED | DETERMINERS and k > name_start - 4:
+            k -= 1
+        if k == name_start - 1 or self.low(k) not in ("a", "an"):
+            return False
+        end = name_start
+        while end < self.n and self.is_word(end) and self.items[end].is_cap:
+            end += 1
+        return self.verb_like(end) or (self.low(end) in AUXILIARIES | ADVERBS)
 
     def last_found_source(self) -> tuple[int, int] | None:
         """The source of the latest attribution of this sentence: a verb joined to it by
@@ -843,7 +869,7 @@ class _Sentence:
             return (k, end, "that") if cue.form == "record" and self.low(k - 1) == "that" else None
         if verb.that_only or verb.quote_only or passive:
             return None
-        if not self.clause_like(k, end, strong=not verb.belief and not verb.addressee):
+        if not self.clause_like(k, end, lenient=verb.lemma == "say"):
             return None
         return k, end, "bare"
 
@@ -893,9 +919,16 @@ class _Sentence:
             break
         return k
 
-    def clause_like(self, k: int, end: int, strong: bool) -> bool:
-        """Does [k, end) look like a clause ("the deal was dead"), not an object
-        ("the report", "goodbye", "to leave")?"""
+    def clause_like(self, k: int, end: int, lenient: bool) -> bool:
+        """Does [k, end) read as a clause with a subject and a verb of its own ("the deal
+        was dead", "you miss something"), not as an object ("14 counts of fraud", "us
+        flexibility and then pulled the rug out", "the charges that were brought")?
+
+        A verb must come before any relative pronoun and before an "and"/"or" that
+        joins a second verb to the main clause. After "say" (`lenient`), which takes
+        little but clauses, four words are enough without a verb we can recognise
+        ("Officials say the economy grows").
+        """
         first = self.low(k)
         if first is None and not self.is_quote(k):
             return False
@@ -906,14 +939,22 @@ class _Sentence:
             return False
         for i in range(k, end):
             word = self.low(i)
-            if word in AUXILIARIES or word in IRREGULAR_VERBS:
-                return True
-            if self.is_word(i) and self.verb_like(i):
+            if self.is_quote(i):
+                # The verb may be quoted: "her side “got what we deserved”".
+                if any(self.is_word(m) and self.low(m) not in DETERMINERS for m in range(k, i)):
+                    return True
+                continue
+            if i > k and (word in RELATIVES or word == ",") and not lenient:
+                return False
+            if i > k and word in ("and", "or", "but") and (
+                    self.low(i + 1) in ADVERBS or self.verb_like(i + 1)):
+                return False
+            if word in AUXILIARIES or word in IRREGULAR_VERBS or self.verb_like(i):
                 return True
             if i > k and self.pronoun(i - 1, SUBJECT_PRONOUNS) and self.is_word(i) and \
                     word not in _CLOSED:
                 return True
-        return strong and len(words) >= 4 and not any(
+        return lenient and len(words) >= 4 and not any(
             self.low(i) == "to" for i in range(k, min(end, k + 4)))
 
     def continued_quote(self, previous: list[Found]) -> None:

@@ -29,20 +29,17 @@ QUOTE_MARKS = OPENING_QUOTES + CLOSING_QUOTES + STRAIGHT_QUOTE
 _OPENING_CONTEXT = set("([{\u2014\u2013-/") | set(OPENING_QUOTES)
 
 
-@dataclass(frozen=True)
 class Token:
-    start: int
-    end: int
-    text: str
-    low: str                    # fold(text)
+    """A word or a punctuation character. `low` is its lookup form (lexicon.fold)."""
+    __slots__ = ("start", "end", "text", "low", "is_word", "is_cap")
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum() or self.text[0] == "_"
+    def __init__(self, start: int, end: int, text: str):
+        self.start, self.end, self.text, self.low = start, end, text, fold(text)
+        self.is_word = text[0].isalnum() or text[0] == "_"
+        self.is_cap = text[0].isupper()
 
-    @property
-    def is_cap(self) -> bool:
-        return self.text[0].isupper()
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r})"
 
 
 @dataclass
@@ -61,8 +58,7 @@ class Text:
 
     def __init__(self, text: str):
         self.text = text
-        self.tokens = [Token(m.start(), m.end(), m.group(), fold(m.group()))
-                       for m in _TOKEN_RE.finditer(text)]
+        self.tokens = [Token(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
         self._token_starts = [t.start for t in self.tokens]
         self.quotes = _find_quotes(text)
         self._quote_opens = [q.open for q in self.quotes]

@@ -17,6 +17,8 @@ dev.jsonl: short news texts written for this set (no third-party text), one or
     more per construction the tagger handles; the rules were developed on them.
 heldout.jsonl: longer texts in other news styles, written and annotated after
     the rules and scored blind once (docs/pretagging.md keeps those figures).
+heldout2.jsonl: a second such batch (court, business, health, diplomacy, sport,
+    analysis), written after the first had been used for tuning, also scored blind.
 """
 from __future__ import annotations
 
@@ -813,13 +815,212 @@ HELDOUT_TEXTS["held-08-four-day-week"] = (
     ])
 
 
+# --- Second held-out batch: written and annotated blind after the first was used for tuning
+
+HELDOUT2_TEXTS: dict[str, tuple[str, list[A]]] = {}
+
+HELDOUT2_TEXTS["held2-01-court"] = (
+    "A former bank manager who stole more than \u00a3400,000 from elderly customers has been "
+    "jailed for six years.\n\n"
+    "Prosecutor Helen Graves told Bristol Crown Court that Mark Tilley, 47, had targeted "
+    "customers \"he knew were vulnerable and alone\". Tilley admitted 14 counts of fraud.\n\n"
+    "His barrister, Simon Hart, said his client was \"deeply ashamed\" and had been struggling "
+    "with gambling debts. \"He does not seek to excuse what he did,\" Mr Hart said.\n\n"
+    "Sentencing him, Judge Anne Morrow said the offences were \"a gross breach of trust\". The "
+    "bank said it had refunded all of the victims and had changed its procedures.\n",
+    [
+        A("Prosecutor Helen Graves told Bristol Crown Court that Mark Tilley, 47, had targeted "
+          "customers \"he knew were vulnerable and alone\".",
+          ["Mark Tilley, 47, had targeted customers \"he knew were vulnerable and alone\""],
+          "Prosecutor Helen Graves", "told", stype="named person"),
+        A("His barrister, Simon Hart, said his client was \"deeply ashamed\" and had been "
+          "struggling with gambling debts.",
+          ["his client was \"deeply ashamed\" and had been struggling with gambling debts"],
+          "His barrister", "said", stype="named person"),
+        A("\"He does not seek to excuse what he did,\" Mr Hart said.",
+          ["He does not seek to excuse what he did"], "Mr Hart", "said", "direct",
+          "named person"),
+        A("Sentencing him, Judge Anne Morrow said the offences were \"a gross breach of "
+          "trust\".", ["the offences were \"a gross breach of trust\""], "Judge Anne Morrow",
+          "said", stype="named person"),
+        A("The bank said it had refunded all of the victims and had changed its procedures.",
+          ["it had refunded all of the victims and had changed its procedures"], "The bank",
+          "said", stype="organisation"),
+    ])
+
+HELDOUT2_TEXTS["held2-02-rides"] = (
+    "SAN FRANCISCO \u2014 The chief executive of ride-hailing company Zoomly said on Wednesday "
+    "the firm would stop operating in three cities by the end of the year.\n\n"
+    "In a post on LinkedIn, Priya Nair wrote that the decision followed \"months of losses we "
+    "can no longer absorb\". She did not name the cities.\n\n"
+    "Drivers' groups reacted angrily. \"They promised us flexibility and then pulled the rug "
+    "out,\" said Carlos Mendes, who organises drivers in Oakland. \"Nobody from the company has "
+    "called us.\"\n\n"
+    "Zoomly's shares rose 3% after the announcement. Analysts at Barclays said in a note to "
+    "clients that the exits would save the company about $80 million a year.\n",
+    [
+        A("The chief executive of ride-hailing company Zoomly said on Wednesday the firm would "
+          "stop operating in three cities by the end of the year.",
+          ["the firm would stop operating in three cities by the end of the year"],
+          "The chief executive of ride-hailing company Zoomly", "said", stype="named person"),
+        A("Priya Nair wrote that the decision followed \"months of losses we can no longer "
+          "absorb\".",
+          ["the decision followed \"months of losses we can no longer absorb\""], "Priya Nair",
+          "wrote", stype="named person"),
+        A("\"They promised us flexibility and then pulled the rug out,\" said Carlos Mendes",
+          ["They promised us flexibility and then pulled the rug out"], "Carlos Mendes", "said",
+          "direct", "named person"),
+        A("said Carlos Mendes, who organises drivers in Oakland. \"Nobody from the company has "
+          "called us.\"", ["Nobody from the company has called us."], "Carlos Mendes", None,
+          "direct", "named person"),
+        A("Analysts at Barclays said in a note to clients that the exits would save the company "
+          "about $80 million a year.",
+          ["the exits would save the company about $80 million a year"],
+          "Analysts at Barclays", "said", stype="anonymous"),
+    ])
+
+HELDOUT2_TEXTS["held2-03-waiting"] = (
+    "Hospital waiting lists in the region have grown for the fifth month in a row, new figures "
+    "show.\n\n"
+    "More than 82,000 people were waiting for planned treatment at the end of June, according "
+    "to data published by the health board on Thursday. Of those, about 9,000 had waited more "
+    "than a year.\n\n"
+    "The health board's chief executive, Dr Owen Price, said staff shortages were \"the single "
+    "biggest problem\" and warned that winter would bring further pressure.\n\n"
+    "Patients' groups say the figures hide the human cost. \"Behind every number is someone in "
+    "pain, waiting,\" said Gwen Lloyd of the Patients' Voice charity.\n",
+    [
+        A("Hospital waiting lists in the region have grown for the fifth month in a row, new "
+          "figures show.",
+          ["Hospital waiting lists in the region have grown for the fifth month in a row"],
+          "new figures", "show", stype="document"),
+        A("More than 82,000 people were waiting for planned treatment at the end of June, "
+          "according to data published by the health board on Thursday.",
+          ["More than 82,000 people were waiting for planned treatment at the end of June"],
+          "data published by the health board on Thursday", "according to",
+          stype="document"),
+        A("The health board's chief executive, Dr Owen Price, said staff shortages were \"the "
+          "single biggest problem\" and",
+          ["staff shortages were \"the single biggest problem\""],
+          "The health board's chief executive", "said", stype="named person"),
+        A("The health board's chief executive, Dr Owen Price, said staff shortages were \"the "
+          "single biggest problem\" and warned that winter would bring further pressure.",
+          ["winter would bring further pressure"], "The health board's chief executive",
+          "warned", stype="named person"),
+        A("Patients' groups say the figures hide the human cost.",
+          ["the figures hide the human cost"], "Patients' groups", "say", stype="anonymous"),
+        A("\"Behind every number is someone in pain, waiting,\" said Gwen Lloyd of the "
+          "Patients' Voice charity.", ["Behind every number is someone in pain, waiting"],
+          "Gwen Lloyd of the Patients' Voice charity", "said", "direct", "named person"),
+    ])
+
+HELDOUT2_TEXTS["held2-04-drones"] = (
+    "Iran has been accused by Western governments of supplying drones to Russia, a charge "
+    "Tehran denies.\n\n"
+    "A senior Iranian official told Reuters that no weapons had been sent \"since the start of "
+    "the conflict\". But two European diplomats said intelligence showed deliveries had "
+    "continued into the spring.\n\n"
+    "\"We have seen the evidence and it is very clear,\" one of the diplomats said, speaking on "
+    "condition of anonymity. The diplomat added that sanctions were likely to be extended.\n\n"
+    "It is widely believed that the shipments were routed through the Caspian Sea.\n",
+    [
+        A("A senior Iranian official told Reuters that no weapons had been sent \"since the "
+          "start of the conflict\".",
+          ["no weapons had been sent \"since the start of the conflict\""],
+          "A senior Iranian official", "told", stype="anonymous"),
+        A("But two European diplomats said intelligence showed deliveries had continued into "
+          "the spring.", ["intelligence showed deliveries had continued into the spring"],
+          "two European diplomats", "said", stype="anonymous"),
+        A("intelligence showed deliveries had continued into the spring",
+          ["deliveries had continued into the spring"], "intelligence", "showed",
+          stype="document"),
+        A("\"We have seen the evidence and it is very clear,\" one of the diplomats said",
+          ["We have seen the evidence and it is very clear"], "one of the diplomats", "said",
+          "direct", "anonymous"),
+        A("The diplomat added that sanctions were likely to be extended.",
+          ["sanctions were likely to be extended"], "The diplomat", "added",
+          stype="anonymous"),
+        A("It is widely believed that the shipments were routed through the Caspian Sea.",
+          ["the shipments were routed through the Caspian Sea"], None, "is widely believed"),
+    ])
+
+HELDOUT2_TEXTS["held2-05-lionesses"] = (
+    "England captain Jess Carter admitted her side \"got what we deserved\" after a 2-1 defeat "
+    "to Spain on Friday.\n\n"
+    "\"We didn't start well enough, and against a team like that you get punished,\" Carter "
+    "told ITV. \"But I'm proud of how we fought back.\"\n\n"
+    "Head coach Mark Reilly was more upbeat, insisting the team was \"in a good place\" ahead "
+    "of next week's final group game. He confirmed that goalkeeper Amy Hart would be fit to "
+    "play.\n\n"
+    "Spain's coach said she was pleased with the result but warned her players against "
+    "complacency.\n",
+    [
+        A("England captain Jess Carter admitted her side \"got what we deserved\" after a 2-1 "
+          "defeat to Spain on Friday.",
+          ["her side \"got what we deserved\" after a 2-1 defeat to Spain on Friday"],
+          "England captain Jess Carter", "admitted", stype="named person"),
+        A("\"We didn't start well enough, and against a team like that you get punished,\" "
+          "Carter told ITV.",
+          ["We didn't start well enough, and against a team like that you get punished"],
+          "Carter", "told", "direct", "named person"),
+        A("Carter told ITV. \"But I'm proud of how we fought back.\"",
+          ["But I'm proud of how we fought back."], "Carter", None, "direct", "named person"),
+        A("Head coach Mark Reilly was more upbeat, insisting the team was \"in a good place\" "
+          "ahead of next week's final group game.",
+          ["the team was \"in a good place\" ahead of next week's final group game"],
+          "Head coach Mark Reilly", "insisting", stype="named person"),
+        A("He confirmed that goalkeeper Amy Hart would be fit to play.",
+          ["goalkeeper Amy Hart would be fit to play"], "He", "confirmed",
+          stype="named person"),
+        A("Spain's coach said she was pleased with the result but",
+          ["she was pleased with the result"], "Spain's coach", "said", stype="named person"),
+    ])
+
+HELDOUT2_TEXTS["held2-06-rents"] = (
+    "Economists have long argued that rent controls reduce the supply of housing. The evidence "
+    "is more mixed than that, as a recent review by the Institute for Fiscal Studies noted.\n\n"
+    "The review found that modest caps on rent increases had little effect on new "
+    "construction. Its authors cautioned, however, that stricter controls in Berlin had been "
+    "followed by a sharp fall in listings.\n\n"
+    "Housing minister Lisa Nandy has said she is \"open to all options\". Landlord groups warn "
+    "that any cap would drive small investors out of the market; tenant campaigners say that "
+    "claim has been made before and never come true.\n",
+    [
+        A("Economists have long argued that rent controls reduce the supply of housing.",
+          ["rent controls reduce the supply of housing"], "Economists", "have long argued",
+          stype="anonymous"),
+        A("The evidence is more mixed than that, as a recent review by the Institute for Fiscal "
+          "Studies noted.", ["The evidence is more mixed than that"],
+          "a recent review by the Institute for Fiscal Studies", "noted", stype="document"),
+        A("The review found that modest caps on rent increases had little effect on new "
+          "construction.",
+          ["modest caps on rent increases had little effect on new construction"],
+          "The review", "found", stype="document"),
+        A("Its authors cautioned, however, that stricter controls in Berlin had been followed "
+          "by a sharp fall in listings.",
+          ["stricter controls in Berlin had been followed by a sharp fall in listings"],
+          "Its authors", "cautioned", stype="anonymous"),
+        A("Housing minister Lisa Nandy has said she is \"open to all options\".",
+          ["she is \"open to all options\""], "Housing minister Lisa Nandy", "has said",
+          stype="named person"),
+        A("Landlord groups warn that any cap would drive small investors out of the market;",
+          ["any cap would drive small investors out of the market"], "Landlord groups", "warn",
+          stype="anonymous"),
+        A("tenant campaigners say that claim has been made before and never come true.",
+          ["that claim has been made before and never come true"], "tenant campaigners",
+          "say", stype="anonymous"),
+    ])
+
+
 def build() -> dict[str, str]:
     seed_text = (ROOT / "seeds" / "000_02d45cab8d670c28.txt").read_text(encoding="utf-8")
     seed = [record("000_02d45cab8d670c28", seed_text, SEED)]
     dev = [record(doc_id, text, spec) for doc_id, (text, spec) in DEV_TEXTS.items()]
     heldout = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT_TEXTS.items()]
+    heldout2 = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT2_TEXTS.items()]
     dump = lambda records: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)  # noqa: E731
-    return {"seed.jsonl": dump(seed), "dev.jsonl": dump(dev), "heldout.jsonl": dump(heldout)}
+    return {"seed.jsonl": dump(seed), "dev.jsonl": dump(dev), "heldout.jsonl": dump(heldout),
+            "heldout2.jsonl": dump(heldout2)}
 
 
 def main(argv: list[str]) -> int:
