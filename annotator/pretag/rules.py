@@ -182,6 +182,8 @@ class _Sentence:
         word = self.low(i)
         if word is None or not self.is_word(i):
             return False
+        if self.items[i].is_cap and i > 0 and word not in AUXILIARIES:
+            return False                # "the Met Office", "Said Hassan": names
         if word in AUXILIARIES or word in IRREGULAR_VERBS:
             return True
         if word in VERB_FORMS and not self.reads_as_noun(i):
@@ -839,6 +841,9 @@ class _Sentence:
         for m in range(k, min(self.n, k + MAX_GAP + 1)):
             word = self.low(m)
             if word == "that" and self.is_word(m):
+                # "the story of a village that was destroyed": a relative pronoun.
+                if self.verb_like(m + 1) or self.low(m + 1) in AUXILIARIES:
+                    break
                 gap_ok = m == k or m == after_addressee or self.adjunct_gap(k, m, verb)
                 if gap_ok and m + 1 < self.n:
                     end = self.complement_end(m + 1)
@@ -850,6 +855,8 @@ class _Sentence:
                 break
         if verb is not None and verb.addressee == "required" and after_addressee == k:
             return None
+        if after_addressee > k and self.low(after_addressee) in RELATIVES:
+            return None                 # "told the story of a village that was destroyed"
         k = after_addressee
         k = self.skip_adjuncts(k)
         how = "bare"
@@ -949,8 +956,8 @@ class _Sentence:
             if i > k and word in ("and", "or", "but") and (
                     self.low(i + 1) in ADVERBS or self.verb_like(i + 1)):
                 return False
-            if word in AUXILIARIES or word in IRREGULAR_VERBS or self.verb_like(i):
-                return True
+            if i > k and (word in AUXILIARIES or word in IRREGULAR_VERBS or self.verb_like(i)):
+                return True             # (the first word is the subject's, not a verb)
             if i > k and self.pronoun(i - 1, SUBJECT_PRONOUNS) and self.is_word(i) and \
                     word not in _CLOSED:
                 return True
@@ -1032,10 +1039,13 @@ _NOT_PARTICIPLES = {"nothing", "something", "anything", "everything", "evening",
 _NP_INNER = DETERMINERS | NP_PREPOSITIONS
 
 
+_BULLETS = "-\u2013\u2014\u2022*\u00b7\u25aa\u25ba"    # list markers a claim does not start with
+
+
 def _clean_claim(text: str, start: int, end: int, direct: bool) -> tuple[int, int] | None:
     """Trim whitespace; a direct quote loses a trailing comma (the frame's: “A,” he
-    said), an indirect claim its sentence punctuation."""
-    while start < end and text[start].isspace():
+    said), an indirect claim its sentence punctuation and a list marker before it."""
+    while start < end and (text[start].isspace() or (not direct and text[start] in _BULLETS)):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in (",;:" if direct
                                                                        else ",;:.!?\u2026")):
