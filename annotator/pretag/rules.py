@@ -81,8 +81,13 @@ class Found:
 
 
 class RulesAttributionTagger(Tagger):
+    """Rules for English news: quotes, reporting verbs, "according to"; no model download.
+
+    Bump `version` whenever the output for some text changes (tests/pretag/test_version.py
+    notices when it does): suggestions are stored per tagger name and version.
+    """
     name = "rules-attribution"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def tag(self, text: str) -> TagResult:
         doc = Text(text)
@@ -759,7 +764,9 @@ class _Sentence:
         else:
             how, source = self.subject_of(0, self.subject_end(group_start))
             if source and self.reduced_relative(source[0]):
-                return None
+                # "a man Khamenei considered a “living martyr”": only a quoted predicate
+                # can be the claim; the clause's object is the noun before the name.
+                return self.quoted_predicate(cue, source, group_start)
             if how == "coordinated":
                 source = self.last_found_source() or self.clause_subject(0, group_start)
                 how = "inherited"
@@ -796,6 +803,16 @@ class _Sentence:
             return self.add(list(self.items[k].fragments), source, cue, group_start, rule, True,
                             [(k, end)])
         return self.add([self.chars(k, end)], source, cue, group_start, rule, False, [(k, end)])
+
+    def quoted_predicate(self, cue: Cue, source: tuple[int, int],
+                         group_start: int) -> Found | None:
+        k = cue.end + (self.low(cue.end) == "as")
+        k += self.low(k) in DETERMINERS
+        if not self.is_quote(k):
+            return None
+        self.used.add(k)
+        return self.add(list(self.items[k].fragments), source, cue, group_start,
+                        "verb_quote", True, [(k, k + 1)])
 
     def reduced_relative(self, name_start: int) -> bool:
         """Does the name at item `name_start` open a relative clause without "that":
