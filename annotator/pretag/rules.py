@@ -87,7 +87,7 @@ class RulesAttributionTagger(Tagger):
     notices when it does): suggestions are stored per tagger name and version.
     """
     name = "rules-attribution"
-    version = "1.1.0"
+    version = "1.2.0"
 
     def tag(self, text: str) -> TagResult:
         doc = Text(text)
@@ -235,7 +235,8 @@ class _Sentence:
             for words, kind, form in MULTIWORD_CUES:
                 if all(self.low(i + k) == w for k, w in enumerate(words)):
                     return Cue(i, i + len(words), kind, None, form)
-        if word in VERB_FORMS and not self.reads_as_noun(i):
+        if word in VERB_FORMS and not self.reads_as_noun(i) and not (
+                i > 0 and self.items[i].is_cap):    # "the Yorkshire Evening Post" is a name
             verb, form = VERB_FORMS[word]
             return Cue(i, i + 1, "verb", verb, form)
         return None
@@ -389,8 +390,9 @@ class _Sentence:
                 if self.low(k) == ",":
                     commas.append(k)
             commas.reverse()
+            # A stretch may open with "but"/"and": "..., but the council's leader, X, told".
             starts = [self.clause_start(lo) if commas[0] > lo else lo] + \
-                [c + 1 for c in commas[:-1]]
+                [self.clause_start(c + 1) for c in commas[:-1]]
             for start, comma in zip(starts, commas):
                 if comma > start and self.np_end(start, comma) == comma and \
                         self.valid_source(start, comma):
@@ -611,7 +613,7 @@ class _Sentence:
                 return
         if self.low(lo) == "as" and not self.used:
             comma = self.boundary(lo + 1)
-            if self.low(comma) == ",":
+            if self.low(comma) in (",", ":"):
                 found = self.frame(lo + 1, comma)
                 if found:
                     source, cue, cue_start = found
@@ -937,7 +939,9 @@ class _Sentence:
             if word in TIME_WORDS and word not in ("may", "march") and self.is_word(k):
                 k += 1
                 continue
-            if word in ADVERBS and self.is_word(k) and word not in ("that",):
+            # "said repeatedly the ...", but not "said only a laboratory could ...": a
+            # focusing adverb belongs to the claim.
+            if word in ADVERBS and self.is_word(k) and word not in _FOCUS_ADVERBS:
                 k += 1
                 continue
             break
@@ -1044,6 +1048,8 @@ _COMMON_SOURCE_WORDS = ANONYMOUS_HEADS | DOCUMENT_HEADS | ORGANISATION_WORDS | P
 _SAYING_MORE = {"comment", "elaborate", "give", "provide", "say", "discuss", "answer", "respond",
                 "confirm", "specify", "name", "disclose", "identify", "detail", "explain",
                 "speculate", "reveal", "offer", "share"}
+_FOCUS_ADVERBS = {"only", "just", "even", "also", "still", "already", "never", "always", "often",
+                  "too", "first", "long", "since", "ever", "now", "then", "once"}
 # Conjunctions that open an adverbial clause after a frame: "she said when asked".
 _ADVERBIAL_CLAUSE = {"when", "as", "while", "before", "after", "because", "since", "though",
                      "although", "if", "until", "once"}

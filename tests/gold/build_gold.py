@@ -19,6 +19,8 @@ heldout.jsonl: longer texts in other news styles, written and annotated after
     the rules and scored blind once (docs/pretagging.md keeps those figures).
 heldout2.jsonl: a second such batch (court, business, health, diplomacy, sport,
     analysis), written after the first had been used for tuning, also scored blind.
+heldout3.jsonl: a third batch, written blind against the final tagger (1.1.0) to
+    estimate how it does on text it was never tuned on.
 """
 from __future__ import annotations
 
@@ -1012,15 +1014,168 @@ HELDOUT2_TEXTS["held2-06-rents"] = (
     ])
 
 
+# --- Third held-out batch: written and annotated blind against tagger 1.1.0 ------------
+
+HELDOUT3_TEXTS: dict[str, tuple[str, list[A]]] = {}
+
+HELDOUT3_TEXTS["held3-01-election"] = (
+    "Polls close as turnout hits record, officials say\n\n"
+    "Election officials said turnout had passed 72% by mid-afternoon, the highest figure since "
+    "the vote was introduced in 1994.\n\n"
+    "\"Queues started forming before 6am,\" said Ruth Adeyemi, who runs a polling station in "
+    "Lagos. \"People want their voices heard.\"\n\n"
+    "The opposition candidate, Bola Tinubu-Ade, claimed on Saturday that ballot boxes had been "
+    "seized in two districts. The electoral commission rejected the allegation, saying it had "
+    "\"no evidence of any irregularity\".\n\n"
+    "Observers from the African Union will publish a preliminary report on Monday.\n",
+    [
+        A("Polls close as turnout hits record, officials say",
+          ["Polls close as turnout hits record"], "officials", "say", stype="anonymous"),
+        A("Election officials said turnout had passed 72% by mid-afternoon, the highest figure "
+          "since the vote was introduced in 1994.",
+          ["turnout had passed 72% by mid-afternoon, the highest figure since the vote was "
+           "introduced in 1994"], "Election officials", "said", stype="anonymous"),
+        A("\"Queues started forming before 6am,\" said Ruth Adeyemi",
+          ["Queues started forming before 6am"], "Ruth Adeyemi", "said", "direct",
+          "named person"),
+        A("said Ruth Adeyemi, who runs a polling station in Lagos. \"People want their voices "
+          "heard.\"", ["People want their voices heard."], "Ruth Adeyemi", None, "direct",
+          "named person"),
+        A("The opposition candidate, Bola Tinubu-Ade, claimed on Saturday that ballot boxes had "
+          "been seized in two districts.",
+          ["ballot boxes had been seized in two districts"], "The opposition candidate",
+          "claimed", stype="named person"),
+        A("The electoral commission rejected the allegation, saying it had \"no evidence of any "
+          "irregularity\".", ["it had \"no evidence of any irregularity\""],
+          "The electoral commission", "saying", stype="organisation"),
+    ])
+
+HELDOUT3_TEXTS["held3-02-mars"] = (
+    "NASA's Perseverance rover has found rocks that may preserve signs of ancient microbial "
+    "life, the agency announced on Thursday.\n\n"
+    "Mission scientists cautioned that the findings were \"not proof of life\" and said only a "
+    "laboratory on Earth could settle the question. \"This is the most compelling sample we "
+    "have collected,\" deputy project scientist Katie Stack Morgan told a news conference.\n\n"
+    "Some researchers outside the mission were sceptical. \"Chemistry can produce these "
+    "patterns without any biology at all,\" said planetary geologist Dr. Tom McCollom. He "
+    "added that similar claims had been made before.\n",
+    [
+        A("NASA's Perseverance rover has found rocks that may preserve signs of ancient "
+          "microbial life, the agency announced on Thursday.",
+          ["NASA's Perseverance rover has found rocks that may preserve signs of ancient "
+           "microbial life"], "the agency", "announced", stype="organisation"),
+        A("Mission scientists cautioned that the findings were \"not proof of life\" and",
+          ["the findings were \"not proof of life\""], "Mission scientists", "cautioned",
+          stype="anonymous"),
+        A("Mission scientists cautioned that the findings were \"not proof of life\" and said "
+          "only a laboratory on Earth could settle the question.",
+          ["only a laboratory on Earth could settle the question"], "Mission scientists",
+          "said", stype="anonymous"),
+        A("\"This is the most compelling sample we have collected,\" deputy project scientist "
+          "Katie Stack Morgan told a news conference.",
+          ["This is the most compelling sample we have collected"],
+          "deputy project scientist Katie Stack Morgan", "told", "direct", "named person"),
+        A("\"Chemistry can produce these patterns without any biology at all,\" said planetary "
+          "geologist Dr. Tom McCollom.",
+          ["Chemistry can produce these patterns without any biology at all"],
+          "planetary geologist Dr. Tom McCollom", "said", "direct", "named person"),
+        A("He added that similar claims had been made before.",
+          ["similar claims had been made before"], "He", "added", stype="named person"),
+    ])
+
+HELDOUT3_TEXTS["held3-03-robbery"] = (
+    "Two men have been charged after a jewellery shop in Leeds city centre was robbed at "
+    "knifepoint on Tuesday afternoon.\n\n"
+    "West Yorkshire Police said the suspects, aged 24 and 31, would appear before magistrates "
+    "on Thursday. A third man was arrested but later released without charge, according to a "
+    "police spokeswoman.\n\n"
+    "The shop's owner, who asked not to be named, said staff were \"shaken but unhurt\". "
+    "\"They were in and out in under two minutes,\" she told the Yorkshire Evening Post. \"It "
+    "felt like hours.\"\n\n"
+    "Detectives are appealing for anyone with dashcam footage to come forward.\n",
+    [
+        A("West Yorkshire Police said the suspects, aged 24 and 31, would appear before "
+          "magistrates on Thursday.",
+          ["the suspects, aged 24 and 31, would appear before magistrates on Thursday"],
+          "West Yorkshire Police", "said", stype="organisation"),
+        A("A third man was arrested but later released without charge, according to a police "
+          "spokeswoman.", ["A third man was arrested but later released without charge"],
+          "a police spokeswoman", "according to", stype="anonymous"),
+        A("The shop's owner, who asked not to be named, said staff were \"shaken but "
+          "unhurt\".", ["staff were \"shaken but unhurt\""], "The shop's owner", "said",
+          stype="anonymous"),
+        A("\"They were in and out in under two minutes,\" she told the Yorkshire Evening Post.",
+          ["They were in and out in under two minutes"], "she", "told", "direct",
+          "named person"),
+        A("she told the Yorkshire Evening Post. \"It felt like hours.\"",
+          ["It felt like hours."], "she", None, "direct", "named person"),
+    ])
+
+HELDOUT3_TEXTS["held3-04-inflation"] = (
+    "Inflation in the eurozone fell to 2.4% in November, its lowest level in more than two "
+    "years, the EU's statistics office said on Friday.\n\n"
+    "Economists polled by Reuters had expected a reading of 2.7%. \"The disinflation process "
+    "is well under way,\" ING economist Bert Colijn wrote in a note, adding that the European "
+    "Central Bank was likely to cut interest rates by the spring.\n\n"
+    "ECB President Christine Lagarde has warned against declaring victory too early. Speaking "
+    "in Frankfurt last week, she said wage growth remained \"strong\" and that the bank would "
+    "keep rates high \"for as long as necessary\".\n",
+    [
+        A("Inflation in the eurozone fell to 2.4% in November, its lowest level in more than two "
+          "years, the EU's statistics office said on Friday.",
+          ["Inflation in the eurozone fell to 2.4% in November, its lowest level in more than "
+           "two years"], "the EU's statistics office", "said", stype="organisation"),
+        A("\"The disinflation process is well under way,\" ING economist Bert Colijn wrote in a "
+          "note,", ["The disinflation process is well under way"], "ING economist Bert Colijn",
+          "wrote", "direct", "named person"),
+        A("ING economist Bert Colijn wrote in a note, adding that the European Central Bank was "
+          "likely to cut interest rates by the spring.",
+          ["the European Central Bank was likely to cut interest rates by the spring"],
+          "ING economist Bert Colijn", "adding", stype="named person"),
+        A("she said wage growth remained \"strong\" and that the bank would keep rates high "
+          "\"for as long as necessary\".",
+          ["wage growth remained \"strong\" and that the bank would keep rates high \"for as "
+           "long as necessary\""], "she", "said", stype="named person"),
+    ])
+
+HELDOUT3_TEXTS["held3-05-stadium"] = (
+    "It has been suggested that the new stadium will pay for itself within a decade. I doubt "
+    "it.\n\n"
+    "The council's own consultants estimated that the project would cost \u00a3180 million, "
+    "but the council's leader, Cllr Amir Khan, told a meeting last month that the final bill "
+    "\"could be higher\". Supporters argue the stadium will bring thousands of visitors to the "
+    "town every weekend.\n\n"
+    "Perhaps they are right. But as one local shopkeeper put it to me: \"Visitors who come for "
+    "ninety minutes don't buy much bread.\"\n",
+    [
+        A("It has been suggested that the new stadium will pay for itself within a decade.",
+          ["the new stadium will pay for itself within a decade"], None, "has been suggested"),
+        A("The council's own consultants estimated that the project would cost \u00a3180 "
+          "million,", ["the project would cost \u00a3180 million"],
+          "The council's own consultants", "estimated", stype="anonymous"),
+        A("the council's leader, Cllr Amir Khan, told a meeting last month that the final bill "
+          "\"could be higher\".", ["the final bill \"could be higher\""],
+          "the council's leader", "told", stype="named person"),
+        A("Supporters argue the stadium will bring thousands of visitors to the town every "
+          "weekend.",
+          ["the stadium will bring thousands of visitors to the town every weekend"],
+          "Supporters", "argue", stype="anonymous"),
+        A("as one local shopkeeper put it to me: \"Visitors who come for ninety minutes don't "
+          "buy much bread.\"", ["Visitors who come for ninety minutes don't buy much bread."],
+          "one local shopkeeper", "put it", "direct", "anonymous"),
+    ])
+
+
 def build() -> dict[str, str]:
     seed_text = (ROOT / "seeds" / "000_02d45cab8d670c28.txt").read_text(encoding="utf-8")
     seed = [record("000_02d45cab8d670c28", seed_text, SEED)]
     dev = [record(doc_id, text, spec) for doc_id, (text, spec) in DEV_TEXTS.items()]
     heldout = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT_TEXTS.items()]
     heldout2 = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT2_TEXTS.items()]
+    heldout3 = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT3_TEXTS.items()]
     dump = lambda records: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)  # noqa: E731
     return {"seed.jsonl": dump(seed), "dev.jsonl": dump(dev), "heldout.jsonl": dump(heldout),
-            "heldout2.jsonl": dump(heldout2)}
+            "heldout2.jsonl": dump(heldout2), "heldout3.jsonl": dump(heldout3)}
 
 
 def main(argv: list[str]) -> int:

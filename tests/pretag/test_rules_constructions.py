@@ -297,3 +297,24 @@ def test_no_attribution_when_the_complement_is_not_a_clause(text):
 def test_capitalised_name_is_not_read_as_a_verb():
     assert triples("The Met Office warned more rain was expected on Sunday.") == [
         ("The Met Office", "warned", ("more rain was expected on Sunday",))]
+
+
+def test_focusing_adverb_after_the_verb_stays_in_the_claim():
+    assert triples("Scientists said only a laboratory on Earth could settle the question.") == [
+        ("Scientists", "said", ("only a laboratory on Earth could settle the question",))]
+
+
+def test_capitalised_verb_form_inside_a_name_is_not_a_cue():
+    assert triples('"We were fast," she told the Yorkshire Evening Post.') == [
+        ("she", "told", ("We were fast",))]
+
+
+def test_apposition_after_but_leaves_the_name_out_of_the_source():
+    text = ("Costs rose, but the council's leader, Cllr Amir Khan, told a meeting that the bill "
+            "could be higher.")
+    assert triples(text) == [("the council's leader", "told", ("the bill could be higher",))]
+
+
+def test_as_frame_with_a_colon_introduces_a_direct_quote():
+    text = 'But as one shopkeeper put it to me: "Visitors don\'t buy much bread."'
+    assert triples(text) == [("one shopkeeper", "put it", ("Visitors don't buy much bread.",))]
