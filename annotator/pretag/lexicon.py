@@ -121,6 +121,9 @@ MULTIWORD_CUES: list[tuple[tuple[str, ...], str, str]] = sorted([
     (("put", "it"), "put_it", "past"), (("puts", "it"), "put_it", "s"),
 ], key=lambda item: -len(item[0]))
 MULTIWORD_FIRST = {words[0] for words, _, _ in MULTIWORD_CUES}
+MULTIWORD_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+for _entry in MULTIWORD_CUES:
+    MULTIWORD_BY_FIRST.setdefault(_entry[0][0], []).append(_entry)
 
 # "according to plan" attributes nothing.
 NOT_SOURCES = {"plan", "plans", "schedule", "script", "tradition", "custom", "form"}

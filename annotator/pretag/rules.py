@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from .base import Tagger, TaggedAttribution, TaggedSpan, TagResult
 from .lexicon import (ABBREVIATIONS, ADJUNCT_HEADS, ADVERBS, ANONYMOUS_HEADS, AUXILIARIES, BE, CONJUNCTIONS,
                       CONNECTORS, DETERMINERS, DOCUMENT_HEADS, ED_ADJECTIVES, IRREGULAR_VERBS,
-                      MULTIWORD_CUES, MULTIWORD_FIRST, NEGATIONS, NOT_CLAUSE_STARTS,
+                      MULTIWORD_BY_FIRST, MULTIWORD_FIRST, NEGATIONS, NOT_CLAUSE_STARTS,
                       NOT_SOURCES, NP_PREPOSITIONS, OBJECT_PRONOUNS, ORGANISATION_WORDS,
                       PERSON_TITLES, PLACES_AS_ACTORS, PREPOSITIONS, RELATIVES, SUBJECT_PRONOUNS,
                       SUBORDINATORS, TIME_WORDS, TO_HEADS, VERB_FORMS, Verb)
@@ -151,6 +151,7 @@ class _Sentence:
         # Looked up for every rule: computed once.
         self._lows = [item.low if isinstance(item, Token) else None for item in items]
         self._words = [isinstance(item, Token) and item.is_word for item in items]
+        self._cues: dict[int, Cue | None] = {}
         self.used: set[int] = set()              # items taken as a source, cue or quote
         self.claimed: list[tuple[int, int]] = []  # item ranges that are some claim
         self.found: list[Found] = []
@@ -228,13 +229,17 @@ class _Sentence:
 
     def cue_at(self, i: int) -> Cue | None:
         """The cue that starts with the verb or phrase at item i, if any."""
+        if i not in self._cues:                 # the rules ask about the same item often
+            self._cues[i] = self._find_cue(i)
+        return self._cues[i]
+
+    def _find_cue(self, i: int) -> Cue | None:
         word = self.low(i)
         if word is None or not self.is_word(i):
             return None
-        if word in MULTIWORD_FIRST:
-            for words, kind, form in MULTIWORD_CUES:
-                if all(self.low(i + k) == w for k, w in enumerate(words)):
-                    return Cue(i, i + len(words), kind, None, form)
+        for words, kind, form in MULTIWORD_BY_FIRST.get(word, ()):
+            if tuple(self._lows[i:i + len(words)]) == words:
+                return Cue(i, i + len(words), kind, None, form)
         if word in VERB_FORMS and not self.reads_as_noun(i) and not (
                 i > 0 and self.items[i].is_cap):    # "the Yorkshire Evening Post" is a name
             verb, form = VERB_FORMS[word]
