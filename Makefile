@@ -43,14 +43,15 @@ test-core: $(VENV)/.test
 
 # Integration tier: the whole suite again on PostgreSQL, plus the tests of the
 # real Redis broker and Celery worker. Mandatory when CI=true; elsewhere it
-# is left out, loudly, when the servers are not reachable.
+# is left out, loudly, when the servers are not reachable. The browser tests
+# ran in the core tier already: the front end does not change with the database.
 test-integration: $(VENV)/.test
 	@if [ "$$CI" != "true" ] && ! DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	    $(BIN)/python -m tests.services_check; then \
 	  echo "*** Integration tier NOT RUN: start PostgreSQL and Redis (see README) to run it. ***"; \
 	else \
 	  DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-	    $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	    $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
 	fi
 
 clean:

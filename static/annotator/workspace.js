@@ -54,6 +54,10 @@ const state = {
   layer: config.can_annotate ? "mine" : "all",
 };
 let tmpCounter = 0;
+// The attribution, suggestion and feedback lists are drawn again only when
+// what they show changed: with hundreds of attributions, drawing them on every
+// keystroke cost more than the edit itself.
+let listsStale = true;
 
 // --- Messages -------------------------------------------------------------------------
 
@@ -183,6 +187,7 @@ function ingest(detail, reviews) {
     }
   }
   state.attributions = new Map(detail.attributions.map((a) => [String(a.id), a]));
+  listsStale = true;
   state.suggestedAttributions = new Map(
     state.readOnly ? [] : detail.suggestions.attributions.map((a) => [String(a.id), a]));
   state.status = detail.my_status;
@@ -327,13 +332,33 @@ function attributeEditors(a) {
 
 function renderPanels() {
   renderSelected();
+  if (listsStale) renderLists();
+  renderStatus();
+}
+
+// An attribution's attribute menus are built when it scrolls near the side
+// panel's visible part: a long document's hundreds of attributions would
+// otherwise cost thousands of <option>s on every load.
+const attributeMenus = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    attributeMenus.unobserve(entry.target);
+    const a = state.attributions.get(entry.target.dataset.id);
+    if (a) entry.target.replaceChildren(...attributeEditors(a));
+  }
+}, { rootMargin: "600px 0px" });
+
+function renderLists() {
+  listsStale = false;
+  attributeMenus.disconnect();
   // Attributions.
   const mine = [...state.attributions.values()];
   const list = h("ul", { className: "ann-attribution-list" });
   for (const a of mine) {
+    const menus = h("div", { className: "ann-attribution-attrs", dataset: { id: a.id } });
+    attributeMenus.observe(menus);
     const item = h("li", { className: "ann-attribution", tabindex: 0, dataset: { id: a.id } },
-      h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
-      h("div", { className: "ann-attribution-attrs" }, ...attributeEditors(a)));
+      h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)), menus);
     if (a.review_state !== "pending") item.append(h("div", { className: `ann-review ann-review-${a.review_state}` }, a.review_state === "approved" ? "✓ approved" : "✗ rejected"));
     if (!state.readOnly && !state.locked) {
       const remove = h("button", { type: "button", className: "ann-icon-button", title: "Delete this attribution (its spans stay)", "aria-label": "Delete attribution" }, "×");
@@ -385,8 +410,9 @@ function renderPanels() {
   } else {
     el.feedback.append(h("p", { className: "ann-muted" }, "No decisions yet."));
   }
+}
 
-  // Status.
+function renderStatus() {
   const labels = { not_started: "Not started", in_progress: "In progress", submitted: "Submitted: locked until a reviewer returns it", approved: "Approved", returned: "Returned: please revise" };
   el.status.textContent = state.readOnly ? `Read only (${config.role})` : labels[state.status] || state.status;
   el.status.className = `ann-status ann-status-${state.status}`;
@@ -664,6 +690,7 @@ async function saveLink() {
   const body = { claims: link.claims.map(id), source: id(link.source), cue: id(link.cue) };
   const created = await act("link attribution", () => api.post(`/documents/${config.document_id}/attributions/`, body));
   state.attributions.set(String(created.id), created);
+  listsStale = true;
   cancelLink();
   state.undo.push({ describe: "link attribution", undo: () => deleteAttribution(created, { undoable: false }) });
   renderPanels();
@@ -675,12 +702,14 @@ async function deleteAttribution(a, { undoable = true } = {}) {
   const current = state.attributions.get(String(a.id)) || a;
   await act("delete attribution", () => api.delete(`/attributions/${current.id}/`, current.version));
   state.attributions.delete(String(current.id));
+  listsStale = true;
   renderPanels();
   if (undoable) {
     state.undo.push({ describe: "delete attribution", undo: async () => {
       const again = await api.post(`/documents/${config.document_id}/attributions/`,
         { claims: current.claims, source: current.source, cue: current.cue, attributes: current.attributes });
       state.attributions.set(String(again.id), again);
+      listsStale = true;
       renderPanels();
     } });
   }
@@ -692,6 +721,7 @@ async function setAttribute(a, name, value) {
   const attributes = { ...current.attributes, [name]: value };
   const saved = await act(`set ${name}`, () => api.patch(`/attributions/${current.id}/`, { attributes }, current.version));
   state.attributions.set(String(saved.id), saved);
+  listsStale = true;
   renderPanels();
 }
 
