@@ -132,7 +132,9 @@ class Text:
         return token.low in ABBREVIATIONS or (len(token.text) == 1 and token.is_cap)
 
 
-_BOUNDARY_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]\u00bb]*(?=\s|$)|\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)*")
+# End punctuation with any closing quotes or brackets after it, or a run of line breaks.
+_BOUNDARY_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]\u00bb]*(?=\s|$)"
+                          r"|\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)*")
 
 
 def _next_visible(text: str, position: int, end: int) -> str | None:

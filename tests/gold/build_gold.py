@@ -1173,7 +1173,10 @@ def build() -> dict[str, str]:
     heldout = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT_TEXTS.items()]
     heldout2 = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT2_TEXTS.items()]
     heldout3 = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT3_TEXTS.items()]
-    dump = lambda records: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)  # noqa: E731
+
+    def dump(records: list[dict]) -> str:
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
     return {"seed.jsonl": dump(seed), "dev.jsonl": dump(dev), "heldout.jsonl": dump(heldout),
             "heldout2.jsonl": dump(heldout2), "heldout3.jsonl": dump(heldout3)}
 

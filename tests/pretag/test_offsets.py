@@ -17,7 +17,8 @@ GOLD = Path(__file__).resolve().parents[1] / "gold"
                                     "e\u0301e\u0301 ", "\u05e9\u05dc\u05d5\u05dd ", "\u00a0\u00a0",
                                     "\u200d\U0001F468\u200d\U0001F469 ", ""])
 def test_spans_keep_their_text_when_astral_combining_or_rtl_characters_come_first(prefix):
-    text = prefix + "\u201cOur app \U0001F4F1 works offline,\u201d said founder Jos\u00e9 \u00c1lvarez."
+    text = (prefix + "\u201cOur app \U0001F4F1 works offline,\u201d said founder "
+            "Jos\u00e9 \u00c1lvarez.")
     assert triples(text) == [("founder Jos\u00e9 \u00c1lvarez", "said",
                               ("Our app \U0001F4F1 works offline",))]
 

@@ -220,7 +220,8 @@ def test_impersonal_passive_has_a_cue_and_no_source():
 def test_nested_attribution_lies_inside_the_outer_claim():
     text = "The newspaper reported that the mayor had claimed the audit was politically motivated."
     assert triples(text) == [
-        ("The newspaper", "reported", ("the mayor had claimed the audit was politically motivated",)),
+        ("The newspaper", "reported",
+         ("the mayor had claimed the audit was politically motivated",)),
         ("the mayor", "had claimed", ("the audit was politically motivated",))]
 
 
@@ -278,7 +279,8 @@ def test_name_after_a_noun_starts_a_reduced_relative_not_a_source():
 
 
 def test_quoted_predicate_in_a_reduced_relative_is_a_direct_claim():
-    text = "The killing of a man Supreme Leader Khamenei considered a \u201cliving martyr\u201d shocked many."
+    text = ("The killing of a man Supreme Leader Khamenei considered a \u201cliving "
+            "martyr\u201d shocked many.")
     assert triples(text) == [("Supreme Leader Khamenei", "considered", ("living martyr",))]
 
 

@@ -17,7 +17,7 @@ from annotator.pretag import get_tagger, pretag_text, result_to_record
 GOLD = Path(__file__).resolve().parents[1] / "gold"
 
 FINGERPRINTS = {
-    "1.2.0": "790c2b334adb8b31",
+    "1.3.0": "790c2b334adb8b31",
 }
 
 
