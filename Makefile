@@ -36,8 +36,18 @@ run: $(VENV)/.runtime
 
 test: test-core test-integration
 
-# Core tier: SQLite, nothing to install; and the DOM-free JavaScript modules.
-test-core: $(VENV)/.test
+CHROMIUM ?= /usr/bin/chromium
+
+# The browser tests drive Debian's Chromium (Playwright's own download cannot
+# work on a closed network).
+$(CHROMIUM):
+	@echo "Installing Debian's chromium and Node.js for the browser and JavaScript tests..."
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs; \
+	else echo "Please run: sudo apt-get install chromium nodejs"; exit 1; fi
+
+# Core tier: SQLite, nothing to install; the browser tests; the DOM-free JavaScript modules.
+test-core: $(VENV)/.test $(CHROMIUM)
 	node --test tests/js/
 	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
 

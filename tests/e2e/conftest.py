@@ -1,8 +1,8 @@
 """Browser tests: Python Playwright driving Debian's Chromium against pytest-django's live server.
 
 Playwright's own browser download does not work here, so the tests use
-/usr/bin/chromium (.ci/run installs it when missing) and are skipped, loudly,
-when it is absent. Every test gets a fresh browser context (no shared cookies)
+/usr/bin/chromium (`make test` and .ci/run install it when missing) and fail,
+saying so, when it is absent. Every test gets a fresh browser context (no shared cookies)
 and signs in through the real login form.
 """
 from __future__ import annotations
@@ -32,7 +32,9 @@ TIMEOUT_MS = 10_000
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+        # Never a silent skip: a browser test that did not run proved nothing.
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium "
+                    "(or: apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
