@@ -353,3 +353,55 @@ class PretagJobOut(serializers.ModelSerializer):
 
     def get_progress(self, obj) -> float:
         return round(obj.done / obj.total, 4) if obj.total else 0.0
+
+
+# --- Fast paths for the largest responses ---------------------------------------------------
+# A document with thousands of labels spends most of its time in DRF's per-field
+# machinery. These build the same dicts as SpanOut and AttributionOut directly
+# (tests/api/test_fast_serializers.py keeps them equal); the schema still
+# documents the shapes through those serializers.
+
+def _when(value) -> str | None:
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def span_dict(span) -> dict:
+    return {"id": span.pk, "document": span.document_id, "annotator": span.annotator_id,
+            "label": span.label.name, "start": span.start, "end": span.end, "quote": span.quote,
+            "origin": span.origin, "tagger_name": span.tagger_name,
+            "tagger_version": span.tagger_version,
+            "confidence": None if span.confidence is None else float(span.confidence),
+            "status": span.status, "suggestion": span.suggestion_id,
+            "review_state": span.review_state, "version": span.version,
+            "created_at": _when(span.created_at), "updated_at": _when(span.updated_at)}
+
+
+def attribution_dict(attribution) -> dict:
+    return {"id": attribution.pk, "document": attribution.document_id,
+            "annotator": attribution.annotator_id,
+            "claims": [attribution.claim_id, *[f.span_id for f in attribution.fragments.all()]],
+            "source": attribution.source_id, "cue": attribution.cue_id,
+            "attributes": attribution.attributes, "origin": attribution.origin,
+            "tagger_name": attribution.tagger_name, "tagger_version": attribution.tagger_version,
+            "confidence": (None if attribution.confidence is None
+                           else float(attribution.confidence)),
+            "status": attribution.status, "suggestion": attribution.suggestion_id,
+            "review_state": attribution.review_state, "version": attribution.version,
+            "created_at": _when(attribution.created_at),
+            "updated_at": _when(attribution.updated_at)}
+
+
+def document_detail_dict(detail) -> dict:
+    document = detail.document
+    return {"id": document.pk, "project": document.project_id, "title": document.title,
+            "text": document.text, "length": document.length,
+            "text_sha256": document.text_sha256, "source_url": document.source_url,
+            "metadata": document.metadata, "layer": detail.layer, "my_status": detail.my_status,
+            "spans": [span_dict(s) for s in detail.spans],
+            "attributions": [attribution_dict(a) for a in detail.attributions],
+            "suggestions": {"spans": [span_dict(s) for s in detail.suggested_spans],
+                            "attributions": [attribution_dict(a)
+                                             for a in detail.suggested_attributions]}}

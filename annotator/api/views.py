@@ -366,7 +366,7 @@ class DocumentDetailView(APIView):
         if layer != "mine" and not access.sees_all_layers(membership(request, document.project)):
             raise Forbidden("Only reviewers and admins see other annotators' layers.")
         detail = selectors.document_detail(document=document, user=request.user, layer=layer)
-        return Response(s.DocumentDetailOut(detail).data)
+        return Response(s.document_detail_dict(detail))
 
 
 class DocumentStatusView(APIView):
