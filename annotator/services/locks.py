@@ -35,5 +35,5 @@ def stale(row: Model, snapshot) -> Conflict:
     if current is None:
         return Conflict("It was deleted by someone else in the meantime.", current=None,
                         code="deleted")
-    return Conflict(f"It was changed in the meantime (now version {current.version}): "
-                    "reload and try again.", current=snapshot(current), code="stale_version")
+    return Conflict(f"It was changed in the meantime (it is now at version {current.version}, "
+                    "shown in `current`).", current=snapshot(current), code="stale_version")
