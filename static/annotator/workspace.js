@@ -43,6 +43,7 @@ const state = {
   spans: new Map(),       // key → span; key is the id, or "tmp-N" until saved
   attributions: new Map(),
   suggestedAttributions: new Map(),
+  bySuggestion: new Map(),  // suggestion span id → key of my span made from it
   reviews: [],
   status: "not_started",
   selected: null,         // span key
@@ -187,6 +188,8 @@ function ingest(detail, reviews) {
     }
   }
   state.attributions = new Map(detail.attributions.map((a) => [String(a.id), a]));
+  state.bySuggestion = new Map(detail.spans.filter((s) => s.suggestion)
+    .map((s) => [String(s.suggestion), String(s.id)]));
   listsStale = true;
   state.suggestedAttributions = new Map(
     state.readOnly ? [] : detail.suggestions.attributions.map((a) => [String(a.id), a]));
@@ -301,7 +304,8 @@ function renderAll() {
 }
 
 function spanQuote(key, max = 60) {
-  const span = state.spans.get(String(key));
+  // A suggested attribution may point at a suggestion I already accepted: show my copy.
+  const span = state.spans.get(String(key)) || state.spans.get(state.bySuggestion.get(String(key)));
   if (!span) return `(span ${key})`;
   const quote = state.text.slice(span.s16, span.e16).replace(/\s+/g, " ");
   return quote.length > max ? `${quote.slice(0, max - 1)}…` : quote;
