@@ -164,3 +164,23 @@ def spans_in_document(document: Document, ids, *, field: str, user) -> dict:
         raise ValidationError({field: f"span {missing[0]} is not one of your spans in this "
                                       "document."})
     return found
+
+
+def rows_in_document(model, document: Document, ids, *, field: str) -> list:
+    """Spans or attributions of any annotator's layer in this document, in the order given.
+
+    For reviewers (the caller has required Need.REVIEW). Suggestions, rows of other
+    documents and unknown ids are all "not a … of this document" (400, naming the field).
+    """
+    from django.core.exceptions import ValidationError
+
+    wanted = list(dict.fromkeys(ids))
+    found = {row.pk: row for row in model.objects.select_related(
+        *(["label"] if model.__name__ == "Span" else [])).filter(
+        pk__in=wanted, document=document, annotator__isnull=False)}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        what = model.__name__.lower()
+        raise ValidationError({field: f"{missing[0]} is not an annotator's {what} in this "
+                                      "document."})
+    return [found[i] for i in wanted]

@@ -23,6 +23,7 @@ class Role(models.TextChoices):
 class Origin(models.TextChoices):
     HUMAN = "human", "Human"
     PRETAG = "pretag", "Pre-tagger"
+    REVIEW = "review", "Reviewer's correction"  # made while reviewing, approved as made
 
 
 class LabelStatus(models.TextChoices):
@@ -201,7 +202,7 @@ def _provenance_constraints(prefix: str) -> list:
                        | Q(annotator__isnull=False,
                            status__in=[LabelStatus.ACCEPTED, LabelStatus.REJECTED])),
             name=f"{prefix}_owner_matches_status"),
-        models.CheckConstraint(condition=Q(origin=Origin.HUMAN) | ~Q(tagger_name=""),
+        models.CheckConstraint(condition=~Q(origin=Origin.PRETAG) | ~Q(tagger_name=""),
                                name=f"{prefix}_pretag_has_tagger"),
         models.CheckConstraint(condition=Q(review_state__in=ReviewState.values),
                                name=f"{prefix}_review_state_valid"),

@@ -174,6 +174,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "annotator.models.ReviewState",
         "RoleEnum": "annotator.models.Role",
         "OriginEnum": "annotator.models.Origin",
+        # A reviewer's decision on a label (a document can also be returned).
+        "LabelDecisionEnum": ["approve", "reject"],
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

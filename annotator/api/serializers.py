@@ -355,6 +355,127 @@ class PretagJobOut(serializers.ModelSerializer):
         return round(obj.done / obj.total, 4) if obj.total else 0.0
 
 
+# --- Reviewing: bulk decisions, corrections, the queue, statuses, agreement ------------------
+
+class ReviewBulkIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    spans = ids(required=False, default=list)
+    attributions = ids(required=False, default=list)
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if not data["spans"] and not data["attributions"]:
+            raise serializers.ValidationError({"spans": "give at least one span or attribution "
+                                                        "id."})
+        return data
+
+
+class CorrectionSpanIn(SpanCreateIn):
+    replaces = ids(max_length=100, required=False, default=list,
+                   help_text="Annotators' spans this correction replaces: they are rejected.")
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class CorrectionAttributionIn(serializers.Serializer):
+    claims = ids(max_length=50, min_length=1,
+                 help_text="CLAIM span ids of any annotator of this document.")
+    source = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                      allow_null=True, default=None)
+    cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                   allow_null=True, default=None)
+    attributes = serializers.DictField(required=False, default=dict)
+    replaces = ids(max_length=100, required=False, default=list,
+                   help_text="Annotators' attributions this one replaces: they are rejected.")
+    note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class QueueSubmissionOut(serializers.Serializer):
+    annotator = serializers.IntegerField(source="annotator_id")
+    username = serializers.CharField(source="annotator.username")
+    submitted_at = serializers.DateTimeField(source="updated_at")
+
+
+class ReviewQueueOut(serializers.ModelSerializer):
+    project_name = serializers.CharField(source="project.name")
+    waiting_since = serializers.DateTimeField()
+    submitted = QueueSubmissionOut(many=True, help_text="Whose work waits, oldest first.")
+    working = serializers.IntegerField(help_text="Annotators still at work (in progress or "
+                                                 "returned).")
+
+    class Meta:
+        model = Document
+        fields = ["id", "title", "project", "project_name", "length", "waiting_since",
+                  "submitted", "working"]
+
+
+class ReviewQueueFilterIn(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    annotator = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    older_than_days = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+
+
+class AnnotatorStatusOut(serializers.Serializer):
+    annotator = serializers.IntegerField(source="annotator_id")
+    username = serializers.CharField(source="annotator.username")
+    status = serializers.ChoiceField(choices=DocStatus.choices)
+    span_count = serializers.IntegerField(help_text="Their labels here (corrections left out).")
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+
+
+def _score(help_text: str):
+    return serializers.FloatField(allow_null=True, help_text=help_text)
+
+
+class AgreementMetricsOut(serializers.Serializer):
+    span_f1_exact = _score("Same label, start and end. Null: nothing to compare.")
+    span_f1_overlap = _score("Same label, overlapping.")
+    cohen_kappa = _score("Token level, one yes/no column per label; the mean over pairs.")
+    krippendorff_alpha = _score("Nominal, token level, every annotator of each document.")
+    attribution_f1 = _score("Same claim and same source. Null per label.")
+    pairs = serializers.IntegerField(help_text="Annotator pairs compared.")
+
+
+class AgreementLabelOut(AgreementMetricsOut):
+    label = serializers.CharField()
+
+
+class AgreementDocumentOut(AgreementMetricsOut):
+    document = serializers.IntegerField()
+    title = serializers.CharField()
+    annotators = serializers.ListField(child=serializers.IntegerField())
+
+
+class AgreementPairOut(AgreementMetricsOut):
+    a = serializers.IntegerField()
+    b = serializers.IntegerField()
+    a_username = serializers.CharField()
+    b_username = serializers.CharField()
+    documents = serializers.IntegerField(help_text="Documents both finished.")
+    labels = AgreementLabelOut(many=True)
+
+
+class AgreementAnnotatorOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class AgreementOut(serializers.Serializer):
+    documents_compared = serializers.IntegerField(
+        help_text="Documents that two or more annotators finished (submitted or approved).")
+    labels_compared = serializers.ListField(child=serializers.CharField())
+    annotators = AgreementAnnotatorOut(many=True)
+    overall = AgreementMetricsOut()
+    labels = AgreementLabelOut(many=True)
+    documents = AgreementDocumentOut(many=True)
+    pairs = AgreementPairOut(many=True)
+
+
+class AgreementFilterIn(serializers.Serializer):
+    document = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    label = serializers.CharField(max_length=50, required=False)
+
+
 # --- Fast paths for the largest responses ---------------------------------------------------
 # A document with thousands of labels spends most of its time in DRF's per-field
 # machinery. These build the same dicts as SpanOut and AttributionOut directly

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from annotator.api import review_views as rv
 from annotator.api import views as v
 
 urlpatterns = [
@@ -30,6 +31,16 @@ urlpatterns = [
     path("documents/<int:document_id>/suggestions/decide/", v.SuggestionDecideView.as_view(),
          name="suggestion-decide"),
     path("documents/<int:document_id>/reviews/", v.ReviewListView.as_view(), name="review-list"),
+    path("documents/<int:document_id>/reviews/bulk/", rv.ReviewBulkView.as_view(),
+         name="review-bulk"),
+    path("documents/<int:document_id>/corrections/spans/", rv.CorrectionSpanView.as_view(),
+         name="correction-span"),
+    path("documents/<int:document_id>/corrections/attributions/",
+         rv.CorrectionAttributionView.as_view(), name="correction-attribution"),
+    path("documents/<int:document_id>/statuses/", rv.DocumentStatusListView.as_view(),
+         name="document-statuses"),
+    path("review-queue/", rv.ReviewQueueView.as_view(), name="review-queue"),
+    path("projects/<int:project_id>/agreement/", rv.AgreementView.as_view(), name="agreement"),
     path("taggers/", v.TaggerListView.as_view(), name="tagger-list"),
     path("projects/<int:project_id>/pretag-jobs/", v.PretagJobListView.as_view(),
          name="pretag-job-list"),

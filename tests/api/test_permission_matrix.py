@@ -267,6 +267,19 @@ def reviews_visible_to(m, actor, response):
     assert (others_span in shown) == sees_all, shown
 
 
+def statuses_of_everyone(m, actor, response):
+    assert {row["annotator"] for row in response.json()} >= {m.w.annotator.pk}
+
+
+def queue_for_reviewers_only(m, actor, response):
+    shown = [row["id"] for row in response.json()["results"]]
+    assert (m.w.document.pk in shown) == (actor in ("reviewer", "admin")), shown
+
+
+def annotators_see_each_other(m, user):
+    Project.objects.filter(pk=m.w.project.pk).update(settings={"annotators_see_each_other": True})
+
+
 POLICY: tuple[Row, ...] = (
     # Auth and the caller's own account.
     Row("GET", "/api/auth/csrf/", per_user(anonymous=OK)),
@@ -320,6 +333,25 @@ POLICY: tuple[Row, ...] = (
     Row("POST", "/api/documents/{document_id}/reviews/", REVIEW,
         body=lambda m, user: {"span": m.owner.claim.pk, "decision": "approve",
                               "note": "Matches the guidelines."}),
+    # The review workflow.
+    Row("POST", "/api/documents/{document_id}/reviews/bulk/", REVIEW,
+        body=lambda m, user: {"decision": "approve", "note": "Both agree.",
+                              "spans": [m.owner.claim.pk, m.layers[m.w.annotator2.pk].claim.pk],
+                              "attributions": [m.owner.attribution.pk]}),
+    Row("POST", "/api/documents/{document_id}/corrections/spans/", REVIEW,
+        body=lambda m, user: {**span_at(m.w.document, "prices will rise.", "CLAIM"),
+                              "replaces": [m.owner.spare_claim.pk], "note": "This is the claim."}),
+    Row("POST", "/api/documents/{document_id}/corrections/attributions/", REVIEW,
+        body=lambda m, user: {"claims": [m.owner.spare_claim.pk],
+                              "source": m.layers[m.w.annotator2.pk].source.pk,
+                              "cue": m.owner.cue.pk, "replaces": [m.owner.attribution.pk]}),
+    Row("GET", "/api/documents/{document_id}/statuses/", REVIEW,
+        prepare=annotator_submitted, check=statuses_of_everyone),
+    Row("GET", "/api/review-queue/", per_user(), prepare=annotator_submitted,
+        check=queue_for_reviewers_only),
+    Row("GET", "/api/projects/{project_id}/agreement/", REVIEW),
+    Row("GET", "/api/projects/{project_id}/agreement/", READ,
+        variant="annotators see each other", prepare=annotators_see_each_other),
     # Spans.
     Row("POST", "/api/documents/{document_id}/spans/", ANNOTATE,
         body=span_body("prices will rise.", "CLAIM")),
@@ -549,6 +581,30 @@ CROSS_CASES = {
     "reviewer reviews B's attribution via A's document": (
         "reviewer", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/reviews/",
         lambda c: {"attribution": c["b"].attribution.pk, "decision": "approve"}, 400),
+    "reviewer bulk-reviews B's span via A's document": (
+        "reviewer", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/reviews/bulk/",
+        lambda c: {"decision": "approve", "spans": [c["m"].owner.claim.pk, c["b"].claim.pk]},
+        400),
+    "reviewer bulk-reviews B's attribution via A's document": (
+        "reviewer", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/reviews/bulk/",
+        lambda c: {"decision": "reject", "attributions": [c["b"].attribution.pk]}, 400),
+    "reviewer corrects with B's label in A's document": (
+        "reviewer", "POST",
+        lambda c: f"/api/documents/{c['m'].w.document.pk}/corrections/spans/",
+        lambda c: span_at(c["m"].w.document, "prices will rise.", "ONLYB"), 400),
+    "reviewer's correction replaces B's span in A's document": (
+        "reviewer", "POST",
+        lambda c: f"/api/documents/{c['m'].w.document.pk}/corrections/spans/",
+        lambda c: {**span_at(c["m"].w.document, "prices will rise.", "CLAIM"),
+                   "replaces": [c["b"].claim.pk]}, 400),
+    "reviewer's corrected attribution uses B's source in A's document": (
+        "reviewer", "POST",
+        lambda c: f"/api/documents/{c['m'].w.document.pk}/corrections/attributions/",
+        lambda c: {"claims": [c["m"].owner.spare_claim.pk], "source": c["b"].source.pk}, 400),
+    "reviewer's corrected attribution uses a suggested claim": (
+        "reviewer", "POST",
+        lambda c: f"/api/documents/{c['m'].w.document.pk}/corrections/attributions/",
+        lambda c: {"claims": [c["b_suggested_span"].pk]}, 400),
     "reviewer approves a member of B only in A's document": (
         "reviewer", "POST", lambda c: f"/api/documents/{c['m'].w.document.pk}/status/",
         lambda c: {"action": "approve", "annotator": c["m"].w.outsider.pk}, 400),
