@@ -1,0 +1,336 @@
+"""brat standoff: per document a `.txt` (the text, UTF-8) and a `.ann` (the labels).
+
+The `.ann` lines this module writes (fields separated by tabs):
+
+    T1  CLAIM 1 18                   The deal is dead,
+    T2  SOURCE 20 32                 the minister
+    T3  CUE 33 37                    said
+    T4  CLAIM 1 18;40 66             The deal is dead, and nobody will revive it.
+    E1  CLAIM:T4 Source:T2 Cue:T3
+    A1  quote_type E1 direct
+    #1  AnnotatorNotes T2            {"annotators": ["ann"], "review_state": "approved", …}
+
+- Every span is a text-bound annotation (T). A claim in fragments is one
+  *discontinuous* T (`start end;start end`, brat's own notation); a fragment
+  used nowhere else is not written again on its own.
+- Every attribution is an event (E) whose trigger is its claim, with the
+  roles `Source` and `Cue` when it has them (brat events need a trigger, and
+  the claim is the one part every attribution has).
+- Attributes of an attribution are brat attributes (A) of its event. brat
+  values cannot hold spaces, so a space is written `_` ("named person" →
+  `named_person`); reading maps the value back through the project's choices.
+- Provenance goes into AnnotatorNotes (#) as one line of JSON.
+
+Offsets: brat counts characters of the `.txt`, and so do we (code points, as
+Python 3 does; brat's own server is Python, so on a wide build, and on
+Python 3, an emoji counts 1 there too). The text of a T line is the covered
+text, fragments joined by a space, with line breaks written as spaces.
+
+Reading also accepts relations (R) `Source`/`Cue` with `Arg1` the claim and
+`Arg2` the source or cue, as other tools write attributions. Anything else
+(normalisations, equivalences) is reported, never dropped in silence.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Callable, Iterable, Iterator
+
+from annotator.formats.records import (DEFAULT_ROLES, AttributionRecord, DocumentRecord, Entry,
+                                       SpanRecord)
+
+IGNORED_FILES = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf",
+                 "manifest.json", "loss-report.jsonl", "README", "README.md", "LICENSE"}
+
+
+def file_stem(document: DocumentRecord, index: int) -> str:
+    return f"doc-{document.id}" if document.id is not None else f"doc-{index + 1:06d}"
+
+
+def _flat(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def write_ann(document: DocumentRecord, roles: dict | None = None) -> Iterator[str]:
+    """The `.ann` lines of one document, each "\\n" ended."""
+    roles = roles or DEFAULT_ROLES
+    text = document.text
+    spans = document.span_map()
+    fragment_only = set()
+    used_whole = set()
+    for attribution in document.attributions:
+        if len(attribution.claims) > 1:
+            fragment_only.update(attribution.claims)
+        else:
+            used_whole.update(attribution.claims)
+        used_whole.update(i for i in (attribution.source, attribution.cue) if i)
+    fragment_only -= used_whole
+    # Text-bound items: single spans, and claims in fragments (one per distinct fragment list).
+    items: list[tuple] = []
+    for span in document.spans:
+        if span.id not in fragment_only:
+            items.append(((span.start, -span.end, span.label, 0), (span.id,), span.label,
+                          span.provenance))
+    seen_fragments = set()
+    for attribution in document.attributions:
+        key = tuple(attribution.claims)
+        if len(key) > 1 and key not in seen_fragments:
+            seen_fragments.add(key)
+            first, last = spans[key[0]], spans[key[-1]]
+            items.append(((first.start, -last.end, first.label, 1), key, first.label,
+                          first.provenance))
+    items.sort(key=lambda item: item[0])
+    t_of: dict[tuple, str] = {}
+    notes = []
+    for number, (_, key, label, provenance) in enumerate(items, start=1):
+        tid = f"T{number}"
+        t_of[key] = tid
+        parts = [spans[i] for i in key]
+        offsets = ";".join(f"{p.start} {p.end}" for p in parts)
+        covered = " ".join(_flat(text[p.start:p.end]) for p in parts)
+        yield f"{tid}\t{label} {offsets}\t{covered}\n"
+        if provenance:
+            notes.append((tid, provenance))
+    attribute_number = 0
+    for number, attribution in enumerate(document.attributions, start=1):
+        eid = f"E{number}"
+        key = tuple(attribution.claims)
+        args = [f"{roles['claim']}:{t_of[key]}"]
+        if attribution.source:
+            args.append(f"Source:{t_of[(attribution.source,)]}")
+        if attribution.cue:
+            args.append(f"Cue:{t_of[(attribution.cue,)]}")
+        yield f"{eid}\t{' '.join(args)}\n"
+        for name, value in sorted(attribution.attributes.items()):
+            if value is None:
+                continue
+            attribute_number += 1
+            yield f"A{attribute_number}\t{name} {eid} {str(value).replace(' ', '_')}\n"
+        if attribution.provenance:
+            notes.append((eid, attribution.provenance))
+    for number, (target, provenance) in enumerate(notes, start=1):
+        note = json.dumps(provenance, ensure_ascii=False, separators=(",", ":"))
+        yield f"#{number}\tAnnotatorNotes {target}\t{_flat(note)}\n"
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+T_LINE = re.compile(r"^(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$", re.DOTALL)
+E_LINE = re.compile(r"^(E\S*)\t(\S+):(\S+)((?: \S+:\S+)*)\s*$")
+R_LINE = re.compile(r"^(R\S*)\t(\S+) Arg1:(\S+) Arg2:(\S+)\s*$")
+A_LINE = re.compile(r"^([AM]\S*)\t(\S+) (\S+)(?: (\S+))?\s*$")
+NOTE_LINE = re.compile(r"^(#\S*)\t(\S+) (\S+)\t?(.*)$", re.DOTALL)
+
+
+def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
+             attribute_choices: dict[str, list[str]] | None = None) -> Entry:
+    """Parse one `.ann` against its `.txt` text into a document (ids: the T and E ids)."""
+    roles = roles or DEFAULT_ROLES
+    choices = attribute_choices or {}
+    errors: list[str] = []
+    textbound: dict[str, list[str]] = {}    # T id -> span ids (several for fragments)
+    t_label: dict[str, str] = {}
+    spans: list[SpanRecord] = []
+    events: dict[str, AttributionRecord] = {}
+    relations: dict[str, dict] = {}         # claim T id -> {"source": T, "cue": T}
+    attributes: list[tuple[int, str, str, str | None]] = []
+    notes: list[tuple[int, str, str]] = []
+    lines = ann.split("\n")
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip("\r")
+        where = f"{name}:{number}"
+        if not line.strip():
+            continue
+        kind = line[0]
+        if kind == "T":
+            match = T_LINE.match(line)
+            if not match:
+                errors.append(f"{where}: not a text-bound annotation "
+                              "(T<n>\\tTYPE START END[;START END]\\tTEXT).")
+                continue
+            tid, label, offsets, covered = match.groups()
+            if tid in t_label:
+                errors.append(f"{where}: {tid} is defined twice.")
+                continue
+            parts = [tuple(map(int, piece.split())) for piece in offsets.split(";")]
+            expected = " ".join(_flat(text[s:e]) for s, e in parts)
+            if any(e > len(text) or s >= e for s, e in parts):
+                errors.append(f"{where}: {tid} offsets {offsets} are outside the text "
+                              f"({len(text)} characters) or empty.")
+                continue
+            if _flat(covered).strip() != expected.strip():
+                errors.append(f"{where}: {tid} text {covered!r} does not match the .txt at "
+                              f"{offsets}: {expected!r}.")
+                continue
+            if len(parts) > 1 and label != roles["claim"]:
+                errors.append(f"{where}: {tid} is discontinuous, which only a "
+                              f"{roles['claim']} (a claim in fragments) may be.")
+                continue
+            t_label[tid] = label
+            ids = [tid] if len(parts) == 1 else [f"{tid}.{i}" for i in range(len(parts))]
+            textbound[tid] = ids
+            for span_id, (start, end) in zip(ids, parts):
+                spans.append(SpanRecord(id=span_id, label=label, start=start, end=end,
+                                        text=text[start:end]))
+        elif kind == "E":
+            match = E_LINE.match(line)
+            if not match:
+                errors.append(f"{where}: not an event (E<n>\\tTYPE:T<n> ROLE:T<n> ...).")
+                continue
+            eid, etype, trigger, rest = match.groups()
+            args = {}
+            for arg in rest.split():
+                role, _, target = arg.partition(":")
+                role_name = role.lower()
+                if role_name not in ("source", "cue"):
+                    errors.append(f"{where}: {eid} has a role {role!r}; an attribution has "
+                                  "Source and Cue only.")
+                elif role_name in args:
+                    errors.append(f"{where}: {eid} has two {role} arguments.")
+                else:
+                    args[role_name] = target
+            events[eid] = AttributionRecord(id=eid, claims=[trigger], source=args.get("source"),
+                                            cue=args.get("cue"))
+            events[eid].provenance["_line"] = where
+            events[eid].provenance["_type"] = etype
+        elif kind == "R":
+            match = R_LINE.match(line)
+            if not match:
+                errors.append(f"{where}: not a relation (R<n>\\tTYPE Arg1:T<n> Arg2:T<n>).")
+                continue
+            rid, rtype, arg1, arg2 = match.groups()
+            role = rtype.lower()
+            if role not in ("source", "cue"):
+                errors.append(f"{where}: relation type {rtype!r} is not Source or Cue.")
+                continue
+            slot = relations.setdefault(arg1, {"_line": where})
+            if role in slot:
+                errors.append(f"{where}: the claim {arg1} has a second {rtype}.")
+                continue
+            slot[role] = arg2
+        elif kind in "AM":
+            match = A_LINE.match(line)
+            if not match:
+                errors.append(f"{where}: not an attribute (A<n>\\tNAME E<n> [VALUE]).")
+                continue
+            _, attr_name, target, value = match.groups()
+            attributes.append((number, attr_name, target, value))
+        elif kind == "#":
+            match = NOTE_LINE.match(line)
+            if not match:
+                errors.append(f"{where}: not a note (#<n>\\tAnnotatorNotes ID\\tTEXT).")
+                continue
+            notes.append((number, match.group(3), match.group(4)))
+        else:
+            errors.append(f"{where}: {kind!r} annotations (normalisations, equivalences, ...) "
+                          "are not supported.")
+    # Resolve events and relations to span ids.
+    attributions: list[AttributionRecord] = []
+
+    def resolve(tid, where, role, single=True):
+        if tid is None:
+            return None
+        if tid not in textbound:
+            errors.append(f"{where}: {role} {tid} is not a text-bound annotation of this file.")
+            return None
+        ids = textbound[tid]
+        if single and len(ids) > 1:
+            errors.append(f"{where}: {role} {tid} is discontinuous; only claims may be.")
+            return None
+        return ids if not single else ids[0]
+
+    for eid, event in events.items():
+        where, etype = event.provenance.pop("_line"), event.provenance.pop("_type")
+        trigger = event.claims[0]
+        if etype != roles["claim"] or t_label.get(trigger) not in (None, roles["claim"]):
+            errors.append(f"{where}: {eid} is a {etype} event; an attribution is a "
+                          f"{roles['claim']} event triggered by its claim.")
+            continue
+        claims = resolve(trigger, where, "trigger", single=False)
+        source = resolve(event.source, where, "Source")
+        cue = resolve(event.cue, where, "Cue")
+        if claims:
+            attributions.append(AttributionRecord(id=eid, claims=list(claims), source=source,
+                                                  cue=cue))
+    for claim_tid, slot in relations.items():
+        where = slot.pop("_line")
+        claims = resolve(claim_tid, where, "Arg1", single=False)
+        source = resolve(slot.get("source"), where, "Source")
+        cue = resolve(slot.get("cue"), where, "Cue")
+        if claims:
+            attributions.append(AttributionRecord(id=f"R:{claim_tid}", claims=list(claims),
+                                                  source=source, cue=cue))
+    by_id = {a.id: a for a in attributions}
+    for number, attr_name, target, value in attributes:
+        where = f"{name}:{number}"
+        if target not in by_id:
+            errors.append(f"{where}: attribute {attr_name} is on {target}, which is not an "
+                          "attribution (event) of this file.")
+            continue
+        if value is None:
+            errors.append(f"{where}: attribute {attr_name} has no value.")
+            continue
+        known = choices.get(attr_name, [])
+        if value not in known and value.replace("_", " ") in known:
+            value = value.replace("_", " ")
+        by_id[target].attributes[attr_name] = value
+    span_by_t = {tid: ids for tid, ids in textbound.items()}
+    spans_by_id = {s.id: s for s in spans}
+    for number, target, note in notes:
+        try:
+            provenance = json.loads(note)
+        except json.JSONDecodeError:
+            provenance = {"note": note}
+        if not isinstance(provenance, dict):
+            provenance = {"note": note}
+        if target in span_by_t:
+            for span_id in span_by_t[target]:
+                spans_by_id[span_id].provenance.update(provenance)
+        elif target in by_id:
+            by_id[target].provenance.update(provenance)
+        # Notes on relations or on ids we do not know carry no label: nothing to keep.
+    if errors:
+        return Entry(name, errors=errors)
+    return Entry(name, document=DocumentRecord(text=text, spans=spans,
+                                               attributions=attributions))
+
+
+def pair_files(names: Iterable[str]) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """Zip entry names → ([(txt name, ann name or None)], problems). Folders are fine."""
+    txt, ann, problems = {}, {}, []
+    for entry in sorted(names):
+        base = entry.rsplit("/", 1)[-1]
+        if entry.endswith("/") or base.startswith(".") or entry.startswith("__MACOSX/") \
+                or base in IGNORED_FILES:
+            continue
+        if entry.endswith(".txt"):
+            txt[entry[:-4]] = entry
+        elif entry.endswith(".ann"):
+            ann[entry[:-4]] = entry
+        else:
+            problems.append(f"{entry}: not a brat file (.txt or .ann).")
+    for stem in sorted(set(ann) - set(txt)):
+        problems.append(f"{ann[stem]}: has no {stem}.txt beside it.")
+    return [(txt[stem], ann.get(stem)) for stem in sorted(txt)], problems
+
+
+def read_collection(names: Iterable[str], load: Callable[[str], str], roles: dict | None = None,
+                    attribute_choices: dict | None = None) -> Iterator[Entry]:
+    """Every document of a brat collection; `load(name)` gives a file's text."""
+    pairs, problems = pair_files(names)
+    for problem in problems:
+        yield Entry(problem.split(":", 1)[0], errors=[problem])
+    for txt_name, ann_name in pairs:
+        try:
+            text = load(txt_name)
+            ann = load(ann_name) if ann_name else ""
+        except UnicodeDecodeError as exc:
+            yield Entry(txt_name, errors=[f"{txt_name}: not UTF-8 ({exc.reason})."])
+            continue
+        entry = read_ann(text, ann, ann_name or txt_name, roles, attribute_choices)
+        entry.where = txt_name
+        if entry.document is not None:
+            stem = txt_name.rsplit("/", 1)[-1][:-4]
+            entry.document.title = stem
+            entry.document.metadata = {"file": txt_name}
+        yield entry

@@ -1,0 +1,135 @@
+"""Checking a document read from a file against a project, before anything is stored.
+
+Pure: the project's label names, role labels and attribute choices come in as
+plain data. Returns the document with its text normalised (NFC, `\\n`) and its
+offsets moved accordingly (textmap.OffsetMap), and every problem found, each
+naming the field ("spans[3].end: ..."), so that an import can list them all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from annotator.formats.records import (DEFAULT_ROLES, AttributionRecord, DocumentRecord,
+                                       SpanRecord)
+from annotator.formats.textmap import OffsetMap, normalize_quote
+
+MAX_TITLE = 500
+
+
+@dataclass
+class Rules:
+    labels: set[str]
+    roles: dict = field(default_factory=lambda: dict(DEFAULT_ROLES))
+    # attribute name -> its choices (attributions only)
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    max_text: int = 5_000_000
+
+
+def _int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_document(document: DocumentRecord, rules: Rules) -> tuple[DocumentRecord, list[str]]:
+    errors: list[str] = []
+    raw = document.text
+    if not isinstance(raw, str) or not raw.strip():
+        return document, ["text: is empty."]
+    if "\x00" in raw:
+        errors.append("text: contains a NUL character.")
+    if len(raw) > rules.max_text:
+        errors.append(f"text: is longer than {rules.max_text} code points ({len(raw)}).")
+    if errors:
+        return document, errors
+    title = (document.title or "").strip()
+    if len(title) > MAX_TITLE:
+        errors.append(f"title: is longer than {MAX_TITLE} characters.")
+    offsets = OffsetMap(raw)
+    text = offsets.text
+    spans: list[SpanRecord] = []
+    seen_ids: dict[str, int] = {}
+    for index, span in enumerate(document.spans):
+        where = f"spans[{index}]"
+        problems = _check_span(span, raw, text, offsets, rules)
+        if span.id in seen_ids:
+            problems.append(f"id: {span.id!r} is also the id of spans[{seen_ids[span.id]}].")
+        seen_ids.setdefault(span.id, index)
+        errors += [f"{where}.{p}" for p in problems]
+        if not problems:
+            start, end = offsets(span.start), offsets(span.end)
+            spans.append(SpanRecord(id=span.id, label=span.label, start=start, end=end,
+                                    text=text[start:end], provenance=span.provenance))
+    by_id = {span.id: span for span in spans}
+    known = set(seen_ids)
+    for index, attribution in enumerate(document.attributions):
+        errors += [f"attributions[{index}].{p}"
+                   for p in _check_attribution(attribution, by_id, known, rules)]
+    return DocumentRecord(text=text, title=title, id=document.id, source_url=document.source_url,
+                          metadata=document.metadata, spans=spans,
+                          attributions=list(document.attributions)), errors
+
+
+def _check_span(span: SpanRecord, raw: str, text: str, offsets: OffsetMap,
+                rules: Rules) -> list[str]:
+    if span.label not in rules.labels:
+        return [f"label: {span.label!r} is not a label of this project "
+                f"({', '.join(sorted(rules.labels))})."]
+    if not _int(span.start) or not _int(span.end):
+        return ["start: start and end must be integers."]
+    if span.start < 0:
+        return [f"start: must be 0 or more, got {span.start}."]
+    if span.end <= span.start:
+        return [f"end: must be greater than start ({span.start}), got {span.end}."]
+    if span.end > len(raw):
+        return [f"end: is past the end of the text ({len(raw)} code points), got {span.end}."]
+    start, end = offsets(span.start), offsets(span.end)
+    if start is None or end is None:
+        return ["start: a boundary falls inside a character that Unicode normalisation (NFC) "
+                "composes; the span cannot be kept exactly."]
+    if end <= start:
+        return ["end: the span is empty once line endings are normalised."]
+    if span.text is not None:
+        if not isinstance(span.text, str):
+            return ["text: must be a string."]
+        if normalize_quote(span.text) != text[start:end]:
+            return [f"text: does not match the document at [{span.start}, {span.end}): "
+                    f"expected {raw[span.start:span.end]!r}, got {span.text!r}."]
+    return []
+
+
+def _check_attribution(attribution: AttributionRecord, spans: dict[str, SpanRecord],
+                       known: set[str], rules: Rules) -> list[str]:
+    problems = []
+    if not attribution.claims:
+        return ["claims: needs at least one claim span."]
+    if len(set(attribution.claims)) != len(attribution.claims):
+        problems.append("claims: lists a span twice.")
+    roles = rules.roles
+    for role, ids in (("claims", attribution.claims), ("source", [attribution.source]),
+                      ("cue", [attribution.cue])):
+        label = roles["claim" if role == "claims" else role]
+        for span_id in ids:
+            if span_id is None:
+                continue
+            if span_id not in known:
+                problems.append(f"{role}: {span_id!r} is not the id of a span of this "
+                                "document.")
+            elif span_id in spans and spans[span_id].label != label:
+                problems.append(f"{role}: span {span_id!r} is a {spans[span_id].label}, "
+                                f"not a {label}.")
+    for role in ("source", "cue"):
+        if getattr(attribution, role) is not None and getattr(attribution, role) in \
+                attribution.claims:
+            problems.append(f"{role}: is one of the claims.")
+    if attribution.source is not None and attribution.source == attribution.cue:
+        problems.append("cue: cannot be the same span as the source.")
+    if not isinstance(attribution.attributes, dict):
+        problems.append("attributes: must be an object of name: value.")
+        return problems
+    for name, value in attribution.attributes.items():
+        if name not in rules.attributes:
+            problems.append(f"attributes: {name!r} is not an attribute of this project "
+                            f"({', '.join(rules.attributes) or 'none'}).")
+        elif value is not None and value not in rules.attributes[name]:
+            problems.append(f"attributes: {name}={value!r} is not one of "
+                            f"{', '.join(rules.attributes[name])}.")
+    return problems

@@ -1,0 +1,40 @@
+"""Plain text: one document per `.txt` file (UTF-8), alone or many in a zip.
+
+The title is the file name without `.txt`; metadata keeps the file name. A
+byte order mark at the start is dropped (there are no offsets to move).
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from annotator.formats.records import DocumentRecord, Entry
+
+
+def read_file(name: str, data: bytes) -> Entry:
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        return Entry(name, errors=[f"not UTF-8 (byte {exc.start}: {exc.reason})."])
+    if not text.strip():
+        return Entry(name, errors=["the file is empty."])
+    stem = name.rsplit("/", 1)[-1]
+    stem = stem[:-4] if stem.lower().endswith(".txt") else stem
+    return Entry(name, document=DocumentRecord(text=text, title=stem,
+                                               metadata={"file": name}))
+
+
+def read_collection(names: Iterable[str], load: Callable[[str], bytes]) -> Iterator[Entry]:
+    """Every .txt of a zip (sorted by name); hidden files and folders are skipped, any other
+    kind of file is an error."""
+    for name in sorted(names):
+        base = name.rsplit("/", 1)[-1]
+        if name.endswith("/") or base.startswith(".") or name.startswith("__MACOSX/"):
+            continue
+        if not base.lower().endswith(".txt"):
+            yield Entry(name, errors=["not a .txt file."])
+            continue
+        yield read_file(name, load(name))
+
+
+def write(document: DocumentRecord) -> str:
+    return document.text

@@ -1,0 +1,79 @@
+"""The plain data every format reads and writes: documents, spans, attributions.
+
+Ids are strings local to one document ("T1", "A1"): attributions refer to
+spans by them. `provenance` is a free dict (annotators, reviewer, origin,
+tagger, tagger_version, confidence, review_state, created_at, updated_at):
+formats that can hold it carry it, the others leave it out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_ROLES = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
+
+
+@dataclass
+class SpanRecord:
+    id: str
+    label: str
+    start: int
+    end: int
+    text: str | None = None          # text[start:end]; checked on import when given
+    provenance: dict = field(default_factory=dict)
+
+
+@dataclass
+class AttributionRecord:
+    id: str
+    claims: list[str]                # span ids of the claim's fragments, in order
+    source: str | None = None
+    cue: str | None = None
+    attributes: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+
+
+@dataclass
+class DocumentRecord:
+    text: str
+    title: str = ""
+    id: str | int | None = None      # the exporting project's id, or the file's own
+    source_url: str = ""
+    metadata: dict = field(default_factory=dict)
+    spans: list[SpanRecord] = field(default_factory=list)
+    attributions: list[AttributionRecord] = field(default_factory=list)
+
+    def span_map(self) -> dict[str, SpanRecord]:
+        return {span.id: span for span in self.spans}
+
+
+@dataclass
+class Entry:
+    """One item a reader found: a document, or the reasons it could not be read.
+
+    `where` names the place in the input ("data.jsonl:3", "doc-1.ann:7").
+    """
+    where: str
+    document: DocumentRecord | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def label_key(document: DocumentRecord) -> tuple[frozenset, frozenset]:
+    """What "the same labels" means for round trips: spans by label and offsets, and
+    attributions by the offsets of their claim fragments, source and cue, and attributes.
+
+    Ids and provenance are left out: they differ between projects by design.
+    """
+    spans = document.span_map()
+
+    def where(span_id):
+        if span_id is None:
+            return None
+        span = spans[span_id]
+        return (span.label, span.start, span.end)
+
+    span_keys = frozenset((s.label, s.start, s.end) for s in document.spans)
+    attribution_keys = frozenset(
+        (tuple(where(c) for c in a.claims), where(a.source), where(a.cue),
+         tuple(sorted(a.attributes.items())))
+        for a in document.attributions)
+    return span_keys, attribution_keys
