@@ -103,6 +103,14 @@ class PretagJobItemAdmin(admin.ModelAdmin):
     list_filter = ["state"]
 
 
+@admin.register(models.ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "project", "format", "layer", "state", "done", "total", "size",
+                    "created_at"]
+    list_filter = ["state", "format"]
+    readonly_fields = ["file_name", "sha256", "size", "counts"]
+
+
 @admin.register(models.Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "document"]

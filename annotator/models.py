@@ -427,3 +427,62 @@ class WorkerPing(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=200, blank=True)
+
+
+class ExportFormat(models.TextChoices):
+    JSONL = "jsonl", "JSON Lines"
+    BRAT = "brat", "brat standoff"
+    CONLL = "conll", "CoNLL BIO"
+    CSV = "csv", "CSV (one row per attribution)"
+    DOCCANO = "doccano", "doccano JSONL"
+
+
+class ExportLayer(models.TextChoices):
+    APPROVED = "approved", "Approved labels"
+    ALL = "all", "Every annotator's labels"
+    ANNOTATOR = "annotator", "One annotator's labels"
+
+
+class ExportJob(models.Model):
+    """An export of a project, written by a worker into a zip under settings.EXPORT_DIR."""
+
+    State = JobState
+    Format = ExportFormat
+    Layer = ExportLayer
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="export_jobs")
+    format = models.CharField(max_length=10, choices=ExportFormat.choices)
+    layer = models.CharField(max_length=10, choices=ExportLayer.choices,
+                             default=ExportLayer.APPROVED)
+    # For layer "annotator": whose labels.
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Documents to write.")
+    done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    # Relative to settings.EXPORT_DIR; empty until the file is complete.
+    file_name = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.BigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=F("total")),
+                                   name="export_done_le_total"),
+            models.CheckConstraint(condition=Q(state__in=JobState.values),
+                                   name="export_state_valid"),
+            models.CheckConstraint(condition=Q(format__in=ExportFormat.values),
+                                   name="export_format_valid"),
+            models.CheckConstraint(condition=Q(layer__in=ExportLayer.values),
+                                   name="export_layer_valid"),
+        ]
+        indexes = [models.Index(fields=["project", "created_at"], name="export_project_time")]

@@ -31,6 +31,24 @@ def pretag_job_task(self, job_id: int) -> None:
         pretag_job_task.delay(job_id)
 
 
+class ExportTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from annotator.services.exports import export_job_fail
+
+        export_job_fail(job_id=args[0], reason=f"The export task failed: "
+                                               f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(bind=True, base=ExportTask, name="annotator.export_job",
+             acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(OperationalError, InterfaceError), retry_backoff=2,
+             retry_backoff_max=60, retry_jitter=True, max_retries=8)
+def export_job_task(self, job_id: int) -> None:
+    from annotator.services.exports import export_job_run
+
+    export_job_run(job_id=job_id)
+
+
 @shared_task(name="annotator.pretag_watchdog")
 def pretag_watchdog_task() -> None:
     pretag_jobs.pretag_jobs_resume_stale()

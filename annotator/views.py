@@ -68,7 +68,23 @@ def project_page(request, project_id):
         "total": total, "status": status, "q": query,
         "statuses": DocStatus.choices,
         "jobs_config": {"project_id": project.pk, "csrf_token": get_token(request),
-                        "can_manage": membership.role == "admin"}})
+                        "can_manage": membership.role == "admin"},
+        "transfers_config": _transfers_config(request, project, membership)})
+
+
+def _transfers_config(request, project, membership) -> dict:
+    """What static/annotator/transfers.js needs: who may import (admins) and export
+    (reviewers and admins), the formats, and the annotators one may export alone."""
+    from annotator.models import ExportFormat
+    from annotator.services.imports import FORMATS
+
+    can_export = membership.role in ("admin", "reviewer")
+    annotators = sorted(project.memberships.values_list("user__username", flat=True)) \
+        if can_export else []
+    return {"project_id": project.pk, "csrf_token": get_token(request),
+            "can_import": membership.role == "admin", "can_export": can_export,
+            "export_formats": [{"value": v, "label": label} for v, label in ExportFormat.choices],
+            "import_formats": list(FORMATS), "annotators": annotators}
 
 
 @login_required

@@ -174,6 +174,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "annotator.models.ReviewState",
         "RoleEnum": "annotator.models.Role",
         "OriginEnum": "annotator.models.Origin",
+        "ExportFormatEnum": "annotator.models.ExportFormat",
+        "ImportFormatEnum": "annotator.services.imports.FORMATS",
         # A reviewer's decision on a label (a document can also be returned).
         "LabelDecisionEnum": ["approve", "reject"],
     },
@@ -222,6 +224,16 @@ CELERY_BEAT_SCHEDULE = {
 try:
     PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 20)
     PRETAG_STALE_SECONDS = env_int("PRETAG_STALE_SECONDS", 120)
+except ImproperlyConfiguredEnv as exc:
+    sys.stderr.write(f"annotator: {exc}\n")
+    raise SystemExit(2) from None
+
+# Import and export (docs/formats.md). Exports are zips written by workers into
+# EXPORT_DIR, which the web processes must see too (one disk, or a shared one).
+EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", DATA_DIR / "exports")).resolve()
+try:
+    IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 10 * 1024)       # one JSON line
+    IMPORT_MAX_UNZIPPED_MB = env_int("IMPORT_MAX_UNZIPPED_MB", 500)    # a zip, unpacked
 except ImproperlyConfiguredEnv as exc:
     sys.stderr.write(f"annotator: {exc}\n")
     raise SystemExit(2) from None

@@ -11,6 +11,13 @@ os.environ.setdefault("SECURE_COOKIES", "false")  # the test servers speak plain
 
 from .settings import *  # noqa: E402,F401,F403
 
+# Exports of the tests go to a throwaway folder (inherited by worker processes).
+import tempfile  # noqa: E402
+
+os.environ.setdefault("EXPORT_DIR", str(Path(tempfile.gettempdir())  # noqa: F405
+                                        / f"annotator-test-exports-{os.getpid()}"))
+EXPORT_DIR = Path(os.environ["EXPORT_DIR"])  # noqa: F405
+
 # Fast hashing: tests create many users; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from annotator.api import review_views as rv
+from annotator.api import transfer_views as tv
 from annotator.api import views as v
 
 urlpatterns = [
@@ -42,6 +43,13 @@ urlpatterns = [
     path("review-queue/", rv.ReviewQueueView.as_view(), name="review-queue"),
     path("projects/<int:project_id>/agreement/", rv.AgreementView.as_view(), name="agreement"),
     path("taggers/", v.TaggerListView.as_view(), name="tagger-list"),
+    path("projects/<int:project_id>/export-jobs/", tv.ExportJobListView.as_view(),
+         name="export-job-list"),
+    path("export-jobs/<int:job_id>/", tv.ExportJobDetailView.as_view(),
+         name="export-job-detail"),
+    path("export-jobs/<int:job_id>/download/", tv.ExportJobDownloadView.as_view(),
+         name="export-job-download"),
+    path("projects/<int:project_id>/imports/", tv.ImportView.as_view(), name="import"),
     path("projects/<int:project_id>/pretag-jobs/", v.PretagJobListView.as_view(),
          name="pretag-job-list"),
     path("pretag-jobs/<int:job_id>/", v.PretagJobDetailView.as_view(), name="pretag-job-detail"),

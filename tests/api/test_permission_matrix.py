@@ -34,6 +34,8 @@ from annotator.models import (Attribution, ClaimFragment, Document, DocumentStat
                               ReviewDecision, Span)
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
+from annotator.models import ExportJob
+from annotator.services.exports import export_job_run, export_job_start
 from annotator.services.pretag_jobs import pretag_job_start
 from annotator.services.projects import label_create, membership_set
 from annotator.services.reviews import review_decide
@@ -133,7 +135,7 @@ def matrix(world) -> Matrix:
 
 SNAPSHOT_MODELS = (Project, Label, Membership, Document, DocumentStatus, Span, Attribution,
                    ClaimFragment, ReviewDecision, Event, Token, PretagJob, PretagJobItem,
-                   get_user_model())
+                   ExportJob, get_user_model())
 
 
 def snapshot() -> dict:
@@ -183,6 +185,7 @@ class Row:
     prepare: Callable | None = None    # (matrix, user) → None, before the snapshot
     check: Callable | None = None      # (matrix, actor, response) → None, for "ok" answers
     writes: bool | None = None         # an "ok" must change rows (default: not a GET)
+    multipart: Callable | None = None  # (matrix, user) → form fields and files, sent multipart
 
     @property
     def name(self) -> str:
@@ -278,6 +281,32 @@ def queue_for_reviewers_only(m, actor, response):
 
 def annotators_see_each_other(m, user):
     Project.objects.filter(pk=m.w.project.pk).update(settings={"annotators_see_each_other": True})
+
+
+def export_queued(m, user):
+    m.export_job = export_job_start(project=m.w.project, requested_by=m.w.admin, fmt="jsonl")
+
+
+def export_finished(m, user):
+    export_queued(m, user)
+    m.export_job = export_job_run(job_id=m.export_job.pk)
+
+
+def export_job_id(m):
+    return {"job_id": m.export_job.pk}
+
+
+def is_a_zip(m, actor, response):
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def import_upload(m, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    line = '{"title": "Imported", "text": "Officials said the talks 🇺🇦 collapsed."}\n'.encode()
+    return {"file": SimpleUploadedFile("docs.jsonl", line), "format": "jsonl"}
 
 
 POLICY: tuple[Row, ...] = (
@@ -423,6 +452,14 @@ POLICY: tuple[Row, ...] = (
         body=lambda m, user: {"documents": [m.w.document.pk]}),
     Row("GET", "/api/pretag-jobs/{job_id}/", READ),
     Row("POST", "/api/pretag-jobs/{job_id}/cancel/", MANAGE),
+    # Import and export.
+    Row("GET", "/api/projects/{project_id}/export-jobs/", REVIEW, prepare=export_queued),
+    Row("POST", "/api/projects/{project_id}/export-jobs/", REVIEW,
+        body=lambda m, user: {"format": "brat", "layer": "approved"}),
+    Row("GET", "/api/export-jobs/{job_id}/", REVIEW, prepare=export_queued, params=export_job_id),
+    Row("GET", "/api/export-jobs/{job_id}/download/", REVIEW, prepare=export_finished,
+        params=export_job_id, check=is_a_zip),
+    Row("POST", "/api/projects/{project_id}/imports/", MANAGE, multipart=import_upload),
 )
 
 
@@ -479,6 +516,8 @@ def send(client, row: Row, m: Matrix, user):
     extra = row.headers(m) if row.headers else {}
     if row.method == "GET":
         return client.get(url, row.query(m) if row.query else None, **extra)
+    if row.multipart:
+        return client.post(url, row.multipart(m, user), format="multipart", **extra)
     body = row.body(m, user) if row.body else None
     return client.generic(row.method, url, **_json(body), **extra)
 

@@ -1,0 +1,416 @@
+"""Exporting a project: labels of one layer, with provenance, in one of the formats.
+
+The layers (docs/decisions.md, "Import and export"):
+
+- "approved": spans and attributions a reviewer approved (review_state
+  "approved"), of every annotator, with identical spans (same label and
+  offsets) and identical attributions merged into one whose provenance lists
+  every annotator. An approved attribution brings the spans it links, even
+  one not approved itself (its provenance says so).
+- "annotator": one annotator's labels (accepted, not their rejections).
+- "all": every annotator's labels, unmerged, each with its annotator.
+
+Suggestions nobody accepted are not labels and are never exported.
+
+Documents are read in batches (`BATCH` at a time, values only, four queries
+a batch) and turned into the plain records of annotator/formats/, which the
+writers stream into a bundle (a zip, or a folder): memory stays flat however
+large the project. A background job (ExportJob) runs the same function in a
+Celery worker and keeps its progress on its row.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from annotator.formats import brat, conll, doccano, jsonl, manifest, tabular
+from annotator.formats.archive import Bundle, ZipBundle
+from annotator.formats.records import AttributionRecord, DocumentRecord, SpanRecord
+from annotator.models import (Attribution, ClaimFragment, Document, ExportFormat, ExportJob,
+                              ExportLayer, JobState, LabelStatus, Membership, Project,
+                              ReviewDecision, ReviewState, Span)
+from annotator.services.attributions import role_labels
+from annotator.services.events import event_record
+
+log = logging.getLogger(__name__)
+
+BATCH = 100
+ACTIVE = (JobState.QUEUED, JobState.RUNNING)
+
+LOSSY = {
+    ExportFormat.JSONL: None,
+    ExportFormat.BRAT: "document titles and metadata (the file name stands for the title); "
+                       "the provenance of a claim fragment used only inside a claim in "
+                       "fragments (its claim's note holds the first fragment's)",
+    ExportFormat.CONLL: "links (attributions, attributes), provenance, and whatever BIO "
+                        "cannot hold: see loss-report.jsonl",
+    ExportFormat.CSV: "spans that belong to no attribution, and the document text",
+    ExportFormat.DOCCANO: "attributes and provenance; titles",
+}
+DATA_FILE = {ExportFormat.JSONL: "data.jsonl", ExportFormat.CONLL: "data.conll",
+             ExportFormat.CSV: "attributions.csv", ExportFormat.DOCCANO: "doccano.jsonl"}
+
+
+@dataclass(frozen=True)
+class Layer:
+    kind: str                   # an ExportLayer value
+    annotator_id: int | None = None
+    annotator_name: str = ""
+
+    def describe(self) -> dict:
+        if self.kind == ExportLayer.ANNOTATOR:
+            return {"layer": self.kind, "annotator": self.annotator_name}
+        return {"layer": self.kind}
+
+
+def layer_parse(*, project: Project, value: str) -> Layer:
+    """"approved", "all" or "annotator:NAME" (a member of the project) → Layer."""
+    if not isinstance(value, str):
+        raise ValidationError({"layer": "must be approved, all or annotator:NAME."})
+    if value in (ExportLayer.APPROVED, ExportLayer.ALL):
+        return Layer(kind=value)
+    kind, _, name = value.partition(":")
+    if kind != ExportLayer.ANNOTATOR or not name:
+        raise ValidationError({"layer": f"{value!r} is not approved, all or annotator:NAME."})
+    user = get_user_model().objects.filter(
+        username=name, pk__in=Membership.objects.filter(project=project).values("user")).first()
+    if user is None:
+        raise ValidationError({"layer": f"{name!r} is not a member of this project."})
+    return Layer(kind=ExportLayer.ANNOTATOR, annotator_id=user.pk, annotator_name=name)
+
+
+# --- Reading labels as plain records ---------------------------------------------------------
+
+SPAN_FIELDS = ("pk", "document_id", "label__name", "start", "end", "annotator__username",
+               "origin", "tagger_name", "tagger_version", "confidence", "review_state",
+               "created_at", "updated_at")
+ATTRIBUTION_FIELDS = ("pk", "document_id", "claim_id", "source_id", "cue_id", "attributes",
+                      "annotator__username", "origin", "tagger_name", "tagger_version",
+                      "confidence", "review_state", "created_at", "updated_at")
+
+
+def _iso(value) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _provenance(row: dict, reviewer: str | None) -> dict:
+    return {"annotators": [row["annotator__username"]], "reviewer": reviewer,
+            "origin": row["origin"], "tagger": row["tagger_name"] or None,
+            "tagger_version": row["tagger_version"] or None, "confidence": row["confidence"],
+            "review_state": row["review_state"], "created_at": _iso(row["created_at"]),
+            "updated_at": _iso(row["updated_at"])}
+
+
+def _labelled(queryset, layer: Layer):
+    queryset = queryset.filter(annotator__isnull=False, status=LabelStatus.ACCEPTED)
+    if layer.kind == ExportLayer.ANNOTATOR:
+        queryset = queryset.filter(annotator_id=layer.annotator_id)
+    return queryset
+
+
+def _reviewers(document_ids: list[int]) -> tuple[dict, dict]:
+    """The reviewer of the latest decision on each span and attribution."""
+    spans, attributions = {}, {}
+    for span_id, attribution_id, reviewer in ReviewDecision.objects.filter(
+            document_id__in=document_ids).filter(
+            Q(span__isnull=False) | Q(attribution__isnull=False)).order_by(
+            "created_at", "id").values_list("span_id", "attribution_id", "reviewer__username"):
+        if span_id:
+            spans[span_id] = reviewer
+        else:
+            attributions[attribution_id] = reviewer
+    return spans, attributions
+
+
+def documents_read(*, project: Project, layer: Layer, batch: int = BATCH,
+                   on_document: Callable[[], None] | None = None) -> Iterator[DocumentRecord]:
+    """Every document of the project with the layer's labels, in id order, batch by batch."""
+    last = 0
+    merge = layer.kind == ExportLayer.APPROVED
+    while True:
+        rows = list(Document.objects.filter(project=project, pk__gt=last).order_by("pk").values(
+            "pk", "title", "text", "source_url", "metadata")[:batch])
+        if not rows:
+            return
+        last = rows[-1]["pk"]
+        ids = [row["pk"] for row in rows]
+        attributions = _labelled(Attribution.objects.filter(document_id__in=ids), layer)
+        if merge:
+            attributions = attributions.filter(review_state=ReviewState.APPROVED)
+        attribution_rows = list(attributions.order_by("pk").values(*ATTRIBUTION_FIELDS))
+        fragments: dict[int, list[int]] = {}
+        if attribution_rows:
+            for attribution_id, span_id in ClaimFragment.objects.filter(
+                    attribution__in=attributions).order_by(
+                    "attribution_id", "position").values_list("attribution_id", "span_id"):
+                fragments.setdefault(attribution_id, []).append(span_id)
+        spans = _labelled(Span.objects.filter(document_id__in=ids), layer)
+        if merge:
+            spans = spans.filter(review_state=ReviewState.APPROVED)
+        span_rows = list(spans.order_by("pk").values(*SPAN_FIELDS))
+        # The spans an attribution links belong with it, whatever their own review state.
+        linked = {i for a in attribution_rows for i in (a["claim_id"], a["source_id"],
+                                                        a["cue_id"], *fragments.get(a["pk"], []))
+                  if i}
+        missing = sorted(linked - {row["pk"] for row in span_rows})
+        for start in range(0, len(missing), 500):
+            span_rows += Span.objects.filter(pk__in=missing[start:start + 500]).values(
+                *SPAN_FIELDS)
+        span_reviewers, attribution_reviewers = _reviewers(ids)
+        by_document: dict[int, tuple[list, list]] = {i: ([], []) for i in ids}
+        for row in span_rows:
+            by_document[row["document_id"]][0].append(row)
+        for row in attribution_rows:
+            by_document[row["document_id"]][1].append(row)
+        for row in rows:
+            span_list, attribution_list = by_document[row["pk"]]
+            yield _document_record(row, span_list, attribution_list, fragments, merge,
+                                   span_reviewers, attribution_reviewers)
+            if on_document:
+                on_document()
+
+
+def _document_record(row, span_rows, attribution_rows, fragments, merge, span_reviewers,
+                     attribution_reviewers) -> DocumentRecord:
+    text = row["text"]
+    # Spans: merged by (label, start, end) in the approved layer.
+    merged: dict = {}
+    alias: dict[int, object] = {}
+    for span in span_rows:
+        key = (span["label__name"], span["start"], span["end"]) if merge else span["pk"]
+        alias[span["pk"]] = key
+        if key in merged:
+            names = merged[key].provenance["annotators"]
+            if span["annotator__username"] not in names:
+                names.append(span["annotator__username"])
+            continue
+        merged[key] = SpanRecord(id="", label=span["label__name"], start=span["start"],
+                                 end=span["end"],
+                                 provenance=_provenance(span, span_reviewers.get(span["pk"])))
+    ordered = sorted(merged.items(), key=lambda kv: (kv[1].start, -kv[1].end, kv[1].label,
+                                                     kv[1].provenance["annotators"]))
+    for number, (_, record) in enumerate(ordered, start=1):
+        record.id = f"T{number}"
+    span_id = {pk: merged[key].id for pk, key in alias.items()}
+    position = {record.id: n for n, (_, record) in enumerate(ordered)}
+    # Attributions: merged by what they link and their attributes in the approved layer.
+    attributions: dict = {}
+    for attribution in attribution_rows:
+        claims = [span_id.get(attribution["claim_id"])] + [
+            span_id.get(i) for i in fragments.get(attribution["pk"], [])]
+        if None in claims:  # a claim span outside this layer's spans: cannot happen, see above
+            continue
+        source = span_id.get(attribution["source_id"])
+        cue = span_id.get(attribution["cue_id"])
+        key = ((tuple(claims), source, cue, json.dumps(attribution["attributes"], sort_keys=True))
+               if merge else attribution["pk"])
+        if key in attributions:
+            names = attributions[key].provenance["annotators"]
+            if attribution["annotator__username"] not in names:
+                names.append(attribution["annotator__username"])
+            continue
+        attributions[key] = AttributionRecord(
+            id="", claims=claims, source=source, cue=cue, attributes=attribution["attributes"],
+            provenance=_provenance(attribution, attribution_reviewers.get(attribution["pk"])))
+    attribution_list = sorted(attributions.values(), key=lambda a: (
+        [position[c] for c in a.claims], position.get(a.source, -1), position.get(a.cue, -1),
+        a.provenance["annotators"]))
+    for number, record in enumerate(attribution_list, start=1):
+        record.id = f"A{number}"
+    return DocumentRecord(text=text, title=row["title"], id=row["pk"],
+                          source_url=row["source_url"], metadata=row["metadata"],
+                          spans=[record for _, record in ordered],
+                          attributions=attribution_list)
+
+
+# --- Writing a bundle ------------------------------------------------------------------------
+
+def _annotation_conf(project: Project, roles: dict) -> str:
+    """brat's annotation.conf, so that the collection opens in brat as it is."""
+    labels = list(project.labels.values_list("name", flat=True))
+    lines = ["[entities]", *labels, "", "[relations]", "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, "
+             "<OVL-TYPE>:<ANY>", "", "[events]",
+             f"{roles['claim']}\tSource?:{roles['source']}, Cue?:{roles['cue']}", "",
+             "[attributes]"]
+    for definition in project.attribute_definitions:
+        if definition.get("applies_to", "attribution") != "attribution":
+            continue
+        values = "|".join(str(c).replace(" ", "_") for c in definition["choices"])
+        lines.append(f"{definition['name']}\tArg:{roles['claim']}, Value:{values}")
+    return "\n".join(lines) + "\n"
+
+
+def project_export(*, project: Project, fmt: str, layer: Layer, bundle: Bundle,
+                   progress: Callable[[int], None] | None = None) -> dict:
+    """Write the project's documents with the layer's labels into the bundle; returns the
+    manifest (also written, last, as manifest.json)."""
+    if fmt not in ExportFormat.values:
+        raise ValidationError({"format": f"must be one of {', '.join(ExportFormat.values)}."})
+    roles = role_labels(project)
+    counts = {"documents": 0, "spans": 0, "attributions": 0}
+    done = 0
+
+    def tick():
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done)
+
+    def documents() -> Iterator[DocumentRecord]:
+        for document in documents_read(project=project, layer=layer, on_document=tick):
+            counts["documents"] += 1
+            counts["spans"] += len(document.spans)
+            counts["attributions"] += len(document.attributions)
+            yield document
+
+    label_names = list(project.labels.values_list("name", flat=True))
+    attribute_names = [d["name"] for d in project.attribute_definitions
+                       if d.get("applies_to", "attribution") == "attribution"]
+    if fmt == ExportFormat.JSONL:
+        bundle.write(DATA_FILE[fmt], jsonl.write(documents()))
+    elif fmt == ExportFormat.DOCCANO:
+        bundle.write(DATA_FILE[fmt], doccano.write(documents(), roles))
+    elif fmt == ExportFormat.CSV:
+        bundle.write(DATA_FILE[fmt], tabular.write(documents(), attribute_names))
+    elif fmt == ExportFormat.CONLL:
+        # The loss report waits in a temporary file: a zip takes one entry at a time.
+        with tempfile.TemporaryFile() as losses:
+            lost = 0
+
+            def record_loss(item):
+                nonlocal lost
+                lost += 1
+                losses.write((json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8"))
+
+            bundle.write(DATA_FILE[fmt], conll.write(documents(), label_names, record_loss))
+            losses.seek(0)
+            bundle.write("loss-report.jsonl", iter(lambda: losses.read(1 << 16), b""))
+            counts["lost"] = lost
+    else:
+        bundle.write("annotation.conf", [_annotation_conf(project, roles)])
+        for index, document in enumerate(documents()):
+            stem = brat.file_stem(document, index)
+            bundle.write(f"{stem}.txt", [document.text])
+            bundle.write(f"{stem}.ann", brat.write_ann(document, roles))
+    labels = list(project.labels.values("name", "color", "description"))
+    result = manifest.build(
+        fmt=fmt, created_at=_iso(timezone.now()), project={"id": project.pk,
+                                                           "name": project.name},
+        filters=layer.describe(), counts=counts, label_set=labels,
+        attribute_definitions=project.attribute_definitions, files=list(bundle.files),
+        lossy=LOSSY[fmt])
+    bundle.write("manifest.json", [manifest.dumps(result)])
+    return result
+
+
+# --- Background jobs --------------------------------------------------------------------
+
+def _enqueue(job_id: int) -> None:
+    from annotator.tasks import export_job_task
+
+    transaction.on_commit(lambda: export_job_task.delay(job_id))
+
+
+@transaction.atomic
+def export_job_start(*, project: Project, requested_by, fmt: str,
+                     layer: str = ExportLayer.APPROVED) -> ExportJob:
+    """Create the job and queue it (after commit). Returns at once."""
+    if fmt not in ExportFormat.values:
+        raise ValidationError({"format": f"must be one of {', '.join(ExportFormat.values)}."})
+    parsed = layer_parse(project=project, value=layer)
+    job = ExportJob.objects.create(project=project, format=fmt, layer=parsed.kind,
+                                   annotator_id=parsed.annotator_id, requested_by=requested_by,
+                                   total=Document.objects.filter(project=project).count())
+    event_record(project_id=project.pk, actor=requested_by, action="start",
+                 target_type="export_job", target_id=job.pk,
+                 after={"format": fmt, **parsed.describe()})
+    _enqueue(job.pk)
+    return job
+
+
+def export_path(job: ExportJob) -> Path:
+    return Path(settings.EXPORT_DIR) / job.file_name
+
+
+def download_name(job: ExportJob) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", job.project.name).strip("-").lower() or "project"
+    layer = job.layer if job.layer != ExportLayer.ANNOTATOR else \
+        f"annotator-{job.annotator.username if job.annotator_id else 'gone'}"
+    return f"{slug}-{job.format}-{layer}-{job.pk}.zip"
+
+
+def export_job_fail(*, job_id: int, reason: str) -> None:
+    ExportJob.objects.filter(pk=job_id, state__in=ACTIVE).update(
+        state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
+
+
+def export_job_run(*, job_id: int, progress_every: float = 0.5) -> ExportJob | None:
+    """Write the job's zip (to a temporary name, renamed when complete) and finish the job.
+
+    Running it again (a retried or redelivered task) writes the file again from the start.
+    """
+    import hashlib
+    import time
+
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("project", "annotator").filter(
+            pk=job_id).first()
+        if job is None or job.state not in ACTIVE:
+            return job
+        ExportJob.objects.filter(pk=job_id).update(
+            state=JobState.RUNNING, started_at=timezone.now(), done=0,
+            attempts=F("attempts") + 1)
+    if job.layer == ExportLayer.ANNOTATOR and job.annotator_id is None:
+        export_job_fail(job_id=job_id, reason="The annotator of this export was deleted.")
+        return ExportJob.objects.get(pk=job_id)
+    layer = Layer(kind=job.layer, annotator_id=job.annotator_id,
+                  annotator_name=job.annotator.username if job.annotator_id else "")
+    relative = Path(f"project-{job.project_id}") / f"export-{job.pk}-{job.format}.zip"
+    target = Path(settings.EXPORT_DIR) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".zip.part")
+    last_report = [time.monotonic()]
+
+    def progress(done: int) -> None:
+        now = time.monotonic()
+        if now - last_report[0] >= progress_every:
+            last_report[0] = now
+            ExportJob.objects.filter(pk=job_id).update(done=min(done, job.total))
+
+    try:
+        with ZipBundle(partial) as bundle:
+            result = project_export(project=job.project, fmt=job.format, layer=layer,
+                                    bundle=bundle, progress=progress)
+        digest, size = hashlib.sha256(), 0
+        with partial.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+                size += len(chunk)
+        os.replace(partial, target)
+    except (OperationalError, InterfaceError):
+        partial.unlink(missing_ok=True)
+        raise  # the task retries these
+    except Exception as exc:  # the job says why rather than staying "running"
+        log.exception("export job %s failed", job_id)
+        partial.unlink(missing_ok=True)
+        export_job_fail(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
+        return ExportJob.objects.get(pk=job_id)
+    documents = result["counts"]["documents"]
+    ExportJob.objects.filter(pk=job_id).update(
+        state=JobState.DONE, finished_at=timezone.now(), file_name=str(relative),
+        sha256=digest.hexdigest(), size=size, counts=result["counts"],
+        total=max(job.total, documents), done=documents)
+    return ExportJob.objects.get(pk=job_id)
