@@ -366,8 +366,9 @@ def export_job_run(*, job_id: int, progress_every: float = 0.5) -> ExportJob | N
     import time
 
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().select_related("project", "annotator").filter(
-            pk=job_id).first()
+        # of=("self",): PostgreSQL locks no outer-joined (nullable) row.
+        job = ExportJob.objects.select_for_update(of=("self",)).select_related(
+            "project", "annotator").filter(pk=job_id).first()
         if job is None or job.state not in ACTIVE:
             return job
         ExportJob.objects.filter(pk=job_id).update(
