@@ -110,6 +110,81 @@ def workspace(request, document_id):
         "document": document, "project": project, "config": config})
 
 
+# --- Reviewing: the queue, the review view, agreement --------------------------------------
+
+def _positive(value, *, upper=2**63 - 1):
+    """A positive int from a query parameter, or None (a filter left out, never a 500)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number < upper else None
+
+
+@login_required
+@require_GET
+def review_queue_page(request):
+    from django.contrib.auth import get_user_model
+
+    from annotator.selectors import review_queue
+
+    filters = {"project_id": _positive(request.GET.get("project")),
+               "annotator_id": _positive(request.GET.get("annotator")),
+               "older_than_days": _positive(request.GET.get("older_than_days"), upper=100_000)}
+    reviewed = access.projects_for(request.user, access.Need.REVIEW).order_by("name")
+    page = Paginator(review_queue(user=request.user, **filters), 50).get_page(
+        request.GET.get("page"))
+    annotators = (get_user_model().objects.filter(
+        document_statuses__status=DocStatus.SUBMITTED,
+        document_statuses__document__project__in=reviewed).distinct().order_by("username"))
+    return render(request, "annotator/review_queue.html", {
+        "page": page, "projects": reviewed, "annotators": annotators, "filters": filters,
+        "reviews_nothing": not reviewed.exists()})
+
+
+def _require(user, project, need):
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        access.require(access.membership_for(user, project), need)
+    except access.Forbidden as exc:
+        raise PermissionDenied(str(exc)) from None
+
+
+@login_required
+@require_GET
+def review_page(request, document_id):
+    """The review view: every annotator's layer, merged, for reviewers and admins."""
+    document = access.access_document(request.user, document_id)
+    project = document.project
+    _require(request.user, project, access.Need.REVIEW)
+    config = {
+        "document_id": document.pk,
+        "project_id": project.pk,
+        "csrf_token": get_token(request),
+        "user": {"id": request.user.pk, "username": request.user.get_username()},
+        "labels": list(project.labels.values("id", "name", "hotkey", "color", "description")),
+        "attribute_definitions": project.attribute_definitions,
+        "role_labels": {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE",
+                        **project.settings.get("role_labels", {})},
+    }
+    return render(request, "annotator/review.html", {
+        "document": document, "project": project, "config": config})
+
+
+@login_required
+@require_GET
+def agreement_page(request, project_id):
+    project = access.access_project(request.user, project_id)
+    if not access.sees_all_layers(access.membership_for(request.user, project)):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only reviewers and admins see agreement between annotators.")
+    config = {"project_id": project.pk, "csrf_token": get_token(request),
+              "labels": list(project.labels.values_list("name", flat=True))}
+    return render(request, "annotator/agreement.html", {"project": project, "config": config})
+
+
 @require_GET
 def health(request):
     """For load balancers: the process is up and the database answers."""

@@ -52,6 +52,11 @@ def _write(*, reviewer, document: Document, decision: str, targets: list[tuple[s
     return reviews
 
 
+def _quoted(span: Span, limit: int = 60) -> str:
+    quote = " ".join(span.quote.split())
+    return f"“{quote if len(quote) <= limit else quote[:limit - 1] + '…'}”"
+
+
 def _with_reason(note: str, reason: str) -> str:
     return f"{reason}: {note}" if note else f"{reason}."
 
@@ -82,10 +87,11 @@ def reviews_decide(*, reviewer, document: Document, decision: str, spans: list[S
         for span in Span.objects.filter(pk__in=list(roles)).exclude(review_state=state):
             if ("span", span.pk) not in asked:
                 targets.append(("span", span, _with_reason(
-                    note, f"approved with attribution {roles[span.pk]}")))
+                    note, "approved with the attribution that uses it")))
     if decision == "reject" and spans:
         # An attribution cannot stand on a rejected span.
         span_ids = [s.pk for s in spans]
+        by_id = {s.pk: s for s in spans}
         using = (Attribution.objects.filter(Q(claim__in=span_ids) | Q(source__in=span_ids)
                                             | Q(cue__in=span_ids)
                                             | Q(fragments__span__in=span_ids))
@@ -94,9 +100,9 @@ def reviews_decide(*, reviewer, document: Document, decision: str, spans: list[S
             if ("attribution", a.pk) not in asked:
                 parts = (a.claim_id, *[f.span_id for f in a.fragments.all()], a.source_id,
                          a.cue_id)
-                used = next(i for i in parts if i in span_ids)
+                used = by_id[next(i for i in parts if i in span_ids)]
                 targets.append(("attribution", a, _with_reason(
-                    note, f"its span {used} was rejected")))
+                    note, f"its {used.label.name} {_quoted(used)} was rejected")))
     return _write(reviewer=reviewer, document=document, decision=decision, targets=targets)
 
 
@@ -154,7 +160,8 @@ def review_correct_span(*, document: Document, reviewer, label: Label, start: in
     replaced = [s for s in replaces if s.pk != span.pk]
     if replaced:
         reviews_decide(reviewer=reviewer, document=document, decision="reject", spans=replaced,
-                       note=_with_reason(note, f"replaced by the reviewer's span {span.pk}"))
+                       note=_with_reason(note, f"replaced by the reviewer's {label.name} "
+                                               f"{_quoted(span)}"))
     return span
 
 
@@ -208,6 +215,5 @@ def review_correct_attribution(*, document: Document, reviewer, claims: list[Spa
     if replaced:
         reviews_decide(reviewer=reviewer, document=document, decision="reject",
                        attributions=replaced,
-                       note=_with_reason(note, "replaced by the reviewer's attribution "
-                                               f"{attribution.pk}"))
+                       note=_with_reason(note, "replaced by the reviewer's attribution"))
     return attribution

@@ -8,6 +8,7 @@
 
 import { ApiError, NetworkError, createApi } from "./api.js";
 import { clear, h, markdownToNodes } from "./dom.js";
+import { closeHistory, showHistory } from "./history.js";
 import { blockRange, blocks as makeBlocks, segments } from "./layout.js";
 import { buildOffsetIndex, toCodePoint, toUtf16 } from "./offsets.js";
 import { adjustSelection } from "./selection.js";
@@ -364,6 +365,9 @@ function renderLists() {
     const item = h("li", { className: "ann-attribution", tabindex: 0, dataset: { id: a.id } },
       h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)), menus);
     if (a.review_state !== "pending") item.append(h("div", { className: `ann-review ann-review-${a.review_state}` }, a.review_state === "approved" ? "✓ approved" : "✗ rejected"));
+    const history = h("button", { type: "button", className: "ann-link-button ann-attribution-history" }, "history");
+    history.addEventListener("click", (event) => { event.stopPropagation(); openAttributionHistory(a); });
+    item.append(history);
     if (!state.readOnly && !state.locked) {
       const remove = h("button", { type: "button", className: "ann-icon-button", title: "Delete this attribution (its spans stay)", "aria-label": "Delete attribution" }, "×");
       remove.addEventListener("click", (event) => { event.stopPropagation(); deleteAttribution(a); });
@@ -406,7 +410,10 @@ function renderLists() {
   clear(el.feedback).append(h("h2", {}, `Reviewer feedback (${state.reviews.length})`));
   if (state.reviews.length) {
     el.feedback.append(h("ul", { className: "ann-feedback-list" }, ...state.reviews.map((r) => {
-      const target = r.span ? `span “${spanQuote(r.span, 40)}”` : r.attribution ? `attribution ${r.attribution}` : "the document";
+      const attribution = r.attribution && state.attributions.get(String(r.attribution));
+      const target = r.span ? `span “${spanQuote(r.span, 40)}”` : attribution
+        ? `attribution ${describeAttribution(attribution).map((p) => p.textContent ?? p).join("")}`
+        : r.attribution ? `attribution ${r.attribution}` : "the document";
       return h("li", { className: `ann-review ann-review-${r.decision}` },
         h("strong", {}, `${r.reviewer_name} ${r.decision === "approve" ? "approved" : r.decision === "reject" ? "rejected" : "returned"} `),
         target, r.note ? h("div", { className: "ann-note" }, `“${r.note}”`) : null);
@@ -443,9 +450,19 @@ function renderSelected() {
   } else if (span.kind === "mine" && !state.locked) {
     if (span.label === ROLE.claim) el.selectedInfo.append(" ", button("Link source and cue (a)", startLink));
     el.selectedInfo.append(" ", button("Delete (Del)", () => deleteSpan(span.key)));
-    const history = h("a", { href: `/api/spans/${span.id}/history/`, target: "_blank", rel: "noopener" }, "history");
-    el.selectedInfo.append(" ", history);
   }
+  if (span.id) el.selectedInfo.append(" ", button("History (h)", () => openHistory(span), "ann-history-open"));
+}
+
+// Who made, changed, accepted, approved or rejected it, when and why: a side panel.
+function openHistory(span) {
+  showHistory(api, [{ kind: "span", id: span.id }], {
+    side: document.querySelector(".ann-side"), title: `${span.label} “${spanQuote(span.key, 60)}”` });
+}
+
+function openAttributionHistory(a) {
+  showHistory(api, [{ kind: "attribution", id: a.id }], {
+    side: document.querySelector(".ann-side"), title: describeAttribution(a).map((p) => p.textContent ?? p).join("") });
 }
 
 function renderLinkBar() {
@@ -864,7 +881,10 @@ document.addEventListener("keydown", (event) => {
       break;
     case "Escape":
       if (state.link) cancelLink();
-      else select(null);
+      else if (!closeHistory()) select(null);
+      break;
+    case "h":
+      if (span && span.id) { event.preventDefault(); openHistory(span); }
       break;
     case "w":
       el.snap.checked = !el.snap.checked;

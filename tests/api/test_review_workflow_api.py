@@ -68,8 +68,7 @@ def test_bulk_approve_of_an_attribution_approves_its_spans_when_they_were_pendin
     notes = {(r["attribution"], r["span"]): r["note"] for r in response.json()}
     assert notes[(two_layers["mine_attr"].pk, None)] == "Agreed."
     claim = two_layers["mine"][0]
-    assert notes[(None, claim.pk)] == f"approved with attribution {two_layers['mine_attr'].pk}: " \
-                                      "Agreed."
+    assert notes[(None, claim.pk)] == "approved with the attribution that uses it: Agreed."
     states = dict(Span.objects.filter(annotator=world.annotator).values_list("quote",
                                                                               "review_state"))
     assert states == {"The deal is dead,": "approved", "the minister": "approved",
@@ -83,7 +82,7 @@ def test_rejecting_a_span_rejects_the_attributions_that_use_it(world, api, two_l
     assert response.status_code == 201
     assert Attribution.objects.get(pk=two_layers["theirs_attr"].pk).review_state == "rejected"
     [consequence] = [r for r in response.json() if r["attribution"]]
-    assert consequence["note"] == f"its span {source.pk} was rejected: Not the speaker."
+    assert consequence["note"] == "its SOURCE “the minister” was rejected: Not the speaker."
 
 
 def test_a_newer_decision_supersedes_and_both_stay_in_the_history(world, api, two_layers):
@@ -126,7 +125,7 @@ def test_correction_is_the_reviewers_approved_span_and_rejects_what_it_replaces(
     assert Event.objects.filter(target_type="span", target_id=made.pk, action="correct").exists()
     # The annotator sees why their span went.
     feedback = api(world.annotator).get(f"/api/documents/{world.document.id}/reviews/").json()
-    assert any(r["span"] == wrong.pk and "replaced by the reviewer's span" in r["note"]
+    assert any(r["span"] == wrong.pk and "replaced by the reviewer's CLAIM “A spokesperson" in r["note"]
                for r in feedback)
 
 

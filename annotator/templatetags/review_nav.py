@@ -1,0 +1,23 @@
+"""Template tags for the review workflow's links: the top bar and the project page."""
+from __future__ import annotations
+
+from django import template
+
+from annotator import access, selectors
+from annotator.access import Need
+
+register = template.Library()
+
+
+@register.simple_tag
+def reviews_anything(user) -> bool:
+    """Whether the user reviews (or administers) some project: the top bar links the queue."""
+    return access.projects_for(user, Need.REVIEW).exists()
+
+
+@register.simple_tag
+def review_summary(project, role: str) -> dict | None:
+    """For reviewers and admins: how many of the project's documents wait for review."""
+    if role not in ("admin", "reviewer"):
+        return None
+    return {"waiting": selectors.submitted_count(project=project)}

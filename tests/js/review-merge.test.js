@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { historyEntries } from "../../static/annotator/history.js";
+import { agreedTargets, decisionTargets, mergeLayers, nextUndecided, summary } from "../../static/annotator/review-merge.js";
+
+const A = 1;
+const B = 2;
+const REVIEWER = 9;
+let nextId = 1;
+
+function span(annotator, label, start, end, extra = {}) {
+  return { id: nextId++, annotator, label, start, end, quote: "x".repeat(end - start),
+    origin: "human", review_state: "pending", ...extra };
+}
+
+function attribution(annotator, claims, source, cue, extra = {}) {
+  return { id: nextId++, annotator, claims: claims.map((c) => c.id), source: source ? source.id : null,
+    cue: cue ? cue.id : null, attributes: {}, origin: "human", review_state: "pending", ...extra };
+}
+
+test("identical spans of everyone are one agreed item; the others are conflicts", () => {
+  const aClaim = span(A, "CLAIM", 0, 10);
+  const bClaim = span(B, "CLAIM", 0, 10);
+  const aSource = span(A, "SOURCE", 12, 20);
+  const bSource = span(B, "SOURCE", 12, 24); // other boundaries
+  const bCue = span(B, "CUE", 30, 34); // only B
+  const { items, byKey } = mergeLayers({ spans: [aClaim, bClaim, aSource, bSource, bCue], attributions: [], participants: [A, B] });
+  const claim = byKey.get("s:CLAIM:0:10");
+  assert.deepEqual(claim.annotators, [A, B]);
+  assert.equal(claim.agreed, true);
+  assert.deepEqual(claim.conflicts, []);
+  assert.deepEqual(byKey.get("s:SOURCE:12:20").conflicts, ["s:SOURCE:12:24"]);
+  assert.deepEqual(byKey.get("s:SOURCE:12:24").conflicts, ["s:SOURCE:12:20"]);
+  assert.equal(byKey.get("s:CUE:30:34").agreed, false);
+  assert.deepEqual(byKey.get("s:CUE:30:34").conflicts, []); // nobody disagrees: B alone has it
+  assert.deepEqual(items.map((i) => i.key), ["s:CLAIM:0:10", "s:SOURCE:12:24", "s:SOURCE:12:20", "s:CUE:30:34"]);
+});
+
+test("the same boundaries with another label conflict; nesting of other labels does not", () => {
+  const aClaim = span(A, "CLAIM", 0, 30);
+  const aSource = span(A, "SOURCE", 5, 10); // inside the claim: nesting, fine
+  const bCue = span(B, "CUE", 5, 10); // same range as A's SOURCE: a label conflict
+  const { byKey } = mergeLayers({ spans: [aClaim, aSource, bCue], attributions: [], participants: [A, B] });
+  assert.deepEqual(byKey.get("s:SOURCE:5:10").conflicts, ["s:CUE:5:10"]);
+  assert.deepEqual(byKey.get("s:CLAIM:0:30").conflicts, []);
+});
+
+test("attributions merge by their spans' positions; a different source is a conflict", () => {
+  const [ac, as, bc, bs, bs2] = [span(A, "CLAIM", 0, 10), span(A, "SOURCE", 12, 20), span(B, "CLAIM", 0, 10),
+    span(B, "SOURCE", 12, 20), span(B, "SOURCE", 40, 45)];
+  const same = mergeLayers({ spans: [ac, as, bc, bs], participants: [A, B],
+    attributions: [attribution(A, [ac], as, null), attribution(B, [bc], bs, null)] });
+  const [agreed] = same.items.filter((i) => i.kind === "attribution");
+  assert.equal(agreed.agreed, true);
+  assert.equal(agreed.rows.length, 2);
+  const different = mergeLayers({ spans: [ac, as, bc, bs, bs2], participants: [A, B],
+    attributions: [attribution(A, [ac], as, null), attribution(B, [bc], bs2, null)] });
+  const pair = different.items.filter((i) => i.kind === "attribution");
+  assert.equal(pair.length, 2);
+  assert.ok(pair.every((i) => !i.agreed && i.conflicts.length === 1));
+});
+
+test("layers of annotators not under review are left out; corrections are items but not votes", () => {
+  const a = span(A, "CLAIM", 0, 10);
+  const other = span(3, "CLAIM", 0, 10);
+  const fix = span(REVIEWER, "CLAIM", 0, 12, { origin: "review", review_state: "approved" });
+  const { byKey } = mergeLayers({ spans: [a, other, fix], attributions: [], participants: [A] });
+  assert.deepEqual(byKey.get("s:CLAIM:0:10").rows.map((r) => r.id), [a.id]);
+  const correction = byKey.get("s:CLAIM:0:12");
+  assert.equal(correction.correction, true);
+  assert.deepEqual(correction.annotators, []);
+  assert.equal(correction.state, "approved");
+});
+
+test("approving an attribution also sends its spans' rows; rejecting sends its own rows only", () => {
+  const [ac, as, bc, bs] = [span(A, "CLAIM", 0, 10), span(A, "SOURCE", 12, 20), span(B, "CLAIM", 0, 10), span(B, "SOURCE", 12, 20)];
+  const merged = mergeLayers({ spans: [ac, as, bc, bs], participants: [A, B],
+    attributions: [attribution(A, [ac], as, null), attribution(B, [bc], bs, null)] });
+  const item = merged.items.find((i) => i.kind === "attribution");
+  const approve = decisionTargets(item, merged.byKey, "approve");
+  assert.deepEqual(approve.spans.sort(), [ac.id, as.id, bc.id, bs.id].sort());
+  assert.equal(approve.attributions.length, 2);
+  assert.deepEqual(decisionTargets(item, merged.byKey, "reject").spans, []);
+});
+
+test("approve all agreed takes every agreed item not yet approved", () => {
+  const rows = [span(A, "CLAIM", 0, 10), span(B, "CLAIM", 0, 10), span(A, "CUE", 11, 14),
+    span(A, "SOURCE", 20, 25, { review_state: "approved" }), span(B, "SOURCE", 20, 25, { review_state: "approved" })];
+  const { items } = mergeLayers({ spans: rows, attributions: [], participants: [A, B] });
+  assert.deepEqual(agreedTargets(items), { spans: [rows[0].id, rows[1].id], attributions: [] });
+  assert.deepEqual(summary(items), { total: 3, decided: 1, agreed: 2, openConflicts: 1 });
+});
+
+test("next undecided skips decided items and wraps around", () => {
+  const items = [{ state: "approved" }, { state: "pending" }, { state: "rejected" }, { state: "mixed" }];
+  assert.equal(nextUndecided(items, 1), 3);
+  assert.equal(nextUndecided(items, 3), 1);
+  assert.equal(nextUndecided([{ state: "approved" }], 0), -1);
+});
+
+test("history lines come in time order, review decisions once, with their reasons", () => {
+  const lines = historyEntries({
+    events: [
+      { action: "create", target_type: "span", actor_name: "ann", created_at: "2026-01-01T10:00:00Z", note: "",
+        after: { label: "CLAIM", start: 0, end: 4, quote: "Deal" } },
+      { action: "reject", target_type: "span", actor_name: "rev", created_at: "2026-01-02T10:00:00Z", note: "Too short",
+        before: { review_state: "pending" }, after: { review_state: "rejected" } },
+      { action: "update", target_type: "span", actor_name: "ann", created_at: "2026-01-01T11:00:00Z", note: "",
+        before: { label: "CLAIM", start: 0, end: 4, quote: "Deal" }, after: { label: "SOURCE", start: 0, end: 4, quote: "Deal" } },
+    ],
+    reviews: [{ decision: "reject", reviewer_name: "rev", created_at: "2026-01-02T10:00:00Z", note: "Too short" }],
+  });
+  assert.deepEqual(lines.map((l) => `${l.who} ${l.what}${l.why ? ` (${l.why})` : ""}`), [
+    "ann created CLAIM “Deal” [0, 4)",
+    "ann changed label CLAIM → SOURCE",
+    "rev rejected it (Too short)",
+  ]);
+});
