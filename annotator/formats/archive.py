@@ -216,9 +216,13 @@ class Bundle:
 
 
 class ZipBundle(Bundle):
-    """Files deflated into one zip, entry after entry (zip64 for big ones)."""
+    """Files deflated into one zip, entry after entry (zip64 for big ones).
 
-    def __init__(self, target: str | os.PathLike | BinaryIO, compresslevel: int = 6):
+    Level 1: a fifth larger than level 6 on JSON Lines, and deflating is then no longer
+    the larger part of an export's time (bench/formats_bench.py).
+    """
+
+    def __init__(self, target: str | os.PathLike | BinaryIO, compresslevel: int = 1):
         self.zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED,
                                    compresslevel=compresslevel)
         self.files = []
