@@ -53,6 +53,7 @@ const exportForm = root.querySelector(".ann-export-form");
 if (exportForm) {
   exportForm.addEventListener("submit", async (event) => {
     event.preventDefault();
+    clear(errors);
     const form = new FormData(exportForm);
     try {
       const job = await api.post(`/projects/${config.project_id}/export-jobs/`,
