@@ -284,6 +284,8 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
     for where, record in batch:
         metadata = dict(record.metadata)
         imported = {"format": fmt, "file": report.file, "where": where}
+        if record.id is not None:
+            imported["id"] = record.id  # the document's id in the file (another project's)
         names = _annotators(record)
         if names:
             imported["annotators"] = names
