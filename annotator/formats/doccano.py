@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator
 
-from annotator.formats.jsonl import decode_line
+from annotator.formats.jsonl import read_with
 from annotator.formats.records import (DEFAULT_ROLES, AttributionRecord, DocumentRecord, Entry,
                                        SpanRecord)
 
@@ -189,18 +189,4 @@ def relations_to_attributions(spans: list[SpanRecord], relations: list,
 
 def read(lines: Iterable[tuple[int, bytes | None]], name: str,
          roles: dict | None = None) -> Iterator[Entry]:
-    for number, raw in lines:
-        where = f"{name}:{number}"
-        if not isinstance(raw, bytes):  # archive.LineTooLong
-            yield Entry(where, errors=[str(raw)])
-            continue
-        if number == 1:
-            raw = raw.removeprefix(b"\xef\xbb\xbf")
-        if not raw.strip():
-            continue
-        value, problem = decode_line(raw)
-        if problem:
-            yield Entry(where, errors=[problem])
-            continue
-        document, errors = parse_document(value, roles)
-        yield Entry(where, document=document, errors=errors)
+    return read_with(lines, name, lambda value: parse_document(value, roles))

@@ -17,7 +17,7 @@ needed only when attributions refer to them.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from annotator import text as text_mod
 from annotator.formats.records import AttributionRecord, DocumentRecord, Entry, SpanRecord
@@ -142,9 +142,17 @@ def decode_line(raw: bytes) -> tuple[object, str | None]:
 
 
 def read(lines: Iterable[tuple[int, bytes | None]], name: str) -> Iterator[Entry]:
-    """(line number, bytes or archive.LineTooLong) → one Entry per document.
+    """(line number, bytes or archive.LineTooLong) → one Entry per document."""
+    return read_with(lines, name, parse_document)
+
+
+def read_with(lines: Iterable[tuple[int, bytes | None]], name: str,
+              parse: Callable[[object], tuple[DocumentRecord | None, list[str]]]
+              ) -> Iterator[Entry]:
+    """JSON Lines reading shared by the formats built on it (ours, doccano's).
 
     Blank lines are skipped. A UTF-8 byte order mark at the start is allowed.
+    `parse` turns one decoded line into (document, errors).
     """
     for number, raw in lines:
         where = f"{name}:{number}"
@@ -159,5 +167,5 @@ def read(lines: Iterable[tuple[int, bytes | None]], name: str) -> Iterator[Entry
         if problem:
             yield Entry(where, errors=[problem])
             continue
-        document, errors = parse_document(value)
+        document, errors = parse(value)
         yield Entry(where, document=document, errors=errors)
