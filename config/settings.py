@@ -8,11 +8,14 @@ process with a one-line reason (config/env.py).
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
-from .env import (DEV_SECRET_KEY, ImproperlyConfiguredEnv, env_bool, env_int, env_list,
+from .env import (DEV_SECRET_KEY, ImproperlyConfiguredEnv, env_app_env, env_bool, env_int,
+                  env_list, env_lockout_parameters, env_positive_int, env_proxy_ssl_header,
                   production_problems)
 import os
 
@@ -20,14 +23,32 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 try:
     DEBUG = env_bool("DEBUG", False)
+    # APP_ENV=production declares a production deployment, where DEBUG must be off.
+    # DEBUG off is production too, whatever APP_ENV says: the guard below applies.
+    APP_ENV = env_app_env()
     DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data")).resolve()
     SECRET_KEY = os.environ.get("SECRET_KEY", "") or (DEV_SECRET_KEY if DEBUG else "")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
-    _problems = production_problems(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
+    _problems = production_problems(debug=DEBUG, secret_key=SECRET_KEY,
+                                    allowed_hosts=ALLOWED_HOSTS, app_env=APP_ENV)
     if _problems:
-        raise ImproperlyConfiguredEnv("refusing to start with DEBUG off: " + " ".join(_problems))
+        raise ImproperlyConfiguredEnv("refusing to start in production mode: "
+                                      + " ".join(_problems))
     CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
-    MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 50)
+    MAX_UPLOAD_MB = env_positive_int("MAX_UPLOAD_MB", 50)
+    MAX_BODY_MB = env_positive_int("MAX_BODY_MB", 10)
+    # HTTPS: cookies marked Secure and plain http redirected, unless SECURE_COOKIES=false
+    # (plain http on a closed network, or a test server).
+    HTTPS = env_bool("SECURE_COOKIES", not DEBUG)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+    SECURE_PROXY_SSL_HEADER = env_proxy_ssl_header()
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+    LOGIN_FAILURE_LIMIT = env_positive_int("LOGIN_FAILURE_LIMIT", 10)
+    LOGIN_COOLOFF_MINUTES = env_positive_int("LOGIN_COOLOFF_MINUTES", 15)
+    AXES_LOCKOUT_PARAMETERS = env_lockout_parameters()
 except ImproperlyConfiguredEnv as exc:
     # One line, no traceback: this is an operator's mistake, not a bug.
     sys.stderr.write(f"annotator: {exc}\n")
@@ -48,11 +69,16 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "annotator",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the body (config/security.py says why Django's own limit is not enough).
+    "config.security.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout of the HTML login forms into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,22 +155,63 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
-MEDIA_ROOT = DATA_DIR / "media"
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+MEDIA_ROOT = DATA_DIR / "media"  # nothing is stored or served from here: no MEDIA_URL
+# Request bodies: MAX_BODY_MB for a JSON or form body, MAX_UPLOAD_MB for a multipart upload
+# (an import file), both checked on the declared length by config.security's middleware.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_MB * 1024 * 1024
+# An upload larger than this is spooled to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Security headers and cookies (docs/decisions.md, "Production settings") ----------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+# The pages hand the CSRF token to the JavaScript in their json_script config, so no
+# script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = HTTPS
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A load balancer's health check may speak plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp): scripts and styles from this origin only, as
+# files: no inline script, no eval. The API docs page widens styles and images for
+# Swagger UI (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# --- Login lockout (django-axes): failures counted in the database --------------------
+AUTHENTICATION_BACKENDS = [
+    "config.security.LockoutBackend",  # refuses a locked-out caller before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True  # a signed-in user's earlier typos are forgiven
+# A fixed cool-off: attempts during a lockout are refused without being counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"  # 429, a page or JSON
 
 # --- REST framework --------------------------------------------------------
 REST_FRAMEWORK = {
@@ -245,5 +314,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"},
+                # django-axes: its warnings (each failure, each lockout), not its chatter.
+                "axes": {"level": "WARNING"}},
 }

@@ -7,7 +7,10 @@ import os
 import secrets
 
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("SECURE_COOKIES", "false")  # the test servers speak plain http
+# The test servers speak plain http: no Secure cookies, no redirect to https (inherited by
+# the server and worker processes the tests start). tests/unit/test_production_settings.py
+# checks the production values in processes of their own.
+os.environ.setdefault("SECURE_COOKIES", "false")
 
 from .settings import *  # noqa: E402,F401,F403
 

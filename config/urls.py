@@ -1,7 +1,9 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from annotator import views
 
@@ -18,7 +20,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("annotator.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script), so the
+    # page needs no inline script; Swagger UI's stylesheet still needs inline styles
+    # and data: images (its icons).
+    path("api/docs/", csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]})(
+        SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]
 
 handler404 = "annotator.api.errors.not_found"

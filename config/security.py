@@ -1,0 +1,129 @@
+"""Request-level protections wired in by settings.py: the login lockout's glue to the
+REST API, the client address behind a proxy, and the request body limit.
+
+The lockout itself is django-axes (failed logins counted in the database, so
+every web process on every machine sees the same count); this module only
+adapts it where the library cannot know the app.
+"""
+from __future__ import annotations
+
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request as DrfRequest
+
+
+def _cooloff_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+class LoginLockedOut(APIException):
+    """A REST login (session or token) while the caller is locked out: 429, JSON."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+    def __init__(self):
+        minutes = _cooloff_minutes()
+        super().__init__(f"Too many failed sign-ins for this user name from your address: "
+                         f"try again in {minutes} minutes.")
+        self.wait = minutes * 60  # DRF turns this into a Retry-After header
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check, first in AUTHENTICATION_BACKENDS: a locked-out caller is refused
+    before the password is even looked at.
+
+    Axes marks the refusal on the request for its middleware, which sees Django's
+    request; the REST views authenticate with DRF's wrapper of it, so the mark
+    would be lost and the caller would read "wrong password". There the refusal
+    becomes an API error instead (django.contrib.auth.authenticate lets anything
+    but PermissionDenied through).
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            if isinstance(request, DrfRequest):
+                raise LoginLockedOut() from None
+            raise
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What a locked-out caller of a Django form (/login/, /admin/login/) gets: 429 and a
+    page that says why and for how long (AXES_LOCKOUT_CALLABLE). JSON under /api/."""
+    message = (f"Too many failed sign-ins for this user name from your address: "
+               f"try again in {_cooloff_minutes()} minutes.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+    return render(request, "registration/locked_out.html", {"message": message},
+                  status=status.HTTP_429_TOO_MANY_REQUESTS)
+
+
+def client_ip(request) -> str | None:
+    """The caller's address for the lockout (AXES_CLIENT_IP_CALLABLE).
+
+    Without a proxy (TRUSTED_PROXY_COUNT=0) it is REMOTE_ADDR, and X-Forwarded-For
+    is ignored: anybody can send that header. Behind N proxies that each append
+    the address they received from, the client is the N-th address from the
+    right; what is left of it was written by the client and is not trusted.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [part.strip() for part in
+                     request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-min(count, len(forwarded))]
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than the limits before anything reads it: 413.
+
+    Django checks DATA_UPLOAD_MAX_MEMORY_SIZE only when request.body or
+    request.POST is read; DRF's parsers read the stream directly and never do,
+    and multipart file parts are spooled to disk without a bound. So the
+    declared Content-Length is checked here: DATA_UPLOAD_MAX_MEMORY_SIZE for a
+    JSON or form body, MAX_UPLOAD_MB plus room for the multipart framing and
+    the other fields for an upload (the import view refuses a file over
+    MAX_UPLOAD_MB itself, as a 400 on its "file" field). A body without a
+    Content-Length is read as empty by Django.
+    """
+
+    MULTIPART_ROOM = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/")
+        limit = (settings.MAX_UPLOAD_MB * 1024 * 1024 + self.MULTIPART_ROOM if multipart
+                 else settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        if limit is not None and declared > limit:
+            return self.too_large(request, declared, limit, multipart)
+        return self.get_response(request)
+
+    @staticmethod
+    def too_large(request, declared: int, limit: int, multipart: bool):
+        what = "An upload" if multipart else "A request body"
+        message = (f"{what} may be {_size(limit)} at most; this one is {_size(declared)}.")
+        if request.path.startswith("/api/"):
+            body = {"detail": message, "code": "too_large"}
+            if multipart:
+                body["file"] = [message]  # the import form shows errors by field
+            return JsonResponse(body, status=413)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+def _size(n: int) -> str:
+    mb = n / (1024 * 1024)
+    return f"{mb:.1f} MB" if mb >= 0.1 else f"{n} bytes"
