@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from django.db.models import F
 from django.http import Http404
 
 from annotator.models import Document, Membership, Project, Role
@@ -42,23 +43,42 @@ def role_in(user, project: Project) -> str | None:
         "role", flat=True).first()
 
 
+def _with_role(queryset, user, project_path: str):
+    """Rows of the user's projects, each annotated with the user's membership id and role.
+
+    One query: the membership is joined in (one row per project and user, by constraint).
+    """
+    prefix = f"{project_path}__memberships" if project_path else "memberships"
+    return queryset.filter(**{f"{prefix}__user": user}).annotate(
+        _membership_id=F(f"{prefix}__id"), _membership_role=F(f"{prefix}__role"))
+
+
+def _remember_membership(user, project: Project, row) -> Membership:
+    """The membership the access query saw, kept on the project for membership_for()."""
+    membership = Membership(id=row._membership_id, user_id=user.pk, project=project,
+                            role=row._membership_role)
+    project._access_membership = membership
+    return membership
+
+
 def access_project(user, project_id, need: Need = Need.READ) -> Project:
     """The project if the user is a member (any role); 403 if the role lacks `need`."""
-    project = projects_for(user).filter(pk=object_id(project_id)).first()
+    number = object_id(project_id)
+    project = (_with_role(Project.objects.all(), user, "").filter(pk=number).first()
+               if user.is_authenticated else None)
     if project is None:
         raise Http404("No such project.")
-    if need is not Need.READ:
-        require(membership_for(user, project), need)
+    require(_remember_membership(user, project, project), need)
     return project
 
 
 def access_document(user, document_id, need: Need = Need.READ) -> Document:
-    document = (Document.objects.select_related("project")
-                .filter(pk=object_id(document_id), project__in=projects_for(user)).first())
+    number = object_id(document_id)
+    document = (_with_role(Document.objects.select_related("project"), user, "project")
+                .filter(pk=number).first() if user.is_authenticated else None)
     if document is None:
         raise Http404("No such document.")
-    if need is not Need.READ:
-        require(membership_for(user, document.project), need)
+    require(_remember_membership(user, document.project, document), need)
     return document
 
 
@@ -72,6 +92,10 @@ class Forbidden(Exception):
 
 
 def membership_for(user, project: Project) -> Membership:
+    """The user's membership in a project (404 if none); free after an access_* lookup."""
+    seen = getattr(project, "_access_membership", None)
+    if seen is not None and seen.user_id == user.pk:
+        return seen
     membership = Membership.objects.filter(user=user, project=project).first()
     if membership is None:
         raise Http404("No such project.")
@@ -106,11 +130,13 @@ def can_see(membership: Membership, row) -> bool:
 
 
 def _access_row(model, user, row_id, what: str, need: Need):
-    row = (model.objects.select_related("document__project")
-           .filter(pk=object_id(row_id), document__project__in=projects_for(user)).first())
+    number = object_id(row_id)
+    row = (_with_role(model.objects.select_related("document__project"), user,
+                      "document__project").filter(pk=number).first()
+           if user.is_authenticated else None)
     if row is None:
         raise Http404(f"No such {what}.")
-    membership = membership_for(user, row.document.project)
+    membership = _remember_membership(user, row.document.project, row)
     if not can_see(membership, row):
         raise Http404(f"No such {what}.")
     if need is not Need.READ:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from annotator import selectors
+
 from annotator.models import (Attribution, DocStatus, Document, Event, Label, Membership,
                               Project, ReviewDecision, Role, Span)
 
@@ -483,46 +485,58 @@ class AgreementFilterIn(serializers.Serializer):
 # documents the shapes through those serializers.
 
 def _when(value) -> str | None:
+    """As DRF writes a timestamp (TIME_ZONE is UTC); a naive one is UTC (USE_TZ)."""
     if value is None:
         return None
     text = value.isoformat()
+    if value.tzinfo is None:
+        return text + "Z"
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _confidence(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def span_row_dict(row: dict) -> dict:
+    """SpanOut's shape from a row of selectors.span_rows."""
+    return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
+            "label": row["label_name"], "start": row["start"], "end": row["end"],
+            "quote": row["quote"], "origin": row["origin"], "tagger_name": row["tagger_name"],
+            "tagger_version": row["tagger_version"],
+            "confidence": _confidence(row["confidence"]), "status": row["status"],
+            "suggestion": row["suggestion_id"], "review_state": row["review_state"],
+            "version": row["version"], "created_at": _when(row["created_at"]),
+            "updated_at": _when(row["updated_at"])}
+
+
 def span_dict(span) -> dict:
-    return {"id": span.pk, "document": span.document_id, "annotator": span.annotator_id,
-            "label": span.label.name, "start": span.start, "end": span.end, "quote": span.quote,
-            "origin": span.origin, "tagger_name": span.tagger_name,
-            "tagger_version": span.tagger_version,
-            "confidence": None if span.confidence is None else float(span.confidence),
-            "status": span.status, "suggestion": span.suggestion_id,
-            "review_state": span.review_state, "version": span.version,
-            "created_at": _when(span.created_at), "updated_at": _when(span.updated_at)}
+    """SpanOut's shape from a Span (its label loaded)."""
+    row = {column: getattr(span, column) for column in selectors.SPAN_COLUMNS}
+    return span_row_dict({**row, "label_name": span.label.name})
 
 
-def attribution_dict(attribution) -> dict:
-    return {"id": attribution.pk, "document": attribution.document_id,
-            "annotator": attribution.annotator_id,
-            "claims": [attribution.claim_id, *[f.span_id for f in attribution.fragments.all()]],
-            "source": attribution.source_id, "cue": attribution.cue_id,
-            "attributes": attribution.attributes, "origin": attribution.origin,
-            "tagger_name": attribution.tagger_name, "tagger_version": attribution.tagger_version,
-            "confidence": (None if attribution.confidence is None
-                           else float(attribution.confidence)),
-            "status": attribution.status, "suggestion": attribution.suggestion_id,
-            "review_state": attribution.review_state, "version": attribution.version,
-            "created_at": _when(attribution.created_at),
-            "updated_at": _when(attribution.updated_at)}
+def attribution_row_dict(row: dict) -> dict:
+    """AttributionOut's shape from a row of selectors.attribution_rows."""
+    return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
+            "claims": [row["claim_id"], *row["fragment_ids"]], "source": row["source_id"],
+            "cue": row["cue_id"], "attributes": row["attributes"], "origin": row["origin"],
+            "tagger_name": row["tagger_name"], "tagger_version": row["tagger_version"],
+            "confidence": _confidence(row["confidence"]), "status": row["status"],
+            "suggestion": row["suggestion_id"], "review_state": row["review_state"],
+            "version": row["version"], "created_at": _when(row["created_at"]),
+            "updated_at": _when(row["updated_at"])}
 
 
 def document_detail_dict(detail) -> dict:
+    """DocumentDetailOut's shape from selectors.document_detail (as rows)."""
     document = detail.document
     return {"id": document.pk, "project": document.project_id, "title": document.title,
             "text": document.text, "length": document.length,
             "text_sha256": document.text_sha256, "source_url": document.source_url,
             "metadata": document.metadata, "layer": detail.layer, "my_status": detail.my_status,
-            "spans": [span_dict(s) for s in detail.spans],
-            "attributions": [attribution_dict(a) for a in detail.attributions],
-            "suggestions": {"spans": [span_dict(s) for s in detail.suggested_spans],
-                            "attributions": [attribution_dict(a)
-                                             for a in detail.suggested_attributions]}}
+            "spans": [span_row_dict(row) for row in detail.spans],
+            "attributions": [attribution_row_dict(row) for row in detail.attributions],
+            "suggestions": {"spans": [span_row_dict(row) for row in detail.suggested_spans],
+                            "attributions": [attribution_row_dict(row)
+                                             for row in detail.suggested_attributions]}}

@@ -405,7 +405,7 @@ class SpanCreateView(APIView):
         label = access.access_label(document.project, data.pop("label"))
         span = span_services.span_create(document=document, annotator=request.user,
                                          label=label, **data)
-        return Response(s.SpanOut(span).data, status=status.HTTP_201_CREATED)
+        return Response(s.span_dict(span), status=status.HTTP_201_CREATED)
 
 
 class SpanBulkView(APIView):
@@ -417,13 +417,13 @@ class SpanBulkView(APIView):
         data = parse(s.SpanBulkIn, request.data)
         spans = span_services.spans_bulk_create(document=document, annotator=request.user,
                                                 items=data["spans"])
-        return Response(s.SpanOut(spans, many=True).data, status=status.HTTP_201_CREATED)
+        return Response([s.span_dict(span) for span in spans], status=status.HTTP_201_CREATED)
 
 
 class SpanDetailView(APIView):
     @extend_schema(responses=s.SpanOut, summary="One span")
     def get(self, request, span_id):
-        return Response(s.SpanOut(access.access_span(request.user, span_id)).data)
+        return Response(s.span_dict(access.access_span(request.user, span_id)))
 
     @extend_schema(parameters=[IF_MATCH], request=s.SpanUpdateIn, responses=s.SpanOut,
                    summary="Change my span (label or offsets); stale version → 409")
@@ -436,7 +436,7 @@ class SpanDetailView(APIView):
             data["label"] = access.access_label(span.document.project, data["label"])
         span = span_services.span_update(span=span, actor=request.user,
                                          expected_version=version, **data)
-        return Response(s.SpanOut(span).data)
+        return Response(s.span_dict(span))
 
     @extend_schema(parameters=[IF_MATCH, VERSION_QUERY], responses={204: None},
                    summary="Delete my span; stale version → 409")

@@ -3,6 +3,7 @@ import pytest
 
 from annotator import selectors
 from annotator.api import serializers as s
+from annotator.models import Span
 from annotator.services.attributions import attribution_create
 from annotator.services.reviews import review_decide
 from annotator.services.spans import spans_bulk_create
@@ -28,7 +29,21 @@ def test_document_detail_dict_equals_the_serializers_output(world):
                              SuggestedSpan(key="b", label="CUE", start=6, end=9)],
                       attributions=[SuggestedAttribution(claims=["a"], cue="b", confidence=1)])
     for layer, user in (("mine", world.annotator), ("all", world.reviewer)):
-        detail = selectors.document_detail(document=doc, user=user, layer=layer)
-        assert s.document_detail_dict(detail) == dict(s.DocumentDetailOut(detail).data)
-        fast = s.document_detail_dict(detail)
+        fast = s.document_detail_dict(
+            selectors.document_detail(document=doc, user=user, layer=layer))
+        documented = s.DocumentDetailOut(
+            selectors.document_detail(document=doc, user=user, layer=layer, as_rows=False)).data
+        assert fast == dict(documented)
         assert fast["spans"] and fast["attributions"] and fast["suggestions"]["spans"]
+        assert fast["suggestions"]["attributions"]
+        assert [a["claims"] for a in fast["attributions"]] == [[claim.pk, second.pk]]
+
+
+def test_span_dict_equals_span_out_for_new_and_updated_spans(world):
+    doc = world.document
+    spans = spans_bulk_create(document=doc, annotator=world.annotator, items=[
+        span_at(doc, "The deal is dead,"), span_at(doc, "the minister", "SOURCE")])
+    fresh = spans_bulk_create(document=doc, annotator=world.annotator,
+                              items=[span_at(doc, "said", "CUE")])
+    for span in [*spans, *fresh, *Span.objects.select_related("label").filter(document=doc)]:
+        assert s.span_dict(span) == dict(s.SpanOut(span).data)
