@@ -10,8 +10,10 @@ from __future__ import annotations
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request as DrfRequest
@@ -122,6 +124,20 @@ class RequestBodyLimitMiddleware:
                 body["file"] = [message]  # the import form shows errors by field
             return JsonResponse(body, status=413)
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+def bad_request(request, exception=None):
+    """handler400: what Django itself refuses before a view runs (a multipart form field
+    over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files, an unknown Host) is
+    JSON under /api/, like every other API error, and says which limit it was."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            reason = (f"The form fields of this request (besides files) are larger than "
+                      f"{_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}.")
+        else:
+            reason = str(exception or "") or "Bad request."
+        return JsonResponse({"detail": reason}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def _size(n: int) -> str:

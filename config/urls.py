@@ -27,4 +27,5 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]
 
+handler400 = "config.security.bad_request"
 handler404 = "annotator.api.errors.not_found"
