@@ -77,6 +77,8 @@ def document_status_change(*, document: Document, actor, annotator, action: str,
     if row.status not in sources:
         raise Conflict(f"Cannot {action} a document that is {row.get_status_display().lower()}.",
                        current={"status": row.status}, code="bad_transition")
+    if action == "approve":
+        _refuse_undecided(document=document, annotator=annotator)
     before = {"status": row.status}
     row.status = target
     row.version += 1
@@ -88,3 +90,18 @@ def document_status_change(*, document: Document, actor, annotator, action: str,
                  action=action, target_type="document_status", target_id=row.pk,
                  before=before, after={"status": target, "annotator": annotator.pk}, note=note)
     return row
+
+
+def _refuse_undecided(*, document: Document, annotator) -> None:
+    """A document is approved once every label of the annotator's layer is decided."""
+    from annotator.models import Attribution, LabelStatus, ReviewState, Span
+
+    undecided = {model.__name__.lower() + "s": list(
+        model.objects.filter(document=document, annotator=annotator,
+                             status=LabelStatus.ACCEPTED, review_state=ReviewState.PENDING)
+        .order_by("id").values_list("id", flat=True)) for model in (Span, Attribution)}
+    count = sum(map(len, undecided.values()))
+    if count:
+        raise Conflict(f"{count} label(s) of this annotator are still undecided: approve or "
+                       "reject each first.", current={"undecided": undecided},
+                       code="undecided_labels")

@@ -239,6 +239,15 @@ def annotator_submitted(m, user):
                            annotator=m.w.annotator, action="submit")
 
 
+def annotator_submitted_and_reviewed(m, user):
+    """Submitted, and every label decided: a document is approved only then."""
+    annotator_submitted(m, user)
+    for model in (Span, Attribution):
+        for row in model.objects.filter(document=m.w.document, annotator=m.w.annotator,
+                                        status="accepted", review_state="pending"):
+            review_decide(reviewer=m.w.reviewer, target=row, decision="approve")
+
+
 def review_action(action):
     return lambda m, user: {"action": action, "annotator": m.w.annotator.pk,
                             "note": "Checked."}
@@ -353,7 +362,7 @@ POLICY: tuple[Row, ...] = (
     Row("POST", "/api/documents/{document_id}/status/", ANNOTATE, variant="submit my work",
         body=lambda m, user: {"action": "submit"}),
     Row("POST", "/api/documents/{document_id}/status/", REVIEW,
-        variant="approve the annotator's", prepare=annotator_submitted,
+        variant="approve the annotator's", prepare=annotator_submitted_and_reviewed,
         body=review_action("approve")),
     Row("POST", "/api/documents/{document_id}/status/", REVIEW,
         variant="return the annotator's", prepare=annotator_submitted,
@@ -532,6 +541,14 @@ def _json(body) -> dict:
 
 @pytest.mark.parametrize(("row", "actor"), list(matrix_cases()))
 def test_permission_matrix(row, actor, matrix, api):
+    run_case(row, actor, matrix, lambda user: send(api(user), row, matrix, user))
+
+
+def run_case(row: Row | None, actor: str, matrix: Matrix, respond: Callable) -> None:
+    """One case: prepare, snapshot, respond(user) → the response, snapshot, check.
+
+    Shared with tests/integration/test_matrix_gunicorn.py, which answers over HTTP.
+    """
     if row is None:
         pytest.fail("this schema operation has no row in POLICY")
     expected = row.expect[actor]
@@ -540,7 +557,7 @@ def test_permission_matrix(row, actor, matrix, api):
         row.prepare(matrix, user)
     before = snapshot()
 
-    response = send(api(user), row, matrix, user)
+    response = respond(user)
 
     after = snapshot()
     detail = getattr(response, "data", None)
@@ -672,11 +689,17 @@ CROSS_CASES = {
 
 @pytest.mark.parametrize("case", list(CROSS_CASES), ids=list(CROSS_CASES))
 def test_ids_of_another_project_change_nothing(case, crossed, api):
+    run_cross_case(case, crossed, lambda user, method, url, body: api(user).generic(
+        method, url, **_json(body)))
+
+
+def run_cross_case(case: str, crossed: dict, respond: Callable) -> None:
+    """respond(user, method, url, body) → the response; shared with the HTTP run."""
     actor, method, url, body, expected = CROSS_CASES[case]
     user = crossed["m"].user(actor)
     before = snapshot()
 
-    response = api(user).generic(method, url(crossed), **_json(body(crossed)))
+    response = respond(user, method, url(crossed), body(crossed))
 
     assert response.status_code == expected, (response.status_code,
                                                getattr(response, "data", None))

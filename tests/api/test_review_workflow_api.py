@@ -225,11 +225,41 @@ def test_queue_lists_submitted_documents_oldest_first_with_filters(
     assert reviewer.get("/api/review-queue/", {"older_than_days": -1}).status_code == 400
 
 
+def decide_all(world, decision="approve"):
+    for user in (world.annotator, world.annotator2):
+        reviews_decide(reviewer=world.reviewer, document=world.document, decision=decision,
+                       spans=list(Span.objects.filter(document=world.document, annotator=user)),
+                       attributions=list(Attribution.objects.filter(document=world.document,
+                                                                    annotator=user)))
+
+
 def test_queue_leaves_out_documents_once_every_submission_is_decided(world, api, two_layers):
+    decide_all(world)
     for user in (world.annotator, world.annotator2):
         document_status_change(document=world.document, actor=world.reviewer, annotator=user,
                                action="approve")
     assert api(world.reviewer).get("/api/review-queue/").json()["results"] == []
+
+
+def test_approving_a_document_with_undecided_labels_is_a_409_naming_them(world, api, two_layers):
+    reviewer = api(world.reviewer)
+    url = f"/api/documents/{world.document.id}/status/"
+    body = {"action": "approve", "annotator": world.annotator.pk}
+    mine = two_layers["mine"]
+    reviews_decide(reviewer=world.reviewer, document=world.document, decision="approve",
+                   spans=mine[:1])
+    response = reviewer.post(url, body, format="json")
+    assert response.status_code == 409
+    error = response.json()
+    assert error["code"] == "undecided_labels"
+    assert error["current"]["undecided"]["spans"] == sorted(s.pk for s in mine[1:])
+    assert error["current"]["undecided"]["attributions"] == [two_layers["mine_attr"].pk]
+    assert DocumentStatus.objects.get(document=world.document,
+                                      annotator=world.annotator).status == "submitted"
+    decide_all(world, "reject")
+    assert reviewer.post(url, body, format="json").status_code == 200
+    assert DocumentStatus.objects.get(document=world.document,
+                                      annotator=world.annotator).status == "approved"
 
 
 def count_queries(client, url, query=None):
