@@ -23,6 +23,10 @@ def _cooloff_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
+def lockout_message() -> str:
+    return f"Too many failed sign-ins: try again in {_cooloff_minutes()} minutes."
+
+
 class LoginLockedOut(APIException):
     """A REST login (session or token) while the caller is locked out: 429, JSON."""
 
@@ -30,10 +34,8 @@ class LoginLockedOut(APIException):
     default_code = "locked_out"
 
     def __init__(self):
-        minutes = _cooloff_minutes()
-        super().__init__(f"Too many failed sign-ins for this user name from your address: "
-                         f"try again in {minutes} minutes.")
-        self.wait = minutes * 60  # DRF turns this into a Retry-After header
+        super().__init__(lockout_message())
+        self.wait = _cooloff_minutes() * 60  # DRF turns this into a Retry-After header
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -45,9 +47,14 @@ class LockoutBackend(AxesStandaloneBackend):
     would be lost and the caller would read "wrong password". There the refusal
     becomes an API error instead (django.contrib.auth.authenticate lets anything
     but PermissionDenied through).
+
+    Without a request (server-side code checking a password) there is no caller
+    to count or lock out; axes would raise, this lets the next backend decide.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
         try:
             return super().authenticate(request, username=username, password=password, **kwargs)
         except AxesBackendPermissionDenied:
@@ -59,8 +66,7 @@ class LockoutBackend(AxesStandaloneBackend):
 def lockout_response(request, original_response=None, credentials=None):
     """What a locked-out caller of a Django form (/login/, /admin/login/) gets: 429 and a
     page that says why and for how long (AXES_LOCKOUT_CALLABLE). JSON under /api/."""
-    message = (f"Too many failed sign-ins for this user name from your address: "
-               f"try again in {_cooloff_minutes()} minutes.")
+    message = lockout_message()
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     return render(request, "registration/locked_out.html", {"message": message},

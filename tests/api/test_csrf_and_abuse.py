@@ -241,6 +241,15 @@ def test_failures_below_the_limit_are_forgiven_when_the_user_signs_in(make_user,
     assert api_login(Client(), "alice", PASSWORD).status_code == 200
 
 
+def test_password_checked_without_a_request_by_server_code_when_nothing_to_count(make_user):
+    from django.contrib.auth import authenticate
+
+    make_user("alice")
+    assert authenticate(username="alice", password="wrong-password") is None
+    assert authenticate(username="alice", password=PASSWORD).username == "alice"
+    assert not AccessAttempt.objects.exists()
+
+
 LOCK_CHECK = """
 import json, django
 django.setup()
