@@ -27,13 +27,14 @@ import pytest
 import redis
 import requests
 
-from tests.integration.topology import Deployment, broker_url_for, forget_queue, postgres_database
+from tests.integration.topology import (Deployment, ProxiedSession, broker_url_for, forget_queue,
+                                        postgres_database)
 from tests.pretag_corpus import make_articles
 
 # A Redis db that no other test uses (the Makefile's suite runs on 15), and a
 # queue of this run's own on top, so that nothing else on the server interferes.
 REDIS_DB = int(os.environ.get("TOPOLOGY_REDIS_DB", "14"))
-CLIENT_ADDRESS = "203.0.113.7"  # the browser's address, as the proxy reports it
+CLIENT_ADDRESS = "203.0.113.7"  # the browser's address, as the proxy reports it (the default)
 TIMEOUT = 60.0
 
 LEAD = ("“The deal is dead,” the minister said, “and nobody will revive it.” "
@@ -44,44 +45,20 @@ def password() -> str:
     return secrets.token_urlsafe(18)
 
 
-class Browser(requests.Session):
-    """A client behind the reverse proxy: every request arrives as the proxy forwards it.
-
-    The app marks its cookies Secure (the user is on https); the proxy to the
-    server speaks plain http here, so the jar is told to send them anyway.
-    """
-
-    def __init__(self, base: str):
-        super().__init__()
-        self.base = base
-        self.headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": CLIENT_ADDRESS})
-
-    def request(self, method, url, *args, **kwargs):
-        kwargs.setdefault("timeout", 30)
-        kwargs.setdefault("allow_redirects", False)
-        response = super().request(method, self.base + url, *args, **kwargs)
-        for cookie in self.cookies:
-            cookie.secure = False
-        return response
+class Browser(ProxiedSession):
+    """A browser behind the reverse proxy, filling in Django's forms."""
 
     def form_token(self, path: str) -> str:
         page = self.get(path)
         assert page.status_code == 200, (path, page.status_code, page.text[:500])
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
-    def post_form(self, path: str, data: dict) -> requests.Response:
-        token = self.form_token(path)
-        # Django checks the Referer of an https POST against the host.
-        return self.post(path, data={**data, "csrfmiddlewaretoken": token},
-                         headers={"Referer": f"https://{self.base.split('//', 1)[1]}{path}"})
+    def post_form(self, path: str, data: dict):
+        return self.post(path, data={**data, "csrfmiddlewaretoken": self.form_token(path)})
 
 
-class Api(Browser):
+class Api(ProxiedSession):
     """A script with an API token."""
-
-    def __init__(self, base: str, token: str):
-        super().__init__(base)
-        self.headers["Authorization"] = f"Token {token}"
 
     def call(self, method: str, path: str, expected: int, **kwargs):
         response = self.request(method, path, **kwargs)
@@ -91,8 +68,8 @@ class Api(Browser):
 
 
 def token_for(base: str, username: str, secret: str) -> str:
-    response = Browser(base).post("/api/auth/token/", json={"username": username,
-                                                            "password": secret})
+    response = ProxiedSession(base).post("/api/auth/token/", json={"username": username,
+                                                                   "password": secret})
     assert response.status_code == 201, response.text
     return response.json()["token"]
 
@@ -164,7 +141,7 @@ def people(deployment):
             "username": name, "usable_password": "true", "password1": secrets_by_name[name],
             "password2": secrets_by_name[name], "_save": "Save"})
         assert added.status_code == 302, (name, added.status_code, added.text[:3000])
-    return {name: Api(base, token_for(base, name, secret))
+    return {name: Api(base, token=token_for(base, name, secret))
             for name, secret in secrets_by_name.items()}
 
 

@@ -81,6 +81,17 @@ def postgres_database(server_url: str, name: str):
         connection.close()
 
 
+def database_url_of(settings_dict: dict) -> str:
+    """DATABASE_URL for a Django PostgreSQL connection's settings (e.g. the test database)."""
+    from urllib.parse import quote
+
+    auth = quote(settings_dict.get("USER") or "")
+    if settings_dict.get("PASSWORD"):
+        auth += ":" + quote(settings_dict["PASSWORD"])
+    return (f"postgres://{auth}@{settings_dict.get('HOST') or HOST}:"
+            f"{settings_dict.get('PORT') or 5432}/{settings_dict['NAME']}")
+
+
 def broker_url_for(server_url: str, db: int) -> str:
     """The Redis URL of server_url with another db number."""
     return urlunsplit(urlsplit(server_url)._replace(path=f"/{db}"))
@@ -266,6 +277,53 @@ class Deployment:
     def logs(self) -> str:
         """Every process's last lines, for a failure message."""
         return "\n".join(f"--- {p.name} ({p.log})\n{p.tail()}" for p in self.processes)
+
+
+class ProxiedSession:
+    """HTTP requests as the TLS-terminating reverse proxy forwards them to gunicorn.
+
+    Every request carries X-Forwarded-Proto: https and X-Forwarded-For (the
+    browser's address), and comes from 127.0.0.1, an address gunicorn trusts
+    (FORWARDED_ALLOW_IPS): to Django it is an https request. Unsafe requests
+    carry the Referer a browser on that page would send (Django checks it on
+    https). The app marks its cookies Secure; this leg of the trip is plain
+    http, so the jar is told to send them anyway. One keep-alive connection.
+    """
+
+    def __init__(self, base: str, *, token: str | None = None,
+                 client_address: str = "203.0.113.7"):
+        import requests
+
+        self.base = base
+        self.session = requests.Session()
+        self.session.headers.update({"X-Forwarded-Proto": "https",
+                                     "X-Forwarded-For": client_address})
+        if token:
+            self.session.headers["Authorization"] = f"Token {token}"
+
+    @property
+    def origin(self) -> str:
+        return "https://" + self.base.split("//", 1)[1]
+
+    def request(self, method: str, path: str, **kwargs):
+        kwargs.setdefault("timeout", 30)
+        kwargs.setdefault("allow_redirects", False)
+        if method.upper() not in ("GET", "HEAD", "OPTIONS"):
+            kwargs["headers"] = {"Referer": self.origin + path.split("?", 1)[0],
+                                 **(kwargs.get("headers") or {})}
+        response = self.session.request(method, self.base + path, **kwargs)
+        for cookie in self.session.cookies:
+            cookie.secure = False
+        return response
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def close(self) -> None:
+        self.session.close()
 
 
 def _answers(port: int) -> bool:

@@ -1,0 +1,251 @@
+"""The permission matrix again, over HTTP, against gunicorn on PostgreSQL.
+
+tests/api/test_permission_matrix.py decides what every kind of caller gets
+from every operation (its POLICY) and checks it in-process, with Django's test
+client and force_authenticate. Here the same cases (imported: the same rows,
+the same worlds, the same checks through its `run_case`) are sent as real
+requests to a live gunicorn (config/gunicorn.conf.py, 2 processes, production
+settings) through what the reverse proxy adds, each caller signing in with
+its own API token. The world of each case is committed to the test database,
+which gunicorn reads; the snapshots compare that database before and after.
+
+Differences from the in-process run, and why:
+- the world of a case is committed as it is made, and every table is emptied
+  after the case (this module's `db` fixture): gunicorn's connections see only committed rows;
+- users are stored with a password hash of the production hasher (PBKDF2),
+  made once: the server verifies the passwords the login rows send, and the
+  test settings' fast MD5 hasher is not one it accepts;
+- the caller's token exists before the case starts (it is how they sign in),
+  so the "DELETE /api/auth/token/" row needs no token made for it;
+- tasks the server or the test queue (pre-tagging, exports) go to a queue of
+  this module's own that no worker reads: the matrix checks who may start a
+  job, not the job, and a worker changing rows would upset the snapshots.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+from tests.api import test_permission_matrix as pm
+from tests.api.conftest import span_at, world  # noqa: F401 (fixtures)
+from tests.api.test_permission_matrix import crossed, matrix  # noqa: F401 (fixtures)
+from tests.integration.topology import Deployment, ProxiedSession, database_url_of, forget_queue
+
+QUEUE = f"matrix-gunicorn-{os.getpid()}"
+
+
+# --- A database that gunicorn sees -------------------------------------------------------
+# Each case's world is committed as it is made (no test transaction around it),
+# and every table is emptied after the case: the in-process run's fresh world per
+# case, without pytest-django's flush (TRUNCATE of every table, then content types
+# and permissions made again), which took most of the time of a case.
+
+KEEP = {"django_content_type", "auth_permission", "django_migrations"}  # made by migrate
+
+
+def empty_tables() -> None:
+    from django.db import connection, transaction
+
+    tables = [name for name in connection.introspection.django_table_names(
+        only_existing=True, include_views=False) if name not in KEEP]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are deferrable
+        for name in tables:
+            cursor.execute(f'DELETE FROM "{name}"')
+
+
+@pytest.fixture
+def db(django_db_setup, django_db_blocker):
+    """Database access with every write committed at once; every table emptied afterwards.
+
+    It overrides pytest-django's `db` (a transaction rolled back at the end, which
+    gunicorn would never see) under the same name, because that name is what
+    pytest-django looks for to create the test database at all.
+    """
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            # Durability is not what a test needs; a commit is visible to gunicorn at once.
+            cursor.execute("SET synchronous_commit TO OFF")
+        try:
+            yield
+        finally:
+            empty_tables()
+
+
+@pytest.fixture(scope="session")
+def production_hash() -> str:
+    """PASSWORD under the production hasher, with its default work factor (once: ~0.5 s)."""
+    return PBKDF2PasswordHasher().encode(pm.PASSWORD, "matrix-salt")
+
+
+# tests/conftest.py's factories, on the committed database (and a hash the server checks).
+
+@pytest.fixture
+def make_user(db, production_hash):
+    from django.contrib.auth import get_user_model
+
+    counter = iter(range(1, 10_000))
+
+    def make(username: str | None = None, password: str = pm.PASSWORD):
+        assert password == pm.PASSWORD, "one password: its hash is made once"
+        return get_user_model().objects.create(username=username or f"user{next(counter)}",
+                                               password=production_hash)
+    return make
+
+
+@pytest.fixture
+def make_project(db):
+    from annotator.services.projects import membership_set, project_create
+
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, **members):
+        project = project_create(name=name or f"Project {next(counter)}")
+        for role, user in members.items():
+            membership_set(project=project, user=user, role=role)
+        return project
+    return make
+
+
+@pytest.fixture
+def make_document(db):
+    from annotator.services.documents import document_create
+
+    def make(project, text: str = "Officials said the bridge will reopen.", title: str = "Doc"):
+        return document_create(project=project, title=title, text=text)[0]
+    return make
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """gunicorn on the test database, as production runs it; its queue read by nobody."""
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    with django_db_blocker.unblock():
+        empty_tables()  # whatever an earlier test left behind
+
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = QUEUE  # what this process enqueues goes there too
+    folder = tmp_path_factory.mktemp("matrix-gunicorn")
+    try:
+        with Deployment(folder, database_url=database_url_of(connection.settings_dict),
+                        queue=QUEUE,
+                        broker_url=settings.CELERY_BROKER_URL,
+                        # The test process writes export zips here (a row's preparation).
+                        extra_env={"EXPORT_DIR": str(settings.EXPORT_DIR),
+                                   "APP_ENV": "production", "TRUSTED_PROXY_COUNT": "1",
+                                   "LOG_LEVEL": "WARNING",
+                                   # libpq's: the server's commits do not wait for the disk.
+                                   "PGOPTIONS": "-c synchronous_commit=off"}) as deployment:
+            web = deployment.start_web(workers=2, threads=2)
+            yield web
+    finally:
+        app.conf.task_default_queue = previous_queue
+        forget_queue(settings.CELERY_BROKER_URL, QUEUE)
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    """One keep-alive connection for the whole module; the caller is set per request."""
+    client = ProxiedSession(server.url)
+    yield client
+    client.close()
+
+
+class Answer:
+    """A requests response, read the way the matrix's checks read Django's."""
+
+    def __init__(self, response):
+        self.response = response
+        self.status_code = response.status_code
+
+    def json(self):
+        return self.response.json()
+
+    def __getitem__(self, header: str) -> str:
+        return self.response.headers[header]
+
+    @property
+    def streaming_content(self):
+        return [self.response.content]
+
+    @property
+    def data(self):
+        try:
+            return self.response.json()
+        except ValueError:
+            return self.response.text[:1000]
+
+
+def call(http: ProxiedSession, user, method: str, url: str, *, query=None, headers=None,
+         body=None, multipart=None) -> Answer:
+    """One request as `user` (None: anonymous), with a token of theirs."""
+    from rest_framework.authtoken.models import Token
+
+    headers = dict(headers or {})
+    if user is not None:  # made before the case by sign_in(); only read here
+        headers["Authorization"] = f"Token {Token.objects.get(user=user).key}"
+    if method not in ("GET", "HEAD"):
+        # A browser's login needs the CSRF pair; token requests ignore it.
+        if "csrftoken" not in http.session.cookies:
+            http.get("/api/auth/csrf/")
+        headers["X-CSRFToken"] = http.session.cookies["csrftoken"]
+    http.session.cookies.pop("sessionid", None)  # no session left over from a login case
+    kwargs = {"params": query, "headers": headers}
+    if multipart is not None:
+        kwargs["files"] = {name: (value.name, value.read()) for name, value in multipart.items()
+                           if hasattr(value, "read")}
+        kwargs["data"] = {name: value for name, value in multipart.items()
+                          if not hasattr(value, "read")}
+    elif body is not None:
+        kwargs["data"] = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    return Answer(http.request(method, url, **kwargs))
+
+
+def sign_in(user) -> None:
+    """The caller's API token, made before the case's first snapshot."""
+    from rest_framework.authtoken.models import Token
+
+    if user is not None:
+        Token.objects.get_or_create(user=user)
+
+
+def header_name(meta_key: str) -> str:
+    """HTTP_IF_MATCH (a Django test client's extra) → If-Match."""
+    return "-".join(part.capitalize() for part in meta_key.removeprefix("HTTP_").split("_"))
+
+
+def send(http: ProxiedSession, row: pm.Row, m: pm.Matrix, user) -> Answer:
+    """tests/api/test_permission_matrix.send, over HTTP."""
+    params = {**pm.default_params(m), **(row.params(m) if row.params else {})}
+    headers = {header_name(k): v for k, v in (row.headers(m) if row.headers else {}).items()}
+    return call(http, user, row.method, row.path.format(**params), headers=headers,
+                query=row.query(m) if row.query else None,
+                multipart=row.multipart(m, user) if row.multipart else None,
+                body=row.body(m, user) if row.body and not row.multipart else None)
+
+
+@pytest.mark.parametrize(("row", "actor"), list(pm.matrix_cases()))
+def test_permission_matrix_over_http(row, actor, matrix, http):  # noqa: F811
+    if row is not None and row.prepare is pm.give_token:
+        # The caller signs in with a token already: that is the one DELETE revokes.
+        row = dataclasses.replace(row, prepare=None)
+    sign_in(matrix.user(actor))
+    pm.run_case(row, actor, matrix, lambda user: send(http, row, matrix, user))
+
+
+@pytest.mark.parametrize("case", list(pm.CROSS_CASES), ids=list(pm.CROSS_CASES))
+def test_ids_of_another_project_change_nothing_over_http(case, crossed, http):  # noqa: F811
+    sign_in(crossed["m"].user(pm.CROSS_CASES[case][0]))
+    pm.run_cross_case(case, crossed, lambda user, method, url, body: call(
+        http, user, method, url, body=body))
