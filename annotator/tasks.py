@@ -28,7 +28,9 @@ class PretagTask(Task):
              retry_backoff_max=60, retry_jitter=True, max_retries=8)
 def pretag_job_task(self, job_id: int) -> None:
     if pretag_jobs.pretag_job_run_batch(job_id=job_id):
-        pretag_job_task.delay(job_id)
+        # If the broker stays down, the job keeps its place (and says so) instead of
+        # failing: the watchdog sends it again once its heartbeat is stale.
+        pretag_jobs.pretag_job_send(job_id=job_id, retry_policy=pretag_jobs.SEND_RETRY_WORKER)
 
 
 class ExportTask(Task):

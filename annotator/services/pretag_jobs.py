@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from annotator.errors import Conflict
@@ -36,10 +36,39 @@ def _taggers():
     return pretag
 
 
-def _enqueue(job_id: int) -> None:
+# Sending a batch to the broker. Celery's default is to give up after about 0.6 s
+# (raising), so a broker that was down turned `pretag_job_start` into a 500 after
+# the job was committed, and the job then waited as "queued" for ever: nothing
+# looked at queued jobs again. Now the web side tries briefly and, failing that,
+# records why on the job and answers; the watchdog sends it again later. Workers
+# are not serving anyone and wait longer, riding out a broker restart.
+SEND_RETRY_WEB = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
+                  "interval_max": 1.0}
+SEND_RETRY_WORKER = {"max_retries": 10, "interval_start": 0.5, "interval_step": 0.5,
+                     "interval_max": 1.0}
+BROKER_DOWN = ("Waiting for the message broker, which could not be reached ({error}); "
+               "the job is sent again when it is back.")
+
+
+def pretag_job_send(*, job_id: int, retry_policy: dict | None = None) -> bool:
+    """Queue the job's next batch. False, with a note on the job, if the broker is down."""
+    from kombu.exceptions import KombuError
+
     from annotator.tasks import pretag_job_task
 
-    transaction.on_commit(lambda: pretag_job_task.delay(job_id))
+    try:
+        pretag_job_task.apply_async((job_id,), retry=True,
+                                    retry_policy=retry_policy or SEND_RETRY_WEB)
+    except (KombuError, OSError) as exc:
+        log.warning("pre-tagging job %s not sent, the watchdog sends it later: %s", job_id, exc)
+        PretagJob.objects.filter(pk=job_id, state__in=ACTIVE).update(
+            error=BROKER_DOWN.format(error=f"{type(exc).__name__}: {exc}"[:500]))
+        return False
+    return True
+
+
+def _enqueue(job_id: int) -> None:
+    transaction.on_commit(lambda: pretag_job_send(job_id=job_id))
 
 
 @transaction.atomic
@@ -112,7 +141,8 @@ def pretag_job_run_batch(*, job_id: int, batch_size: int | None = None) -> bool:
         if job.state == JobState.QUEUED:
             job.state, job.started_at = JobState.RUNNING, now
         job.heartbeat_at = now
-        job.save(update_fields=["state", "started_at", "heartbeat_at"])
+        job.error = ""  # a note that the job waited for the broker: it runs now
+        job.save(update_fields=["state", "started_at", "heartbeat_at", "error"])
     try:
         tagger = _taggers().get_tagger(job.tagger_name)
     except KeyError:
@@ -166,12 +196,26 @@ def _tag_item(job: PretagJob, tagger, item: PretagJobItem) -> None:
 def pretag_jobs_resume_stale(*, older_than_seconds: float | None = None) -> list[int]:
     """Queue again the jobs whose worker stopped beating; fail those resumed too often.
 
+    Also sends again the jobs still queued after that long: their message was
+    never sent (the broker was down) or was lost (Redis restarted without
+    persistence) before a worker took it. A job that merely waits behind
+    others gets a second message, which is harmless: batches are idempotent.
+    For a queued job, `heartbeat_at` is when it was last sent.
+
     Run by every worker when it starts and periodically (the watchdog task).
     """
     seconds = settings.PRETAG_STALE_SECONDS if older_than_seconds is None else older_than_seconds
-    cutoff = timezone.now() - timedelta(seconds=seconds)
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=seconds)
     resumed = []
     with transaction.atomic():
+        waiting = PretagJob.objects.select_for_update(skip_locked=True).filter(
+            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff),
+            state=JobState.QUEUED)
+        for job in waiting:
+            PretagJob.objects.filter(pk=job.pk).update(heartbeat_at=now)
+            _enqueue(job.pk)
+            resumed.append(job.pk)
         stale = PretagJob.objects.select_for_update(skip_locked=True).filter(
             state=JobState.RUNNING, heartbeat_at__lt=cutoff)
         for job in stale:
@@ -185,5 +229,6 @@ def pretag_jobs_resume_stale(*, older_than_seconds: float | None = None) -> list
             _enqueue(job.pk)
             resumed.append(job.pk)
     if resumed:
-        log.warning("resumed pre-tagging jobs whose worker stopped: %s", resumed)
+        log.warning("sent again pre-tagging jobs whose worker stopped or whose message "
+                    "was not sent: %s", resumed)
     return resumed
