@@ -147,7 +147,9 @@ def stack(tmp_path_factory):
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    from api_bench import app_environment, live_server  # bench/, on sys.path via bench.faults
+    # bench/ is on sys.path (bench.faults puts it there): the benchmarks' server set-up.
+    from api_bench import app_environment
+    from load import gunicorn  # config/gunicorn.conf.py, on a free port of 127.0.0.1
 
     folder = tmp_path_factory.mktemp("private-stack")
     with ExitStack() as cleanup:
@@ -165,7 +167,7 @@ def stack(tmp_path_factory):
         world = json.loads((folder / "world.json").read_text())
         web_env = {**app_environment(database_url, folder), **{
             k: env[k] for k in ("CELERY_BROKER_URL", "CELERY_QUEUE", "SECRET_KEY")}}
-        port = cleanup.enter_context(live_server(web_env, folder, workers=1, threads=4))
+        port, _ = cleanup.enter_context(gunicorn(web_env, folder, workers=1, threads=4))
         worker, beat = faults.Worker(env, folder), faults.Beat(env, folder)
         cleanup.callback(worker.stop)
         cleanup.callback(beat.stop)
