@@ -128,8 +128,11 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
     from django.db import connection
 
+    import redis
+
     from config.celery import app
 
+    redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=5).ping()
     with django_db_blocker.unblock():
         empty_tables()  # whatever an earlier test left behind
 

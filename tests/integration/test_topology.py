@@ -27,8 +27,8 @@ import pytest
 import redis
 import requests
 
-from tests.integration.topology import (Deployment, ProxiedSession, broker_url_for, forget_queue,
-                                        postgres_database)
+from tests.integration.topology import (Deployment, ProxiedSession, broker_url_for,
+                                        database_url_of, forget_queue, postgres_database)
 from tests.pretag_corpus import make_articles
 
 # A Redis db that no other test uses (the Makefile's suite runs on 15), and a
@@ -95,10 +95,7 @@ def deployment(tmp_path_factory):
     from django.db import connection
 
     assert connection.vendor == "postgresql", "the topology needs PostgreSQL"
-    server = connection.settings_dict
-    server_url = (f"postgres://{server['USER'] or 'postgres'}"
-                  f"{':' + server['PASSWORD'] if server.get('PASSWORD') else ''}"
-                  f"@{server['HOST'] or '127.0.0.1'}:{server['PORT'] or 5432}/postgres")
+    server_url = database_url_of({**connection.settings_dict, "NAME": "postgres"})
     broker_url = broker_url_for(settings.CELERY_BROKER_URL, REDIS_DB)
     redis.Redis.from_url(broker_url, socket_connect_timeout=5).ping()  # fail now, not in 60 s
     queue = f"topology-{os.getpid()}"
@@ -250,6 +247,8 @@ def test_import_pretag_annotate_review_export_through_gunicorn_and_two_workers(
 def test_every_process_answers_its_health_check(deployment):
     """The checks docs/deploy.md gives a supervisor or a load balancer."""
     assert requests.get(f"{deployment.web.url}/healthz", timeout=10).json() == {"status": "ok"}
+    booted = re.findall(r"Booting worker with pid: (\d+)", deployment.web.output())
+    assert len(booted) == 2, deployment.web.tail()  # WEB_CONCURRENCY, read by gunicorn.conf.py
     host = socket.gethostname()
     names = [f"topo-a@{host}", f"topo-b@{host}", f"beat@{host}"]
     answer = deployment.run(["celery", "-A", "config", "inspect", "ping", "--timeout", "10",
