@@ -100,12 +100,13 @@ def deployment(tmp_path_factory):
     redis.Redis.from_url(broker_url, socket_connect_timeout=5).ping()  # fail now, not in 60 s
     queue = f"topology-{os.getpid()}"
     folder = tmp_path_factory.mktemp("topology")
-    with postgres_database(server_url, f"annotator_topology_{os.getpid()}") as database_url:
-        # Small batches: the job is a chain of tasks that both workers take turns at.
-        with Deployment(folder, database_url=database_url, broker_url=broker_url, queue=queue,
-                        extra_env={"APP_ENV": "production", "TRUSTED_PROXY_COUNT": "1",
-                                   "PRETAG_BATCH_SIZE": "2"}) as running:
-            try:
+    try:
+        with postgres_database(server_url, f"annotator_topology_{os.getpid()}") as database_url:
+            # Small batches: the job is a chain of tasks that both workers take turns at.
+            with Deployment(folder, database_url=database_url, broker_url=broker_url,
+                            queue=queue, extra_env={"APP_ENV": "production",
+                                                    "TRUSTED_PROXY_COUNT": "1",
+                                                    "PRETAG_BATCH_SIZE": "2"}) as running:
                 # docs/deploy.md, "First start": migrate once, collect the static files.
                 running.manage("migrate", "--noinput")
                 running.manage("collectstatic", "--noinput")
@@ -116,8 +117,8 @@ def deployment(tmp_path_factory):
                     running.wait_worker_ready(worker)
                 running.beat = running.start_beat()
                 yield running
-            finally:
-                forget_queue(broker_url, queue)
+    finally:  # every process has stopped by now
+        forget_queue(broker_url, queue)
 
 
 @pytest.fixture(scope="module")
@@ -270,10 +271,15 @@ def test_https_is_what_the_proxy_says_and_the_access_log_names_the_client(deploy
     proxied = Browser(base).get("/login/")
     assert proxied.status_code == 200
     assert proxied.headers["Strict-Transport-Security"].startswith("max-age=")
-    # The access log: the client the proxy reported, then the proxy, then the request.
-    lines = [line for line in deployment.web.output().splitlines() if '"GET /login/' in line]
-    assert [line.split(" ", 3)[:3] for line in lines[-2:]] == [
-        ["-", "via", "127.0.0.1"], [CLIENT_ADDRESS, "via", "127.0.0.1"]], lines[-2:]
+    # The access log (written just after the answer): the client the proxy reported, then
+    # the proxy, then the request.
+    def logged():
+        return [line.split(" ", 3)[:3] for line in deployment.web.output().splitlines()
+                if '"GET /login/' in line][-2:]
+
+    wait_until(logged, lambda found: len(found) == 2 and found[1][0] != "-",
+               what="the access log", deployment=deployment, timeout=10)
+    assert logged() == [["-", "via", "127.0.0.1"], [CLIENT_ADDRESS, "via", "127.0.0.1"]]
 
 
 def test_static_files_are_served_with_hashed_names_and_cached_for_good(deployment):
