@@ -103,7 +103,7 @@ def forget_queue(broker_url: str, queue: str) -> None:
 
     client = redis.Redis.from_url(broker_url, socket_connect_timeout=5)
     try:
-        client.delete(queue, f"_kombu.binding.{queue}",
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}",
                       *[f"{queue}\x06\x16{priority}" for priority in range(10)])
     finally:
         client.close()
