@@ -149,3 +149,23 @@ def bad_request(request, exception=None):
 def _size(n: int) -> str:
     mb = n / (1024 * 1024)
     return f"{mb:.1f} MB" if mb >= 0.1 else f"{n} bytes"
+
+
+PASSWORD_LOGINS = ("/api/auth/login/", "/api/auth/token/")
+
+
+def document_refusals(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the schema lists what this module answers,
+    413 on every operation that takes a body and 429 on the password logins."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault("413", {"description": "The body is larger than the "
+                                                            "limit.", "content": error})
+            if path in PASSWORD_LOGINS and method == "post":
+                responses.setdefault("429", {"description": "Locked out after too many "
+                                                            "failed sign-ins (Retry-After).",
+                                             "content": error})
+    return result

@@ -250,6 +250,8 @@ SPECTACULAR_SETTINGS = {
         "LabelDecisionEnum": ["approve", "reject"],
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "config.security.document_refusals"],
 }
 
 # --- Celery ------------------------------------------------------------------

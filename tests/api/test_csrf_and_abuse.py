@@ -282,6 +282,18 @@ def test_lockout_is_seen_by_another_process(make_user, settings):
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {"user": None, "locked": True}
 
 
+def test_schema_documents_the_lockout_and_the_body_limit():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    for path in ("/api/auth/login/", "/api/auth/token/"):
+        assert "429" in paths[path]["post"]["responses"], path
+    with_body = [(path, method) for path, operations in paths.items()
+                 for method, operation in operations.items() if "requestBody" in operation]
+    assert len(with_body) >= 20
+    assert all("413" in paths[path][method]["responses"] for path, method in with_body)
+
+
 # --- Password validators ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("password", ["short1!", "password123", "12345678901", "alice-smith1"])
