@@ -31,9 +31,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MARKER_HOST = "xss.invalid"
-
-
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
@@ -330,10 +327,17 @@ def payloads() -> list[Payload]:
     return list(PAYLOADS)
 
 
+_MARKERS = re.compile(r"xss\.invalid/(\d+)|xss\W{0,2}(\d+)|(?:alert|confirm|prompt)\W{0,2}(\d+)")
+
+
 def payload_id_in(value) -> int | None:
-    """The payload id a marker call, dialog message or URL carries (None if none)."""
-    found = re.search(r"\d+", str(value))
-    return int(found.group()) if found else None
+    """The payload id a marker call, dialog message, URL or element carries (None if none)."""
+    text = str(value)
+    if "xss" not in text and "alert" not in text and "confirm" not in text and "prompt" not in text:
+        found = None if "://" in text else re.search(r"\d+", text)  # a call's or a dialog's argument
+        return int(found.group()) if found else None
+    found = _MARKERS.search(text)
+    return int(next(g for g in found.groups() if g)) if found else None
 
 
 def pack(items: list[Payload], limit: int, sep: str = " ") -> list[list[Payload]]:
