@@ -28,8 +28,9 @@ A field holds every payload where its size allows (a project name 200
 characters, a title 500: so 63 projects and 63 documents share them out), and at
 least 150 everywhere but in the restricted and one-value fields above; the test
 prints how many each field shows on each page. The Content-Security-Policy stays
-on: the test would pass without it too (the rendering code is what keeps the
-payloads inert), and a payload that a policy blocked fails it all the same.
+on, and a payload that it blocked fails the test all the same; XSS_WITHOUT_CSP=1
+runs the browser with the policy ignored, where the payloads' markers are what
+would fire: the rendering code, not the policy, must keep them inert.
 
 Every page that shows these is opened (home, review queue, every project page,
 workspace, review view and agreement page) and used: the history panels, the help
@@ -45,6 +46,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import time
 import zipfile
@@ -520,7 +522,8 @@ def test_xss_corpus_stays_inert_text_in_every_field_when_every_page_is_used(
                   f'{_utf16(site.text_doc.text, site.review_span.start)}"]')
 
     def new_page():
-        context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+        context = browser.new_context(viewport=VIEWPORT, locale="en-GB",
+                                      bypass_csp=os.environ.get("XSS_WITHOUT_CSP") == "1")
         context.set_default_timeout(TIMEOUT_MS * 2)
         watch.attach(context)
         return context, context.new_page()
