@@ -14,6 +14,12 @@ export function h(tag, props = {}, ...kids) {
   return el;
 }
 
+// A value stored under a user-given key ("constructor", "__proto__" are ordinary
+// names here): only the object's own property, never one it inherits.
+export function own(object, key) {
+  return object != null && Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
 export function clear(el) {
   el.replaceChildren();
   return el;

@@ -3,7 +3,7 @@
 // events and review decisions into lines; the thin DOM part shows them in a
 // side panel of the workspace or the review view.
 
-import { clear, h } from "./dom.js";
+import { clear, h, own } from "./dom.js";
 
 function quoteOf(snapshot) {
   if (!snapshot) return "";
@@ -29,8 +29,8 @@ function describeAttributionChange(before, after) {
   if (before.cue !== after.cue) parts.push(`cue ${before.cue ?? "none"} → ${after.cue ?? "none"}`);
   const names = new Set([...Object.keys(before.attributes || {}), ...Object.keys(after.attributes || {})]);
   for (const name of [...names].sort()) {
-    const was = (before.attributes || {})[name] ?? "—";
-    const now = (after.attributes || {})[name] ?? "—";
+    const was = own(before.attributes, name) ?? "—";
+    const now = own(after.attributes, name) ?? "—";
     if (was !== now) parts.push(`${name.replace(/_/g, " ")} ${was} → ${now}`);
   }
   return parts.length ? `changed ${parts.join(", ")}` : "changed it";

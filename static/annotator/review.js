@@ -8,7 +8,7 @@
 // the DOM-free review-merge.js; text layout reuses layout.js and offsets.js.
 
 import { ApiError, NetworkError, createApi } from "./api.js";
-import { clear, h } from "./dom.js";
+import { clear, h, own } from "./dom.js";
 import { closeHistory, showHistory } from "./history.js";
 import { blocks as makeBlocks, segments } from "./layout.js";
 import { buildOffsetIndex, toCodePoint, toUtf16 } from "./offsets.js";
@@ -170,7 +170,7 @@ function segmentStyle(seg, segEl, itemsHere) {
   itemsHere.forEach((item, i) => {
     const color = (LABELS.get(item.label) || {}).color || "#666";
     const bottom = `calc(100% - ${seg.lanes[i] * 5}px)`;
-    const pattern = PATTERN[item.label] || "solid";
+    const pattern = own(PATTERN, item.label) || "solid";
     if (pattern === "double") {
       images.push(`linear-gradient(${color} 34%, transparent 34% 66%, ${color} 66%)`); sizes.push("100% 4px");
     } else if (pattern === "dotted") {

@@ -7,7 +7,7 @@
 // An edit re-renders only the blocks its spans touch.
 
 import { ApiError, NetworkError, createApi } from "./api.js";
-import { clear, h, markdownToNodes } from "./dom.js";
+import { clear, h, markdownToNodes, own } from "./dom.js";
 import { closeHistory, showHistory } from "./history.js";
 import { blockRange, blocks as makeBlocks, segments } from "./layout.js";
 import { buildOffsetIndex, toCodePoint, toUtf16 } from "./offsets.js";
@@ -233,7 +233,7 @@ function spanStyle(seg, segEl) {
     const color = (LABELS.get(span.label) || {}).color || "#666";
     const lane = seg.lanes[i];
     const bottom = `calc(100% - ${lane * 5}px)`;
-    const pattern = span.kind === "suggestion" ? "dashed" : PATTERN[span.label] || "solid";
+    const pattern = span.kind === "suggestion" ? "dashed" : own(PATTERN, span.label) || "solid";
     if (pattern === "solid") {
       images.push(`linear-gradient(${color}, ${color})`); sizes.push("100% 2px");
     } else if (pattern === "double") {
@@ -328,7 +328,7 @@ function attributeEditors(a) {
     const select = h("select", { "aria-label": definition.name.replace(/_/g, " "), disabled: state.readOnly || state.locked },
       h("option", { value: "" }, `${definition.name.replace(/_/g, " ")}: —`),
       ...definition.choices.map((choice) => h("option", { value: choice }, choice)));
-    select.value = a.attributes[definition.name] || "";
+    select.value = own(a.attributes, definition.name) || "";
     select.addEventListener("change", () => setAttribute(a, definition.name, select.value || null));
     select.addEventListener("click", (event) => event.stopPropagation());
     return select;
@@ -492,7 +492,7 @@ function renderLabelButtons() {
   for (const label of config.labels) {
     const b = h("button", { type: "button", className: "ann-label-button", dataset: { label: label.name },
       title: label.description || label.name, disabled: state.readOnly },
-    h("span", { className: "ann-swatch", dataset: { pattern: PATTERN[label.name] || "solid" } }),
+    h("span", { className: "ann-swatch", dataset: { pattern: own(PATTERN, label.name) || "solid" } }),
     label.name, label.hotkey ? h("kbd", {}, label.hotkey) : null);
     b.querySelector(".ann-swatch").style.borderBottomColor = label.color;
     // mousedown, not click: keep the text selection that the button would clear.
