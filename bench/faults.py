@@ -304,7 +304,7 @@ class JobCheck:
     done: int
     total: int
     errors: int
-    attempts: int
+    resumes: int                # times the watchdog sent the running job again
     error: str
     documents: int
     expected_spans: int
@@ -333,9 +333,11 @@ class JobCheck:
 
 def job_check(job_id: int) -> JobCheck:
     """Compare a job's stored suggestions with the tagger's, document by document."""
-    from annotator.models import Document, PretagJob
+    from annotator.models import Document, Event, PretagJob
 
     job = PretagJob.objects.get(pk=job_id)
+    resumes = Event.objects.filter(target_type="pretag_job", target_id=job.pk,
+                                   action="resume").count()
     expected_spans, expected_attributions = set(), set()
     for document, text in (Document.objects.filter(pretag_items__job=job)
                            .values_list("pk", "text")):
@@ -348,7 +350,7 @@ def job_check(job_id: int) -> JobCheck:
     duplicated = sum(n - 1 for n in Counter(spans).values()) + \
         sum(n - 1 for n in Counter(attributions).values())
     check = JobCheck(job=job.pk, state=job.state, done=job.done, total=job.total,
-                     errors=job.errors, attempts=job.attempts, error=job.error,
+                     errors=job.errors, resumes=resumes, error=job.error,
                      documents=job.total, expected_spans=len(expected_spans),
                      expected_attributions=len(expected_attributions),
                      found_spans=len(spans), found_attributions=len(attributions),
@@ -473,7 +475,7 @@ def summary(run: KillRun, checks: list[JobCheck]) -> dict:
         "lost": sum(c.lost for c in checks),
         "extra": sum(c.extra for c in checks),
         "duplicated": sum(c.duplicated for c in checks),
-        "resumes": sum(c.attempts for c in checks),
+        "resumes": sum(c.resumes for c in checks),
         "recovery_s": {"min": recoveries[0] if recoveries else None,
                        "median": statistics.median(recoveries) if recoveries else None,
                        "max": recoveries[-1] if recoveries else None,

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from annotator.errors import Conflict
-from annotator.models import Document, JobState, PretagJob, PretagJobItem, Project
+from annotator.models import Document, Event, JobState, PretagJob, PretagJobItem, Project
 from annotator.services.events import event_record
 from annotator.services.suggestions import suggestions_store
 
@@ -219,13 +219,26 @@ def pretag_jobs_resume_stale(*, older_than_seconds: float | None = None) -> list
         stale = PretagJob.objects.select_for_update(skip_locked=True).filter(
             state=JobState.RUNNING, heartbeat_at__lt=cutoff)
         for job in stale:
-            if job.attempts >= MAX_RESUMES:
+            # `attempts` counts the resumes in a row that found the job where the last one
+            # left it. A worker that dies on the same document every time (out of memory,
+            # say) must not loop for ever; a job that moved on between resumes (it lost
+            # several workers, or only waited behind other jobs' batches long enough to
+            # look orphaned) must not be failed for it.
+            last = (Event.objects.filter(target_type="pretag_job", target_id=job.pk,
+                                         action="resume")
+                    .order_by("-created_at", "-pk").values_list("after", flat=True).first())
+            stuck = last is not None and (last or {}).get("done") == job.done
+            if stuck and job.attempts >= MAX_RESUMES:
                 pretag_job_fail(job_id=job.pk, reason=f"The worker running this job stopped "
-                                                      f"{job.attempts + 1} times; giving up. "
+                                                      f"{job.attempts + 1} times without "
+                                                      "finishing a document; giving up. "
                                                       "See the worker logs.")
                 continue
-            PretagJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1,
-                                                       heartbeat_at=timezone.now())
+            PretagJob.objects.filter(pk=job.pk).update(
+                attempts=job.attempts + 1 if stuck else 1, heartbeat_at=timezone.now())
+            event_record(project_id=job.project_id, action="resume", target_type="pretag_job",
+                         target_id=job.pk, after={"done": job.done},
+                         note="No heartbeat from its worker: sent again.")
             _enqueue(job.pk)
             resumed.append(job.pk)
     if resumed:
