@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "annotator.api.schema.AnnotatorAutoSchema",
     "EXCEPTION_HANDLER": "annotator.api.errors.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["annotator.api.renderers.JSONRenderer"],
     # DRF's JSON parser, refusing bodies nested too deeply to store (a 400, not a 500)
     "DEFAULT_PARSER_CLASSES": ["annotator.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -1,0 +1,35 @@
+"""JSON responses: orjson's output reads back as DRF's would, and no stored value is a 500."""
+import json
+
+import pytest
+from rest_framework.renderers import JSONRenderer as DrfJSONRenderer
+
+from annotator.api.renderers import JSONRenderer
+from annotator.models import Document
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_document_reads_back_the_same_as_with_drfs_renderer(world, api):
+    response = api(world.annotator).get(f"/api/documents/{world.document.id}/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert json.loads(response.content) == json.loads(DrfJSONRenderer().render(response.data))
+
+
+def test_metadata_orjson_refuses_is_still_written(world, api):
+    """Imported metadata may hold integers beyond 64 bits; orjson refuses them."""
+    huge = {"count": 10**30, "name": "Grüße 🌍", "nested": [{"n": -(2**70)}]}
+    Document.objects.filter(pk=world.document.pk).update(metadata=huge)
+    client = api(world.annotator)
+    for url in (f"/api/documents/{world.document.id}/",
+                f"/api/projects/{world.project.id}/documents/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = json.loads(response.content)
+        found = body["metadata"] if "metadata" in body else body["results"][0]["metadata"]
+        assert found == huge
+
+
+def test_the_renderer_writes_utf8_without_escapes():
+    assert JSONRenderer().render({"quote": "“Grüße” 🌍"}) == '{"quote":"“Grüße” 🌍"}'.encode()
