@@ -286,6 +286,10 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+try:  # beat writes its schedule there and does not make the folder
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only web host that runs no beat needs none
+    pass
 CELERY_BEAT_SCHEDULE = {
     # Resume jobs whose worker died (every worker also does it when it starts).
     "pretag-watchdog": {"task": "annotator.pretag_watchdog", "schedule": 60.0},
