@@ -194,7 +194,9 @@ def cpu_times() -> tuple[float, float]:
 
 
 def process_tree_cpu(root_pid: int) -> float:
-    """CPU seconds used so far by a process and its live children (gunicorn and its workers)."""
+    """CPU seconds used so far by gunicorn: the master, its workers, and the workers it
+    has already replaced (max_requests), which the kernel adds to the master's
+    children's times when the master reaps them."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -203,8 +205,10 @@ def process_tree_cpu(root_pid: int) -> float:
         except OSError:
             continue
         pid, ppid = int(stat.parent.name), int(parts[1])
-        if pid == root_pid or ppid == root_pid:
-            total += (float(parts[11]) + float(parts[12])) / ticks  # utime + stime
+        if pid == root_pid:  # utime, stime, cutime, cstime
+            total += sum(float(x) for x in parts[11:15]) / ticks
+        elif ppid == root_pid:
+            total += (float(parts[11]) + float(parts[12])) / ticks
     return total
 
 
