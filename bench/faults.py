@@ -590,7 +590,11 @@ def run_main(argv: list[str]) -> int:
 
             connections.close_all()  # or the database cannot be dropped
         figures = summary(run, checks)
+    from api_bench import code_version
+
     figures["command"] = "bench/faults.py " + " ".join(argv)
+    figures["code"] = code_version()
+    figures["load_average"] = os.getloadavg()[0]
     figures["settings"] = {"batch_size": args.batch_size, "stale_seconds": 2,
                            "watchdog_seconds": WATCHDOG_SECONDS, "seed": args.seed,
                            "documents_per_job": args.documents_per_job,
