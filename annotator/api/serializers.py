@@ -480,19 +480,10 @@ class AgreementFilterIn(serializers.Serializer):
 
 # --- Fast paths for the largest responses ---------------------------------------------------
 # A document with thousands of labels spends most of its time in DRF's per-field
-# machinery. These build the same dicts as SpanOut and AttributionOut directly
-# (tests/api/test_fast_serializers.py keeps them equal); the schema still
-# documents the shapes through those serializers.
-
-def _when(value) -> str | None:
-    """As DRF writes a timestamp (TIME_ZONE is UTC); a naive one is UTC (USE_TZ)."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    if value.tzinfo is None:
-        return text + "Z"
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
+# machinery. These build SpanOut's and AttributionOut's shapes directly, leaving
+# timestamps as datetime objects for the JSON renderer to write (api/renderers.py);
+# tests/api/test_fast_serializers.py keeps the JSON equal to the serializers'. The
+# schema still documents the shapes through those serializers.
 
 def _confidence(value) -> float | None:
     return None if value is None else float(value)
@@ -506,8 +497,8 @@ def span_row_dict(row: dict) -> dict:
             "tagger_version": row["tagger_version"],
             "confidence": _confidence(row["confidence"]), "status": row["status"],
             "suggestion": row["suggestion_id"], "review_state": row["review_state"],
-            "version": row["version"], "created_at": _when(row["created_at"]),
-            "updated_at": _when(row["updated_at"])}
+            "version": row["version"], "created_at": row["created_at"],
+            "updated_at": row["updated_at"]}
 
 
 def span_dict(span) -> dict:
@@ -524,8 +515,8 @@ def attribution_row_dict(row: dict) -> dict:
             "tagger_name": row["tagger_name"], "tagger_version": row["tagger_version"],
             "confidence": _confidence(row["confidence"]), "status": row["status"],
             "suggestion": row["suggestion_id"], "review_state": row["review_state"],
-            "version": row["version"], "created_at": _when(row["created_at"]),
-            "updated_at": _when(row["updated_at"])}
+            "version": row["version"], "created_at": row["created_at"],
+            "updated_at": row["updated_at"]}
 
 
 def document_detail_dict(detail) -> dict:

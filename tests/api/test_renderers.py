@@ -1,5 +1,6 @@
 """JSON responses: orjson's output reads back as DRF's would, and no stored value is a 500."""
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rest_framework.renderers import JSONRenderer as DrfJSONRenderer
@@ -33,3 +34,13 @@ def test_metadata_orjson_refuses_is_still_written(world, api):
 
 def test_the_renderer_writes_utf8_without_escapes():
     assert JSONRenderer().render({"quote": "“Grüße” 🌍"}) == '{"quote":"“Grüße” 🌍"}'.encode()
+
+
+def test_timestamps_are_written_in_utc_with_z_by_both_writers():
+    """orjson, and DRF's writer when orjson refuses the response (the 10**30 here)."""
+    naive = datetime(2026, 11, 24, 6, 4, 35, 625871)  # as SQLite rows hold them: UTC
+    aware = datetime(2026, 11, 24, 7, 4, 35, tzinfo=timezone(timedelta(hours=1)))
+    for extra in ({}, {"big": 10**30}):
+        written = json.loads(JSONRenderer().render({"a": naive, "b": aware, **extra}))
+        assert written["a"] == "2026-11-24T06:04:35.625871Z"
+        assert written["b"] in ("2026-11-24T07:04:35+01:00", "2026-11-24T06:04:35Z")
