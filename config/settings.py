@@ -283,26 +283,31 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis redelivers an unacknowledged message after this many seconds: it
     # must exceed the longest a task may run, or a slow task runs twice.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60}
+    # The socket timeouts bound a send to a Redis that accepts connections but does
+    # not answer (paused, overloaded): without them a send blocks for ever.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60,
+                                       "socket_timeout": 10, "socket_connect_timeout": 5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 try:  # beat writes its schedule there and does not make the folder
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 except OSError:  # a read-only web host that runs no beat needs none
     pass
-CELERY_BEAT_SCHEDULE = {
-    # Resume jobs whose worker died (every worker also does it when it starts).
-    "pretag-watchdog": {"task": "annotator.pretag_watchdog", "schedule": 60.0},
-}
-
 # Pre-tagging: documents per task, and how long a running job may go without
-# a heartbeat before it is considered orphaned and resumed.
+# a heartbeat before it is considered orphaned and resumed; how often beat sends
+# the watchdog that resumes them.
 try:
     PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 20)
     PRETAG_STALE_SECONDS = env_int("PRETAG_STALE_SECONDS", 120)
+    JOB_WATCHDOG_SECONDS = env_positive_int("JOB_WATCHDOG_SECONDS", 60)
 except ImproperlyConfiguredEnv as exc:
     sys.stderr.write(f"annotator: {exc}\n")
     raise SystemExit(2) from None
+CELERY_BEAT_SCHEDULE = {
+    # Resume jobs whose worker died (every worker also does it when it starts).
+    "pretag-watchdog": {"task": "annotator.pretag_watchdog",
+                        "schedule": float(JOB_WATCHDOG_SECONDS)},
+}
 
 # Import and export (docs/formats.md). Exports are zips written by workers into
 # EXPORT_DIR, which the web processes must see too (one disk, or a shared one).

@@ -213,10 +213,18 @@ class PrivateRedis:
                                             start_new_session=True)
         _wait_for_port(self.port, lambda: self.running, "redis-server", self.log)
 
+    def pause(self) -> None:
+        """Freeze it (SIGSTOP): connections are accepted by the kernel, nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop it (SIGTERM, SIGKILL after STOP_TIMEOUT); everything it held is gone."""
         if not self.running:
             return
+        self.process.send_signal(signal.SIGCONT)  # a paused server would not see SIGTERM
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=STOP_TIMEOUT)
