@@ -468,9 +468,14 @@ class ExportJob(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Runs started so far; the latest is the job's current run, the only one that may
+    # finish it (a superseded run, redelivered or sent again, throws its file away).
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # When it was last sent (queued) or last made progress (running): the watchdog
+    # sends again a job whose heartbeat is older than settings.PRETAG_STALE_SECONDS.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from annotator.errors import Conflict
 from annotator.models import Document, Event, JobState, PretagJob, PretagJobItem, Project
+from annotator.services import job_send
 from annotator.services.events import event_record
 from annotator.services.suggestions import suggestions_store
 
@@ -36,35 +37,19 @@ def _taggers():
     return pretag
 
 
-# Sending a batch to the broker. Celery's default is to give up after about 0.6 s
-# (raising), so a broker that was down turned `pretag_job_start` into a 500 after
-# the job was committed, and the job then waited as "queued" for ever: nothing
-# looked at queued jobs again. Now the web side tries briefly and, failing that,
-# records why on the job and answers; the watchdog sends it again later. Workers
-# are not serving anyone and wait longer, riding out a broker restart.
-SEND_RETRY_WEB = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
-                  "interval_max": 1.0}
-SEND_RETRY_WORKER = {"max_retries": 10, "interval_start": 0.5, "interval_step": 0.5,
-                     "interval_max": 1.0}
-BROKER_DOWN = ("Waiting for the message broker, which could not be reached ({error}); "
-               "the job is sent again when it is back.")
+# Sending a batch to the broker: annotator/services/job_send.py says why it retries
+# briefly on the web side, longer on workers, and leaves a note on the job if it fails.
+SEND_RETRY_WEB = job_send.SEND_RETRY_WEB
+SEND_RETRY_WORKER = job_send.SEND_RETRY_WORKER
+BROKER_DOWN = job_send.BROKER_DOWN
 
 
 def pretag_job_send(*, job_id: int, retry_policy: dict | None = None) -> bool:
     """Queue the job's next batch. False, with a note on the job, if the broker is down."""
-    from kombu.exceptions import KombuError
-
     from annotator.tasks import pretag_job_task
 
-    try:
-        pretag_job_task.apply_async((job_id,), retry=True,
-                                    retry_policy=retry_policy or SEND_RETRY_WEB)
-    except (KombuError, OSError) as exc:
-        log.warning("pre-tagging job %s not sent, the watchdog sends it later: %s", job_id, exc)
-        PretagJob.objects.filter(pk=job_id, state__in=ACTIVE).update(
-            error=BROKER_DOWN.format(error=f"{type(exc).__name__}: {exc}"[:500]))
-        return False
-    return True
+    return job_send.job_send(task=pretag_job_task, model=PretagJob, job_id=job_id,
+                             retry_policy=retry_policy)
 
 
 def _enqueue(job_id: int) -> None:

@@ -32,7 +32,8 @@ def project(make_project, make_user):
 def test_the_task_writes_the_zip_and_finishes_the_job_after_commit(
         project, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr(export_job_task, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(export_job_task, "apply_async",
+                        lambda args, **options: sent.append(args[0]))
     with django_capture_on_commit_callbacks(execute=True):
         job = export_job_start(project=project, requested_by=project.admin, fmt="brat")
     assert sent == [job.pk] and job.total == 7
