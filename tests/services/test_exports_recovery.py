@@ -1,0 +1,185 @@
+"""Export jobs after faults: a broker that cannot be reached, a lost message, a dead
+worker, two runs of one job. The worker and restart tests are in integration/."""
+import time
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+
+from annotator.models import Event, ExportJob, JobState
+from annotator.services import exports
+from annotator.services.documents import document_create
+from annotator.services.exports import (MAX_RESUMES, export_job_run, export_job_start,
+                                        export_jobs_resume_stale, export_path)
+
+pytestmark = pytest.mark.django_db
+
+LONG_AGO = timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    """Ids repeat between tests (rolled back): each test gets its own folder."""
+    settings.EXPORT_DIR = tmp_path / "exports"
+
+
+@pytest.fixture
+def project(make_project, make_user):
+    admin = make_user("exporter")
+    project = make_project(admin=admin)
+    for i in range(7):
+        document_create(project=project, title=f"D{i}", text=f"Officials said talks {i} ended.")
+    project.admin = admin
+    return project
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery app sends to a Redis port where nothing listens (a real, failing
+    connection, not a stand-in); the app's connection pools are made again around it."""
+    from config.celery import app
+    from tests.integration.private_services import free_port
+
+    def use(url, options):
+        app.conf.broker_url, app.conf.broker_transport_options = url, options
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    before = (app.conf.broker_url, app.conf.broker_transport_options)
+    use(f"redis://127.0.0.1:{free_port()}/0", {})
+    try:
+        yield
+    finally:
+        use(*before)
+
+
+def start(project, fmt="jsonl"):
+    return export_job_start(project=project, requested_by=project.admin, fmt=fmt)
+
+
+def stale(job, **fields):
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - LONG_AGO, **fields)
+
+
+def parts(project):
+    from django.conf import settings
+
+    return list((settings.EXPORT_DIR / f"project-{project.pk}").glob("*.part"))
+
+
+def test_a_job_waits_with_a_note_when_the_broker_cannot_be_reached(
+        project, broker_down, django_capture_on_commit_callbacks):
+    began = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(project)
+    assert time.monotonic() - began < 10  # a bounded retry, not a hang
+    job.refresh_from_db()
+    assert job.state == JobState.QUEUED and job.heartbeat_at
+    assert "broker" in job.error and "sent again" in job.error
+    ran = export_job_run(job_id=job.pk)  # what the watchdog's resend leads to
+    assert ran.state == JobState.DONE and ran.error == ""
+
+
+def test_the_watchdog_sends_again_a_queued_job_not_started_in_time(
+        project, settings, django_capture_on_commit_callbacks):
+    settings.PRETAG_STALE_SECONDS = 60  # the one setting for both kinds of job
+    waiting, fresh = start(project), start(project, fmt="csv")
+    stale(waiting)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert export_jobs_resume_stale() == [waiting.pk]
+    assert len(callbacks) == 1
+    assert export_jobs_resume_stale() == []  # sent again just now: its heartbeat is new
+    assert ExportJob.objects.get(pk=waiting.pk).state == JobState.QUEUED
+    assert ExportJob.objects.get(pk=fresh.pk).state == JobState.QUEUED
+
+
+def test_the_watchdog_sends_again_a_running_job_whose_heartbeat_stopped(
+        project, django_capture_on_commit_callbacks):
+    job = start(project)
+    stale(job, state=JobState.RUNNING, attempts=1, done=3)  # its worker was killed
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert export_jobs_resume_stale(older_than_seconds=60) == [job.pk]
+    assert len(callbacks) == 1
+    resumed = ExportJob.objects.get(pk=job.pk)
+    assert resumed.state == JobState.QUEUED  # until a worker takes it
+    assert Event.objects.filter(target_type="export_job", target_id=job.pk,
+                                action="resume").count() == 1
+    finished = export_job_run(job_id=job.pk)
+    assert (finished.state, finished.done, finished.attempts) == (JobState.DONE, 7, 2)
+    assert zipfile.ZipFile(export_path(finished)).testzip() is None
+    assert parts(project) == []
+
+
+def test_a_job_fails_visibly_when_resumed_too_often_without_getting_further(project):
+    job = start(project)
+    for _ in range(MAX_RESUMES):
+        stale(job, state=JobState.RUNNING, done=3)
+        assert export_jobs_resume_stale(older_than_seconds=60) == [job.pk]
+    stale(job, state=JobState.RUNNING, done=3)
+    assert export_jobs_resume_stale(older_than_seconds=60) == []
+    failed = ExportJob.objects.get(pk=job.pk)
+    assert failed.state == JobState.FAILED and failed.finished_at
+    assert f"stopped {MAX_RESUMES + 1} times" in failed.error
+
+
+def test_a_job_that_got_further_since_its_last_resume_is_not_failed(project):
+    job = start(project)
+    for done in range(MAX_RESUMES + 2):
+        stale(job, state=JobState.RUNNING, done=done)
+        assert export_jobs_resume_stale(older_than_seconds=60) == [job.pk]
+
+
+def test_a_superseded_run_stops_and_deletes_its_file_when_a_later_run_starts(
+        project, monkeypatch):
+    job = start(project)
+    real = exports.project_export
+
+    def overtaken(**kwargs):
+        progress = kwargs["progress"]
+
+        def later_run_starts(done):
+            ExportJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
+            progress(done)
+        return real(**{**kwargs, "progress": later_run_starts})
+
+    monkeypatch.setattr(exports, "project_export", overtaken)
+    first = export_job_run(job_id=job.pk, progress_every=0)
+    assert first.state == JobState.RUNNING and not first.file_name  # the later run's to finish
+    assert parts(project) == []
+
+
+def test_a_superseded_run_does_not_overwrite_the_file_of_the_run_that_finished(
+        project, monkeypatch):
+    job = start(project)
+    real = exports.project_export
+    calls = []
+
+    def redelivered_meanwhile(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # the first run: a second run starts and finishes meanwhile
+            kwargs["bundle"].write("first-run.txt", ["the superseded run's file"])
+            second = export_job_run(job_id=job.pk, progress_every=3600)
+            assert second.state == JobState.DONE and second.attempts == 2
+        return real(**kwargs)
+
+    monkeypatch.setattr(exports, "project_export", redelivered_meanwhile)
+    first = export_job_run(job_id=job.pk, progress_every=3600)
+    assert (first.state, first.attempts) == (JobState.DONE, 2)
+    archive = zipfile.ZipFile(export_path(first))
+    assert "first-run.txt" not in archive.namelist()
+    import hashlib
+
+    assert hashlib.sha256(export_path(first).read_bytes()).hexdigest() == first.sha256
+    assert parts(project) == []
+
+
+def test_a_job_sent_again_after_it_ended_is_left_as_it_is(project):
+    done = export_job_run(job_id=start(project).pk)
+    failed = start(project)
+    exports.export_job_fail(job_id=failed.pk, reason="given up")
+    assert export_job_run(job_id=done.pk).finished_at == done.finished_at
+    again = export_job_run(job_id=failed.pk)
+    assert (again.state, again.error, again.attempts) == (JobState.FAILED, "given up", 0)
+    assert export_jobs_resume_stale(older_than_seconds=0) == []
