@@ -222,3 +222,80 @@ def test_starting_a_job_while_redis_is_down_answers_and_the_job_runs_once_redis_
     finished = stack.wait_job(job["id"], ended, "the job to run once Redis is back")
     assert_done_exactly(stack, finished)
     assert finished["error"] == ""  # the waiting note is gone once it ran
+
+
+# --- Export jobs across Redis restarts (the same private stack) ----------------------------------
+
+def start_export(stack: Stack, project: int) -> tuple[int, dict]:
+    return stack.api("POST", f"/api/projects/{project}/export-jobs/",
+                     {"format": "jsonl", "layer": "all"})
+
+
+def wait_export(stack: Stack, job_id: int, condition, what: str,
+                timeout: float = JOB_TIMEOUT) -> dict:
+    deadline = time.monotonic() + timeout
+    job = None
+    while time.monotonic() < deadline:
+        try:
+            status, seen = stack.api("GET", f"/api/export-jobs/{job_id}/")
+        except OSError:
+            status, seen = None, None
+        job = seen if status == 200 else job
+        if job is not None and condition(job):
+            return job
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}; last seen: {job}\n"
+                f"worker log:\n{stack.worker.tail()}")
+
+
+def assert_export_complete(stack: Stack, job: dict) -> None:
+    """Done, and its download is the zip whose sha256 the job gives, with every document."""
+    import hashlib
+    import io
+    import zipfile
+
+    assert (job["state"], job["error"]) == ("done", ""), job
+    connection = http.client.HTTPConnection(private_services.HOST, stack.port,
+                                            timeout=HTTP_TIMEOUT)
+    try:
+        connection.request("GET", f"/api/export-jobs/{job['id']}/download/",
+                           headers={"Authorization": f"Token {stack.token}"})
+        response = connection.getresponse()
+        data = response.read()
+    finally:
+        connection.close()
+    assert response.status == 200, data[:500]
+    assert hashlib.sha256(data).hexdigest() == job["sha256"]
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert len(archive.read("data.jsonl").splitlines()) == job["total"] == job["done"] == 100
+
+
+def test_export_queued_when_redis_restarts_is_sent_again_and_completes(stack):
+    stack.worker.stop()  # nobody takes the message: it waits in Redis
+    try:
+        status, job = start_export(stack, stack.projects[0])
+        assert status == 202 and job["state"] == "queued", job
+        stack.redis.stop()  # no persistence: the queued message is gone
+        time.sleep(STOPPED_SECONDS)
+        stack.redis.start()
+        assert wait_export(stack, job["id"], lambda j: True, "the API")["state"] == "queued"
+    finally:
+        stack.worker.start()
+    finished = wait_export(stack, job["id"], ended, "the export to end after Redis restarted")
+    assert_export_complete(stack, finished)
+
+
+def test_starting_an_export_while_redis_is_down_answers_and_it_runs_once_redis_is_back(stack):
+    stack.redis.stop()
+    try:
+        began = time.monotonic()
+        status, job = start_export(stack, stack.projects[1])
+        assert status == 202, job
+        assert time.monotonic() - began < HTTP_TIMEOUT
+        assert job["state"] == "queued"
+        waiting = wait_export(stack, job["id"], lambda j: True, "the API")
+        assert waiting["state"] == "queued" and "broker" in waiting["error"], waiting
+    finally:
+        stack.redis.start()
+    finished = wait_export(stack, job["id"], ended, "the export to run once Redis is back")
+    assert_export_complete(stack, finished)  # the waiting note is gone once it ran
