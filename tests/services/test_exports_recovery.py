@@ -48,11 +48,16 @@ def broker_down():
         app.amqp._producer_pool = None
 
     before = (app.conf.broker_url, app.conf.broker_transport_options)
-    use(f"redis://127.0.0.1:{free_port()}/0", {})
-    try:
-        yield
-    finally:
-        use(*before)
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"
+    # Celery reads CELERY_BROKER_URL from the environment before its settings.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CELERY_BROKER_URL", nowhere)
+        use(nowhere, {})
+        try:
+            yield
+        finally:
+            patch.undo()
+            use(*before)
 
 
 def start(project, fmt="jsonl"):
