@@ -286,16 +286,16 @@ else:
     # The socket timeouts bound a send to a Redis that accepts connections but does
     # not answer (paused, overloaded): without them a send blocks for ever.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 15 * 60,
-                                       "socket_timeout": 10, "socket_connect_timeout": 5}
+                                       "socket_timeout": 5, "socket_connect_timeout": 3}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 try:  # beat writes its schedule there and does not make the folder
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 except OSError:  # a read-only web host that runs no beat needs none
     pass
-# Pre-tagging: documents per task, and how long a running job may go without
-# a heartbeat before it is considered orphaned and resumed; how often beat sends
-# the watchdog that resumes them.
+# Pre-tagging: documents per task. Pre-tagging and export jobs: how long one may
+# go without a heartbeat (running) or without starting (queued) before the
+# watchdog sends it again; how often beat sends the watchdog.
 try:
     PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 20)
     PRETAG_STALE_SECONDS = env_int("PRETAG_STALE_SECONDS", 120)

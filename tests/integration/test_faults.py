@@ -224,6 +224,22 @@ def test_starting_a_job_while_redis_is_down_answers_and_the_job_runs_once_redis_
     assert finished["error"] == ""  # the waiting note is gone once it ran
 
 
+def test_starting_a_job_while_redis_hangs_answers_and_the_job_runs_once_it_wakes(stack):
+    """A Redis that accepts connections and never answers (paused, overloaded): the
+    broker's socket timeouts end the send, so the request answers instead of hanging
+    (api() allows HTTP_TIMEOUT, gunicorn's own limit)."""
+    stack.redis.pause()
+    try:
+        status, job = stack.api("POST", f"/api/projects/{stack.projects[0]}/pretag-jobs/", {})
+        assert status == 202, job
+        waiting = stack.job(job["id"])
+        assert waiting["state"] == "queued" and "broker" in waiting["error"], waiting
+    finally:
+        stack.redis.resume()
+    finished = stack.wait_job(job["id"], ended, "the job to run once Redis answers again")
+    assert_done_exactly(stack, finished)
+
+
 # --- Export jobs across Redis restarts (the same private stack) ----------------------------------
 
 def start_export(stack: Stack, project: int) -> tuple[int, dict]:
