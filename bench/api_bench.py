@@ -25,6 +25,7 @@ import json
 import math
 import os
 import platform
+import re
 import secrets
 import signal
 import socket
@@ -37,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -256,19 +257,24 @@ def sqlite_database(folder: Path):
 
 
 @contextmanager
-def postgres_database(admin_url: str):
-    """A new, empty database on the server of admin_url; dropped afterwards."""
+def postgres_database(server_url: str, name: str):
+    """A new, empty database `name` on the server of server_url; dropped afterwards.
+
+    The benchmarks and the integration tests make their databases with this.
+    """
     import psycopg2
 
-    name = f"annotator_bench_{os.getpid()}"
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"unsafe database name {name!r}")
+    admin_url = urlunsplit(urlsplit(server_url)._replace(path="/postgres"))
     connection = psycopg2.connect(admin_url, connect_timeout=5)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{name}"')
         try:
-            yield admin_url.rsplit("/", 1)[0] + "/" + name
+            yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -376,7 +382,8 @@ def run_database(kind: str, scale: Scale, args) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
         folder = Path(tmp)
         database = (sqlite_database(folder) if kind == "sqlite"
-                    else postgres_database(args.postgres_url))
+                    else postgres_database(args.postgres_url,
+                                          f"annotator_bench_{os.getpid()}"))
         with database as url:
             env = app_environment(url, folder)
             say(f"[{kind}] migrating and seeding {scale.documents} documents")

@@ -50,6 +50,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [p for p in (str(ROOT), str(ROOT / "bench")) if p not in sys.path]
 
+from api_bench import postgres_database  # noqa: E402
 from workload import article_text  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -553,7 +554,8 @@ def run_main(argv: list[str]) -> int:
 
     queue = f"faults-{os.getpid()}-{secrets.token_hex(3)}"
     with tempfile.TemporaryDirectory(prefix="annotator-faults-") as tmp, \
-            own_database(args.postgres_url, "annotator_faults") as database_url:
+            postgres_database(args.postgres_url,
+                              f"annotator_faults_{os.getpid()}") as database_url:
         folder = Path(tmp)
         env = service_environment(database_url=database_url, broker_url=args.redis_url,
                                   queue=queue, data_dir=folder / "data",
@@ -603,27 +605,6 @@ def run_main(argv: list[str]) -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 1 if figures["problems"] else 0
-
-
-@contextmanager
-def own_database(admin_url: str, prefix: str):
-    """A new, empty database <prefix>_<pid> on admin_url's server; dropped at the end."""
-    import psycopg2
-
-    name = f"{prefix}_{os.getpid()}"
-    connection = psycopg2.connect(admin_url, connect_timeout=5)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield admin_url.rsplit("/", 1)[0] + "/" + name
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        connection.close()
 
 
 def main() -> int:

@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [p for p in (str(ROOT), str(ROOT / "bench")) if p not in sys.path]
 
 from api_bench import (REQUEST_TIMEOUT, Client, Result, app_environment,  # noqa: E402
-                       code_version, free_port, tail, wait_until_serving)
+                       code_version, free_port, postgres_database, tail, wait_until_serving)
 from workload import span_offsets  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -327,14 +327,6 @@ def report(results: dict[str, Result], machine: dict, args) -> str:
     return "\n".join(lines)
 
 
-@contextmanager
-def own_database(admin_url: str, prefix: str):
-    from faults import own_database as make
-
-    with make(admin_url, prefix) as url:
-        yield url
-
-
 def main() -> int:
     argv = sys.argv[1:]
     if argv[:1] == ["seed"]:
@@ -362,7 +354,8 @@ def main() -> int:
         parser.error(f"--postgres-url must point at {HOST}")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="annotator-load-") as tmp, \
-            own_database(args.postgres_url, "annotator_load") as database_url:
+            postgres_database(args.postgres_url,
+                              f"annotator_load_{os.getpid()}") as database_url:
         results, machine = run(args, Path(tmp), database_url)
     print()
     print(f"$ .venv/bin/python bench/load.py {' '.join(argv)}".rstrip())

@@ -29,11 +29,13 @@ import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [p for p in (str(ROOT / "bench"),) if p not in sys.path]
+from api_bench import postgres_database  # noqa: E402,F401  (re-exported for the tests)
+
 PROCFILE = ROOT / "config" / "deploy" / "Procfile"
 HOST = "127.0.0.1"
 START_TIMEOUT = 60.0
@@ -56,29 +58,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return probe.getsockname()[1]
-
-
-@contextmanager
-def postgres_database(server_url: str, name: str):
-    """A new, empty database `name` on the server of server_url; dropped afterwards."""
-    import psycopg2
-
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise ValueError(f"unsafe database name {name!r}")
-    admin_url = urlunsplit(urlsplit(server_url)._replace(path="/postgres"))
-    connection = psycopg2.connect(admin_url, connect_timeout=5)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        connection.close()
 
 
 def database_url_of(settings_dict: dict) -> str:
