@@ -10,29 +10,16 @@ from django.utils import timezone
 
 from annotator.models import Event, ExportJob, JobState
 from annotator.services import exports
-from annotator.services.documents import document_create
 from annotator.services.exports import (MAX_RESUMES, export_job_run, export_job_start,
                                         export_jobs_resume_stale, export_path)
+
+from tests.export_fixtures import export_dir, project  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
 LONG_AGO = timedelta(hours=1)
 
 
-@pytest.fixture(autouse=True)
-def export_dir(settings, tmp_path):
-    """Ids repeat between tests (rolled back): each test gets its own folder."""
-    settings.EXPORT_DIR = tmp_path / "exports"
-
-
-@pytest.fixture
-def project(make_project, make_user):
-    admin = make_user("exporter")
-    project = make_project(admin=admin)
-    for i in range(7):
-        document_create(project=project, title=f"D{i}", text=f"Officials said talks {i} ended.")
-    project.admin = admin
-    return project
 
 
 @pytest.fixture

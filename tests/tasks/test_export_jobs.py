@@ -1,32 +1,18 @@
 """Export jobs, run in this process: the task, its progress, a rerun, and failure."""
-import io
 import zipfile
 
 import pytest
 
 from annotator.models import Event, ExportJob, JobState
 from annotator.services import exports
-from annotator.services.documents import document_create
 from annotator.services.exports import export_job_run, export_job_start, export_path
 from annotator.tasks import export_job_task
+
+from tests.export_fixtures import export_dir, project  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def export_dir(settings, tmp_path):
-    """Ids repeat between tests (rolled back): each test gets its own folder."""
-    settings.EXPORT_DIR = tmp_path / "exports"
-
-
-@pytest.fixture
-def project(make_project, make_user):
-    admin = make_user("exporter")
-    project = make_project(admin=admin)
-    for i in range(7):
-        document_create(project=project, title=f"D{i}", text=f"Officials said talks {i} ended.")
-    project.admin = admin
-    return project
 
 
 def test_the_task_writes_the_zip_and_finishes_the_job_after_commit(
