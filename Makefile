@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/annotator
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-core test-integration setup clean
+.PHONY: run test test-core test-integration pytest setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ test-integration: $(VENV)/.test
 	  DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	    $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
 	fi
+
+# One test file or test, with the test tools installed first (`make run` installs only the
+# runtime): make pytest T=tests/services/test_seeds.py::test_load_seeds_changes_nothing_when_run_twice
+pytest: $(VENV)/.test
+	$(BIN)/python -m pytest $(T) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) data staticfiles .pytest_cache
