@@ -100,8 +100,10 @@ export function decidable(item, mayDecide = anyone) {
 }
 
 // What one decision on an item sends: its rows, and for an approved attribution
-// the rows of its spans' items too, so that identical copies agree. Rows the
-// reviewer may not decide (their own labels) are left out.
+// the pending rows of its spans' items too, so that identical copies agree. A span a
+// reviewer rejected is not sent: the server then refuses the attribution (409, naming
+// the span), and the reviewer approves that span first, on purpose. Rows the reviewer
+// may not decide (their own labels) are left out.
 export function decisionTargets(item, byKey, decision, mayDecide = anyone) {
   const spans = new Set();
   const attributions = new Set();
@@ -112,7 +114,7 @@ export function decisionTargets(item, byKey, decision, mayDecide = anyone) {
     if (decision === "approve") {
       for (const key of [...item.claims, item.source, item.cue]) {
         const part = key && byKey.get(key);
-        if (part && part.state !== "approved") add(spans, part.rows);
+        if (part) add(spans, part.rows.filter((r) => r.review_state === "pending"));
       }
     }
   }

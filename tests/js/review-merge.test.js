@@ -85,6 +85,13 @@ test("approving an attribution also sends its spans' rows; rejecting sends its o
   assert.deepEqual(decisionTargets(item, merged.byKey, "reject").spans, []);
 });
 
+test("approving an attribution never sends a span a reviewer rejected", () => {
+  const [ac, as] = [span(A, "CLAIM", 0, 10), span(A, "SOURCE", 12, 20, { review_state: "rejected" })];
+  const merged = mergeLayers({ spans: [ac, as], participants: [A], attributions: [attribution(A, [ac], as, null)] });
+  const item = merged.items.find((i) => i.kind === "attribution");
+  assert.deepEqual(decisionTargets(item, merged.byKey, "approve").spans, [ac.id]);
+});
+
 test("approve all agreed takes every agreed item not yet approved", () => {
   const rows = [span(A, "CLAIM", 0, 10), span(B, "CLAIM", 0, 10), span(A, "CUE", 11, 14),
     span(A, "SOURCE", 20, 25, { review_state: "approved" }), span(B, "SOURCE", 20, 25, { review_state: "approved" })];
