@@ -9,7 +9,7 @@ from enum import Enum
 from django.db.models import F
 from django.http import Http404
 
-from annotator.models import Document, Membership, Project, Role
+from annotator.models import Document, Membership, Origin, Project, Role
 
 
 class Need(Enum):
@@ -110,6 +110,28 @@ def require(membership: Membership, need: Need) -> None:
 def sees_all_layers(membership: Membership) -> bool:
     return (membership.role in _roles(Need.REVIEW)
             or bool(membership.project.settings.get("annotators_see_each_other")))
+
+
+def review_own_labels(settings: dict) -> bool:
+    """The project setting that lets a reviewer decide labels they made themselves."""
+    return settings.get("review_own_labels", False) is True
+
+
+def may_review(membership: Membership, row, settings: dict) -> bool:
+    """May this member approve or reject this label (a span or attribution), or approve this
+    annotator's work (a DocumentStatus row)?
+
+    Reviewers and admins decide others' work. Their own only when the project says so
+    (`review_own_labels`, off by default): a label is reviewed by someone who did not make
+    it, admins included, and a reviewer who also annotated the document reviews only the
+    others' labels. A reviewer's correction (origin "review") is the exception: making it
+    was the review act, so its maker may still reject it (take it back).
+    """
+    if membership.role not in _roles(Need.REVIEW):
+        return False
+    if getattr(row, "origin", None) == Origin.REVIEW:
+        return True
+    return row.annotator_id != membership.user_id or review_own_labels(settings)
 
 
 def object_id(value) -> int:

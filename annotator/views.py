@@ -167,6 +167,8 @@ def review_page(request, document_id):
         "attribute_definitions": project.attribute_definitions,
         "role_labels": {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE",
                         **project.settings.get("role_labels", {})},
+        # The page offers decisions on one's own labels only when access.may_review allows them.
+        "review_own_labels": access.review_own_labels(project.settings),
     }
     return render(request, "annotator/review.html", {
         "document": document, "project": project, "config": config})

@@ -26,19 +26,20 @@ def _parse_query(serializer_class, request):
 
 class ReviewBulkView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID], request=s.ReviewBulkIn,
-                   responses={201: s.ReviewOut(many=True)},
+                   responses={201: s.ReviewBulkOut},
                    summary="Approve or reject many spans and attributions at once (reviewers); "
-                           "returns every decision written, consequences included")
+                           "by default only those still pending: says what it decided, "
+                           "consequences included, and what it left and why")
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = parse(s.ReviewBulkIn, request.data)
-        reviews = review_services.reviews_decide(
+        outcome = review_services.reviews_decide(
             reviewer=request.user, document=document, decision=data["decision"],
-            note=data["note"],
+            note=data["note"], undecided_only=data["undecided_only"],
             spans=access.rows_in_document(Span, document, data["spans"], field="spans"),
             attributions=access.rows_in_document(Attribution, document, data["attributions"],
                                                  field="attributions"))
-        return Response(s.ReviewOut(reviews, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(s.review_outcome_dict(outcome), status=status.HTTP_201_CREATED)
 
 
 class CorrectionSpanView(APIView):

@@ -83,7 +83,11 @@ class ProjectCreateIn(serializers.Serializer):
 
 class ProjectUpdateIn(ProjectCreateIn):
     name = serializers.CharField(max_length=200, required=False)
-    settings = serializers.DictField(required=False)
+    settings = serializers.DictField(
+        required=False, help_text="Replaces the settings: `annotators_see_each_other` (bool), "
+                                  "`review_own_labels` (bool, default false: nobody approves "
+                                  "or rejects a label they made), `role_labels` (claim, "
+                                  "source, cue → label name).")
 
 
 class MemberOut(serializers.ModelSerializer):
@@ -364,12 +368,54 @@ class ReviewBulkIn(serializers.Serializer):
     spans = ids(required=False, default=list)
     attributions = ids(required=False, default=list)
     note = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+    undecided_only = serializers.BooleanField(
+        required=False, default=True,
+        help_text="true (the default): decide only labels still pending and leave the others, "
+                  "saying why (already decided, your own, an attribution whose span was "
+                  "rejected). false: decide every label listed, superseding earlier decisions "
+                  "(403 for your own labels, 409 for an attribution whose rejected span is not "
+                  "listed too).")
 
     def validate(self, data):
         if not data["spans"] and not data["attributions"]:
             raise serializers.ValidationError({"spans": "give at least one span or attribution "
                                                         "id."})
         return data
+
+
+class ReviewLeftOut(serializers.Serializer):
+    span = serializers.IntegerField(allow_null=True)
+    attribution = serializers.IntegerField(allow_null=True)
+    reason = serializers.ChoiceField(choices=["already_decided", "own_label", "rejected_part"])
+    detail = serializers.CharField(help_text="In words, e.g. “already rejected”.")
+
+
+class ReviewLeftCountOut(serializers.Serializer):
+    already_decided = serializers.IntegerField()
+    own_label = serializers.IntegerField()
+    rejected_part = serializers.IntegerField()
+
+
+class ReviewBulkOut(serializers.Serializer):
+    decisions = ReviewOut(many=True, help_text="Every decision written: the labels asked for "
+                                               "first, then the consequences.")
+    decided = serializers.IntegerField(help_text="How many labels were decided (approved or "
+                                                 "rejected), consequences included.")
+    left = ReviewLeftOut(many=True, help_text="Labels asked for and left as they were.")
+    left_count = ReviewLeftCountOut(help_text="How many were left, by reason.")
+
+
+def review_outcome_dict(outcome) -> dict:
+    """A ReviewOutcome (services/reviews.py) as ReviewBulkOut data."""
+    from annotator.services.reviews import LEFT_REASONS
+
+    left = [{"span": item.row.pk if item.kind == "span" else None,
+             "attribution": item.row.pk if item.kind == "attribution" else None,
+             "reason": item.reason, "detail": item.detail} for item in outcome.left]
+    return ReviewBulkOut({
+        "decisions": outcome.decisions, "decided": len(outcome.decisions), "left": left,
+        "left_count": {reason: sum(1 for item in outcome.left if item.reason == reason)
+                       for reason in LEFT_REASONS}}).data
 
 
 class CorrectionSpanIn(SpanCreateIn):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from annotator import access
 from annotator import text as text_mod
 from annotator.models import Document, Project
 
@@ -78,6 +79,7 @@ def document_status_change(*, document: Document, actor, annotator, action: str,
         raise Conflict(f"Cannot {action} a document that is {row.get_status_display().lower()}.",
                        current={"status": row.status}, code="bad_transition")
     if action == "approve":
+        _refuse_own_work(document=document, actor=actor, row=row)
         _refuse_undecided(document=document, annotator=annotator)
     before = {"status": row.status}
     row.status = target
@@ -90,6 +92,14 @@ def document_status_change(*, document: Document, actor, annotator, action: str,
                  action=action, target_type="document_status", target_id=row.pk,
                  before=before, after={"status": target, "annotator": annotator.pk}, note=note)
     return row
+
+
+def _refuse_own_work(*, document: Document, actor, row: DocumentStatus) -> None:
+    """Approving one's own work on a document is approving one's own labels (access.py)."""
+    if not access.may_review(access.membership_for(actor, document.project), row,
+                             document.project.settings):
+        raise access.Forbidden("This is your own work on the document: another reviewer "
+                               "approves it (the project's setting review_own_labels is off).")
 
 
 def _refuse_undecided(*, document: Document, annotator) -> None:

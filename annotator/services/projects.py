@@ -85,8 +85,9 @@ def settings_check(settings) -> None:
     """The settings the app reads must have the shape it reads; other keys are free."""
     if not isinstance(settings, dict):
         raise ValidationError({"settings": "must be an object."})
-    if not isinstance(settings.get("annotators_see_each_other", False), bool):
-        raise ValidationError({"settings": "'annotators_see_each_other' must be true or false."})
+    for flag in ("annotators_see_each_other", "review_own_labels"):
+        if not isinstance(settings.get(flag, False), bool):
+            raise ValidationError({"settings": f"'{flag}' must be true or false."})
     roles = settings.get("role_labels", {})
     if not isinstance(roles, dict) or not all(
             role in ("claim", "source", "cue") and isinstance(name, str) and name

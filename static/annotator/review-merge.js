@@ -91,33 +91,91 @@ export function mergeLayers({ spans, attributions, participants }) {
   return { items: all, byKey: new Map(all.map((i) => [i.key, i])) };
 }
 
+const anyone = () => true;
+
+// May the reviewer decide at least one row of this item? (mayDecide: a row → boolean,
+// the project's rule on one's own labels, decided by the server's access.may_review.)
+export function decidable(item, mayDecide = anyone) {
+  return item.rows.some(mayDecide);
+}
+
 // What one decision on an item sends: its rows, and for an approved attribution
-// the rows of its spans' items too, so that identical copies agree.
-export function decisionTargets(item, byKey, decision) {
+// the pending rows of its spans' items too, so that identical copies agree. A span a
+// reviewer rejected is not sent: the server then refuses the attribution (409, naming
+// the span), and the reviewer approves that span first, on purpose. Rows the reviewer
+// may not decide (their own labels) are left out.
+export function decisionTargets(item, byKey, decision, mayDecide = anyone) {
   const spans = new Set();
   const attributions = new Set();
-  if (item.kind === "span") item.rows.forEach((r) => spans.add(r.id));
+  const add = (set, rows) => rows.filter(mayDecide).forEach((r) => set.add(r.id));
+  if (item.kind === "span") add(spans, item.rows);
   else {
-    item.rows.forEach((r) => attributions.add(r.id));
+    add(attributions, item.rows);
     if (decision === "approve") {
       for (const key of [...item.claims, item.source, item.cue]) {
         const part = key && byKey.get(key);
-        if (part && part.state !== "approved") part.rows.forEach((r) => spans.add(r.id));
+        if (part) add(spans, part.rows.filter((r) => r.review_state === "pending"));
       }
     }
   }
   return { spans: [...spans], attributions: [...attributions] };
 }
 
-// Every agreed item still pending (or mixed), as one request's ids.
+// "Approve all agreed": every agreed item's rows still pending, as one request's ids,
+// and the items they come from. Decided items are left out: a bulk approval never
+// overrides a decision (the server, asked with undecided_only, leaves them too).
 export function agreedTargets(items) {
   const spans = [];
   const attributions = [];
+  const sent = [];
   for (const item of items) {
-    if (!item.agreed || item.state === "approved") continue;
-    for (const row of item.rows) (item.kind === "span" ? spans : attributions).push(row.id);
+    if (!item.agreed || DECIDED.has(item.state)) continue;
+    const pending = item.rows.filter((row) => row.review_state === "pending");
+    if (!pending.length) continue;
+    for (const row of pending) (item.kind === "span" ? spans : attributions).push(row.id);
+    sent.push({ key: item.key, kind: item.kind, ids: pending.map((row) => row.id) });
   }
-  return { spans, attributions };
+  return { spans, attributions, items: sent };
+}
+
+const LEFT_WORDS = { already_decided: "already decided", own_label: "your own", rejected_part: "a span of it rejected" };
+
+// What a bulk answer did to the items sent (agreedTargets().items), counted in items, as
+// the reviewer sees them: approved when a row of it was approved (the reviewer's own copy
+// may be left: ownCopies counts those), else left, for the first reason the server gave.
+export function bulkOutcome(sentItems, answer) {
+  const tag = (r) => (r.span ? `s${r.span}` : `a${r.attribution}`);
+  const decided = new Set(answer.decisions.map(tag));
+  const left = new Map(answer.left.map((l) => [tag(l), l.reason]));
+  const outcome = { approved: 0, ownCopies: 0, left: { already_decided: 0, own_label: 0, rejected_part: 0 } };
+  for (const item of sentItems) {
+    const ids = item.ids.map((id) => `${item.kind === "span" ? "s" : "a"}${id}`);
+    const reasons = ids.map((id) => left.get(id)).filter(Boolean);
+    if (ids.some((id) => decided.has(id))) {
+      outcome.approved += 1;
+      if (reasons.includes("own_label")) outcome.ownCopies += 1;
+    } else if (reasons.length) outcome.left[reasons[0]] += 1;
+  }
+  return outcome;
+}
+
+// "Approved 5 agreed labels; left 2: 1 already decided, 1 your own."
+export function bulkOutcomeText(outcome) {
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const reasons = Object.entries(outcome.left).filter(([, n]) => n > 0);
+  const total = reasons.reduce((sum, [, n]) => sum + n, 0);
+  const copies = outcome.ownCopies ? ` (your own copy of ${outcome.ownCopies} is left to another reviewer)` : "";
+  const approved = `Approved ${plural(outcome.approved, "agreed label")}${copies}`;
+  if (!total) return `${approved}.`;
+  return `${approved}; left ${total}: ${reasons.map(([reason, n]) => `${n} ${LEFT_WORDS[reason]}`).join(", ")}.`;
+}
+
+// Items with a row of one of these annotators still pending: what stands between
+// their work and its approval.
+export function undecidedOf(items, annotatorIds) {
+  const whose = new Set(annotatorIds.map(Number));
+  return items.filter((item) => item.rows.some((r) => whose.has(r.annotator) && r.origin !== "review"
+    && r.review_state === "pending")).length;
 }
 
 // The index of the next item after `from` that still needs a decision (-1: none).

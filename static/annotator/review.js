@@ -12,7 +12,8 @@ import { clear, h, own } from "./dom.js";
 import { closeHistory, showHistory } from "./history.js";
 import { blocks as makeBlocks, segments } from "./layout.js";
 import { buildOffsetIndex, toCodePoint, toUtf16 } from "./offsets.js";
-import { DECIDED, agreedTargets, decisionTargets, mergeLayers, nextUndecided, spanKey, summary } from "./review-merge.js";
+import { DECIDED, agreedTargets, bulkOutcome, bulkOutcomeText, decidable, decisionTargets, mergeLayers, nextUndecided, spanKey, summary,
+  undecidedOf } from "./review-merge.js";
 import { adjustSelection } from "./selection.js";
 
 const config = JSON.parse(document.getElementById("ann-review-config").textContent);
@@ -21,6 +22,18 @@ const LABELS = new Map(config.labels.map((label) => [label.name, label]));
 const ROLE = config.role_labels;
 const PATTERN = { [ROLE.claim]: "solid", [ROLE.source]: "double", [ROLE.cue]: "dotted" };
 const REVIEWED = ["submitted", "approved"]; // whose work is under review
+const OWN_LABEL = "This is your own label: another reviewer decides it (the project's setting review_own_labels is off).";
+
+// The server's rule (access.may_review), so that the page offers only what it will accept:
+// nobody decides a label they made, unless the project allows it; a reviewer's correction
+// is its maker's review act, which they may take back.
+function mayDecide(row) {
+  return config.review_own_labels || row.origin === "review" || row.annotator !== config.user.id;
+}
+
+function ownWork(annotatorId) {
+  return !config.review_own_labels && annotatorId === config.user.id;
+}
 
 const el = {
   text: document.getElementById("ann-text"),
@@ -289,19 +302,29 @@ function renderItem() {
     }
     el.item.append(h("p", { className: "ann-conflict-title" }, "Conflicts with:"), list);
   }
-  const reason = h("input", { id: "ann-reason", type: "text", maxlength: 2000, "aria-label": "Reason (optional)",
-    placeholder: state.mode === "reject" ? "Reason for rejecting (optional): Enter rejects, Esc cancels" : "Reason (optional)" });
-  reason.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") { event.preventDefault(); decide(state.mode === "reject" ? "reject" : "approve"); }
-    if (event.key === "Escape") { event.preventDefault(); setMode(null); reason.blur(); }
-  });
-  el.item.append(reason, h("div", { className: "ann-row ann-decide" },
-    button("Approve (a)", () => decide("approve"), { id: "ann-approve" }),
-    button("Reject (r)", () => (state.mode === "reject" ? decide("reject") : setMode("reject")), { id: "ann-reject" }),
-    button("Correct (c)", () => setMode(state.mode === "correct" ? null : "correct"), { id: "ann-correct" }),
-    button("History (h)", openHistory, { id: "ann-history-open", className: "ann-button ann-button-small ann-button-quiet" })));
+  const correct = button("Correct (c)", () => setMode(state.mode === "correct" ? null : "correct"), { id: "ann-correct" });
+  const history = button("History (h)", openHistory, { id: "ann-history-open", className: "ann-button ann-button-small ann-button-quiet" });
+  if (!decidable(item, mayDecide)) {
+    // Nothing here is the reviewer's to decide: no approve or reject, only what is allowed.
+    el.item.append(h("p", { className: "ann-own-label", id: "ann-own-label" }, OWN_LABEL),
+      h("div", { className: "ann-row ann-decide" }, correct, history));
+  } else {
+    if (!item.rows.every(mayDecide)) {
+      el.item.append(h("p", { className: "ann-own-label ann-muted" }, "Your own copy of it is left to another reviewer."));
+    }
+    const reason = h("input", { id: "ann-reason", type: "text", maxlength: 2000, "aria-label": "Reason (optional)",
+      placeholder: state.mode === "reject" ? "Reason for rejecting (optional): Enter rejects, Esc cancels" : "Reason (optional)" });
+    reason.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); decide(state.mode === "reject" ? "reject" : "approve"); }
+      if (event.key === "Escape") { event.preventDefault(); setMode(null); reason.blur(); }
+    });
+    el.item.append(reason, h("div", { className: "ann-row ann-decide" },
+      button("Approve (a)", () => decide("approve"), { id: "ann-approve" }),
+      button("Reject (r)", () => (state.mode === "reject" ? decide("reject") : setMode("reject")), { id: "ann-reject" }),
+      correct, history));
+    if (state.mode === "reject") reason.focus();
+  }
   if (state.mode === "correct") el.item.append(item.kind === "span" ? correctSpanForm(item) : correctAttributionForm(item));
-  if (state.mode === "reject") reason.focus();
 }
 
 function correctSpanForm(item) {
@@ -416,13 +439,18 @@ async function decide(decision) {
   const item = state.items[state.current];
   if (!item) return;
   const note = reasonText();
-  const targets = decisionTargets(item, state.byKey, decision);
-  const reviews = await act(`${decision} ${item.kind}`, () =>
-    api.post(`/documents/${config.document_id}/reviews/bulk/`, { decision, note, ...targets }));
-  if (!reviews) return;
+  const targets = decisionTargets(item, state.byKey, decision, mayDecide);
+  if (!targets.spans.length && !targets.attributions.length) {
+    say(OWN_LABEL, "warning");
+    return;
+  }
+  // An explicit decision on the item in view: it supersedes an earlier one.
+  const answer = await act(`${decision} ${item.kind}`, () =>
+    api.post(`/documents/${config.document_id}/reviews/bulk/`, { decision, note, undecided_only: false, ...targets }));
+  if (!answer) return;
   state.mode = null;
-  applyDecisions(reviews);
-  const extra = reviews.length - targets.spans.length - targets.attributions.length;
+  applyDecisions(answer.decisions);
+  const extra = answer.decisions.length - targets.spans.length - targets.attributions.length;
   say(`${decision === "approve" ? "Approved" : "Rejected"} ${item.kind === "span" ? item.label : "the attribution"} ${describe(item, 40)}${extra > 0 ? ` (and ${extra} label(s) that go with it)` : ""}.`, "success");
   const at = state.items.findIndex((i) => i.key === item.key);
   const next = nextUndecided(state.items, at);
@@ -432,19 +460,22 @@ async function decide(decision) {
 }
 
 async function approveAgreed() {
-  const targets = agreedTargets(state.items);
-  if (!targets.spans.length && !targets.attributions.length) {
+  const { spans, attributions, items } = agreedTargets(state.items);
+  if (!spans.length && !attributions.length) {
     say("No agreed label is waiting for approval.", "info");
     return;
   }
-  const reviews = await act("approve all agreed", () =>
-    api.post(`/documents/${config.document_id}/reviews/bulk/`, { decision: "approve", note: "agreed by every annotator", ...targets }));
-  if (!reviews) return;
-  applyDecisions(reviews);
+  // undecided_only: what another reviewer decided since this page loaded stays decided.
+  const answer = await act("approve all agreed", () => api.post(`/documents/${config.document_id}/reviews/bulk/`,
+    { decision: "approve", note: "agreed by every annotator", undecided_only: true, spans, attributions }));
+  if (!answer) return;
+  applyDecisions(answer.decisions);
   const next = nextUndecided(state.items, -1);
   if (next !== -1) state.current = next;
   renderAll();
-  say(`Approved ${targets.spans.length + targets.attributions.length} agreed label(s).`, "success");
+  const outcome = bulkOutcome(items, answer);
+  say(bulkOutcomeText(outcome), outcome.approved ? "success" : "info");
+  if (answer.left.some((l) => l.reason === "already_decided")) await reload(); // someone else was deciding too
 }
 
 function selectedRange() {
@@ -466,7 +497,7 @@ function replacedBy(item, kind) {
   // The item and what it conflicts with: the correction settles them all.
   const keys = [item.key, ...item.conflicts];
   return keys.map((k) => state.byKey.get(k)).filter((i) => i && i.kind === kind && i.state !== "rejected")
-    .flatMap((i) => i.rows.filter((r) => r.origin !== "review").map((r) => r.id));
+    .flatMap((i) => i.rows.filter((r) => r.origin !== "review" && mayDecide(r)).map((r) => r.id));
 }
 
 async function correctSpan(labelName) {
@@ -510,13 +541,17 @@ function openHistory() {
 }
 
 async function approveDocument() {
-  const counts = summary(state.items);
-  const undecided = counts.total - counts.decided;
+  const submitted = state.statuses.filter((s) => s.status === "submitted");
+  const waiting = submitted.filter((s) => !ownWork(s.annotator));
+  if (!waiting.length) {
+    say("Only your own work waits here: another reviewer approves it.", "warning");
+    return;
+  }
+  const undecided = undecidedOf(state.items, waiting.map((s) => s.annotator));
   if (undecided) {
     say(`${undecided} label(s) are still undecided: approve or reject them first (n goes to the next).`, "warning");
     return;
   }
-  const waiting = state.statuses.filter((s) => s.status === "submitted");
   const done = await act("approve the document", async () => {
     for (const s of waiting) {
       await api.post(`/documents/${config.document_id}/status/`, { action: "approve", annotator: s.annotator });
@@ -527,7 +562,8 @@ async function approveDocument() {
   await reload();
   window.scrollTo(0, 0);
   const approved = state.items.filter((i) => i.state === "approved");
-  say(`Document approved: its approved layer has ${approved.filter((i) => i.kind === "span").length} spans and ${approved.filter((i) => i.kind === "attribution").length} attributions.`, "success");
+  const mine = waiting.length < submitted.length ? " Your own work waits for another reviewer." : "";
+  say(`Document approved: its approved layer has ${approved.filter((i) => i.kind === "span").length} spans and ${approved.filter((i) => i.kind === "attribution").length} attributions.${mine}`, "success");
 }
 
 el.returnForm.addEventListener("submit", async (event) => {
@@ -554,8 +590,14 @@ el.text.addEventListener("click", (event) => {
   select(state.items.indexOf(here[(at + 1) % here.length]));
 });
 
+// Only elements that take typed text swallow the keys. A radio button (the Merged / Side by
+// side switch) keeps the focus after a click, and must not: its keys are arrows and space.
+const NOT_TEXT = new Set(["radio", "checkbox", "button", "submit", "reset"]);
+
 function typing(target) {
-  return target.closest("input, select, textarea, [contenteditable]");
+  if (!(target instanceof Element)) return false;
+  if (target.matches("input")) return !NOT_TEXT.has(target.type);
+  return Boolean(target.closest("select, textarea, [contenteditable]"));
 }
 
 document.addEventListener("keydown", (event) => {
@@ -573,6 +615,12 @@ document.addEventListener("keydown", (event) => {
   }
   if (typing(event.target) || event.altKey || event.ctrlKey || event.metaKey) return;
   if (state.mode === "reject" && event.key === "Enter") { event.preventDefault(); decide("reject"); return; }
+  const current = state.items[state.current];
+  if (current && ["a", "r"].includes(event.key) && !decidable(current, mayDecide)) {
+    event.preventDefault();
+    say(OWN_LABEL, "warning");
+    return;
+  }
   if (state.mode === "correct") {
     const label = config.labels.find((l) => l.hotkey && l.hotkey === event.key);
     if (label) { event.preventDefault(); correctSpan(label.name); return; }

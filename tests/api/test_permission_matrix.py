@@ -248,6 +248,20 @@ def annotator_submitted_and_reviewed(m, user):
             review_decide(reviewer=m.w.reviewer, target=row, decision="approve")
 
 
+def spans_only_annotators_have(m, user):
+    """Spans of the two annotators that no reviewer or admin made too: copying a span the
+    actor made themselves into a correction would approve their own label (refused, see
+    tests/api/test_review_rules_api.py)."""
+    def one(annotator, piece, label):
+        [span] = spans_bulk_create(document=m.w.document, annotator=annotator,
+                                   items=[span_at(m.w.document, piece, label)])
+        return span
+
+    m.fresh = {"claim": one(m.w.annotator, "prices will rise.", "CLAIM"),
+               "source": one(m.w.annotator2, "A spokesperson", "SOURCE"),
+               "cue": one(m.w.annotator, "warned", "CUE")}
+
+
 def review_action(action):
     return lambda m, user: {"action": action, "annotator": m.w.annotator.pk,
                             "note": "Checked."}
@@ -380,9 +394,9 @@ POLICY: tuple[Row, ...] = (
         body=lambda m, user: {**span_at(m.w.document, "prices will rise.", "CLAIM"),
                               "replaces": [m.owner.spare_claim.pk], "note": "This is the claim."}),
     Row("POST", "/api/documents/{document_id}/corrections/attributions/", REVIEW,
-        body=lambda m, user: {"claims": [m.owner.spare_claim.pk],
-                              "source": m.layers[m.w.annotator2.pk].source.pk,
-                              "cue": m.owner.cue.pk, "replaces": [m.owner.attribution.pk]}),
+        prepare=spans_only_annotators_have,
+        body=lambda m, user: {"claims": [m.fresh["claim"].pk], "source": m.fresh["source"].pk,
+                              "cue": m.fresh["cue"].pk, "replaces": [m.owner.attribution.pk]}),
     Row("GET", "/api/documents/{document_id}/statuses/", REVIEW,
         prepare=annotator_submitted, check=statuses_of_everyone),
     Row("GET", "/api/review-queue/", per_user(), prepare=annotator_submitted,

@@ -117,7 +117,7 @@ def test_reviewer_settles_conflicts_and_the_approved_layer_is_what_they_chose(
 
     # Everything both annotators agree on, with one key.
     page.keyboard.press("Shift+A")
-    page.wait_for_selector("#ann-message >> text=Approved 8 agreed label(s).")
+    page.wait_for_selector("#ann-message >> text=Approved 4 agreed labels.")
     assert "4 of 11 decided" in text_of(page, "#ann-review-progress")
 
     # The first conflict: ann's "Well-informed sources" against ann2's "sources".

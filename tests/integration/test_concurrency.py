@@ -78,3 +78,49 @@ def test_concurrent_accepts_of_one_suggestion_make_one_row(world):
         {"decision": "accept", "spans": [suggestion.pk]}, format="json").status_code)
     assert Span.objects.filter(annotator=world.annotator).count() == 1
     assert all(code in (200, 409) for code in statuses) and 200 in statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_review_decisions_leave_the_state_of_the_newest_when_six_race(world):
+    """Six reviewers' decisions on one label at once: review_state is the newest decision's.
+
+    Each thread decides both annotators' copies of one agreed span (one label of the
+    merged view), half of them listing the ids the other way round: the rows are locked
+    in a stable order, so the opposite orders cannot deadlock either.
+    """
+    from annotator.models import ReviewDecision
+    from annotator.services.documents import document_status_change
+    from annotator.services.projects import membership_set
+    from annotator.services.spans import span_create
+
+    doc = world.document
+    copies = []
+    for annotator in (world.annotator, world.annotator2):
+        copies.append(span_create(document=doc, annotator=annotator,
+                                  **{**span_at(doc, "the minister", "SOURCE"),
+                                     "label": doc.project.labels.get(name="SOURCE")}).pk)
+        document_status_change(document=doc, actor=annotator, annotator=annotator,
+                               action="submit")
+    reviewers = [world.reviewer, world.admin]
+    for i in range(4):
+        extra = type(world.reviewer).objects.create_user(username=f"rev{i}", password="x" * 12)
+        membership_set(project=doc.project, user=extra, role="reviewer")
+        reviewers.append(extra)
+    decisions = ["approve", "reject"] * 3
+    state_of = {"approve": "approved", "reject": "rejected"}
+    wrong = []
+    for round_number in range(40):
+        statuses = in_parallel(6, lambda i: client_for(reviewers[i]).post(
+            f"/api/documents/{doc.id}/reviews/bulk/",
+            {"decision": decisions[(i + round_number) % 6], "undecided_only": False,
+             "spans": copies if i % 2 else copies[::-1], "note": f"round {round_number}"},
+            format="json").status_code)
+        assert statuses == [201] * 6, statuses
+        for span_id in copies:
+            newest = ReviewDecision.objects.filter(span_id=span_id).order_by(
+                "-created_at", "-id").first()
+            stored = Span.objects.get(pk=span_id).review_state
+            if stored != state_of[newest.decision]:
+                wrong.append((round_number, span_id, stored, newest.decision))
+    assert not wrong, f"{len(wrong)} stale states in 40 rounds: {wrong[:5]}"
+    assert ReviewDecision.objects.filter(span_id__in=copies).count() == 40 * 6 * 2

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { historyEntries } from "../../static/annotator/history.js";
-import { agreedTargets, decisionTargets, mergeLayers, nextUndecided, summary } from "../../static/annotator/review-merge.js";
+import { agreedTargets, bulkOutcome, bulkOutcomeText, decidable, decisionTargets, mergeLayers, nextUndecided, summary,
+  undecidedOf } from "../../static/annotator/review-merge.js";
 
 const A = 1;
 const B = 2;
@@ -84,12 +85,69 @@ test("approving an attribution also sends its spans' rows; rejecting sends its o
   assert.deepEqual(decisionTargets(item, merged.byKey, "reject").spans, []);
 });
 
+test("approving an attribution never sends a span a reviewer rejected", () => {
+  const [ac, as] = [span(A, "CLAIM", 0, 10), span(A, "SOURCE", 12, 20, { review_state: "rejected" })];
+  const merged = mergeLayers({ spans: [ac, as], participants: [A], attributions: [attribution(A, [ac], as, null)] });
+  const item = merged.items.find((i) => i.kind === "attribution");
+  assert.deepEqual(decisionTargets(item, merged.byKey, "approve").spans, [ac.id]);
+});
+
 test("approve all agreed takes every agreed item not yet approved", () => {
   const rows = [span(A, "CLAIM", 0, 10), span(B, "CLAIM", 0, 10), span(A, "CUE", 11, 14),
     span(A, "SOURCE", 20, 25, { review_state: "approved" }), span(B, "SOURCE", 20, 25, { review_state: "approved" })];
   const { items } = mergeLayers({ spans: rows, attributions: [], participants: [A, B] });
-  assert.deepEqual(agreedTargets(items), { spans: [rows[0].id, rows[1].id], attributions: [] });
+  const { spans, attributions } = agreedTargets(items);
+  assert.deepEqual({ spans, attributions }, { spans: [rows[0].id, rows[1].id], attributions: [] });
   assert.deepEqual(summary(items), { total: 3, decided: 1, agreed: 2, openConflicts: 1 });
+});
+
+test("approve all agreed leaves out what a reviewer rejected, and the decided rows of a mixed item", () => {
+  const rows = [span(A, "CLAIM", 0, 10, { review_state: "rejected" }), span(B, "CLAIM", 0, 10, { review_state: "rejected" }),
+    span(A, "CUE", 11, 14, { review_state: "rejected" }), span(B, "CUE", 11, 14),
+    span(A, "SOURCE", 20, 25), span(B, "SOURCE", 20, 25)];
+  const { items } = mergeLayers({ spans: rows, attributions: [], participants: [A, B] });
+  const targets = agreedTargets(items);
+  assert.deepEqual(targets.spans, [rows[3].id, rows[4].id, rows[5].id]);
+  assert.deepEqual(targets.items.map((i) => [i.key, i.ids]), [["s:CUE:11:14", [rows[3].id]],
+    ["s:SOURCE:20:25", [rows[4].id, rows[5].id]]]);
+});
+
+test("one's own rows are not decided: an item of one's own alone is not decidable", () => {
+  const mine = span(REVIEWER, "CLAIM", 0, 10);
+  const theirs = span(A, "CLAIM", 0, 10);
+  const onlyMine = span(REVIEWER, "CUE", 11, 14);
+  const { byKey } = mergeLayers({ spans: [mine, theirs, onlyMine], attributions: [], participants: [A, REVIEWER] });
+  const mayDecide = (row) => row.annotator !== REVIEWER;
+  assert.deepEqual(decisionTargets(byKey.get("s:CLAIM:0:10"), byKey, "approve", mayDecide).spans, [theirs.id]);
+  assert.equal(decidable(byKey.get("s:CLAIM:0:10"), mayDecide), true);
+  assert.equal(decidable(byKey.get("s:CUE:11:14"), mayDecide), false);
+  assert.deepEqual(decisionTargets(byKey.get("s:CUE:11:14"), byKey, "reject", mayDecide).spans, []);
+});
+
+test("the answer to approve all is told in items, with every reason for what was left", () => {
+  const sent = [{ kind: "span", ids: [1, 2] }, { kind: "span", ids: [3, 4] }, { kind: "span", ids: [5] },
+    { kind: "attribution", ids: [6] }, { kind: "span", ids: [7, 8] }, { kind: "span", ids: [9] }];
+  const answer = {
+    decisions: [{ span: 1 }, { span: 2 }, { span: 3 }, { span: 7 }, { span: 8 }, { span: 20 }],
+    left: [{ span: 4, attribution: null, reason: "own_label" }, { span: 5, attribution: null, reason: "already_decided" },
+      { span: null, attribution: 6, reason: "rejected_part" }, { span: 9, attribution: null, reason: "own_label" }],
+  };
+  const outcome = bulkOutcome(sent, answer);
+  assert.deepEqual(outcome, { approved: 3, ownCopies: 1, left: { already_decided: 1, own_label: 1, rejected_part: 1 } });
+  assert.equal(bulkOutcomeText(outcome), "Approved 3 agreed labels (your own copy of 1 is left to another reviewer); "
+    + "left 3: 1 already decided, 1 your own, 1 a span of it rejected.");
+  assert.equal(bulkOutcomeText({ approved: 5, ownCopies: 0, left: { already_decided: 1, own_label: 1, rejected_part: 0 } }),
+    "Approved 5 agreed labels; left 2: 1 already decided, 1 your own.");
+  assert.equal(bulkOutcomeText({ approved: 1, ownCopies: 0, left: { already_decided: 0, own_label: 0, rejected_part: 0 } }),
+    "Approved 1 agreed label.");
+});
+
+test("undecided labels of some annotators: only their pending rows count", () => {
+  const rows = [span(A, "CLAIM", 0, 10), span(B, "CLAIM", 0, 10, { review_state: "approved" }), span(B, "CUE", 11, 14)];
+  const { items } = mergeLayers({ spans: rows, attributions: [], participants: [A, B] });
+  assert.equal(undecidedOf(items, [A]), 1);
+  assert.equal(undecidedOf(items, [B]), 1);
+  assert.equal(undecidedOf(items, [A, B]), 2);
 });
 
 test("next undecided skips decided items and wraps around", () => {
