@@ -557,21 +557,26 @@ class ReviewListView(APIView):
         return Response(s.ReviewOut(review).data, status=status.HTTP_201_CREATED)
 
 
+def _history(request, kind: str, row_id) -> Response:
+    trace = access.access_label_trace(request.user, kind, row_id)
+    events, reviews = selectors.history_for(target_type=kind, target_id=trace.id)
+    return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
+
+
 class SpanHistoryView(APIView):
-    @extend_schema(responses=s.HistoryOut, summary="Who did what to this span, and when")
+    @extend_schema(responses=s.HistoryOut,
+                   summary="Who did what to this span, and when (also once it is deleted)")
     def get(self, request, span_id):
-        span = access.access_span(request.user, span_id)
-        events, reviews = selectors.history_for(target_type="span", target_id=span.pk)
-        return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
+        return _history(request, "span", span_id)
 
 
 class AttributionHistoryView(APIView):
-    @extend_schema(responses=s.HistoryOut, summary="Who did what to this attribution, and when")
+    @extend_schema(responses=s.HistoryOut,
+                   summary="Who did what to this attribution, and when (also once it is "
+                           "deleted)")
     def get(self, request, attribution_id):
-        attribution = access.access_attribution(request.user, attribution_id)
-        events, reviews = selectors.history_for(target_type="attribution",
-                                                target_id=attribution.pk)
-        return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
+        return _history(request, "attribution", attribution_id)
+
 
 
 
