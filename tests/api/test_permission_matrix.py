@@ -429,6 +429,7 @@ POLICY: tuple[Row, ...] = (
     Row("GET", "/api/spans/{span_id}/history/", OWN_READ),
     Row("GET", "/api/spans/{span_id}/history/", OWN_READ, variant="a deleted span",
         prepare=owner_claim_deleted),
+    Row("POST", "/api/spans/{span_id}/restore/", OWN_WRITE, prepare=owner_claim_deleted),
     # Attributions.
     Row("POST", "/api/documents/{document_id}/attributions/", ANNOTATE,
         body=lambda m, user: {"claims": [m.layer(user).spare_claim.pk],
@@ -461,6 +462,8 @@ POLICY: tuple[Row, ...] = (
     Row("GET", "/api/attributions/{attribution_id}/history/", OWN_READ),
     Row("GET", "/api/attributions/{attribution_id}/history/", OWN_READ,
         variant="a deleted attribution", prepare=owner_attribution_deleted),
+    Row("POST", "/api/attributions/{attribution_id}/restore/", OWN_WRITE,
+        prepare=owner_attribution_deleted),
     # Suggestions.
     Row("POST", "/api/documents/{document_id}/suggestions/", MANAGE,
         body=lambda m, user: {"tagger_name": "api-tagger", "tagger_version": "2", "spans": [

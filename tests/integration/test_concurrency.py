@@ -78,3 +78,34 @@ def test_concurrent_accepts_of_one_suggestion_make_one_row(world):
         {"decision": "accept", "spans": [suggestion.pk]}, format="json").status_code)
     assert Span.objects.filter(annotator=world.annotator).count() == 1
     assert all(code in (200, 409) for code in statuses) and 200 in statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_restores_of_one_deleted_span_make_it_once_and_keep_the_id_sequence(world):
+    """Issue 12, point 7: a restore inserts the row with its old id; of two at once exactly
+    one wins (the other gets 409, not a 500), and new rows still get new ids."""
+    from annotator.models import Attribution
+
+    doc = world.document
+    client = client_for(world.annotator)
+    claim = client.post(f"/api/documents/{doc.id}/spans/", span_at(doc, "The deal is dead,"),
+                        format="json").json()
+    source = client.post(f"/api/documents/{doc.id}/spans/",
+                         span_at(doc, "the minister", "SOURCE"), format="json").json()
+    attribution = client.post(f"/api/documents/{doc.id}/attributions/",
+                              {"claims": [claim["id"]], "source": source["id"]},
+                              format="json").json()
+    for _ in range(5):
+        version = Span.objects.get(pk=claim["id"]).version
+        assert client.delete(f"/api/spans/{claim['id']}/",
+                             HTTP_IF_MATCH=str(version)).status_code == 204
+        statuses = in_parallel(2, lambda i: client_for(world.annotator).post(
+            f"/api/spans/{claim['id']}/restore/", format="json").status_code)
+        assert sorted(statuses) == [201, 409]
+        assert Span.objects.filter(pk=claim["id"]).count() == 1
+        assert Attribution.objects.get(pk=attribution["id"]).claim_id == claim["id"]
+    assert Event.objects.filter(target_type="span", target_id=claim["id"],
+                                action="restore").count() == 5
+    fresh = client.post(f"/api/documents/{doc.id}/spans/", span_at(doc, "said", "CUE"),
+                        format="json")
+    assert fresh.status_code == 201 and fresh.json()["id"] > source["id"]
