@@ -406,16 +406,22 @@ function renderLists() {
     }
   }
 
-  // Reviewer feedback on my labels.
+  // Reviewer feedback on my labels. A document's return comment says what to do
+  // now, so it comes first (newest first) and stands out; then the decisions on labels.
   clear(el.feedback).append(h("h2", {}, `Reviewer feedback (${state.reviews.length})`));
   if (state.reviews.length) {
-    el.feedback.append(h("ul", { className: "ann-feedback-list" }, ...state.reviews.map((r) => {
+    const returns = state.reviews.filter((r) => r.decision === "return").reverse();
+    const decisions = state.reviews.filter((r) => r.decision !== "return");
+    el.feedback.append(h("ul", { className: "ann-feedback-list" }, ...returns.map((r) =>
+      h("li", { className: "ann-review ann-review-return ann-feedback-return" },
+        h("strong", {}, `Returned by ${r.reviewer_name}: `), r.note || "(no comment)")),
+    ...decisions.map((r) => {
       const attribution = r.attribution && state.attributions.get(String(r.attribution));
       const target = r.span ? `span “${spanQuote(r.span, 40)}”` : attribution
         ? `attribution ${describeAttribution(attribution).map((p) => p.textContent ?? p).join("")}`
         : r.attribution ? `attribution ${r.attribution}` : "the document";
       return h("li", { className: `ann-review ann-review-${r.decision}` },
-        h("strong", {}, `${r.reviewer_name} ${r.decision === "approve" ? "approved" : r.decision === "reject" ? "rejected" : "returned"} `),
+        h("strong", {}, `${r.reviewer_name} ${r.decision === "approve" ? "approved" : "rejected"} `),
         target, r.note ? h("div", { className: "ann-note" }, `“${r.note}”`) : null);
     })));
   } else {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.models import Attribution, DocStatus, DocumentStatus, LabelStatus, Span
-from annotator.services.documents import document_create
+from annotator.services.documents import document_create, document_status_change
 from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
                                             suggestions_store)
 
@@ -275,4 +275,34 @@ def test_ctrl_z_after_delete_restores_the_same_span_and_its_attributions(
     assert [line.split(" ann ")[-1] for line in page.locator(
         "#ann-history .ann-history-list li").all_inner_texts()][:3] == [
         "created CLAIM “The deal is dead” [1, 17)", "deleted it", "restored it\n“its delete was undone”"]
+    assert not page.js_errors
+
+
+def test_the_return_comment_comes_first_and_marked_in_the_feedback(page, live_server, world,
+                                                                    shot):
+    from annotator.services.reviews import review_decide
+
+    document, _ = document_create(project=world.project, title="Returned", text=TEXT)
+    claim, source, cue, attribution = own_labels(document, world.annotator)
+    document_status_change(document=document, actor=world.annotator,
+                           annotator=world.annotator, action="submit")
+    review_decide(reviewer=world.admin, target=cue, decision="reject", note="The cue is “said”.")
+    document_status_change(document=document, actor=world.admin, annotator=world.annotator,
+                           action="return", note="Fix the cue, then submit again.")
+
+    login(page, live_server, "ann")
+    open_workspace(page, live_server, document)
+    items = page.locator("#ann-feedback li")
+    assert items.first.inner_text() == "Returned by boss: Fix the cue, then submit again."
+    assert items.first.get_attribute("class").split() == [
+        "ann-review", "ann-review-return", "ann-feedback-return"]
+    assert items.all_inner_texts()[1:] == [
+        "boss rejected span “said on”\n“The cue is “said”.”",
+        "boss rejected attribution the minister — said on → “The deal is dead”\n"
+        "“its CUE “said on” was rejected: The cue is “said”.”"]
+    # Marked by more than its place: a bar and a background of its own.
+    looks = page.evaluate("""() => [...document.querySelectorAll('#ann-feedback li')].map((li) => {
+        const s = getComputedStyle(li); return [s.borderLeftWidth, s.backgroundColor]; })""")
+    assert looks[0] != looks[1] and looks[0][0] == "4px"
+    shot(page, "feedback-return-first")
     assert not page.js_errors
