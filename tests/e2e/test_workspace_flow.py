@@ -274,7 +274,8 @@ def test_ctrl_z_after_delete_restores_the_same_span_and_its_attributions(
     page.wait_for_selector("#ann-history .ann-history-list li >> nth=2")
     assert [line.split(" ann ")[-1] for line in page.locator(
         "#ann-history .ann-history-list li").all_inner_texts()][:3] == [
-        "created CLAIM “The deal is dead” [1, 17)", "deleted it", "restored it\n“its delete was undone”"]
+        "created CLAIM “The deal is dead” [1, 17)", "deleted it",
+        "restored it\n“its delete was undone”"]
     assert not page.js_errors
 
 
