@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 from django.db.models import F
@@ -147,7 +148,12 @@ def object_id(value) -> int:
 
 def can_see(membership: Membership, row) -> bool:
     """May this member see this span or attribution?"""
-    return (row.annotator_id is None or row.annotator_id == membership.user_id
+    return can_see_layer(membership, row.annotator_id)
+
+
+def can_see_layer(membership: Membership, annotator_id: int | None) -> bool:
+    """May this member see the labels of this annotator's layer (None: suggestions)?"""
+    return (annotator_id is None or annotator_id == membership.user_id
             or sees_all_layers(membership))
 
 
@@ -178,6 +184,56 @@ def access_attribution(user, attribution_id, need: Need = Need.READ):
     from annotator.models import Attribution
 
     return _access_row(Attribution, user, attribution_id, "attribution", need)
+
+
+@dataclass(frozen=True)
+class LabelTrace:
+    """A span or attribution for a user: the row, or what its delete event kept of it."""
+
+    kind: str                       # "span" or "attribution"
+    id: int
+    document: Document
+    row: object | None              # the Span or Attribution; None once deleted
+    deleted: object | None = None   # the delete Event when row is None
+
+    @property
+    def snapshot(self) -> dict:
+        """The row as it was when it was deleted."""
+        return self.deleted.before
+
+
+def access_label_trace(user, kind: str, row_id, need: Need = Need.READ) -> LabelTrace:
+    """A span or attribution, alive or deleted, for a user who may see it; else 404.
+
+    A deleted one is seen by whoever would see it now had it not been deleted: a
+    member of its document's project, under can_see applied to the last snapshot
+    of it (its delete event's `before`). Its history answers; a restore needs more.
+    """
+    from annotator.models import Attribution, Event, Span
+
+    model = {"span": Span, "attribution": Attribution}[kind]
+    try:
+        row = _access_row(model, user, row_id, kind, need)
+        return LabelTrace(kind=kind, id=row.pk, document=row.document, row=row)
+    except Http404:
+        number = object_id(row_id)
+        if not user.is_authenticated or model.objects.filter(pk=number).exists():
+            raise  # there, but not for this user
+    last = (Event.objects.filter(target_type=kind, target_id=number)
+            .order_by("-created_at", "-id").first())
+    snapshot = last.before if last is not None and last.action == "delete" else None
+    if not isinstance(snapshot, dict) or last.document_id is None:
+        raise Http404(f"No such {kind}.")
+    document = (_with_role(Document.objects.select_related("project"), user, "project")
+                .filter(pk=last.document_id).first())
+    if document is None:
+        raise Http404(f"No such {kind}.")
+    membership = _remember_membership(user, document.project, document)
+    if not can_see_layer(membership, snapshot.get("annotator")):
+        raise Http404(f"No such {kind}.")
+    if need is not Need.READ:
+        require(membership, need)
+    return LabelTrace(kind=kind, id=number, document=document, row=None, deleted=last)
 
 
 def access_label(project: Project, name):

@@ -13,3 +13,12 @@ class Conflict(Exception):
         self.message = message
         self.current = current
         self.code = code
+
+
+class Gone(Exception):
+    """It existed, and was removed on purpose (HTTP 410): the message says what to do."""
+
+    def __init__(self, message: str, *, code: str = "gone"):
+        super().__init__(message)
+        self.message = message
+        self.code = code

@@ -411,6 +411,10 @@ class Event(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # The event of the action that made this one happen: a span's delete, for the
+    # attributions it changed or deleted (undoing the delete undoes those too).
+    cause = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="effects")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

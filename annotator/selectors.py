@@ -69,6 +69,12 @@ def attributions_for(document, *, annotator_ids=None, suggestions: bool = False)
             .prefetch_related(fragments).order_by("id"))
 
 
+def attributions_by_id(*, ids: list[int]):
+    """These attributions, whatever their status, with their fragments in order."""
+    fragments = Prefetch("fragments", queryset=ClaimFragment.objects.order_by("position"))
+    return Attribution.objects.filter(pk__in=ids).prefetch_related(fragments).order_by("id")
+
+
 @dataclass
 class DocumentLayers:
     document: object

@@ -313,6 +313,12 @@ CELERY_BEAT_SCHEDULE = {
 # EXPORT_DIR, which the web processes must see too (one disk, or a shared one).
 EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", DATA_DIR / "exports")).resolve()
 try:
+    # Finished export zips are deleted this many days after they finished (the
+    # watchdog does it; 0 keeps them for ever). The job stays, its download says 410.
+    EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+    if EXPORT_RETENTION_DAYS < 0:
+        raise ImproperlyConfiguredEnv(f"EXPORT_RETENTION_DAYS={EXPORT_RETENTION_DAYS} must be "
+                                      "0 (keep for ever) or more.")
     IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 10 * 1024)       # one JSON line
     IMPORT_MAX_UNZIPPED_MB = env_int("IMPORT_MAX_UNZIPPED_MB", 500)    # a zip, unpacked
 except ImproperlyConfiguredEnv as exc:

@@ -328,6 +328,19 @@ class HistoryOut(serializers.Serializer):
     reviews = ReviewOut(many=True)
 
 
+class RestoreSkippedOut(serializers.Serializer):
+    attribution = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class SpanRestoredOut(serializers.Serializer):
+    span = SpanOut()
+    attributions = AttributionOut(many=True, help_text="Restored with it, or linked to it "
+                                                       "again, as before its delete.")
+    skipped = RestoreSkippedOut(many=True, help_text="Attributions its delete changed that "
+                                                     "changed since: left as they are.")
+
+
 # --- Pre-tagging jobs ----------------------------------------------------------------------
 
 class TaggerOut(serializers.Serializer):

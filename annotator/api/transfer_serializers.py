@@ -19,12 +19,18 @@ class ExportJobOut(serializers.ModelSerializer):
     annotator = serializers.SerializerMethodField()
     progress = serializers.SerializerMethodField(help_text="done / total, from 0 to 1.")
     download_url = serializers.SerializerMethodField(help_text="Once the job is done.")
+    expired = serializers.SerializerMethodField(
+        help_text="Done, and its file deleted after EXPORT_RETENTION_DAYS: start it again.")
 
     class Meta:
         model = ExportJob
         fields = ["id", "project", "format", "layer", "annotator", "state", "total", "done",
-                  "progress", "counts", "sha256", "size", "error", "download_url",
+                  "progress", "counts", "sha256", "size", "error", "download_url", "expired",
                   "requested_by", "created_at", "started_at", "finished_at"]
+
+    def get_expired(self, obj) -> bool:
+        # A finished job always names its file; the cleanup clears the name only.
+        return obj.state == ExportJob.State.DONE and not obj.file_name
 
     def get_requested_by(self, obj) -> str | None:
         return obj.requested_by.username if obj.requested_by_id else None

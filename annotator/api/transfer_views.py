@@ -21,7 +21,7 @@ from annotator import access
 from annotator.access import Need
 from annotator.api import transfer_serializers as ts
 from annotator.api.views import PROJECT_ID, parse
-from annotator.errors import Conflict
+from annotator.errors import Conflict, Gone
 from annotator.models import ExportJob
 from annotator.services import exports as export_services
 from annotator.services import imports as import_services
@@ -83,11 +83,17 @@ class ExportJobDownloadView(APIView):
                    responses={(200, "application/zip"): OpenApiResponse(
                        OpenApiTypes.BINARY, description="The zip: data files and manifest.json"),
                        (409, "application/json"): OpenApiResponse(
-                           description="Not done yet, or failed")},
+                           description="Not done yet, or failed"),
+                       (410, "application/json"): OpenApiResponse(
+                           description="Its file was deleted after EXPORT_RETENTION_DAYS")},
                    summary="Download a finished export (a zip)")
     def get(self, request, job_id):
         job = _export_job(request, job_id)
-        if job.state != ExportJob.State.DONE or not job.file_name:
+        if job.state == ExportJob.State.DONE and not job.file_name:
+            raise Gone("This export's file was deleted: finished exports are kept "
+                       f"{settings.EXPORT_RETENTION_DAYS} days (EXPORT_RETENTION_DAYS). Start "
+                       "the export again.", code="export_expired")
+        if job.state != ExportJob.State.DONE:
             raise Conflict(f"The export is {job.state}: there is nothing to download yet.",
                            current={"state": job.state}, code="export_not_ready")
         path = export_services.export_path(job)

@@ -57,8 +57,11 @@ urlpatterns = [
          name="pretag-job-cancel"),
     path("spans/<int:span_id>/", v.SpanDetailView.as_view(), name="span-detail"),
     path("spans/<int:span_id>/history/", v.SpanHistoryView.as_view(), name="span-history"),
+    path("spans/<int:span_id>/restore/", v.SpanRestoreView.as_view(), name="span-restore"),
     path("attributions/<int:attribution_id>/", v.AttributionDetailView.as_view(),
          name="attribution-detail"),
     path("attributions/<int:attribution_id>/history/", v.AttributionHistoryView.as_view(),
          name="attribution-history"),
+    path("attributions/<int:attribution_id>/restore/", v.AttributionRestoreView.as_view(),
+         name="attribution-restore"),
 ]

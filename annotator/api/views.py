@@ -32,6 +32,7 @@ from annotator.models import (Attribution, DocStatus, Document, DocumentStatus, 
 from annotator.services import attributions as attribution_services
 from annotator.services import documents as document_services
 from annotator.services import projects as project_services
+from annotator.services import restores as restore_services
 from annotator.services import reviews as review_services
 from annotator.services import spans as span_services
 from annotator.services import suggestions as suggestion_services
@@ -557,21 +558,49 @@ class ReviewListView(APIView):
         return Response(s.ReviewOut(review).data, status=status.HTTP_201_CREATED)
 
 
+def _history(request, kind: str, row_id) -> Response:
+    trace = access.access_label_trace(request.user, kind, row_id)
+    events, reviews = selectors.history_for(target_type=kind, target_id=trace.id)
+    return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
+
+
 class SpanHistoryView(APIView):
-    @extend_schema(responses=s.HistoryOut, summary="Who did what to this span, and when")
+    @extend_schema(responses=s.HistoryOut,
+                   summary="Who did what to this span, and when (also once it is deleted)")
     def get(self, request, span_id):
-        span = access.access_span(request.user, span_id)
-        events, reviews = selectors.history_for(target_type="span", target_id=span.pk)
-        return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
+        return _history(request, "span", span_id)
 
 
 class AttributionHistoryView(APIView):
-    @extend_schema(responses=s.HistoryOut, summary="Who did what to this attribution, and when")
+    @extend_schema(responses=s.HistoryOut,
+                   summary="Who did what to this attribution, and when (also once it is "
+                           "deleted)")
     def get(self, request, attribution_id):
-        attribution = access.access_attribution(request.user, attribution_id)
-        events, reviews = selectors.history_for(target_type="attribution",
-                                                target_id=attribution.pk)
-        return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
+        return _history(request, "attribution", attribution_id)
+
+
+class SpanRestoreView(APIView):
+    @extend_schema(request=None, responses={201: s.SpanRestoredOut},
+                   summary="Undo the delete of my span: the same id, fields and history, and "
+                           "the attributions its delete changed; 409 if made again meanwhile")
+    def post(self, request, span_id):
+        trace = access.access_label_trace(request.user, "span", span_id, Need.ANNOTATE)
+        result = restore_services.span_restore(trace=trace, actor=request.user)
+        attributions = selectors.attributions_by_id(ids=[a.pk for a in result.attributions])
+        return Response(s.SpanRestoredOut({"span": result.span, "attributions": attributions,
+                                           "skipped": result.skipped}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class AttributionRestoreView(APIView):
+    @extend_schema(request=None, responses={201: s.AttributionOut},
+                   summary="Undo the delete of my attribution: the same id and fields; 409 if "
+                           "a span it links is gone or it was made again meanwhile")
+    def post(self, request, attribution_id):
+        trace = access.access_label_trace(request.user, "attribution", attribution_id,
+                                          Need.ANNOTATE)
+        attribution = restore_services.attribution_restore(trace=trace, actor=request.user)
+        return Response(_attribution_out(attribution), status=status.HTTP_201_CREATED)
 
 
 

@@ -7,10 +7,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from annotator.access import Forbidden, spans_in_document
-from annotator.models import Attribution, ClaimFragment, Document, Project, Span
+from annotator.models import Attribution, ClaimFragment, Document, Event, Project, Span
 from annotator.services.events import event_record
 from annotator.services.locks import versioned_delete_check, versioned_update
-from annotator.services.spans import annotator_layer_open
+from annotator.services.spans import annotator_layer_open, iso_time
 
 DEFAULT_ROLE_LABELS = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
 
@@ -29,7 +29,11 @@ def attribution_snapshot(attribution: Attribution, fragments: list[int] | None =
             "claims": [attribution.claim_id, *fragments], "source": attribution.source_id,
             "cue": attribution.cue_id, "attributes": attribution.attributes,
             "origin": attribution.origin, "status": attribution.status,
-            "review_state": attribution.review_state, "version": attribution.version}
+            "review_state": attribution.review_state, "version": attribution.version,
+            "tagger_name": attribution.tagger_name,
+            "tagger_version": attribution.tagger_version,
+            "confidence": attribution.confidence, "suggestion": attribution.suggestion_id,
+            "created_at": iso_time(attribution.created_at)}
 
 
 def attributes_check(project: Project, attributes) -> dict:
@@ -118,8 +122,12 @@ def _own(attribution: Attribution, actor) -> None:
 
 @transaction.atomic
 def attribution_update(*, attribution: Attribution, actor, expected_version: int,
-                       claims=UNSET, source=UNSET, cue=UNSET, attributes=UNSET) -> Attribution:
-    """Change any of claims, source, cue, attributes; what is not given stays."""
+                       claims=UNSET, source=UNSET, cue=UNSET, attributes=UNSET,
+                       note: str = "", cause: Event | None = None) -> Attribution:
+    """Change any of claims, source, cue, attributes; what is not given stays.
+
+    `note` and `cause` go into the event (a restore re-links a span this way).
+    """
     _own(attribution, actor)
     document = attribution.document
     annotator_layer_open(document=document, annotator=actor)
@@ -137,7 +145,7 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
     _write_fragments(fresh, claim_spans)
     event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
                  action="update", target_type="attribution", target_id=attribution.pk,
-                 before=before, after=attribution_snapshot(fresh))
+                 before=before, after=attribution_snapshot(fresh), note=note, cause=cause)
     return fresh
 
 
@@ -154,11 +162,12 @@ def attribution_delete(*, attribution: Attribution, actor, expected_version: int
                  target_type="attribution", target_id=attribution.pk, before=before)
 
 
-def attributions_detach_span(*, span: Span, actor) -> None:
+def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -> None:
     """Before a span is deleted: take it out of every attribution that uses it.
 
     The attribution loses its source or cue, or that claim fragment; one whose
-    only claim fragment goes is deleted. Each change is versioned and logged.
+    only claim fragment goes is deleted. Each change is versioned and logged, with
+    the span's delete event as its `cause`.
     """
     touched = Attribution.objects.filter(Q(claim=span) | Q(source=span) | Q(cue=span)
                                          | Q(fragments__span=span)).distinct()
@@ -170,7 +179,8 @@ def attributions_detach_span(*, span: Span, actor) -> None:
             Attribution.objects.filter(pk=attribution.pk).delete()
             event_record(project_id=project_id, document_id=span.document_id, actor=actor,
                          action="delete", target_type="attribution", target_id=attribution.pk,
-                         before=before, note=f"its claim span {span.pk} was deleted")
+                         before=before, note=f"its claim span {span.pk} was deleted",
+                         cause=cause)
             continue
         Attribution.objects.filter(pk=attribution.pk).update(
             claim_id=claims[0],
@@ -182,4 +192,4 @@ def attributions_detach_span(*, span: Span, actor) -> None:
         event_record(project_id=project_id, document_id=span.document_id, actor=actor,
                      action="update", target_type="attribution", target_id=attribution.pk,
                      before=before, after=attribution_snapshot(fresh),
-                     note=f"span {span.pk} was deleted")
+                     note=f"span {span.pk} was deleted", cause=cause)

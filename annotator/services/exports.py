@@ -372,10 +372,14 @@ def download_name(job: ExportJob) -> str:
 
 
 def export_job_fail(*, job_id: int, reason: str, attempt: int | None = None) -> None:
-    """Fail the job if it is still active (and, given `attempt`, if that run is current)."""
+    """Fail the job if it is still active (and, given `attempt`, if that run is current).
+
+    A run is current while the job runs it: once the watchdog has queued the job again,
+    the run is superseded even before the next one starts, and fails nothing.
+    """
     jobs = ExportJob.objects.filter(pk=job_id, state__in=ACTIVE)
     if attempt is not None:
-        jobs = jobs.filter(attempts=attempt)
+        jobs = jobs.filter(attempts=attempt, state=JobState.RUNNING)
     jobs.update(state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
 
 
@@ -416,7 +420,8 @@ def export_job_run(*, job_id: int, progress_every: float = 0.5) -> ExportJob | N
     relative = Path(f"project-{job.project_id}") / f"export-{job.pk}-{job.format}.zip"
     target = Path(settings.EXPORT_DIR) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Two runs of one job (a redelivered message and a resent one) never share a file.
+    # Two runs of one job (a redelivered message and a resent one) never share a file;
+    # the name says whose it is, for export_files_clean (PART_NAME).
     partial = target.with_name(f"{target.stem}.run-{attempt}.zip.part")
     current = ExportJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempts=attempt)
     last_report = [time.monotonic()]
@@ -458,8 +463,11 @@ def export_job_run(*, job_id: int, progress_every: float = 0.5) -> ExportJob | N
         partial.unlink(missing_ok=True)
         raise  # the task retries these
     except Exception as exc:  # the job says why rather than staying "running"
-        log.exception("export job %s failed", job_id)
         partial.unlink(missing_ok=True)
+        if not current.exists():  # superseded meanwhile: the cleanup may have taken its file
+            log.info("export job %s: run %s superseded (%s)", job_id, attempt, exc)
+            return ExportJob.objects.get(pk=job_id)
+        log.exception("export job %s failed", job_id)
         export_job_fail(job_id=job_id, reason=f"{type(exc).__name__}: {exc}", attempt=attempt)
         return ExportJob.objects.get(pk=job_id)
     return ExportJob.objects.get(pk=job_id)
@@ -537,3 +545,91 @@ def export_jobs_resume_stale(*, older_than_seconds: float | None = None) -> list
         log.warning("sent again export jobs whose worker stopped or whose message was not "
                     "sent: %s", resumed)
     return resumed
+
+
+# --- Files nobody will read any more -----------------------------------------------------
+#
+# A run killed mid-write (kill -9, a lost machine) leaves its partial file behind: nothing
+# of the run is left to delete it. Finished exports are kept EXPORT_RETENTION_DAYS days.
+# The watchdog calls export_files_clean after it has resumed stale jobs, so that the
+# partial file of a run it has just given up on goes in the same pass.
+
+PART_NAME = re.compile(r"^export-(?P<job>[0-9]+)-[a-z]+\.run-(?P<run>[0-9]+)\.zip\.part$")
+ZIP_NAME = re.compile(r"^export-(?P<job>[0-9]+)-[a-z]+\.zip$")
+
+
+@dataclass
+class Cleaned:
+    parts: list[str]     # partial files removed, relative to EXPORT_DIR
+    expired: list[int]   # jobs whose finished file was removed
+    orphans: list[str]   # finished files of jobs that are gone
+
+
+def export_files_clean(*, now=None) -> Cleaned:
+    """Remove partial files of runs that are not running, and finished files past keeping.
+
+    - A partial file (export-JOB-FORMAT.run-RUN.zip.part) goes unless RUN is the run its
+      job is running now: the job is gone, done, failed, cancelled, or queued again (the
+      run was given up) or running a later run. Whatever its name, one untouched for
+      longer than CELERY_TASK_TIME_LIMIT goes too: no run lives that long.
+    - A finished export's zip goes EXPORT_RETENTION_DAYS days after it finished (0:
+      kept for ever); the job keeps its row, counts and checksum, and its download
+      answers 410. A zip whose job is gone (its project was deleted) goes at once.
+    """
+    import time
+
+    root = Path(settings.EXPORT_DIR)
+    result = Cleaned(parts=[], expired=[], orphans=[])
+    if not root.is_dir():
+        return result
+    now = now or timezone.now()
+    # Files first, jobs second: a run makes its job current before it creates its file,
+    # so a file seen here belongs to a run the query below already knows.
+    parts, zips = [], []
+    for path in root.rglob("*"):
+        name = PART_NAME.match(path.name) if path.name.endswith(".part") else ZIP_NAME.match(
+            path.name)
+        try:
+            modified = path.stat().st_mtime
+        except FileNotFoundError:  # removed meanwhile (a run that finished or stopped)
+            continue
+        if path.name.endswith(".part"):
+            if time.time() - modified > settings.CELERY_TASK_TIME_LIMIT:
+                parts.append((path, None))
+            elif name:
+                parts.append((path, (int(name["job"]), int(name["run"]))))
+        elif name:
+            zips.append((path, int(name["job"])))
+    jobs = {row["pk"]: row for row in ExportJob.objects.filter(
+        pk__in={run[0] for _, run in parts if run} | {job for _, job in zips}).values(
+        "pk", "state", "attempts", "file_name")}
+    for path, run in parts:
+        job = jobs.get(run[0]) if run else None
+        if run and job and job["state"] == JobState.RUNNING and job["attempts"] == run[1]:
+            continue  # the current run's
+        path.unlink(missing_ok=True)
+        result.parts.append(str(path.relative_to(root)))
+    for path, job_id in zips:
+        if job_id not in jobs:
+            path.unlink(missing_ok=True)
+            result.orphans.append(str(path.relative_to(root)))
+    if settings.EXPORT_RETENTION_DAYS > 0:
+        from datetime import timedelta
+
+        cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+        for job in ExportJob.objects.filter(state=JobState.DONE,
+                                            finished_at__lt=cutoff).exclude(file_name=""):
+            # The row first: a download from now on answers 410, not a vanishing file.
+            if ExportJob.objects.filter(pk=job.pk, file_name=job.file_name).update(
+                    file_name=""):
+                export_path(job).unlink(missing_ok=True)
+                event_record(project_id=job.project_id, action="expire",
+                             target_type="export_job", target_id=job.pk,
+                             before={"file_name": job.file_name},
+                             note=f"Kept {settings.EXPORT_RETENTION_DAYS} days "
+                                  "(EXPORT_RETENTION_DAYS).")
+                result.expired.append(job.pk)
+    if result.parts or result.expired or result.orphans:
+        log.info("export files removed: partial %s, expired jobs %s, orphaned %s",
+                 result.parts, result.expired, result.orphans)
+    return result

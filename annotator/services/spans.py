@@ -28,10 +28,18 @@ class BulkError(Exception):
 
 
 def span_snapshot(span: Span) -> dict:
+    """The span as events keep it: everything a restore needs to make it again."""
     return {"id": span.pk, "document": span.document_id, "annotator": span.annotator_id,
             "label": span.label.name, "start": span.start, "end": span.end,
             "quote": span.quote, "origin": span.origin, "status": span.status,
-            "review_state": span.review_state, "version": span.version}
+            "review_state": span.review_state, "version": span.version,
+            "tagger_name": span.tagger_name, "tagger_version": span.tagger_version,
+            "confidence": span.confidence, "suggestion": span.suggestion_id,
+            "created_at": iso_time(span.created_at)}
+
+
+def iso_time(value) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _fresh_snapshot(span: Span) -> dict:
@@ -167,12 +175,13 @@ def span_delete(*, span: Span, actor, expected_version: int) -> None:
     annotator_layer_open(document=span.document, annotator=actor)
     versioned_delete_check(span, expected_version=expected_version,
                            snapshot=lambda s: _fresh_snapshot(s))
-    before = span_snapshot(span)
     from annotator.services.attributions import attributions_detach_span
 
-    attributions_detach_span(span=span, actor=actor)
+    # Recorded first, so that what it does to attributions names it as the cause:
+    # undoing the delete (services/restores.py) finds and undoes those too.
+    deleted = event_record(project_id=span.document.project_id, document_id=span.document_id,
+                           actor=actor, action="delete", target_type="span",
+                           target_id=span.pk, before=span_snapshot(span))
+    attributions_detach_span(span=span, actor=actor, cause=deleted)
     Span.objects.filter(pk=span.pk).delete()
-    event_record(project_id=span.document.project_id, document_id=span.document_id,
-                 actor=actor, action="delete", target_type="span", target_id=span.pk,
-                 before=before)
 

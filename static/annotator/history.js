@@ -39,6 +39,7 @@ function describeAttributionChange(before, after) {
 function describeEvent(event) {
   const after = event.after || {};
   const before = event.before || {};
+  if (isReviewEvent(event)) return event.action === "approve" ? "approved it" : "rejected it";
   switch (event.action) {
     case "create":
       return event.target_type === "span" ? `created ${after.label} ${quoteOf(after)} ${range(after)}` : "linked this attribution";
@@ -46,6 +47,8 @@ function describeEvent(event) {
       return event.target_type === "span" ? describeSpanChange(before, after) : describeAttributionChange(before, after);
     case "delete":
       return "deleted it";
+    case "restore":
+      return "restored it";
     case "accept":
       return "accepted the pre-tagger's suggestion";
     case "reject":
@@ -57,16 +60,35 @@ function describeEvent(event) {
   }
 }
 
-// Events that record a review decision are shown from the decision itself (same
-// moment, same note): one line each.
+// A review decision's event records the review state alone (an annotator's "reject"
+// of a suggestion records the whole row).
 function isReviewEvent(event) {
-  return ["approve", "reject"].includes(event.action) && event.after && "review_state" in event.after;
+  const after = event.after;
+  return ["approve", "reject"].includes(event.action) && Boolean(after) && typeof after === "object"
+    && Object.keys(after).length === 1 && "review_state" in after;
 }
 
+// A review decision and its event say the same (same moment, reviewer and note): the
+// line comes from the decision. A deleted label has lost its decisions (they go with
+// the row) but not their events, which then stand for them.
 export function historyEntries({ events = [], reviews = [] }) {
-  const lines = events.filter((e) => !isReviewEvent(e)).map((e) => ({
-    at: e.created_at, who: e.actor_name || "the system", what: describeEvent(e), why: e.note || "", kind: e.action,
-  }));
+  const decided = new Map();
+  const keyOf = (decision, who, note) => JSON.stringify([decision, who, note || ""]);
+  for (const r of reviews) {
+    const key = keyOf(r.decision, r.reviewer_name, r.note);
+    decided.set(key, (decided.get(key) || 0) + 1);
+  }
+  const lines = [];
+  for (const e of events) {
+    if (isReviewEvent(e)) {
+      const key = keyOf(e.action, e.actor_name, e.note);
+      if (decided.get(key)) {
+        decided.set(key, decided.get(key) - 1);
+        continue;
+      }
+    }
+    lines.push({ at: e.created_at, who: e.actor_name || "the system", what: describeEvent(e), why: e.note || "", kind: e.action });
+  }
   for (const r of reviews) {
     lines.push({ at: r.created_at, who: r.reviewer_name, kind: r.decision, why: r.note || "",
       what: r.decision === "approve" ? "approved it" : r.decision === "reject" ? "rejected it" : r.decision });

@@ -30,6 +30,7 @@ function describeExport(job) {
       h("span", { className: "ann-muted" },
         `${counts.spans ?? 0} spans, ${counts.attributions ?? 0} attributions${counts.lost ? `, ${counts.lost} not representable (loss-report.jsonl)` : ""} · ${(job.size / 1024).toFixed(1)} KiB · SHA-256 ${job.sha256.slice(0, 12)}…`)));
   }
+  if (job.expired) item.append(h("div", { className: "ann-muted" }, "Its file was deleted (finished exports are kept for a limited time): start the export again."));
   if (job.error) item.append(h("div", { className: "ann-error" }, job.error));
   return item;
 }

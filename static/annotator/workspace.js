@@ -406,16 +406,22 @@ function renderLists() {
     }
   }
 
-  // Reviewer feedback on my labels.
+  // Reviewer feedback on my labels. A document's return comment says what to do
+  // now, so it comes first (newest first) and stands out; then the decisions on labels.
   clear(el.feedback).append(h("h2", {}, `Reviewer feedback (${state.reviews.length})`));
   if (state.reviews.length) {
-    el.feedback.append(h("ul", { className: "ann-feedback-list" }, ...state.reviews.map((r) => {
+    const returns = state.reviews.filter((r) => r.decision === "return").reverse();
+    const decisions = state.reviews.filter((r) => r.decision !== "return");
+    el.feedback.append(h("ul", { className: "ann-feedback-list" }, ...returns.map((r) =>
+      h("li", { className: "ann-review ann-review-return ann-feedback-return" },
+        h("strong", {}, `Returned by ${r.reviewer_name}: `), r.note || "(no comment)")),
+    ...decisions.map((r) => {
       const attribution = r.attribution && state.attributions.get(String(r.attribution));
       const target = r.span ? `span “${spanQuote(r.span, 40)}”` : attribution
         ? `attribution ${describeAttribution(attribution).map((p) => p.textContent ?? p).join("")}`
         : r.attribution ? `attribution ${r.attribution}` : "the document";
       return h("li", { className: `ann-review ann-review-${r.decision}` },
-        h("strong", {}, `${r.reviewer_name} ${r.decision === "approve" ? "approved" : r.decision === "reject" ? "rejected" : "returned"} `),
+        h("strong", {}, `${r.reviewer_name} ${r.decision === "approve" ? "approved" : "rejected"} `),
         target, r.note ? h("div", { className: "ann-note" }, `“${r.note}”`) : null);
     })));
   } else {
@@ -605,13 +611,36 @@ async function deleteSpan(key, { undoable = true } = {}) {
   const span = state.spans.get(key);
   if (!span || span.kind !== "mine" || span.unsaved) return;
   const usedBy = [...state.attributions.values()].filter((a) => [a.source, a.cue, ...a.claims].includes(span.id));
-  await act(`delete ${span.label} “${spanQuote(key, 30)}”`, () => api.delete(`/spans/${span.id}/`, span.version));
+  const quote = spanQuote(key, 30);
+  await act(`delete ${span.label} “${quote}”`, () => api.delete(`/spans/${span.id}/`, span.version));
   dropSpan(key);
   if (usedBy.length) await reload({ keepMessage: true }); // attributions lost this span
   if (undoable) {
-    state.undo.push({ describe: `delete ${span.label}`,
-      undo: () => createSpan(span.label, span.s16, span.e16, { undoable: false }) });
+    // The server restores the same span (same id, reviews, history) and what its delete
+    // did to attributions; creating a new one would lose all that.
+    state.undo.push({ describe: `delete ${span.label}`, undo: () => restoreSpan(span, quote) });
+    say(`Deleted ${span.label} “${quote}”.`, "info", [["Undo (Ctrl+Z)", undo]]);
   }
+}
+
+// A retried request that did reach the server finds the label back already.
+function alreadyBack(error) {
+  return error instanceof ApiError && error.status === 409 && error.body?.code === "not_deleted";
+}
+
+async function restoreSpan(span, quote) {
+  const result = await act(`restore ${span.label} “${quote}”`, async () => {
+    try {
+      return await api.post(`/spans/${span.id}/restore/`, {});
+    } catch (error) {
+      if (alreadyBack(error)) return { skipped: [] };
+      throw error;
+    }
+  });
+  state.selected = span.key;
+  await reload({ keepMessage: true });
+  const skipped = result.skipped.map((s) => `attribution ${s.attribution}: ${s.reason}`);
+  return skipped.length ? `Not linked again: ${skipped.join("; ")}` : "";
 }
 
 async function relabel(span, labelName, { undoable = true } = {}) {
@@ -727,12 +756,20 @@ async function deleteAttribution(a, { undoable = true } = {}) {
   renderPanels();
   if (undoable) {
     state.undo.push({ describe: "delete attribution", undo: async () => {
-      const again = await api.post(`/documents/${config.document_id}/attributions/`,
-        { claims: current.claims, source: current.source, cue: current.cue, attributes: current.attributes });
+      const again = await act("restore attribution", async () => {
+        try {
+          return await api.post(`/attributions/${current.id}/restore/`, {});
+        } catch (error) {
+          if (alreadyBack(error)) return null;
+          throw error;
+        }
+      });
+      if (!again) return reload({ keepMessage: true });
       state.attributions.set(String(again.id), again);
       listsStale = true;
       renderPanels();
     } });
+    say("Deleted the attribution.", "info", [["Undo (Ctrl+Z)", undo]]);
   }
 }
 
@@ -780,8 +817,8 @@ async function undo() {
     return;
   }
   try {
-    await last.undo();
-    say(`Undone: ${last.describe}.`, "success");
+    const note = await last.undo();
+    say(`Undone: ${last.describe}.${typeof note === "string" && note ? ` ${note}` : ""}`, note ? "warning" : "success");
   } catch (error) {
     if (!(error instanceof NetworkError)) say(`Could not undo ${last.describe}: ${error.message}`, "error");
   }

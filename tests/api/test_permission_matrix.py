@@ -32,14 +32,14 @@ from rest_framework.authtoken.models import Token
 from annotator.models import (Attribution, ClaimFragment, Document, DocumentStatus, Event,
                               Label, Membership, PretagJob, PretagJobItem, Project,
                               ReviewDecision, Span)
-from annotator.services.attributions import attribution_create
+from annotator.services.attributions import attribution_create, attribution_delete
 from annotator.services.documents import document_status_change
 from annotator.models import ExportJob
 from annotator.services.exports import export_job_run, export_job_start
 from annotator.services.pretag_jobs import pretag_job_start
 from annotator.services.projects import label_create, membership_set
 from annotator.services.reviews import review_decide
-from annotator.services.spans import spans_bulk_create
+from annotator.services.spans import span_delete, spans_bulk_create
 from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
                                             suggestions_store)
 from tests.api.conftest import span_at
@@ -306,6 +306,17 @@ def annotators_see_each_other(m, user):
     Project.objects.filter(pk=m.w.project.pk).update(settings={"annotators_see_each_other": True})
 
 
+def owner_claim_deleted(m, user):
+    """The annotator deleted their claim (and so the attribution it was the claim of)."""
+    span_delete(span=m.owner.claim, actor=m.w.annotator, expected_version=version_of(
+        m.owner.claim))
+
+
+def owner_attribution_deleted(m, user):
+    attribution_delete(attribution=m.owner.attribution, actor=m.w.annotator,
+                       expected_version=version_of(m.owner.attribution))
+
+
 def export_queued(m, user):
     m.export_job = export_job_start(project=m.w.project, requested_by=m.w.admin, fmt="jsonl")
 
@@ -430,6 +441,9 @@ POLICY: tuple[Row, ...] = (
         params=lambda m: {"span_id": m.layers[m.w.reviewer.pk].claim.pk},
         headers=if_match(lambda m: m.layers[m.w.reviewer.pk].claim)),
     Row("GET", "/api/spans/{span_id}/history/", OWN_READ),
+    Row("GET", "/api/spans/{span_id}/history/", OWN_READ, variant="a deleted span",
+        prepare=owner_claim_deleted),
+    Row("POST", "/api/spans/{span_id}/restore/", OWN_WRITE, prepare=owner_claim_deleted),
     # Attributions.
     Row("POST", "/api/documents/{document_id}/attributions/", ANNOTATE,
         body=lambda m, user: {"claims": [m.layer(user).spare_claim.pk],
@@ -460,6 +474,10 @@ POLICY: tuple[Row, ...] = (
         params=lambda m: {"attribution_id": m.layers[m.w.reviewer.pk].attribution.pk},
         headers=if_match(lambda m: m.layers[m.w.reviewer.pk].attribution)),
     Row("GET", "/api/attributions/{attribution_id}/history/", OWN_READ),
+    Row("GET", "/api/attributions/{attribution_id}/history/", OWN_READ,
+        variant="a deleted attribution", prepare=owner_attribution_deleted),
+    Row("POST", "/api/attributions/{attribution_id}/restore/", OWN_WRITE,
+        prepare=owner_attribution_deleted),
     # Suggestions.
     Row("POST", "/api/documents/{document_id}/suggestions/", MANAGE,
         body=lambda m, user: {"tagger_name": "api-tagger", "tagger_version": "2", "spans": [

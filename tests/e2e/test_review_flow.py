@@ -209,11 +209,11 @@ def test_annotator_sees_decisions_and_reasons_on_their_own_labels(
     page.goto(f"{live_server.url}/documents/{document.pk}/")
     page.wait_for_selector("body[data-ready=true]")
     feedback = page.locator("#ann-feedback li").all_inner_texts()
-    assert feedback == [
+    assert feedback == [  # the return comment first (issue 12, point 8)
+        "Returned by rev: Please fix the source.",
         "rev rejected span “sources”\n“Keep the qualifier: well-informed.”",
         "rev rejected attribution sources — said → “objectives are not lacking in the region "
-        "and abroad”\n“its SOURCE “sources” was rejected: Keep the qualifier: well-informed.”",
-        "rev returned the document\n“Please fix the source.”"]
+        "and abroad”\n“its SOURCE “sources” was rejected: Keep the qualifier: well-informed.”"]
     marks = page.evaluate("""() => [...document.querySelectorAll('#ann-text .ann-seg[data-marks]')]
         .map((s) => s.dataset.marks)""")
     assert "SOURCE ✗" in marks

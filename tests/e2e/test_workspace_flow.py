@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.models import Attribution, DocStatus, DocumentStatus, LabelStatus, Span
-from annotator.services.documents import document_create
+from annotator.services.documents import document_create, document_status_change
 from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
                                             suggestions_store)
 
@@ -197,4 +197,113 @@ def test_overlapping_spans_cycle_on_click_and_undo_removes_when_ctrl_z(page, liv
     assert set(Span.objects.filter(document=document).values_list("label__name", flat=True)) \
         == {"CLAIM"}
     assert drawn_keys(page) == {str(spans["CLAIM"].pk)}
+    assert not page.js_errors
+
+
+def own_labels(document, annotator):
+    """The annotator's CLAIM, SOURCE and CUE of the first sentence, linked."""
+    from annotator.services.attributions import attribution_create
+    from annotator.services.spans import span_create
+
+    labels = {label.name: label for label in document.project.labels.all()}
+
+    def span(label, piece):
+        start = document.text.index(piece)
+        return span_create(document=document, annotator=annotator, label=labels[label],
+                           start=start, end=start + len(piece))
+    claim, source, cue = (span("CLAIM", "The deal is dead"), span("SOURCE", "the minister"),
+                          span("CUE", "said on"))
+    attribution = attribution_create(document=document, annotator=annotator,
+                                     claims=[claim.pk], source=source.pk, cue=cue.pk)
+    return claim, source, cue, attribution
+
+
+def test_ctrl_z_after_delete_restores_the_same_span_and_its_attributions(
+        page, live_server, world, shot):
+    document, _ = document_create(project=world.project, title="Undo", text=TEXT)
+    claim, source, cue, attribution = own_labels(document, world.annotator)
+    login(page, live_server, "ann")
+    open_workspace(page, live_server, document)
+    linked = "the minister — said on → “The deal is dead”"
+    assert text_of(page, "#ann-attributions li.ann-attribution .ann-attribution-text") == linked
+
+    # Delete the claim: its attribution goes with it (it was its only claim).
+    page.locator("#ann-text .ann-seg", has_text="The deal is dead").first.click()
+    page.keyboard.press("Delete")
+    page.wait_for_selector("#ann-message >> text=Deleted CLAIM “The deal is dead”.")
+    page.wait_for_selector("#ann-attributions >> text=None yet.")
+    assert not Span.objects.filter(pk=claim.pk).exists()
+    assert not Attribution.objects.filter(pk=attribution.pk).exists()
+    assert str(claim.pk) not in drawn_keys(page)
+
+    # Ctrl+Z: the same span (same id) and the same attribution come back.
+    page.keyboard.press("Control+z")
+    page.wait_for_selector("#ann-message >> text=Undone: delete CLAIM.")
+    page.wait_for_selector("#ann-attributions li.ann-attribution")
+    back = Span.objects.get(pk=claim.pk)
+    assert (back.label.name, back.start, back.end) == ("CLAIM", claim.start, claim.end)
+    assert Attribution.objects.get(pk=attribution.pk).claim_id == claim.pk
+    assert str(claim.pk) in drawn_keys(page)
+    assert text_of(page, "#ann-attributions li.ann-attribution .ann-attribution-text") == linked
+    assert text_of(page, "#ann-selected").startswith("CLAIM The deal is dead")
+    shot(page, "undo-1-span-restored")
+
+    # Delete the source: the attribution loses it; Ctrl+Z links it again.
+    page.keyboard.press("Escape")
+    page.locator("#ann-text .ann-seg", has_text="the minister").first.click()
+    page.keyboard.press("Delete")
+    page.wait_for_selector("#ann-attributions >> text=(no source)")
+    assert Attribution.objects.get(pk=attribution.pk).source_id is None
+    page.keyboard.press("Control+z")
+    page.wait_for_selector("#ann-message >> text=Undone: delete SOURCE.")
+    page.wait_for_selector(f"#ann-attributions >> text={linked}")
+    assert Attribution.objects.get(pk=attribution.pk).source_id == source.pk
+
+    # Delete the attribution itself (its × button), then Ctrl+Z: the same id again.
+    page.click("#ann-attributions li.ann-attribution .ann-icon-button")
+    page.wait_for_selector("#ann-attributions >> text=None yet.")
+    page.keyboard.press("Control+z")
+    page.wait_for_selector("#ann-message >> text=Undone: delete attribution.")
+    assert page.get_attribute("#ann-attributions li.ann-attribution", "data-id") == str(
+        attribution.pk)
+    assert list(Attribution.objects.values_list("pk", flat=True)) == [attribution.pk]
+
+    # The history of the span tells it all.
+    page.locator("#ann-text .ann-seg", has_text="The deal is dead").first.click()
+    page.keyboard.press("h")
+    page.wait_for_selector("#ann-history .ann-history-list li >> nth=2")
+    assert [line.split(" ann ")[-1] for line in page.locator(
+        "#ann-history .ann-history-list li").all_inner_texts()][:3] == [
+        "created CLAIM “The deal is dead” [1, 17)", "deleted it",
+        "restored it\n“its delete was undone”"]
+    assert not page.js_errors
+
+
+def test_the_return_comment_comes_first_and_marked_in_the_feedback(page, live_server, world,
+                                                                    shot):
+    from annotator.services.reviews import review_decide
+
+    document, _ = document_create(project=world.project, title="Returned", text=TEXT)
+    claim, source, cue, attribution = own_labels(document, world.annotator)
+    document_status_change(document=document, actor=world.annotator,
+                           annotator=world.annotator, action="submit")
+    review_decide(reviewer=world.admin, target=cue, decision="reject", note="The cue is “said”.")
+    document_status_change(document=document, actor=world.admin, annotator=world.annotator,
+                           action="return", note="Fix the cue, then submit again.")
+
+    login(page, live_server, "ann")
+    open_workspace(page, live_server, document)
+    items = page.locator("#ann-feedback li")
+    assert items.first.inner_text() == "Returned by boss: Fix the cue, then submit again."
+    assert items.first.get_attribute("class").split() == [
+        "ann-review", "ann-review-return", "ann-feedback-return"]
+    assert items.all_inner_texts()[1:] == [
+        "boss rejected span “said on”\n“The cue is “said”.”",
+        "boss rejected attribution the minister — said on → “The deal is dead”\n"
+        "“its CUE “said on” was rejected: The cue is “said”.”"]
+    # Marked by more than its place: a bar and a background of its own.
+    looks = page.evaluate("""() => [...document.querySelectorAll('#ann-feedback li')].map((li) => {
+        const s = getComputedStyle(li); return [s.borderLeftWidth, s.backgroundColor]; })""")
+    assert looks[0] != looks[1] and looks[0][0] == "4px"
+    shot(page, "feedback-return-first")
     assert not page.js_errors

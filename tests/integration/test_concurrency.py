@@ -124,3 +124,34 @@ def test_simultaneous_review_decisions_leave_the_state_of_the_newest_when_six_ra
                 wrong.append((round_number, span_id, stored, newest.decision))
     assert not wrong, f"{len(wrong)} stale states in 40 rounds: {wrong[:5]}"
     assert ReviewDecision.objects.filter(span_id__in=copies).count() == 40 * 6 * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_restores_of_one_deleted_span_make_it_once_and_keep_the_id_sequence(world):
+    """Issue 12, point 7: a restore inserts the row with its old id; of two at once exactly
+    one wins (the other gets 409, not a 500), and new rows still get new ids."""
+    from annotator.models import Attribution
+
+    doc = world.document
+    client = client_for(world.annotator)
+    claim = client.post(f"/api/documents/{doc.id}/spans/", span_at(doc, "The deal is dead,"),
+                        format="json").json()
+    source = client.post(f"/api/documents/{doc.id}/spans/",
+                         span_at(doc, "the minister", "SOURCE"), format="json").json()
+    attribution = client.post(f"/api/documents/{doc.id}/attributions/",
+                              {"claims": [claim["id"]], "source": source["id"]},
+                              format="json").json()
+    for _ in range(5):
+        version = Span.objects.get(pk=claim["id"]).version
+        assert client.delete(f"/api/spans/{claim['id']}/",
+                             HTTP_IF_MATCH=str(version)).status_code == 204
+        statuses = in_parallel(2, lambda i: client_for(world.annotator).post(
+            f"/api/spans/{claim['id']}/restore/", format="json").status_code)
+        assert sorted(statuses) == [201, 409]
+        assert Span.objects.filter(pk=claim["id"]).count() == 1
+        assert Attribution.objects.get(pk=attribution["id"]).claim_id == claim["id"]
+    assert Event.objects.filter(target_type="span", target_id=claim["id"],
+                                action="restore").count() == 5
+    fresh = client.post(f"/api/documents/{doc.id}/spans/", span_at(doc, "said", "CUE"),
+                        format="json")
+    assert fresh.status_code == 201 and fresh.json()["id"] > source["id"]

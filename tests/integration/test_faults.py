@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import os
 import random
 import secrets
 import subprocess
@@ -73,6 +74,86 @@ def test_no_suggestion_is_lost_or_duplicated_when_workers_are_killed_during_jobs
     assert figures["lost"] == figures["extra"] == figures["duplicated"] == 0
     assert figures["found_suggestions"] == figures["expected_suggestions"] > 0
     assert figures["resumes"] >= 1  # the watchdog, not luck, finished the killed jobs
+
+
+# An export run in a process of its own that stops mid-write, its zip half written, until
+# it is killed: export_job_run as a worker runs it, but for the pause.
+EXPORT_STALLS_MID_WRITE = """
+import signal, sys
+import django
+django.setup()
+from annotator.services import exports
+
+def stalls(**kwargs):
+    kwargs["bundle"].write("data.jsonl", ["the first documents\\n" * 1000])
+    print("mid-write", flush=True)
+    signal.pause()
+
+exports.project_export = stalls
+exports.export_job_run(job_id=int(sys.argv[1]))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_partial_file_of_an_export_killed_mid_write_is_removed_and_the_job_completes(
+        make_user, make_project, make_document, settings, tmp_path):
+    """Issue 12, point 7: kill -9 leaves the run's .part file behind; the watchdog gives
+    the run up, removes its file, and the export completes with no .part left."""
+    import select
+    import signal
+    import zipfile
+
+    from django.db import connection
+
+    from annotator.models import ExportJob
+    from annotator.services.exports import export_job_run, export_path
+    from annotator.tasks import pretag_watchdog_task
+    from tests.conftest import _database_url
+
+    settings.EXPORT_DIR = tmp_path / "exports"
+    admin = make_user()
+    project = make_project(admin=admin)
+    for i in range(3):
+        make_document(project, text=f"Officials said talks {i} ended.", title=f"K{i}")
+    # Made as export_job_start makes it, without sending it: the process below runs it.
+    job = ExportJob.objects.create(project=project, format="jsonl", requested_by=admin,
+                                   total=3)
+    queue = f"faults-{uuid.uuid4().hex[:10]}"
+    env = {**faults.service_environment(
+        database_url=_database_url(connection.settings_dict),
+        broker_url=settings.CELERY_BROKER_URL, queue=queue, data_dir=tmp_path / "data",
+        secret_key=settings.SECRET_KEY), "EXPORT_DIR": str(settings.EXPORT_DIR)}
+    run = subprocess.Popen([sys.executable, "-c", EXPORT_STALLS_MID_WRITE, str(job.pk)],
+                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, start_new_session=True)
+    try:
+        ready, _, _ = select.select([run.stdout], [], [], JOB_TIMEOUT)  # bounded: no hang
+        said = run.stdout.readline() if ready else "(nothing in time)"
+        assert said == "mid-write\n", said + (run.stdout.read() if run.poll() is not None
+                                               else "")
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait(timeout=20)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait(timeout=20)
+    folder = settings.EXPORT_DIR / f"project-{project.pk}"
+    assert [p.name for p in folder.glob("*.part")] == [f"export-{job.pk}-jsonl.run-1.zip.part"]
+    assert ExportJob.objects.get(pk=job.pk).state == "running"  # as the dead run left it
+
+    settings.PRETAG_STALE_SECONDS = 0  # its heartbeat stopped: stale at once
+    try:
+        with faults.sending_to(queue):  # the resend goes to a queue nobody reads
+            pretag_watchdog_task()
+    finally:
+        faults.forget_queue(settings.CELERY_BROKER_URL, queue)
+    assert list(folder.glob("*.part")) == []
+    assert ExportJob.objects.get(pk=job.pk).state == "queued"
+
+    finished = export_job_run(job_id=job.pk)  # what the resent message leads to
+    assert (finished.state, finished.attempts, finished.done) == ("done", 2, 3)
+    assert zipfile.ZipFile(export_path(finished)).testzip() is None
+    assert list(folder.glob("*.part")) == []
 
 
 # --- A private stack: PostgreSQL, Redis, gunicorn, a worker and beat -----------------------------
