@@ -13,3 +13,7 @@ class Conflict(Exception):
         self.message = message
         self.current = current
         self.code = code
+
+
+class IdempotencyKeyReused(Exception):
+    """An Idempotency-Key sent again with another request than its first (HTTP 422)."""

@@ -51,15 +51,20 @@ def export_job_task(self, job_id: int) -> None:
     export_job_run(job_id=job_id)
 
 
-# The name is older than export jobs (settings' beat schedule uses it): it watches both.
+# The name is older than export jobs (settings' beat schedule uses it): it watches both,
+# and deletes the API's idempotency keys past their time.
 @shared_task(name="annotator.pretag_watchdog")
 def pretag_watchdog_task() -> None:
     from annotator.services.exports import export_jobs_resume_stale
+    from annotator.services.idempotency import idempotency_keys_expire
 
     try:
         pretag_jobs.pretag_jobs_resume_stale()
     finally:  # one kind's trouble must not keep the other waiting
-        export_jobs_resume_stale()
+        try:
+            export_jobs_resume_stale()
+        finally:
+            idempotency_keys_expire()
 
 
 @worker_ready.connect
