@@ -120,6 +120,18 @@ class EventAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(models.IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "method", "path", "status_code"]
+    list_filter = ["method"]
+
+    def has_add_permission(self, request):
+        return False  # written by the API only (api/idempotency.py)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.WorkerPing)
 class WorkerPingAdmin(admin.ModelAdmin):
     list_display = ["id", "created_at", "answered_at", "worker"]

@@ -22,3 +22,7 @@ class Gone(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class IdempotencyKeyReused(Exception):
+    """An Idempotency-Key sent again with another request than its first (HTTP 422)."""

@@ -7,6 +7,8 @@ see the constraints below and the trigger in migrations/0002.
 """
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -253,6 +255,21 @@ class Span(Provenance):
         return f"{self.label_id}[{self.start}:{self.end}]"
 
 
+DEDUP_KEY_LENGTH = 200
+
+
+def attribution_dedup_key(claims, source, cue) -> str:
+    """What makes two attributions of one layer the same: claim fragments in order, source, cue.
+
+    Ids of spans (or None). Readable ("12,13|14|-") while it fits the column; a claim in
+    very many fragments gets the SHA-256 of that text instead.
+    """
+    key = f"{','.join(map(str, claims))}|{source or '-'}|{cue or '-'}"
+    if len(key) > DEDUP_KEY_LENGTH:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
 class Attribution(Provenance):
     """Claim (required, maybe in fragments) ← cue ← source (both optional)."""
 
@@ -266,9 +283,10 @@ class Attribution(Provenance):
     cue = models.ForeignKey(Span, null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="cue_of")
     attributes = models.JSONField(default=dict, blank=True)
-    # For suggestions: claim ids, source id and cue id in one string, so that the
-    # same proposal is stored once even when source or cue is null.
-    dedup_key = models.CharField(max_length=200, blank=True)
+    # attribution_dedup_key(claim ids, source id, cue id), kept by every write: the same
+    # proposal is stored once, and an annotator holds an attribution once, even when
+    # source or cue is null (NULLs are never equal in a unique index).
+    dedup_key = models.CharField(max_length=DEDUP_KEY_LENGTH)
     suggestion = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="decisions")
 
@@ -278,11 +296,16 @@ class Attribution(Provenance):
             models.UniqueConstraint(
                 fields=["document", "tagger_name", "tagger_version", "dedup_key"],
                 condition=Q(annotator__isnull=True), name="attribution_unique_suggestion"),
+            models.UniqueConstraint(
+                fields=["document", "annotator", "dedup_key"],
+                condition=Q(annotator__isnull=False, status=LabelStatus.ACCEPTED),
+                name="attribution_unique_per_annotator"),
             models.UniqueConstraint(fields=["annotator", "suggestion"],
                                     condition=Q(suggestion__isnull=False),
                                     name="attribution_one_decision_per_suggestion"),
             models.CheckConstraint(condition=~Q(source=F("claim")) & ~Q(cue=F("claim")),
                                    name="attribution_roles_distinct"),
+            models.CheckConstraint(condition=~Q(dedup_key=""), name="attribution_has_dedup_key"),
             *_provenance_constraints("attribution"),
         ]
         indexes = [
@@ -423,6 +446,33 @@ class Event(models.Model):
             models.Index(fields=["target_type", "target_id", "created_at"], name="event_target"),
             models.Index(fields=["document", "created_at"], name="event_document"),
         ]
+
+
+class IdempotencyKey(models.Model):
+    """An API write done for a client's Idempotency-Key, and the answer it got.
+
+    A repeat of the request with the same key (a retry after a lost answer) gets this
+    answer again instead of a second write (api/idempotency.py). Kept for
+    settings.IDEMPOTENCY_KEY_SECONDS, then deleted by the watchdog.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(max_length=200)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=2000)
+    # SHA-256 of method, path, If-Match and body: the same key for another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    # Null only inside the transaction of the first request, which writes the answer.
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_time")]
 
 
 class WorkerPing(models.Model):

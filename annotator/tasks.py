@@ -52,11 +52,13 @@ def export_job_task(self, job_id: int) -> None:
 
 
 # The name is older than export jobs (settings' beat schedule uses it): it watches both,
-# and then removes the export files nobody will read (after the resumes: a run given up
-# on just now leaves a partial file that goes in the same pass).
+# then removes the export files nobody will read (after the resumes: a run given up on
+# just now leaves a partial file that goes in the same pass) and deletes the API's
+# idempotency keys past their time.
 @shared_task(name="annotator.pretag_watchdog")
 def pretag_watchdog_task() -> None:
     from annotator.services.exports import export_files_clean, export_jobs_resume_stale
+    from annotator.services.idempotency import idempotency_keys_expire
 
     try:
         pretag_jobs.pretag_jobs_resume_stale()
@@ -64,7 +66,10 @@ def pretag_watchdog_task() -> None:
         try:
             export_jobs_resume_stale()
         finally:
-            export_files_clean()
+            try:
+                export_files_clean()
+            finally:
+                idempotency_keys_expire()
 
 
 @worker_ready.connect

@@ -62,7 +62,7 @@ def make_project(documents: int, name: str):
     from django.contrib.auth import get_user_model
 
     from annotator.models import (Attribution, ClaimFragment, Document, Label, LabelStatus,
-                                  Span)
+                                  Span, attribution_dedup_key)
     from annotator.services.projects import membership_set, project_create
     from annotator import text as text_mod
 
@@ -92,11 +92,14 @@ def make_project(documents: int, name: str):
             own = made[index * SPANS_PER_DOC:(index + 1) * SPANS_PER_DOC]
             for k in range(ATTRIBUTIONS_PER_DOC):
                 group = own[k * 5:(k + 1) * 5]     # CLAIM, SOURCE, CUE, CLAIM, CLAIM
+                fragment = group[3] if k % 4 == 0 else None
+                claims = [group[0].pk, *([fragment.pk] if fragment else [])]
                 attributions.append(Attribution(
                     document=document, annotator=user, claim=group[0], source=group[1],
                     cue=group[2], attributes={"quote_type": "direct"},
+                    dedup_key=attribution_dedup_key(claims, group[1].pk, group[2].pk),
                     status=LabelStatus.ACCEPTED, review_state="approved"))
-                fragments.append(group[3] if k % 4 == 0 else None)
+                fragments.append(fragment)
         stored = Attribution.objects.bulk_create(attributions)
         ClaimFragment.objects.bulk_create([ClaimFragment(attribution=a, span=f, position=1)
                                            for a, f in zip(stored, fragments) if f])

@@ -300,6 +300,9 @@ try:
     PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 20)
     PRETAG_STALE_SECONDS = env_int("PRETAG_STALE_SECONDS", 120)
     JOB_WATCHDOG_SECONDS = env_positive_int("JOB_WATCHDOG_SECONDS", 60)
+    # How long the API remembers an Idempotency-Key and its answer (the watchdog
+    # deletes older ones): far longer than any client keeps retrying.
+    IDEMPOTENCY_KEY_SECONDS = env_positive_int("IDEMPOTENCY_KEY_SECONDS", 24 * 3600)
 except ImproperlyConfiguredEnv as exc:
     sys.stderr.write(f"annotator: {exc}\n")
     raise SystemExit(2) from None

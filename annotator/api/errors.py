@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from annotator.access import Forbidden
-from annotator.errors import Conflict, Gone
+from annotator.errors import Conflict, Gone, IdempotencyKeyReused
 from annotator.services.spans import BulkError
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,9 @@ def exception_handler(exc, context):
                         status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Gone):
         return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_410_GONE)
+    if isinstance(exc, IdempotencyKeyReused):
+        return Response({"detail": str(exc), "code": "idempotency_key_reused"},
+                        status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, Forbidden):
         return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, PreconditionRequired):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from annotator import access, selectors
 from annotator.access import Forbidden, Need
 from annotator.api import serializers as s
+from annotator.api.idempotency import idempotent
 from annotator.api.views import (DOCUMENT_ID, PROJECT_ID, DocumentPagination,
                                  _attribution_out, parse)
 from annotator.models import Attribution, Document, Span
@@ -30,6 +31,7 @@ class ReviewBulkView(APIView):
                    summary="Approve or reject many spans and attributions at once (reviewers); "
                            "by default only those still pending: says what it decided, "
                            "consequences included, and what it left and why")
+    @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = parse(s.ReviewBulkIn, request.data)
@@ -47,6 +49,7 @@ class CorrectionSpanView(APIView):
                    responses={201: s.SpanOut},
                    summary="A reviewer's correction: their own span, approved as made; the "
                            "spans it replaces are rejected")
+    @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = dict(parse(s.CorrectionSpanIn, request.data))
@@ -63,6 +66,7 @@ class CorrectionAttributionView(APIView):
                    responses={201: s.AttributionOut},
                    summary="A reviewer's attribution from any annotator's spans, approved as "
                            "made; the attributions it replaces are rejected")
+    @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = parse(s.CorrectionAttributionIn, request.data)

@@ -15,11 +15,23 @@ FIELD_ERRORS = inline_serializer("FieldErrors", fields={
 
 
 class AnnotatorAutoSchema(AutoSchema):
+    def _idempotent(self) -> bool:
+        """The view method takes an Idempotency-Key (@idempotent, api/idempotency.py)."""
+        return getattr(getattr(self.view, self.method.lower(), None), "idempotent", False)
+
+    def get_override_parameters(self):
+        from annotator.api.idempotency import PARAMETER
+
+        parameters = super().get_override_parameters()
+        return [*parameters, PARAMETER] if self._idempotent() else parameters
+
     def _get_response_bodies(self, direction="response"):
         bodies = super()._get_response_bodies(direction)
         errors = {"401": ERROR, "403": ERROR, "404": ERROR}
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors.update({"400": FIELD_ERRORS, "409": ERROR})
+        if self._idempotent():
+            errors["422"] = ERROR  # an Idempotency-Key used again for another request
         if self.method in ("PATCH", "DELETE", "PUT"):
             errors["428"] = FIELD_ERRORS
         if self.method == "GET":

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from annotator import access
 from annotator.access import Need
 from annotator.api import transfer_serializers as ts
+from annotator.api.idempotency import idempotent
 from annotator.api.views import PROJECT_ID, parse
 from annotator.errors import Conflict, Gone
 from annotator.models import ExportJob
@@ -51,6 +52,7 @@ class ExportJobListView(APIView):
     @extend_schema(parameters=[PROJECT_ID], request=ts.ExportJobStartIn,
                    responses={202: ts.ExportJobOut},
                    summary="Start an export (reviewers, admins); a worker writes the zip")
+    @idempotent
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.REVIEW)
         data = parse(ts.ExportJobStartIn, request.data)

@@ -27,6 +27,7 @@ from annotator import access, selectors
 from annotator.access import Forbidden, Need
 from annotator.api import serializers as s
 from annotator.api.errors import PreconditionRequired
+from annotator.api.idempotency import idempotent
 from annotator.models import (Attribution, DocStatus, Document, DocumentStatus, Label,
                               Membership, Project, Span)
 from annotator.services import attributions as attribution_services
@@ -373,6 +374,7 @@ class DocumentDetailView(APIView):
 class DocumentStatusView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID], request=s.StatusChangeIn, responses=s.StatusOut,
                    summary="start / submit my work; return / approve an annotator's (reviewers)")
+    @idempotent
     def post(self, request, document_id):
         data = parse(s.StatusChangeIn, request.data)
         reviewing = data["action"] in ("return", "approve")
@@ -400,6 +402,7 @@ class DocumentStatusView(APIView):
 class SpanCreateView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID], request=s.SpanCreateIn, responses={201: s.SpanOut},
                    summary="Create one of my spans")
+    @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.ANNOTATE)
         data = parse(s.SpanCreateIn, request.data)
@@ -413,6 +416,7 @@ class SpanBulkView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID], request=s.SpanBulkIn,
                    responses={201: s.SpanOut(many=True)},
                    summary="Create many of my spans: all or nothing")
+    @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.ANNOTATE)
         data = parse(s.SpanBulkIn, request.data)
@@ -428,6 +432,7 @@ class SpanDetailView(APIView):
 
     @extend_schema(parameters=[IF_MATCH], request=s.SpanUpdateIn, responses=s.SpanOut,
                    summary="Change my span (label or offsets); stale version → 409")
+    @idempotent
     def patch(self, request, span_id):
         span = access.access_span(request.user, span_id, Need.ANNOTATE)
         data = parse(s.SpanUpdateIn, request.data)
@@ -441,6 +446,7 @@ class SpanDetailView(APIView):
 
     @extend_schema(parameters=[IF_MATCH, VERSION_QUERY], responses={204: None},
                    summary="Delete my span; stale version → 409")
+    @idempotent
     def delete(self, request, span_id):
         span = access.access_span(request.user, span_id, Need.ANNOTATE)
         span_services.span_delete(span=span, actor=request.user,
@@ -460,6 +466,7 @@ class AttributionCreateView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID], request=s.AttributionCreateIn,
                    responses={201: s.AttributionOut},
                    summary="Link my claim (one or more fragments), source and cue")
+    @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.ANNOTATE)
         data = parse(s.AttributionCreateIn, request.data)
@@ -476,6 +483,7 @@ class AttributionDetailView(APIView):
 
     @extend_schema(parameters=[IF_MATCH], request=s.AttributionUpdateIn,
                    responses=s.AttributionOut, summary="Change my attribution; stale → 409")
+    @idempotent
     def patch(self, request, attribution_id):
         attribution = access.access_attribution(request.user, attribution_id, Need.ANNOTATE)
         data = parse(s.AttributionUpdateIn, request.data)
@@ -487,6 +495,7 @@ class AttributionDetailView(APIView):
 
     @extend_schema(parameters=[IF_MATCH, VERSION_QUERY], responses={204: None},
                    summary="Delete my attribution (its spans stay); stale → 409")
+    @idempotent
     def delete(self, request, attribution_id):
         attribution = access.access_attribution(request.user, attribution_id, Need.ANNOTATE)
         attribution_services.attribution_delete(attribution=attribution, actor=request.user,
@@ -517,6 +526,7 @@ class SuggestionDecideView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID], request=s.SuggestionDecideIn,
                    responses=s.SuggestionDecidedOut,
                    summary="Accept or reject suggestions, one or many; accepted ones become mine")
+    @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.ANNOTATE)
         data = parse(s.SuggestionDecideIn, request.data)
@@ -545,6 +555,7 @@ class ReviewListView(APIView):
 
     @extend_schema(parameters=[DOCUMENT_ID], request=s.ReviewIn, responses={201: s.ReviewOut},
                    summary="Approve or reject one span or attribution (reviewers)")
+    @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = parse(s.ReviewIn, request.data)
@@ -631,6 +642,7 @@ class PretagJobListView(APIView):
     @extend_schema(parameters=[PROJECT_ID], request=s.PretagJobStartIn,
                    responses={202: s.PretagJobOut},
                    summary="Start pre-tagging the project or some of its documents (admins)")
+    @idempotent
     def post(self, request, project_id):
         from annotator.services.pretag_jobs import pretag_job_start
 
@@ -663,6 +675,7 @@ class PretagJobDetailView(APIView):
 class PretagJobCancelView(APIView):
     @extend_schema(parameters=[JOB_ID], request=None, responses=s.PretagJobOut,
                    summary="Cancel a queued or running job (admins)")
+    @idempotent
     def post(self, request, job_id):
         from annotator.services.pretag_jobs import pretag_job_cancel
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotator', '0006_export_job_heartbeat'),
+        ('annotator', '0007_attribution_unique_idempotency'),
     ]
 
     operations = [

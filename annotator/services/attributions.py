@@ -1,13 +1,20 @@
-"""Writing an annotator's attributions: claim (in one or more fragments) ← cue ← source."""
+"""Writing an annotator's attributions: claim (in one or more fragments) ← cue ← source.
+
+An annotator holds an attribution once: the database refuses a second accepted row with
+the same claim fragments, source and cue in one layer (`dedup_key`, which every write
+here keeps true). Creating or changing one into a copy of another is a 409 "duplicate".
+"""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from annotator.access import Forbidden, spans_in_document
-from annotator.models import Attribution, ClaimFragment, Document, Event, Project, Span
+from annotator.errors import Conflict
+from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Project,
+                              ReviewDecision, ReviewState, Span, attribution_dedup_key)
 from annotator.services.events import event_record
 from annotator.services.locks import versioned_delete_check, versioned_update
 from annotator.services.spans import annotator_layer_open, iso_time
@@ -92,6 +99,50 @@ def _write_fragments(attribution: Attribution, claims: list[Span]) -> None:
         for position, span in enumerate(claims[1:], start=1)])
 
 
+def dedup_key_of(claims: list[Span], source: Span | None, cue: Span | None) -> str:
+    return attribution_dedup_key([span.pk for span in claims], source and source.pk,
+                                 cue and cue.pk)
+
+
+def attribution_same(*, document: Document, annotator, key: str,
+                     exclude: int | None = None) -> Attribution | None:
+    """The annotator's accepted attribution with this dedup key, if any."""
+    same = Attribution.objects.filter(document=document, annotator=annotator,
+                                      status=LabelStatus.ACCEPTED, dedup_key=key)
+    return same.exclude(pk=exclude).first() if exclude else same.first()
+
+
+def _duplicate(existing: Attribution) -> Conflict:
+    return Conflict("You already have this attribution (the same claim, source and cue): "
+                    "it is shown in `current`.", current=attribution_snapshot(existing),
+                    code="duplicate")
+
+
+def attribution_insert(*, document: Document, annotator, claims: list[Span],
+                       source: Span | None, cue: Span | None, existing_ok: bool = False,
+                       **fields) -> tuple[Attribution, bool]:
+    """Store an attribution with its fragments and dedup key: (row, created).
+
+    When the annotator already has the same one, Conflict "duplicate" with it, or with
+    existing_ok that row, unchanged. Every new attribution of a layer goes through here.
+    """
+    key = dedup_key_of(claims, source, cue)
+    try:
+        with transaction.atomic():
+            attribution = Attribution.objects.create(
+                document=document, annotator=annotator, claim=claims[0], source=source,
+                cue=cue, dedup_key=key, **fields)
+    except IntegrityError:
+        existing = attribution_same(document=document, annotator=annotator, key=key)
+        if existing is None:
+            raise
+        if existing_ok:
+            return existing, False
+        raise _duplicate(existing) from None
+    _write_fragments(attribution, claims)
+    return attribution, True
+
+
 @transaction.atomic
 def attribution_create(*, document: Document, annotator, claims: list[int],
                        source: int | None = None, cue: int | None = None,
@@ -99,10 +150,9 @@ def attribution_create(*, document: Document, annotator, claims: list[int],
     annotator_layer_open(document=document, annotator=annotator)
     claim_spans, source_span, cue_span = _resolve(document, annotator, claims, source, cue)
     clean = attributes_check(document.project, attributes or {})
-    attribution = Attribution.objects.create(document=document, annotator=annotator,
-                                             claim=claim_spans[0], source=source_span,
-                                             cue=cue_span, attributes=clean)
-    _write_fragments(attribution, claim_spans)
+    attribution, _ = attribution_insert(document=document, annotator=annotator,
+                                        claims=claim_spans, source=source_span, cue=cue_span,
+                                        attributes=clean)
     event_record(project_id=document.project_id, document_id=document.pk, actor=annotator,
                  action="create", target_type="attribution", target_id=attribution.pk,
                  after=attribution_snapshot(attribution))
@@ -139,9 +189,19 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
         before["cue"] if cue is UNSET else cue)
     clean = attributes_check(document.project,
                              attribution.attributes if attributes is UNSET else attributes)
-    fresh = versioned_update(attribution, expected_version=expected_version,
-                             snapshot=attribution_snapshot, claim=claim_spans[0],
-                             source=source_span, cue=cue_span, attributes=clean)
+    key = dedup_key_of(claim_spans, source_span, cue_span)
+    try:
+        with transaction.atomic():
+            fresh = versioned_update(attribution, expected_version=expected_version,
+                                     snapshot=attribution_snapshot, claim=claim_spans[0],
+                                     source=source_span, cue=cue_span, attributes=clean,
+                                     dedup_key=key)
+    except IntegrityError:
+        existing = attribution_same(document=document, annotator=actor, key=key,
+                                    exclude=attribution.pk)
+        if existing is None:
+            raise
+        raise _duplicate(existing) from None
     _write_fragments(fresh, claim_spans)
     event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
                  action="update", target_type="attribution", target_id=attribution.pk,
@@ -166,8 +226,9 @@ def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -
     """Before a span is deleted: take it out of every attribution that uses it.
 
     The attribution loses its source or cue, or that claim fragment; one whose
-    only claim fragment goes is deleted. Each change is versioned and logged, with
-    the span's delete event as its `cause`.
+    only claim fragment goes is deleted, and one that becomes the same as another
+    of the layer is merged into it (attributions_merge). Each change is versioned
+    and logged, with the span's delete event as its `cause`.
     """
     touched = Attribution.objects.filter(Q(claim=span) | Q(source=span) | Q(cue=span)
                                          | Q(fragments__span=span)).distinct()
@@ -182,14 +243,60 @@ def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -
                          before=before, note=f"its claim span {span.pk} was deleted",
                          cause=cause)
             continue
-        Attribution.objects.filter(pk=attribution.pk).update(
-            claim_id=claims[0],
-            source_id=None if attribution.source_id == span.pk else attribution.source_id,
-            cue_id=None if attribution.cue_id == span.pk else attribution.cue_id,
-            version=F("version") + 1, updated_at=timezone.now())
+        source_id = None if attribution.source_id == span.pk else attribution.source_id
+        cue_id = None if attribution.cue_id == span.pk else attribution.cue_id
+        key = attribution_dedup_key(claims, source_id, cue_id)
+        try:
+            with transaction.atomic():
+                Attribution.objects.filter(pk=attribution.pk).update(
+                    claim_id=claims[0], source_id=source_id, cue_id=cue_id, dedup_key=key,
+                    version=F("version") + 1, updated_at=timezone.now())
+        except IntegrityError:
+            same = attribution_same(document=span.document,
+                                    annotator=attribution.annotator_id, key=key,
+                                    exclude=attribution.pk)
+            if same is None or attribution.status != LabelStatus.ACCEPTED:
+                raise
+            attributions_merge(survivor=same, duplicate=attribution, actor=actor,
+                               note=f"span {span.pk} was deleted, and it became the same as "
+                                    f"attribution {same.pk}", cause=cause)
+            continue
         fresh = Attribution.objects.get(pk=attribution.pk)
         _write_fragments(fresh, [Span(pk=i) for i in claims])
         event_record(project_id=project_id, document_id=span.document_id, actor=actor,
                      action="update", target_type="attribution", target_id=attribution.pk,
                      before=before, after=attribution_snapshot(fresh),
                      note=f"span {span.pk} was deleted", cause=cause)
+
+
+def attributions_merge(*, survivor: Attribution, duplicate: Attribution, actor,
+                       note: str, cause: Event | None = None) -> Attribution:
+    """Fold `duplicate` into `survivor`, two identical attributions of one layer.
+
+    The survivor keeps its attributes; it takes the duplicate's review state if it has
+    none of its own yet, its suggestion if it links none, and its review decisions (moved,
+    so that the history stays whole). The duplicate is deleted; its event keeps all of it.
+    """
+    before = attribution_snapshot(survivor)
+    gone = attribution_snapshot(duplicate)
+    ReviewDecision.objects.filter(attribution=duplicate).update(attribution=survivor)
+    Attribution.objects.filter(pk=duplicate.pk).delete()
+    changes = {}
+    if survivor.review_state == ReviewState.PENDING and duplicate.review_state != \
+            ReviewState.PENDING:
+        changes["review_state"] = duplicate.review_state
+    if survivor.suggestion_id is None and duplicate.suggestion_id is not None:
+        changes["suggestion_id"] = duplicate.suggestion_id
+    document = survivor.document
+    event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
+                 action="merge", target_type="attribution", target_id=duplicate.pk,
+                 before=gone, after={"merged_into": survivor.pk}, note=note, cause=cause)
+    if changes:
+        Attribution.objects.filter(pk=survivor.pk).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now())
+        survivor = Attribution.objects.get(pk=survivor.pk)
+        event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
+                     action="merge", target_type="attribution", target_id=survivor.pk,
+                     before=before, after=attribution_snapshot(survivor),
+                     note=f"attribution {duplicate.pk} merged into it: {note}", cause=cause)
+    return survivor

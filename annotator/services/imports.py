@@ -38,7 +38,7 @@ from annotator.formats.archive import ArchiveError, SafeZip, is_zip, iter_lines
 from annotator.formats.check import Rules, check_document
 from annotator.formats.records import DocumentRecord, Entry
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Origin,
-                              Project, ReviewState, Span)
+                              Project, ReviewState, Span, attribution_dedup_key)
 from annotator.services.attributions import role_labels
 
 FORMATS = ("txt", "jsonl", "brat", "doccano")
@@ -337,14 +337,15 @@ def _write_labels(stored, batch, report, user, labels) -> None:
             claims = [created[mapping[c]].pk for c in attribution.claims]
             source = created[mapping[attribution.source]].pk if attribution.source else None
             cue = created[mapping[attribution.cue]].pk if attribution.cue else None
-            key = (tuple(claims), source, cue, tuple(sorted(attribution.attributes.items())))
+            # One layer holds an attribution once (a constraint): the first in the file wins.
+            key = attribution_dedup_key(claims, source, cue)
             if key in seen:
                 continue
             seen.add(key)
             attribution_rows.append(Attribution(
                 document=document, annotator=user, claim_id=claims[0], source_id=source,
-                cue_id=cue, attributes=attribution.attributes, status=LabelStatus.ACCEPTED,
-                **_span_fields(attribution.provenance)))
+                cue_id=cue, dedup_key=key, attributes=attribution.attributes,
+                status=LabelStatus.ACCEPTED, **_span_fields(attribution.provenance)))
             fragment_rows.append(claims[1:])
     made = Attribution.objects.bulk_create(attribution_rows)
     report.attributions += len(made)

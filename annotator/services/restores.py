@@ -29,8 +29,9 @@ from annotator.access import Forbidden, LabelTrace
 from annotator.errors import Conflict
 from annotator.models import (Attribution, Document, Event, Label, LabelStatus, Origin,
                               ReviewDecision, Span)
-from annotator.services.attributions import (_resolve, _write_fragments, attribution_snapshot,
-                                             attribution_update)
+from annotator.services.attributions import (_resolve, _write_fragments, attribution_same,
+                                             attribution_snapshot, attribution_update,
+                                             dedup_key_of)
 from annotator.services.events import event_record
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
@@ -171,15 +172,12 @@ def _attribution_insert(document: Document, snapshot: dict, *, actor, cause) -> 
         raise Conflict("Its spans changed since it was deleted: "
                        + "; ".join(invalid.messages), code="spans_changed") from None
 
-    def duplicate():
-        for same in Attribution.objects.filter(
-                document=document, annotator_id=snapshot["annotator"], claim_id=claims[0],
-                source_id=source, cue_id=cue, status=snapshot["status"]):
-            if attribution_snapshot(same)["claims"] == claims:
-                return same
-        return None
+    key = dedup_key_of(claim_spans, source_span, cue_span)
 
-    existing = duplicate()  # checked first: no constraint forbids two identical links
+    def duplicate():
+        return attribution_same(document=document, annotator=snapshot["annotator"], key=key)
+
+    existing = duplicate() if snapshot["status"] == LabelStatus.ACCEPTED else None
     if existing is not None:
         raise Conflict("You made the same attribution again since it was deleted: delete that "
                        "one to restore this one.", code="duplicate",
@@ -187,7 +185,8 @@ def _attribution_insert(document: Document, snapshot: dict, *, actor, cause) -> 
     attribution = _insert(Attribution, snapshot, duplicate=duplicate, document=document,
                           annotator_id=snapshot["annotator"], claim=claim_spans[0],
                           source=source_span, cue=cue_span, attributes=snapshot["attributes"],
-                          suggestion_id=_suggestion(Attribution, snapshot), **_common(snapshot))
+                          dedup_key=key, suggestion_id=_suggestion(Attribution, snapshot),
+                          **_common(snapshot))
     _write_fragments(attribution, claim_spans)
     _reviews_restore("attribution", attribution)
     event_record(project_id=document.project_id, document_id=document.pk, actor=actor,

@@ -297,7 +297,7 @@ def review_correct_attribution(*, document: Document, reviewer, claims: list[Spa
     Each span is copied into the reviewer's layer (or reused there), so that the
     attribution, like every attribution, links spans of one layer.
     """
-    from annotator.services.attributions import (_write_fragments, attribution_snapshot,
+    from annotator.services.attributions import (attribution_insert, attribution_snapshot,
                                                  attributes_check, role_labels)
 
     roles = role_labels(document.project)
@@ -324,15 +324,32 @@ def review_correct_attribution(*, document: Document, reviewer, claims: list[Spa
                               start=span.start, end=span.end, quote=None, note=note)
 
     claim_copies = [copy(s) for s in claims]
-    attribution = Attribution.objects.create(
-        document=document, annotator=reviewer, claim=claim_copies[0], source=copy(source),
-        cue=copy(cue), attributes=clean, origin=Origin.REVIEW, review_state=ReviewState.APPROVED)
-    _write_fragments(attribution, claim_copies)
-    ReviewDecision.objects.create(document=document, reviewer=reviewer, attribution=attribution,
-                                  decision="approve", note=_correction_note(note))
-    event_record(project_id=document.project_id, document_id=document.pk, actor=reviewer,
-                 action="correct", target_type="attribution", target_id=attribution.pk,
-                 after=attribution_snapshot(attribution), note=note)
+    attribution, created = attribution_insert(
+        document=document, annotator=reviewer, claims=claim_copies, source=copy(source),
+        cue=copy(cue), existing_ok=True, attributes=clean, origin=Origin.REVIEW,
+        review_state=ReviewState.APPROVED)
+    if not created:
+        # The reviewer has this attribution already (an earlier correction): it takes the
+        # attributes given now and is approved again, as _reviewer_span does with a span.
+        if attribution.attributes != clean:
+            before = attribution_snapshot(attribution)
+            Attribution.objects.filter(pk=attribution.pk).update(
+                attributes=clean, version=attribution.version + 1)
+            attribution.attributes, attribution.version = clean, attribution.version + 1
+            event_record(project_id=document.project_id, document_id=document.pk,
+                         actor=reviewer, action="correct", target_type="attribution",
+                         target_id=attribution.pk, before=before,
+                         after=attribution_snapshot(attribution), note=note)
+        if attribution.review_state != ReviewState.APPROVED:
+            _write(reviewer=reviewer, document=document, decision="approve",
+                   targets=[("attribution", attribution, _correction_note(note))])
+    else:
+        ReviewDecision.objects.create(document=document, reviewer=reviewer,
+                                      attribution=attribution, decision="approve",
+                                      note=_correction_note(note))
+        event_record(project_id=document.project_id, document_id=document.pk, actor=reviewer,
+                     action="correct", target_type="attribution", target_id=attribution.pk,
+                     after=attribution_snapshot(attribution), note=note)
     replaced = [a for a in replaces if a.pk != attribution.pk]
     if replaced:
         reviews_decide(reviewer=reviewer, document=document, decision="reject",

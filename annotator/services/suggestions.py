@@ -4,6 +4,10 @@ A suggestion has no annotator. Accepting one makes a copy in the annotator's
 layer (origin and tagger kept, `suggestion` pointing back); rejecting one
 makes a copy with status "rejected", so the suggestion stays for the others.
 Both are idempotent: one decision row per annotator and suggestion.
+
+Accepting what the annotator already has (the same span, or an attribution of the
+same spans) makes no copy: their own row is linked to the suggestion (`suggestion`
+set, an "accept" event) and keeps what they gave it, attributes included.
 """
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from django.db import transaction
 
 from annotator import text
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Origin,
-                              Span)
-from annotator.services.attributions import attribution_snapshot
+                              Span, attribution_dedup_key)
+from annotator.services.attributions import (_write_fragments, attribution_insert,
+                                             attribution_same, attribution_snapshot,
+                                             dedup_key_of)
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
 
@@ -95,7 +101,7 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
             raise ValidationError({f"attributions[{index}].source": "is one of the claims."})
         if cue_id is not None and cue_id in claim_ids:
             raise ValidationError({f"attributions[{index}].cue": "is one of the claims."})
-        dedup = f"{','.join(map(str, claim_ids))}|{source_id or '-'}|{cue_id or '-'}"
+        dedup = attribution_dedup_key(claim_ids, source_id, cue_id)
         attribution_rows.append(Attribution(
             document=document, annotator=None, claim_id=claim_ids[0], source_id=source_id,
             cue_id=cue_id, attributes=item.attributes, origin=Origin.PRETAG,
@@ -124,10 +130,12 @@ def _decide_span(suggestion: Span, annotator, status: str, events: list) -> Span
         same = Span.objects.filter(
             document_id=suggestion.document_id, annotator=annotator, label_id=suggestion.label_id,
             start=suggestion.start, end=suggestion.end, status=LabelStatus.ACCEPTED).first()
-        if same is not None and same.suggestion_id in (None, suggestion.pk):
+        if same is not None:
             if same.suggestion_id is None:
+                before = span_snapshot(same)
                 Span.objects.filter(pk=same.pk).update(suggestion=suggestion)
                 same.suggestion = suggestion
+                events.append(("accept", "span", same.pk, before, span_snapshot(same)))
             return same
     own, created = Span.objects.get_or_create(
         annotator=annotator, suggestion=suggestion,
@@ -144,6 +152,74 @@ def _decide_span(suggestion: Span, annotator, status: str, events: list) -> Span
         events.append(("accept" if status == LabelStatus.ACCEPTED else "reject", "span",
                        own.pk, before, span_snapshot(own)))
     return own
+
+
+def _reject_attribution(suggestion: Attribution, annotator, events: list) -> Attribution:
+    """A row of status "rejected" that says no (or turns an acceptance into a no)."""
+    own, created = Attribution.objects.get_or_create(
+        annotator=annotator, suggestion=suggestion,
+        defaults=dict(document_id=suggestion.document_id, claim_id=suggestion.claim_id,
+                      dedup_key=attribution_dedup_key([suggestion.claim_id], None, None),
+                      attributes=suggestion.attributes, origin=Origin.PRETAG,
+                      tagger_name=suggestion.tagger_name,
+                      tagger_version=suggestion.tagger_version,
+                      confidence=suggestion.confidence, status=LabelStatus.REJECTED))
+    if not created and own.status != LabelStatus.REJECTED:
+        Attribution.objects.filter(pk=own.pk).update(status=LabelStatus.REJECTED,
+                                                     version=own.version + 1)
+        own.status, own.version = LabelStatus.REJECTED, own.version + 1
+        created = True
+    if created:
+        events.append(("reject", "attribution", own.pk, None, attribution_snapshot(own)))
+    return own
+
+
+def _accept_attribution(suggestion: Attribution, document: Document, annotator, mapped: dict,
+                        events: list) -> Attribution:
+    """The annotator's attribution for an accepted suggestion, of their own spans (`mapped`).
+
+    One they already have with these spans is linked, not copied. An earlier rejection
+    row becomes the acceptance (or gives way to the linked row).
+    """
+    decided = Attribution.objects.filter(annotator=annotator, suggestion=suggestion).first()
+    if decided is not None and decided.status == LabelStatus.ACCEPTED:
+        return decided  # accepted before: nothing to do
+    fragment_ids = [f.span_id for f in sorted(suggestion.fragments.all(),
+                                              key=lambda f: f.position)]
+    claims = [mapped[i] for i in (suggestion.claim_id, *fragment_ids)]
+    source, cue = mapped.get(suggestion.source_id), mapped.get(suggestion.cue_id)
+    key = dedup_key_of(claims, source, cue)
+    same = attribution_same(document=document, annotator=annotator, key=key)
+    if same is None and decided is None:
+        own, created = attribution_insert(
+            document=document, annotator=annotator, claims=claims, source=source, cue=cue,
+            existing_ok=True, suggestion=suggestion, attributes=suggestion.attributes,
+            origin=Origin.PRETAG, tagger_name=suggestion.tagger_name,
+            tagger_version=suggestion.tagger_version, confidence=suggestion.confidence)
+        if created:
+            events.append(("accept", "attribution", own.pk, None, attribution_snapshot(own)))
+        return own  # or the row a concurrent accept made a moment ago
+    if same is None:
+        # Rejected before: that row becomes the acceptance, made of the annotator's spans.
+        before = attribution_snapshot(decided)
+        Attribution.objects.filter(pk=decided.pk).update(
+            claim=claims[0], source=source, cue=cue, dedup_key=key,
+            status=LabelStatus.ACCEPTED, version=decided.version + 1)
+        own = Attribution.objects.get(pk=decided.pk)
+        _write_fragments(own, claims)
+        events.append(("accept", "attribution", own.pk, before, attribution_snapshot(own)))
+        return own
+    if decided is not None:
+        # The rejection row gives way: the link to the suggestion moves to `same`.
+        events.append(("delete", "attribution", decided.pk, attribution_snapshot(decided), None))
+        Attribution.objects.filter(pk=decided.pk).delete()
+    if same.suggestion_id is None:
+        before = attribution_snapshot(same)
+        Attribution.objects.filter(pk=same.pk).update(suggestion=suggestion,
+                                                      version=same.version + 1)
+        same.suggestion, same.version = suggestion, same.version + 1
+        events.append(("accept", "attribution", same.pk, before, attribution_snapshot(same)))
+    return same
 
 
 @transaction.atomic
@@ -173,37 +249,18 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
                  for pk, s in suggested_spans.items()}
     own_attributions, touched = [], dict(own_spans)
     for suggestion in suggested_attributions.values():
-        fragment_ids = [f.span_id for f in sorted(suggestion.fragments.all(),
-                                                  key=lambda f: f.position)]
-        part_ids = [suggestion.claim_id, *fragment_ids, suggestion.source_id, suggestion.cue_id]
+        if status == LabelStatus.REJECTED:
+            own_attributions.append(_reject_attribution(suggestion, annotator, events))
+            continue
+        part_ids = [suggestion.claim_id, *[f.span_id for f in suggestion.fragments.all()],
+                    suggestion.source_id, suggestion.cue_id]
         mapped = {}
-        if status == LabelStatus.ACCEPTED:
-            parts = Span.objects.filter(pk__in=[i for i in part_ids if i])
-            for part in parts:
-                mapped[part.pk] = own_spans.get(part.pk) or _decide_span(part, annotator,
-                                                                         status, events)
-                touched[part.pk] = mapped[part.pk]
-        own, created = Attribution.objects.get_or_create(
-            annotator=annotator, suggestion=suggestion,
-            defaults=dict(document=document,
-                          claim=mapped.get(suggestion.claim_id) or suggestion.claim,
-                          source=mapped.get(suggestion.source_id),
-                          cue=mapped.get(suggestion.cue_id), attributes=suggestion.attributes,
-                          origin=Origin.PRETAG, tagger_name=suggestion.tagger_name,
-                          tagger_version=suggestion.tagger_version,
-                          confidence=suggestion.confidence, status=status))
-        if created and status == LabelStatus.ACCEPTED:
-            ClaimFragment.objects.bulk_create([
-                ClaimFragment(attribution=own, span=mapped[i], position=position)
-                for position, i in enumerate(fragment_ids, start=1)])
-        changed = created
-        if not created and own.status != status:
-            Attribution.objects.filter(pk=own.pk).update(status=status, version=own.version + 1)
-            own.status, own.version = status, own.version + 1
-            changed = True
-        if changed:
-            events.append((decision, "attribution", own.pk, None, attribution_snapshot(own)))
-        own_attributions.append(own)
+        for part in Span.objects.filter(pk__in=[i for i in part_ids if i]):
+            mapped[part.pk] = own_spans.get(part.pk) or _decide_span(part, annotator, status,
+                                                                     events)
+            touched[part.pk] = mapped[part.pk]
+        own_attributions.append(_accept_attribution(suggestion, document, annotator, mapped,
+                                                    events))
     Event.objects.bulk_create([
         Event(project_id=document.project_id, document_id=document.pk, actor=annotator,
               action=action, target_type=kind, target_id=pk, before=before, after=after)

@@ -3,7 +3,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotator.models import Attribution, ClaimFragment, Label, ReviewDecision, Span
+from annotator.models import (Attribution, ClaimFragment, Label, ReviewDecision, Span,
+                              attribution_dedup_key)
 from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
                                             suggestions_store)
 
@@ -22,12 +23,15 @@ def add_labels(world, make_document, count):
             for i in range(count) for name in ("CLAIM", "SOURCE", "CUE")])
         claims = [s for s in spans if s.label_id == labels["CLAIM"].pk]
         sources = [s for s in spans if s.label_id == labels["SOURCE"].pk]
+        fragments = claims[1:] + [None]  # each claim continues in the next one
         attributions = Attribution.objects.bulk_create([
-            Attribution(document=doc, annotator=annotator, claim=c, source=s)
-            for c, s in zip(claims, sources)])
+            Attribution(document=doc, annotator=annotator, claim=c, source=s,
+                        dedup_key=attribution_dedup_key([c.pk, *([f.pk] if f else [])],
+                                                        s.pk, None))
+            for c, s, f in zip(claims, sources, fragments)])
         ClaimFragment.objects.bulk_create([
-            ClaimFragment(attribution=a, span=s, position=1)
-            for a, s in zip(attributions, claims[1:]) if a.claim_id != s.pk])
+            ClaimFragment(attribution=a, span=f, position=1)
+            for a, f in zip(attributions, fragments) if f is not None])
         ReviewDecision.objects.bulk_create([
             ReviewDecision(document=doc, reviewer=world.reviewer, span=s, decision="approve")
             for s in spans])

@@ -155,3 +155,39 @@ def test_concurrent_restores_of_one_deleted_span_make_it_once_and_keep_the_id_se
     fresh = client.post(f"/api/documents/{doc.id}/spans/", span_at(doc, "said", "CUE"),
                         format="json")
     assert fresh.status_code == 201 and fresh.json()["id"] > source["id"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_identical_concurrent_attribution_creates_leave_one_row(world):
+    from annotator.models import Attribution
+
+    doc = world.document
+    client = client_for(world.annotator)
+    claim, source = (client.post(f"/api/documents/{doc.id}/spans/", span_at(doc, piece, label),
+                                 format="json").json()["id"]
+                     for piece, label in (("The deal is dead,", "CLAIM"),
+                                          ("the minister", "SOURCE")))
+    body = {"claims": [claim], "source": source, "cue": None}  # a null cue: NULLs never clash
+    responses = in_parallel(50, lambda i: client_for(world.annotator).post(
+        f"/api/documents/{doc.id}/attributions/", body, format="json"))
+    statuses = [r.status_code for r in responses]
+    assert statuses.count(201) == 1 and statuses.count(409) == 49, statuses
+    created = next(r.json() for r in responses if r.status_code == 201)
+    assert {(r.json()["code"], r.json()["current"]["id"]) for r in responses
+            if r.status_code == 409} == {("duplicate", created["id"])}
+    assert Attribution.objects.filter(document=doc, annotator=world.annotator).count() == 1
+    assert Event.objects.filter(target_type="attribution", action="create").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_idempotency_key_write_once_and_answer_alike(world):
+    doc = world.document
+    body = span_at(doc, "A spokesperson", "SOURCE")
+    responses = in_parallel(10, lambda i: client_for(world.annotator).post(
+        f"/api/documents/{doc.id}/spans/", body, format="json",
+        HTTP_IDEMPOTENCY_KEY="one-action"))
+    # The first writes; the others wait for it on the key, then get its answer.
+    assert [r.status_code for r in responses] == [201] * 10
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses) == 9
+    assert Span.objects.filter(document=doc).count() == 1

@@ -90,19 +90,21 @@ def test_database_refuses_suggestion_with_an_owner_or_owner_without_decision(doc
 
 
 def test_database_refuses_attribution_without_claim(document, annotator_user):
-    refused(lambda: Attribution.objects.create(document=document, annotator=annotator_user))
+    refused(lambda: Attribution.objects.create(document=document, annotator=annotator_user,
+                                               dedup_key="1|-|-"))
 
 
 def test_database_refuses_attribution_whose_source_is_its_claim(document, annotator_user):
     claim = raw_span(document, 0, 9, annotator=annotator_user)
     refused(lambda: Attribution.objects.create(document=document, annotator=annotator_user,
-                                               claim=claim, source=claim))
+                                               claim=claim, source=claim,
+                                               dedup_key=f"{claim.pk}|{claim.pk}|-"))
 
 
 def test_database_refuses_review_decision_on_two_targets(document, annotator_user):
     span = raw_span(document, 0, 9, annotator=annotator_user)
     attribution = Attribution.objects.create(document=document, annotator=annotator_user,
-                                             claim=span)
+                                             claim=span, dedup_key=f"{span.pk}|-|-")
     refused(lambda: ReviewDecision.objects.create(document=document, reviewer=annotator_user,
                                                   span=span, attribution=attribution,
                                                   decision="approve"))
