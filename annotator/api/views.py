@@ -594,6 +594,7 @@ class SpanRestoreView(APIView):
     @extend_schema(request=None, responses={201: s.SpanRestoredOut},
                    summary="Undo the delete of my span: the same id, fields and history, and "
                            "the attributions its delete changed; 409 if made again meanwhile")
+    @idempotent
     def post(self, request, span_id):
         trace = access.access_label_trace(request.user, "span", span_id, Need.ANNOTATE)
         result = restore_services.span_restore(trace=trace, actor=request.user)
@@ -607,12 +608,12 @@ class AttributionRestoreView(APIView):
     @extend_schema(request=None, responses={201: s.AttributionOut},
                    summary="Undo the delete of my attribution: the same id and fields; 409 if "
                            "a span it links is gone or it was made again meanwhile")
+    @idempotent
     def post(self, request, attribution_id):
         trace = access.access_label_trace(request.user, "attribution", attribution_id,
                                           Need.ANNOTATE)
         attribution = restore_services.attribution_restore(trace=trace, actor=request.user)
         return Response(_attribution_out(attribution), status=status.HTTP_201_CREATED)
-
 
 
 # --- Pre-tagging jobs -----------------------------------------------------------------------

@@ -104,7 +104,8 @@ def test_retried_decisions_reviews_and_status_changes_write_once_when_keyed(worl
     review = [post(reviewer, f"/api/documents/{doc.pk}/reviews/",
                    {"span": own.pk, "decision": "approve", "note": "ok"}, "r") for _ in "12"]
     bulk = [post(reviewer, f"/api/documents/{doc.pk}/reviews/bulk/",
-                 {"decision": "reject", "spans": [own.pk], "note": "no"}, "b") for _ in "12"]
+                 {"decision": "reject", "spans": [own.pk], "note": "no",
+                      "undecided_only": False}, "b") for _ in "12"]
     assert [r.status_code for r in review + bulk] == [201] * 4
     assert list(ReviewDecision.objects.order_by("id").values_list("decision", flat=True)) == [
         "approve", "reject"]
