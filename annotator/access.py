@@ -112,6 +112,17 @@ def sees_all_layers(membership: Membership) -> bool:
             or bool(membership.project.settings.get("annotators_see_each_other")))
 
 
+def access_api_token(user, token_id):
+    """One of the user's own API tokens; anybody else's does not exist for them."""
+    from annotator.models import ApiToken
+
+    token = (ApiToken.objects.filter(user=user, pk=object_id(token_id)).first()
+             if user.is_authenticated else None)
+    if token is None:
+        raise Http404("No such token.")
+    return token
+
+
 def object_id(value) -> int:
     """An id from a URL or a body, or 404: never a database error for 10**30 or 'abc'."""
     try:

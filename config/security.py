@@ -151,7 +151,8 @@ def _size(n: int) -> str:
     return f"{mb:.1f} MB" if mb >= 0.1 else f"{n} bytes"
 
 
-PASSWORD_LOGINS = ("/api/auth/login/", "/api/auth/token/")
+# Where a password is checked, so django-axes may refuse the caller with a 429.
+PASSWORD_LOGINS = ("/api/auth/login/", "/api/auth/token/", "/api/auth/password/")
 
 
 def document_refusals(result, generator, request, public):

@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -216,8 +215,9 @@ AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"  # 429, a page or JSO
 # --- REST framework --------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with a WWW-Authenticate header.
+    # Our own tokens (annotator.models.ApiToken), not DRF's single authtoken.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "annotator.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "annotator.models.ReviewState",
         "RoleEnum": "annotator.models.Role",
         "OriginEnum": "annotator.models.Origin",
+        "TokenStatusEnum": "annotator.models.TokenStatus",
         "ExportFormatEnum": "annotator.models.ExportFormat",
         "ImportFormatEnum": "annotator.services.imports.FORMATS",
         # A reviewer's decision on a label (a document can also be returned).

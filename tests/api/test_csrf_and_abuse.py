@@ -7,8 +7,8 @@ without a token, is a 403 that changes nothing; the same request with the
 token then gets the permission matrix's answer, so the 403 was the token's.
 
 Lockout: django-axes counts failed logins in the database (one count for every
-web process), per user name and address; the HTML form and both API logins
-share it.
+web process), per user name and address; the HTML form, both API logins and the
+password change share it.
 """
 from __future__ import annotations
 
@@ -27,9 +27,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from annotator.models import Document
+from annotator.models import ApiToken, Document
 from annotator.services.demo import DEMO_USERS
 from tests.api.test_permission_matrix import (OK, OPERATIONS, POLICY, STATUS_OF,  # noqa: F401
                                               changed_tables, default_params, matrix, snapshot)
@@ -170,7 +169,7 @@ def test_right_password_refused_when_too_many_failures_came_before(login, make_u
 
     assert_locked_out(response, api=login is not form_login)
     assert "_auth_user_id" not in client.session
-    assert not Token.objects.filter(user__username="alice").exists()
+    assert not ApiToken.objects.filter(user__username="alice").exists()
     # The count is a database row, so every web process on every machine sees it.
     attempt = AccessAttempt.objects.get(username="alice", ip_address="127.0.0.1")
     assert attempt.failures_since_start == settings.AXES_FAILURE_LIMIT
@@ -286,7 +285,7 @@ def test_schema_documents_the_lockout_and_the_body_limit():
     from drf_spectacular.generators import SchemaGenerator
 
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    for path in ("/api/auth/login/", "/api/auth/token/"):
+    for path in ("/api/auth/login/", "/api/auth/token/", "/api/auth/password/"):
         assert "429" in paths[path]["post"]["responses"], path
     with_body = [(path, method) for path, operations in paths.items()
                  for method, operation in operations.items() if "requestBody" in operation]
