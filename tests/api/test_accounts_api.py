@@ -1,8 +1,9 @@
 """Accounts: API tokens (several per user, named, hashed, expiring, revocable), the
 password change, and signing out.
 
-Every test here failed before tokens were our own model (DRF's authtoken: one token
-per user, replaced by each request for one, stored in clear, never expiring).
+Against DRF's authtoken (one token per user, replaced by each request for one, stored
+in clear, never expiring) and without the password endpoint, every test here failed
+but two guards of what already held: an unknown token's 401, a session's logout.
 """
 from __future__ import annotations
 
