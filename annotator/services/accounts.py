@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -49,7 +50,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str,
         raise ValidationError({"expires_at": "may be at most ten years from now (or leave it "
                                              "out: a token without expiry)."})
     # Counted under a lock on the user's row: two requests at once cannot both pass.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.filter(_active(now), user=user).count() >= MAX_ACTIVE_TOKENS:
         raise Conflict(f"You have {MAX_ACTIVE_TOKENS} active tokens: revoke one you no longer "
                        "use first.", code="too_many_tokens")

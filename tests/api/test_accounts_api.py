@@ -79,6 +79,19 @@ def test_signed_in_user_makes_a_token_with_a_name_and_an_expiry(make_user, api):
     assert me(body["token"]).status_code == 200
 
 
+def test_browser_session_makes_a_token_with_the_csrf_token(make_user):
+    make_user("alice")
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.login(username="alice", password=PASSWORD)
+    csrf = browser.get("/api/auth/csrf/").json()["csrf_token"]
+
+    created = browser.post("/api/auth/token/", {"name": "from the browser"},
+                           content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+
+    assert created.status_code == 201, created.content
+    assert me(created.json()["token"]).json()["username"] == "alice"
+
+
 def test_only_a_hash_of_the_secret_is_stored(make_user):
     make_user("alice")
     secret = token_by_password("alice").json()["token"]
