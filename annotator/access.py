@@ -135,6 +135,17 @@ def may_review(membership: Membership, row, settings: dict) -> bool:
     return row.annotator_id != membership.user_id or review_own_labels(settings)
 
 
+def access_api_token(user, token_id):
+    """One of the user's own API tokens; anybody else's does not exist for them."""
+    from annotator.models import ApiToken
+
+    token = (ApiToken.objects.filter(user=user, pk=object_id(token_id)).first()
+             if user.is_authenticated else None)
+    if token is None:
+        raise Http404("No such token.")
+    return token
+
+
 def object_id(value) -> int:
     """An id from a URL or a body, or 404: never a database error for 10**30 or 'abc'."""
     try:

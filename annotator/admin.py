@@ -135,3 +135,28 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
 @admin.register(models.WorkerPing)
 class WorkerPingAdmin(admin.ModelAdmin):
     list_display = ["id", "created_at", "answered_at", "worker"]
+
+
+@admin.register(models.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made through the API (the secret is shown to its owner once); here an
+    admin sees who has which and revokes them."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at",
+                    "revoked_at"]
+    list_select_related = ["user"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    readonly_fields = ["user", "name", "prefix", "digest", "created_at", "last_used_at",
+                       "expires_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        from annotator.services.accounts import api_token_revoke
+
+        for token in queryset:
+            api_token_revoke(token=token)

@@ -407,3 +407,10 @@ def agreement_for_project(*, project, document_id: int | None = None,
     for row in result["pairs"]:
         row["a_username"], row["b_username"] = names[row["a"]], names[row["b"]]
     return result
+
+
+def api_token_list_for_user(*, user):
+    """The user's API tokens, newest first, revoked and expired ones included (a record)."""
+    from annotator.models import ApiToken
+
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

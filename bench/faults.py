@@ -227,12 +227,13 @@ def forget_queue(broker_url: str, queue: str) -> None:
 
 def user_with_token(username: str):
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+
+    from annotator.services.accounts import api_token_create
 
     user = get_user_model().objects.create(username=username)
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    return user, Token.objects.create(user=user).key
+    return user, api_token_create(user=user, name="benchmark").secret
 
 
 def project_with_documents(*, admin, name: str, documents: int):

@@ -25,8 +25,8 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
+from annotator.services.accounts import api_token_create  # noqa: E402
 from annotator.services.documents import document_create  # noqa: E402
 from annotator.services.projects import membership_set, project_create  # noqa: E402
 from annotator.services.spans import spans_bulk_create  # noqa: E402
@@ -41,7 +41,7 @@ def user_with_token(name: str) -> tuple[object, str]:
     user = get_user_model().objects.create(username=name)
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    return user, Token.objects.create(user=user).key
+    return user, api_token_create(user=user, name="benchmark").secret
 
 
 @transaction.atomic

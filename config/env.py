@@ -106,6 +106,13 @@ def env_positive_int(name: str, default: int, environ: Mapping[str, str] = os.en
     return value
 
 
+def env_non_negative_int(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
+    value = env_int(name, default, environ)
+    if value < 0:
+        raise ImproperlyConfiguredEnv(f"{name}={value} must be 0 (off) or more.")
+    return value
+
+
 def production_problems(*, debug: bool, secret_key: str, allowed_hosts: list[str],
                         app_env: str = "development") -> list[str]:
     """What makes these settings unsafe to serve in production (empty when fine).

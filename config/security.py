@@ -7,10 +7,15 @@ adapts it where the library cannot know the app.
 """
 from __future__ import annotations
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
@@ -61,6 +66,40 @@ class LockoutBackend(AxesStandaloneBackend):
             if isinstance(request, DrfRequest):
                 raise LoginLockedOut() from None
             raise
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler (AXES_HANDLER), with a second rule: an address.
+
+    Axes counts failures per AXES_LOCKOUT_PARAMETERS (a user name at an address, by
+    default) against one limit. One address trying many user names never reaches
+    it for any one name, so the failures of an address, over every user name, are
+    also counted, against LOGIN_ADDRESS_FAILURE_LIMIT (0: no such rule).
+
+    Not done by adding "ip_address" to AXES_LOCKOUT_PARAMETERS, for two reasons:
+    that alternative would share the per-user limit, so a few users behind one
+    office address mistyping would lock each other out; and axes forgets, on a
+    successful login, every attempt that matches any alternative, so an attacker
+    with an account of their own would empty the address's count by signing in
+    between guesses. Here a success forgets that user's failures only (the
+    per-user parameters), and the address's count of the other names stays.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        per_user = super().get_failures(request, credentials)
+        limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        address = getattr(request, "axes_ip_address", None)
+        if not limit or address is None:
+            return per_user
+        attempts = AccessAttempt.objects.filter(ip_address=address)
+        if settings.AXES_COOLOFF_TIME is not None:
+            attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
+        from_address = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+        if from_address >= limit:
+            # Axes compares what this returns with its one limit: reaching the address's
+            # limit is reported as reaching that one.
+            return max(per_user, get_failure_limit(request, credentials))
+        return per_user
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -151,7 +190,8 @@ def _size(n: int) -> str:
     return f"{mb:.1f} MB" if mb >= 0.1 else f"{n} bytes"
 
 
-PASSWORD_LOGINS = ("/api/auth/login/", "/api/auth/token/")
+# Where a password is checked, so django-axes may refuse the caller with a 429.
+PASSWORD_LOGINS = ("/api/auth/login/", "/api/auth/token/", "/api/auth/password/")
 
 
 def document_refusals(result, generator, request, public):

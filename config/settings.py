@@ -15,8 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from .env import (DEV_SECRET_KEY, ImproperlyConfiguredEnv, env_app_env, env_bool, env_int,
-                  env_list, env_lockout_parameters, env_positive_int, env_proxy_ssl_header,
-                  production_problems)
+                  env_list, env_lockout_parameters, env_non_negative_int, env_positive_int,
+                  env_proxy_ssl_header, production_problems)
 import os
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +48,8 @@ try:
     TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     LOGIN_FAILURE_LIMIT = env_positive_int("LOGIN_FAILURE_LIMIT", 10)
     LOGIN_COOLOFF_MINUTES = env_positive_int("LOGIN_COOLOFF_MINUTES", 15)
+    # Failures from one address over every user name (config.security.LockoutHandler); 0: off.
+    LOGIN_ADDRESS_FAILURE_LIMIT = env_non_negative_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
     AXES_LOCKOUT_PARAMETERS = env_lockout_parameters()
 except ImproperlyConfiguredEnv as exc:
     # One line, no traceback: this is an operator's mistake, not a bug.
@@ -65,7 +67,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -211,13 +212,16 @@ AXES_RESET_ON_SUCCESS = True  # a signed-in user's earlier typos are forgiven
 # A fixed cool-off: attempts during a lockout are refused without being counted.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# Also locks an address that fails LOGIN_ADDRESS_FAILURE_LIMIT times over any user names.
+AXES_HANDLER = "config.security.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"  # 429, a page or JSON
 
 # --- REST framework --------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous request then gets 401 with a WWW-Authenticate header.
+    # Our own tokens (annotator.models.ApiToken), not DRF's single authtoken.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "annotator.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -244,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewStateEnum": "annotator.models.ReviewState",
         "RoleEnum": "annotator.models.Role",
         "OriginEnum": "annotator.models.Origin",
+        "TokenStatusEnum": "annotator.models.TokenStatus",
         "ExportFormatEnum": "annotator.models.ExportFormat",
         "ImportFormatEnum": "annotator.services.imports.FORMATS",
         # A reviewer's decision on a label (a document can also be returned).

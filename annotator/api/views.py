@@ -6,16 +6,17 @@ api/errors.py. Offsets everywhere are Unicode code points, half-open.
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth import (authenticate, get_user_model, login, logout,
+                                 update_session_auth_hash)
 from django.db.models import Exists, OuterRef, Q
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView
@@ -28,8 +29,9 @@ from annotator.access import Forbidden, Need
 from annotator.api import serializers as s
 from annotator.api.errors import PreconditionRequired
 from annotator.api.idempotency import idempotent
-from annotator.models import (Attribution, DocStatus, Document, DocumentStatus, Label,
-                              Membership, Project, Span)
+from annotator.models import (ApiToken, Attribution, DocStatus, Document, DocumentStatus,
+                              Label, Membership, Project, Span)
+from annotator.services import accounts as account_services
 from annotator.services import attributions as attribution_services
 from annotator.services import documents as document_services
 from annotator.services import projects as project_services
@@ -89,6 +91,19 @@ class CsrfView(APIView):
         return Response({"csrf_token": get_token(request)})
 
 
+def password_user(request, username: str, password: str, *, field: str = "non_field_errors",
+                  message: str = "Wrong user name or password."):
+    """The user these credentials sign in, or a 400 on `field`.
+
+    Through django.contrib.auth.authenticate, so that django-axes counts a failure
+    and refuses a locked-out caller (429), whichever endpoint the password came to.
+    """
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise ApiValidationError({field: [message]})
+    return user
+
+
 class LoginView(APIView):
     permission_classes = [permissions.AllowAny]
 
@@ -97,17 +112,19 @@ class LoginView(APIView):
     def post(self, request):
         SessionAuthentication().enforce_csrf(request)
         data = parse(s.LoginIn, request.data)
-        user = authenticate(request, username=data["username"], password=data["password"])
-        if user is None:
-            raise ApiValidationError({"non_field_errors": ["Wrong user name or password."]})
+        user = password_user(request, data["username"], data["password"])
         login(request, user)
         return Response(s.UserOut(user).data)
 
 
 class LogoutView(APIView):
-    @extend_schema(request=None, responses={204: None}, summary="End the session")
+    @extend_schema(request=None, responses={204: None},
+                   summary="Sign out: with a token, revoke that token; with a session, end it")
     def post(self, request):
-        logout(request)
+        if isinstance(request.auth, ApiToken):
+            account_services.api_token_revoke(token=request.auth)
+        else:
+            logout(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -117,33 +134,63 @@ class MeView(APIView):
         return Response(s.UserOut(request.user).data)
 
 
-class TokenView(APIView):
-    def get_permissions(self):
-        # A script gets its first token with its user name and password.
-        if self.request.method == "POST":
-            return [permissions.AllowAny()]
-        return super().get_permissions()
-
-    @extend_schema(request=s.LoginIn, responses={201: s.TokenOut},
-                   summary="Create my API token (replaces the old one): signed in, or send "
-                           "username and password")
+class PasswordView(APIView):
+    @extend_schema(request=s.PasswordChangeIn, responses=s.PasswordChangedOut,
+                   summary="Change my password: every API token of mine and every other "
+                           "session of mine stop working")
     def post(self, request):
-        user = request.user
-        if not user.is_authenticated:
-            if not isinstance(request.data, dict) or "username" not in request.data:
-                raise NotAuthenticated()
-            data = parse(s.LoginIn, request.data)
-            user = authenticate(request, username=data["username"], password=data["password"])
-            if user is None:
-                raise ApiValidationError({"non_field_errors": ["Wrong user name or password."]})
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
-        return Response(s.TokenOut({"token": token.key, "created": token.created}).data,
+        data = parse(s.PasswordChangeIn, request.data)
+        user = password_user(request, request.user.get_username(), data["current_password"],
+                             field="current_password", message="is not your password.")
+        revoked = account_services.account_password_change(user=user,
+                                                           new_password=data["new_password"])
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            update_session_auth_hash(request, user)  # this session goes on; the others end
+        return Response(s.PasswordChangedOut({"tokens_revoked": revoked}).data)
+
+
+def _tokens_out(request, tokens, serializer=s.TokenOut, **kwargs):
+    context = {"now": timezone.now(), "current": request.auth}
+    return serializer(tokens, context=context, **kwargs).data
+
+
+class TokenView(APIView):
+    # A script gets its first token with its user name and password: no sign-in needed.
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(request=s.TokenCreateIn, responses={201: s.TokenCreatedOut},
+                   summary="Make a new API token (my other tokens keep working): signed in, "
+                           "or send username and password")
+    def post(self, request):
+        data = parse(s.TokenCreateIn, request.data)
+        if "username" in data:
+            user = password_user(request, data["username"], data["password"])
+        elif request.user.is_authenticated:
+            user = request.user
+        else:
+            raise NotAuthenticated("Sign in, or send your username and password.")
+        token = account_services.api_token_create(user=user, name=data["name"],
+                                                  expires_at=data["expires_at"])
+        return Response(_tokens_out(request, token, s.TokenCreatedOut),
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={204: None}, summary="Revoke my API token")
-    def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+
+TOKEN_ID = OpenApiParameter("token_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+class TokenListView(APIView):
+    @extend_schema(responses=s.TokenOut(many=True),
+                   summary="My API tokens, newest first (never their secrets)")
+    def get(self, request):
+        return Response(_tokens_out(request, selectors.api_token_list_for_user(
+            user=request.user), many=True))
+
+
+class TokenDetailView(APIView):
+    @extend_schema(parameters=[TOKEN_ID], responses={204: None},
+                   summary="Revoke one of my API tokens")
+    def delete(self, request, token_id):
+        account_services.api_token_revoke(token=access.access_api_token(request.user, token_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -190,30 +190,56 @@ def label_delete(*, label: Label, actor) -> None:
     label.delete()
 
 
+def _lock_admins(membership: Membership, actor) -> tuple[Membership, int]:
+    """Lock the project's admin memberships; return the target membership as stored now
+    and how many admins the project has besides it.
+
+    Two admins demoting (or removing) each other at once both saw the other one as
+    admin before either wrote: checked on rows read without a lock, both changes
+    pass and the project is left without an admin. So the admin rows are locked
+    (in id order, the same in every transaction: no deadlock) and everything is
+    read again under the lock: the one who waited sees the first change. On SQLite,
+    where FOR UPDATE does not exist, the IMMEDIATE transactions run one at a time.
+    """
+    admins = dict(Membership.objects.select_for_update().filter(
+        project_id=membership.project_id, role=Role.ADMIN).order_by("pk").values_list(
+        "pk", "user_id"))
+    # The actor's authority is checked again too: it may have been taken away meanwhile.
+    if getattr(actor, "pk", None) not in admins.values():
+        raise Conflict("You are no longer an admin of this project: another admin changed "
+                       "your role in the meantime.", code="not_admin")
+    current = Membership.objects.select_for_update(of=("self",)).select_related(
+        "user").filter(pk=membership.pk).first()
+    if current is None:
+        raise Conflict("This member was removed in the meantime.", code="deleted")
+    return current, len(admins) - (current.pk in admins)
+
+
+LAST_ADMIN = "This is the project's last admin: make someone else admin first."
+
+
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor) -> None:
-    if membership.role == Role.ADMIN and not Membership.objects.filter(
-            project=membership.project, role=Role.ADMIN).exclude(pk=membership.pk).exists():
-        raise Conflict("This is the project's last admin: make someone else admin first.",
-                       code="last_admin")
-    event_record(project_id=membership.project_id, actor=actor, action="delete",
-                 target_type="membership", target_id=membership.pk,
-                 before={"user": membership.user_id, "role": membership.role})
-    membership.delete()
+    current, other_admins = _lock_admins(membership, actor)
+    if current.role == Role.ADMIN and not other_admins:
+        raise Conflict(LAST_ADMIN, code="last_admin")
+    event_record(project_id=current.project_id, actor=actor, action="delete",
+                 target_type="membership", target_id=current.pk,
+                 before={"user": current.user_id, "role": current.role})
+    current.delete()
 
 
 @transaction.atomic
 def membership_change(*, membership: Membership, actor, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": f"must be one of {', '.join(Role.values)}."})
-    if membership.role == Role.ADMIN and role != Role.ADMIN and not Membership.objects.filter(
-            project=membership.project, role=Role.ADMIN).exclude(pk=membership.pk).exists():
-        raise Conflict("This is the project's last admin: make someone else admin first.",
-                       code="last_admin")
-    before = membership.role
-    membership.role = role
-    membership.save(update_fields=["role"])
-    event_record(project_id=membership.project_id, actor=actor, action="update",
-                 target_type="membership", target_id=membership.pk,
+    current, other_admins = _lock_admins(membership, actor)
+    if current.role == Role.ADMIN and role != Role.ADMIN and not other_admins:
+        raise Conflict(LAST_ADMIN, code="last_admin")
+    before = current.role
+    current.role = role
+    current.save(update_fields=["role"])
+    event_record(project_id=current.project_id, actor=actor, action="update",
+                 target_type="membership", target_id=current.pk,
                  before={"role": before}, after={"role": role})
-    return membership
+    return current

@@ -7,8 +7,8 @@ without a token, is a 403 that changes nothing; the same request with the
 token then gets the permission matrix's answer, so the 403 was the token's.
 
 Lockout: django-axes counts failed logins in the database (one count for every
-web process), per user name and address; the HTML form and both API logins
-share it.
+web process), per user name and address, and per address over every user name;
+the HTML form, both API logins and the password change share it.
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
-from annotator.models import Document
+from annotator.models import ApiToken, Document
 from annotator.services.demo import DEMO_USERS
 from tests.api.test_permission_matrix import (OK, OPERATIONS, POLICY, STATUS_OF,  # noqa: F401
                                               changed_tables, default_params, matrix, snapshot)
@@ -170,7 +170,7 @@ def test_right_password_refused_when_too_many_failures_came_before(login, make_u
 
     assert_locked_out(response, api=login is not form_login)
     assert "_auth_user_id" not in client.session
-    assert not Token.objects.filter(user__username="alice").exists()
+    assert not ApiToken.objects.filter(user__username="alice").exists()
     # The count is a database row, so every web process on every machine sees it.
     attempt = AccessAttempt.objects.get(username="alice", ip_address="127.0.0.1")
     assert attempt.failures_since_start == settings.AXES_FAILURE_LIMIT
@@ -241,6 +241,82 @@ def test_failures_below_the_limit_are_forgiven_when_the_user_signs_in(make_user,
     assert api_login(Client(), "alice", PASSWORD).status_code == 200
 
 
+def guess_names(login, client, count, **extra):
+    """One address trying `count` different user names (none of them twice)."""
+    for n in range(count):
+        response = login(client, f"guess{n}", "wrong-password", **extra)
+        assert response.status_code in (200, 400, 429), response.status_code  # never a 500
+
+
+@pytest.mark.parametrize("login", list(LOGINS.values()), ids=list(LOGINS))
+def test_one_address_trying_many_user_names_is_locked_out(login, make_user, settings):
+    make_user("alice")
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    assert limit > settings.AXES_FAILURE_LIMIT  # no single name reaches the per-user rule
+    guess_names(login, Client(), limit - 1)
+    assert api_login(Client(), "alice", PASSWORD).status_code == 200  # not yet
+
+    guess_names(login, Client(), 1)
+
+    # Every user name, on every login, from that address; not from another one.
+    assert_locked_out(login(Client(), "alice", PASSWORD), api=login is not form_login)
+    assert_locked_out(api_login(Client(), "alice", PASSWORD), api=True)
+    assert_locked_out(token_login(Client(), "alice", PASSWORD), api=True)
+    assert_locked_out(form_login(Client(), "alice", PASSWORD), api=False)
+    assert api_login(Client(), "alice", PASSWORD, REMOTE_ADDR="10.1.2.3").status_code == 200
+    assert not ApiToken.objects.exists()
+
+
+def test_address_count_survives_the_callers_own_successful_sign_in(make_user, settings):
+    """A success forgets that user's failures, not the other names the address tried."""
+    make_user("alice"), make_user("mallory")
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    guess_names(api_login, Client(), limit - 1)
+    assert api_login(Client(), "mallory", PASSWORD).status_code == 200
+
+    guess_names(api_login, Client(), 1)
+
+    assert_locked_out(api_login(Client(), "alice", PASSWORD), api=True)
+
+
+def test_address_rule_is_off_when_its_limit_is_zero(make_user, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 0
+    make_user("alice")
+    guess_names(api_login, Client(), 40)
+
+    assert api_login(Client(), "alice", PASSWORD).status_code == 200
+
+
+def test_address_count_ends_with_the_cooloff(make_user, settings):
+    make_user("alice")
+    guess_names(api_login, Client(), settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+    assert_locked_out(api_login(Client(), "alice", PASSWORD), api=True)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME
+                                 - timedelta(seconds=1))
+
+    assert api_login(Client(), "alice", PASSWORD).status_code == 200
+
+
+def test_wrong_current_passwords_of_a_password_change_count_toward_the_lockout(make_user,
+                                                                              settings):
+    """A stolen session cannot try passwords through the password change either."""
+    make_user("alice")
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="alice"))
+    token = client.get("/api/auth/csrf/").json()["csrf_token"]
+
+    def change(current):
+        return client.post("/api/auth/password/", {"current_password": current,
+                                                    "new_password": "another-Long-passw0rd"},
+                           content_type="application/json", HTTP_X_CSRFTOKEN=token)
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert change("wrong-password").status_code == 400
+
+    assert_locked_out(change(PASSWORD), api=True)
+    assert get_user_model().objects.get(username="alice").check_password(PASSWORD)
+
+
 def test_password_checked_without_a_request_by_server_code_when_nothing_to_count(make_user):
     from django.contrib.auth import authenticate
 
@@ -286,7 +362,7 @@ def test_schema_documents_the_lockout_and_the_body_limit():
     from drf_spectacular.generators import SchemaGenerator
 
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    for path in ("/api/auth/login/", "/api/auth/token/"):
+    for path in ("/api/auth/login/", "/api/auth/token/", "/api/auth/password/"):
         assert "429" in paths[path]["post"]["responses"], path
     with_body = [(path, method) for path, operations in paths.items()
                  for method, operation in operations.items() if "requestBody" in operation]

@@ -22,16 +22,17 @@ Outcomes: ok (2xx), forbidden (403: visible, but not theirs to do), missing
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from annotator.models import (Attribution, ClaimFragment, Document, DocumentStatus, Event,
-                              Label, Membership, PretagJob, PretagJobItem, Project,
+from annotator.models import (ApiToken, Attribution, ClaimFragment, Document, DocumentStatus,
+                              Event, Label, Membership, PretagJob, PretagJobItem, Project,
                               ReviewDecision, Span)
+from annotator.services.accounts import api_token_create
 from annotator.services.attributions import attribution_create, attribution_delete
 from annotator.services.documents import document_status_change
 from annotator.models import ExportJob
@@ -49,6 +50,7 @@ STATUS_OF = {FORBIDDEN: 403, MISSING: 404, UNAUTHENTICATED: 401}
 ACTORS = ("anonymous", "non_member", "other_member", "annotator", "other_annotator",
           "reviewer", "admin")
 PASSWORD = "a-Long-test-passw0rd"  # make_user's default (tests/conftest.py)
+NEW_PASSWORD = "another-Long-test-passw0rd"
 NOT_UNDER_TEST = ("/api/schema/", "/api/docs/")  # the schema and its viewer themselves
 
 
@@ -72,6 +74,9 @@ class Matrix:
     suggested_attribution: Attribution
     spare_label: Label     # used by no span: deletable
     job: PretagJob         # a queued pre-tagging job of the project
+    annotator_token: ApiToken  # an API token of the annotator's
+    tokens: dict = field(default_factory=dict)  # user pk → secret of a token made for the case
+    caller_token: ApiToken | None = None  # the token give_token made for this case's caller
 
     def user(self, actor: str):
         w = self.w
@@ -129,17 +134,29 @@ def matrix(world) -> Matrix:
     spare = label_create(project=w.project, actor=w.admin, data={"name": "SPARE"})
     # Queued, never sent: on-commit callbacks do not run in these (rolled back) tests.
     job = pretag_job_start(project=w.project, requested_by=w.admin)
+    annotator_token = api_token_create(user=w.annotator, name="annotator's script")
     return Matrix(w=w, layers=layers, suggested_span=suggested_span,
-                  suggested_attribution=suggested_attribution, spare_label=spare, job=job)
+                  suggested_attribution=suggested_attribution, spare_label=spare, job=job,
+                  annotator_token=annotator_token)
 
 
 SNAPSHOT_MODELS = (Project, Label, Membership, Document, DocumentStatus, Span, Attribution,
-                   ClaimFragment, ReviewDecision, Event, Token, PretagJob, PretagJobItem,
+                   ClaimFragment, ReviewDecision, Event, ApiToken, PretagJob, PretagJobItem,
                    ExportJob, get_user_model())
 
 
+# Written by authentication itself, whatever the request (at most once a minute): a
+# request sent with a token (the HTTP run's, tests/integration/test_matrix_gunicorn.py)
+# changed nothing by being authenticated.
+NOT_COMPARED = {ApiToken: {"last_used_at"}}
+
+
 def snapshot() -> dict:
-    return {model.__name__: list(model.objects.order_by("pk").values())
+    def fields(model):
+        return [f.attname for f in model._meta.concrete_fields
+                if f.attname not in NOT_COMPARED.get(model, ())]
+
+    return {model.__name__: list(model.objects.order_by("pk").values(*fields(model)))
             for model in SNAPSHOT_MODELS}
 
 
@@ -186,6 +203,7 @@ class Row:
     check: Callable | None = None      # (matrix, actor, response) → None, for "ok" answers
     writes: bool | None = None         # an "ok" must change rows (default: not a GET)
     multipart: Callable | None = None  # (matrix, user) → form fields and files, sent multipart
+    token: bool = False                # sent with the token give_token made, not a forced login
 
     @property
     def name(self) -> str:
@@ -203,7 +221,7 @@ def default_params(m: Matrix) -> dict:
             "span_id": m.owner.claim.pk, "attribution_id": m.owner.attribution.pk,
             "label_id": w.project.labels.get(name="CLAIM").pk,
             "membership_id": Membership.objects.get(project=w.project, user=w.annotator2).pk,
-            "job_id": m.job.pk}
+            "job_id": m.job.pk, "token_id": m.annotator_token.pk}
 
 
 def version_of(row) -> int:
@@ -230,8 +248,28 @@ def make_staff(m, user):
 
 
 def give_token(m, user):
+    """An API token for the caller, made before the case: the one it sends or acts on."""
     if user is not None:
-        Token.objects.create(user=user)
+        m.caller_token = api_token_create(user=user, name="matrix caller")
+        m.tokens[user.pk] = m.caller_token.secret
+
+
+def callers_token(m):
+    """The caller's own token (anonymous, who has none, names the annotator's)."""
+    return {"token_id": (m.caller_token or m.annotator_token).pk}
+
+
+def lists_own_tokens(m, actor, response):
+    user = m.user(actor)
+    listed = response.json()
+    assert [t["id"] for t in listed] == list(ApiToken.objects.filter(user=user).order_by(
+        "-created_at", "-id").values_list("pk", flat=True))
+    assert not any("token" in t for t in listed), "a secret in a list"
+
+
+def revoked_the_token_sent(m, actor, response):
+    assert ApiToken.objects.get(pk=m.caller_token.pk).revoked_at is not None
+    assert ApiToken.objects.get(pk=m.annotator_token.pk).revoked_at is None
 
 
 def annotator_submitted(m, user):
@@ -348,8 +386,18 @@ POLICY: tuple[Row, ...] = (
     Row("GET", "/api/auth/csrf/", per_user(anonymous=OK)),
     Row("POST", "/api/auth/login/", per_user(anonymous=OK), body=credentials),
     Row("POST", "/api/auth/logout/", per_user(), writes=False),
-    Row("POST", "/api/auth/token/", per_user()),
-    Row("DELETE", "/api/auth/token/", per_user(), prepare=give_token),
+    Row("POST", "/api/auth/logout/", per_user(), variant="with a token", token=True,
+        prepare=give_token, check=revoked_the_token_sent),
+    Row("POST", "/api/auth/token/", per_user(), body=lambda m, user: {"name": "ci"}),
+    Row("POST", "/api/auth/token/", per_user(anonymous=OK), variant="with username and password",
+        body=lambda m, user: {**credentials(m, user), "name": "ci"}),
+    Row("GET", "/api/auth/tokens/", per_user(), prepare=give_token, check=lists_own_tokens),
+    Row("DELETE", "/api/auth/tokens/{token_id}/", per_user(), variant="my own",
+        prepare=give_token, params=callers_token),
+    Row("DELETE", "/api/auth/tokens/{token_id}/", {**per_user(MISSING), "annotator": OK},
+        variant="the annotator's"),
+    Row("POST", "/api/auth/password/", per_user(),
+        body=lambda m, user: {"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
     Row("GET", "/api/me/", per_user()),
     # Projects.
     Row("GET", "/api/projects/", per_user(), check=lists_project_to_members_only),
@@ -573,7 +621,18 @@ def _json(body) -> dict:
 
 @pytest.mark.parametrize(("row", "actor"), list(matrix_cases()))
 def test_permission_matrix(row, actor, matrix, api):
-    run_case(row, actor, matrix, lambda user: send(api(user), row, matrix, user))
+    run_case(row, actor, matrix, lambda user: send(client_for(row, matrix, user, api), row,
+                                                    matrix, user))
+
+
+def client_for(row: Row, m: Matrix, user, api) -> APIClient:
+    """A forced login, or, for a row about the token a request is sent with, that token."""
+    if not row.token:
+        return api(user)
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {m.tokens[user.pk]}")
+    return client
 
 
 def run_case(row: Row | None, actor: str, matrix: Matrix, respond: Callable) -> None:

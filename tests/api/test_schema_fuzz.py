@@ -29,7 +29,6 @@ from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure, FailureGroup
@@ -37,8 +36,9 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
 
-from annotator.models import (Attribution, DocStatus, DocumentStatus, Label, LabelStatus,
-                              Membership, Role, Span)
+from annotator.models import (ApiToken, Attribution, DocStatus, DocumentStatus, Label,
+                              LabelStatus, Membership, Role, Span)
+from annotator.services.accounts import api_token_create
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
 from annotator.services.projects import label_create, membership_set
@@ -54,7 +54,6 @@ pytestmark = pytest.mark.django_db
 EXAMPLES_PER_OPERATION = 50
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
-TOKEN = "fuzz0000000000000000000000000000000000ff"  # 40 characters, like DRF's own keys
 TAGGER = ("fuzz-tagger", "1")
 ROLE_LABELS = ["CLAIM", "SOURCE", "CUE"]
 
@@ -67,7 +66,8 @@ class Seed:
         self.admin = world.admin
         get_user_model().objects.filter(pk=self.admin.pk).update(is_staff=True)
         self.admin.refresh_from_db()
-        Token.objects.create(user=self.admin, key=TOKEN)
+        self.token = api_token_create(user=self.admin, name="fuzz")
+        self.secret = self.token.secret
         doc = world.document
         self._own_spans(self.admin, [("The deal is dead,", "CLAIM"),
                                      ("and nobody will revive it.", "CLAIM"),
@@ -106,9 +106,8 @@ class Seed:
     def ensure(self):
         """Put back what earlier examples of the same operation took away; note the real ids."""
         world, doc = self.world, self.world.document
-        if not Token.objects.filter(key=TOKEN).exists():
-            Token.objects.filter(user=self.admin).delete()
-            Token.objects.create(user=self.admin, key=TOKEN)
+        # Signing out, a password change or a revocation revoked the token the run sends.
+        ApiToken.objects.filter(pk=self.token.pk).update(revoked_at=None, expires_at=None)
         membership_set(project=world.project, user=self.admin, role=Role.ADMIN)
         status = DocumentStatus.objects.filter(document=doc, annotator=self.admin).first()
         if status is not None and status.status in (DocStatus.SUBMITTED, DocStatus.APPROVED):
@@ -138,6 +137,7 @@ class Seed:
             "label_id": pks(Label.objects.filter(project=world.project, name="SPARE")) * 2
                         + pks(Label.objects.filter(project=world.project)),
             "membership_id": pks(Membership.objects.filter(project=world.project)),
+            "token_id": pks(ApiToken.objects.filter(user=self.admin)),
             "annotator": [self.admin.pk, world.annotator.pk, world.annotator2.pk],
             "claims": pks(mine.filter(label__name="CLAIM")),
             "source": pks(mine.filter(label__name="SOURCE")),
@@ -246,12 +246,12 @@ def _problem(failure):
     return f"{failure.title}: {failure.message[:3000]}".replace("\n", "\n    ")
 
 
-def _describe(case, response, problems, server_traceback):
+def _describe(case, response, problems, server_traceback, auth):
     body = response.content.decode("utf-8", "replace")
     return "\n".join([
         f"{case.operation.label}  →  {response.status_code}",
         *[f"  {line}" for line in problems],
-        f"  request: {case.as_curl_command(headers={'Authorization': 'Token ' + TOKEN})}",
+        f"  request: {case.as_curl_command(headers=auth)}",
         f"  response: {body[:800]}",
         *([f"  server traceback:\n{server_traceback}"] if server_traceback else []),
     ])
@@ -284,7 +284,7 @@ def _fuzz(operation, *, seed, auth, tracebacks, failures, seen):
         if problems or tracebacks:
             key = (operation.label, response.status_code, tuple(sorted(problems)))
             failures.setdefault(key, _describe(case, response, problems or ["exception logged"],
-                                               tracebacks[-1] if tracebacks else ""))
+                                               tracebacks[-1] if tracebacks else "", auth))
 
     with transaction.atomic():  # the next operation starts from the seeded world again
         run()
@@ -294,7 +294,7 @@ def _fuzz(operation, *, seed, auth, tracebacks, failures, seen):
 def test_schema_fuzz_finds_no_server_error_and_no_schema_violation_when_inputs_are_random(
         world):
     seed = Seed(world)
-    auth = {"Authorization": f"Token {TOKEN}"}
+    auth = {"Authorization": f"Token {seed.secret}"}
     failures: dict[tuple, str] = {}
     counts: dict[str, dict] = {}
     with wsgi_in_test_transaction() as tracebacks:

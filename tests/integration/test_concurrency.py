@@ -2,7 +2,7 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from annotator.models import Event, Span
@@ -191,3 +191,97 @@ def test_concurrent_retries_with_one_idempotency_key_write_once_and_answer_alike
     assert len({r.json()["id"] for r in responses}) == 1
     assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses) == 9
     assert Span.objects.filter(document=doc).count() == 1
+
+
+# --- Two admins demoting or removing each other --------------------------------------------
+
+ROUNDS = 12
+# What each of the two admins does to the other, at the same instant.
+MEMBER_ACTIONS = {
+    "demote": lambda client, url: client.patch(url, {"role": "annotator"}, format="json"),
+    "remove": lambda client, url: client.delete(url),
+}
+
+
+def waiting_on_locks() -> int:
+    """Backends of this test database waiting for a row lock (ours: nobody else uses it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+def behind_a_gate(project, actions, wait_for):
+    """Run the actions in threads while another transaction holds the project's admin
+    memberships locked, open the gate once every action has finished or waits for a lock,
+    and return the results.
+
+    Sent merely at the same instant, one request sometimes finishes before the other is
+    even authorized, which then gets a non-admin's plain 403 or 404: two requests one
+    after the other, not the race. Behind the gate both are past their permission check
+    and inside their transaction before either can write.
+    """
+    from annotator.models import Membership, Role
+
+    locked, release = threading.Event(), threading.Event()
+
+    def gate():
+        try:
+            with transaction.atomic():
+                list(Membership.objects.select_for_update().filter(project=project,
+                                                                   role=Role.ADMIN))
+                locked.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    results, finished = [None] * len(actions), []
+
+    def run(i):
+        try:
+            results[i] = actions[i]()
+        finally:
+            finished.append(i)
+            connection.close()
+
+    gatekeeper = threading.Thread(target=gate)
+    gatekeeper.start()
+    assert locked.wait(timeout=30), "the gate did not take its locks"
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_for(lambda: len(finished) + waiting_on_locks() >= len(actions),
+                 timeout=30, message="both requests to finish or wait at the gate")
+    finally:
+        release.set()
+        for thread in [gatekeeper, *threads]:
+            thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.parametrize("action", list(MEMBER_ACTIONS))
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_demoting_or_removing_each_other_leave_one_admin(world, action, wait_for):
+    from annotator.models import Membership, Role
+    from annotator.services.projects import membership_set
+
+    project, done = world.project, 200 if action == "demote" else 204
+    for _ in range(ROUNDS):
+        # boss and a second admin; each acts on the other's membership.
+        memberships = [membership_set(project=project, user=user, role=Role.ADMIN)
+                       for user in (world.admin, world.annotator2)]
+        actors = [world.admin, world.annotator2]
+        responses = behind_a_gate(project, [
+            lambda i=i: MEMBER_ACTIONS[action](
+                client_for(actors[i]),
+                f"/api/projects/{project.pk}/members/{memberships[1 - i].pk}/")
+            for i in range(2)], wait_for)
+
+        codes = [response.status_code for response in responses]
+        assert sorted(codes) == [done, 409], codes
+        refused = responses[codes.index(409)].json()
+        assert refused["code"] == "not_admin"
+        assert refused["detail"].startswith("You are no longer an admin of this project")
+        admins = Membership.objects.filter(project=project, role=Role.ADMIN)
+        assert [m.user for m in admins] == [actors[codes.index(done)]]

@@ -16,7 +16,9 @@ Differences from the in-process run, and why:
   made once: the server verifies the passwords the login rows send, and the
   test settings' fast MD5 hasher is not one it accepts;
 - the caller's token exists before the case starts (it is how they sign in),
-  so the "DELETE /api/auth/token/" row needs no token made for it;
+  so the rows about "the token the request is sent with" need no token made for
+  them, and the session's "POST /api/auth/logout/" revokes that token, as the
+  row "with a token" does;
 - tasks the server or the test queue (pre-tagging, exports) go to a queue of
   this module's own that no worker reads: the matrix checks who may start a
   job, not the job, and a worker changing rows would upset the snapshots.
@@ -192,11 +194,9 @@ class Answer:
 def call(http: ProxiedSession, user, method: str, url: str, *, query=None, headers=None,
          body=None, multipart=None) -> Answer:
     """One request as `user` (None: anonymous), with a token of theirs."""
-    from rest_framework.authtoken.models import Token
-
     headers = dict(headers or {})
-    if user is not None:  # made before the case by sign_in(); only read here
-        headers["Authorization"] = f"Token {Token.objects.get(user=user).key}"
+    if user is not None:  # made before the case by sign_in()
+        headers["Authorization"] = f"Token {SECRETS[user.pk]}"
     if method not in ("GET", "HEAD"):
         # A browser's login needs the CSRF pair; token requests ignore it.
         if "csrftoken" not in http.session.cookies:
@@ -215,12 +215,15 @@ def call(http: ProxiedSession, user, method: str, url: str, *, query=None, heade
     return Answer(http.request(method, url, **kwargs))
 
 
-def sign_in(user) -> None:
-    """The caller's API token, made before the case's first snapshot."""
-    from rest_framework.authtoken.models import Token
+SECRETS: dict[int, str] = {}  # user pk → the secret of the token they sign in with
 
+
+def sign_in(m: pm.Matrix, user) -> None:
+    """The caller's API token, made before the case's first snapshot (the matrix's
+    give_token, so that rows about the caller's own token find it)."""
     if user is not None:
-        Token.objects.get_or_create(user=user)
+        pm.give_token(m, user)
+        SECRETS[user.pk] = m.tokens[user.pk]
 
 
 def header_name(meta_key: str) -> str:
@@ -241,14 +244,17 @@ def send(http: ProxiedSession, row: pm.Row, m: pm.Matrix, user) -> Answer:
 @pytest.mark.parametrize(("row", "actor"), list(pm.matrix_cases()))
 def test_permission_matrix_over_http(row, actor, matrix, http):  # noqa: F811
     if row is not None and row.prepare is pm.give_token:
-        # The caller signs in with a token already: that is the one DELETE revokes.
+        # The caller signs in with a token already (made by give_token): the one the row means.
         row = dataclasses.replace(row, prepare=None)
-    sign_in(matrix.user(actor))
+    if row is not None and (row.method, row.path, row.token) == ("POST", "/api/auth/logout/",
+                                                                 False):
+        row = dataclasses.replace(row, writes=True)  # a token's sign-out revokes it
+    sign_in(matrix, matrix.user(actor))
     pm.run_case(row, actor, matrix, lambda user: send(http, row, matrix, user))
 
 
 @pytest.mark.parametrize("case", list(pm.CROSS_CASES), ids=list(pm.CROSS_CASES))
 def test_ids_of_another_project_change_nothing_over_http(case, crossed, http):  # noqa: F811
-    sign_in(crossed["m"].user(pm.CROSS_CASES[case][0]))
+    sign_in(crossed["m"], crossed["m"].user(pm.CROSS_CASES[case][0]))
     pm.run_cross_case(case, crossed, lambda user, method, url, body: call(
         http, user, method, url, body=body))

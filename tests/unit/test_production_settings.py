@@ -96,6 +96,7 @@ def test_check_deploy_fails_when_a_protection_is_turned_off(production_env, over
     ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT=0 must be at least 1"),
     ({"LOGIN_COOLOFF_MINUTES": "soon"}, "LOGIN_COOLOFF_MINUTES='soon' is not an integer"),
     ({"LOGIN_LOCKOUT_BY": "email"}, "LOGIN_LOCKOUT_BY='email'"),
+    ({"LOGIN_ADDRESS_FAILURE_LIMIT": "-1"}, "LOGIN_ADDRESS_FAILURE_LIMIT=-1 must be 0 (off)"),
     ({"SECURE_PROXY_SSL_HEADER": "X Forwarded Proto"}, "SECURE_PROXY_SSL_HEADER="),
     ({"MAX_BODY_MB": "-1"}, "MAX_BODY_MB=-1 must be at least 1"),
     ({"SECURE_SSL_REDIRECT": "perhaps"}, "SECURE_SSL_REDIRECT='perhaps' is not a boolean"),
@@ -131,7 +132,8 @@ def test_production_defaults_when_only_the_required_variables_are_set(production
                          "CSRF_COOKIE_SAMESITE", "X_FRAME_OPTIONS", "SECURE_CONTENT_TYPE_NOSNIFF",
                          "SECURE_REFERRER_POLICY", "SECURE_CROSS_ORIGIN_OPENER_POLICY",
                          "STORAGES", "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME",
-                         "AXES_LOCKOUT_PARAMETERS", "AXES_HANDLER", "DATA_UPLOAD_MAX_MEMORY_SIZE")
+                         "AXES_LOCKOUT_PARAMETERS", "AXES_HANDLER", "LOGIN_ADDRESS_FAILURE_LIMIT",
+                         "DATA_UPLOAD_MAX_MEMORY_SIZE")
     assert values == {
         "DEBUG": False, "SECURE_HSTS_SECONDS": 31536000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SECURE_HSTS_PRELOAD": True, "SECURE_SSL_REDIRECT": True, "SECURE_PROXY_SSL_HEADER": None,
@@ -145,7 +147,7 @@ def test_production_defaults_when_only_the_required_variables_are_set(production
                                      "whitenoise.storage.CompressedManifestStaticFilesStorage"}},
         "AXES_FAILURE_LIMIT": 10, "AXES_COOLOFF_TIME": "0:15:00",
         "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
-        "AXES_HANDLER": "axes.handlers.database.AxesDatabaseHandler",
+        "AXES_HANDLER": "config.security.LockoutHandler", "LOGIN_ADDRESS_FAILURE_LIMIT": 30,
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 10 * 1024 * 1024}
 
 
@@ -154,12 +156,12 @@ def test_proxy_hsts_and_lockout_come_from_the_environment_when_set(production_en
                          SECURE_HSTS_PRELOAD="false", SECURE_COOKIES="false",
                          LOGIN_FAILURE_LIMIT="4", LOGIN_COOLOFF_MINUTES="2",
                          LOGIN_LOCKOUT_BY="username, ip+user_agent", TRUSTED_PROXY_COUNT="1",
-                         MAX_BODY_MB="3")
+                         LOGIN_ADDRESS_FAILURE_LIMIT="0", MAX_BODY_MB="3")
     values = settings_in(env, "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS",
                          "SECURE_HSTS_PRELOAD", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE",
                          "CSRF_COOKIE_SECURE", "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME",
                          "AXES_LOCKOUT_PARAMETERS", "TRUSTED_PROXY_COUNT",
-                         "DATA_UPLOAD_MAX_MEMORY_SIZE")
+                         "LOGIN_ADDRESS_FAILURE_LIMIT", "DATA_UPLOAD_MAX_MEMORY_SIZE")
     assert values == {
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
         "SECURE_HSTS_SECONDS": 600, "SECURE_HSTS_PRELOAD": False,
@@ -167,7 +169,8 @@ def test_proxy_hsts_and_lockout_come_from_the_environment_when_set(production_en
         "SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": False, "CSRF_COOKIE_SECURE": False,
         "AXES_FAILURE_LIMIT": 4, "AXES_COOLOFF_TIME": "0:02:00",
         "AXES_LOCKOUT_PARAMETERS": ["username", ["ip_address", "user_agent"]],
-        "TRUSTED_PROXY_COUNT": 1, "DATA_UPLOAD_MAX_MEMORY_SIZE": 3 * 1024 * 1024}
+        "TRUSTED_PROXY_COUNT": 1, "LOGIN_ADDRESS_FAILURE_LIMIT": 0,
+        "DATA_UPLOAD_MAX_MEMORY_SIZE": 3 * 1024 * 1024}
 
 
 # --- Real requests to a production process ------------------------------------------------
