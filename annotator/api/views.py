@@ -126,9 +126,10 @@ class TokenView(APIView):
                    summary="Create my API token (replaces the old one): signed in, or send "
                            "username and password")
     def post(self, request):
+        body = request.data  # parsed (and so checked, api/parsers.py) even when signed in
         user = request.user
         if not user.is_authenticated:
-            if not isinstance(request.data, dict) or "username" not in request.data:
+            if not isinstance(body, dict) or "username" not in body:
                 raise NotAuthenticated()
             data = parse(s.LoginIn, request.data)
             user = authenticate(request, username=data["username"], password=data["password"])

@@ -24,7 +24,7 @@ the annotators the file names are kept in the document's metadata
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import BinaryIO, Callable, Iterator
 
 from django.conf import settings
@@ -148,6 +148,12 @@ def _checked(entries: Iterator[Entry], rules: Rules) -> Iterator[tuple[str, Docu
             yield entry.where, None, entry.errors or ["nothing to read."]
             continue
         document = entry.document
+        # Whatever the format, nothing stored may hold a lone surrogate or a NaN (a brat
+        # note is JSON, for one): the same check as the API's.
+        invalid = text_mod.input_problems(asdict(document))
+        if invalid:
+            yield entry.where, None, [f"{path}: {reason}" for path, reason in invalid]
+            continue
         for attribution in document.attributions:
             attribution.attributes = {k: v for k, v in attribution.attributes.items()
                                       if v is not None}
@@ -170,6 +176,7 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
         raise ValidationError({"format": f"must be one of {', '.join(FORMATS)}."})
     if mode not in MODES:
         raise ValidationError({"mode": f"must be one of {', '.join(MODES)}."})
+    text_mod.check_input(file_name, "file")  # it names documents and their metadata
     report = ImportReport(format=fmt, mode=mode, file=file_name)
     limit = _limits()["file"]
     if _size(stream) > limit:
