@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 
 from annotator import text as text_mod
 from annotator.errors import Conflict
-from annotator.formats import brat, doccano, jsonl, plaintext
+from annotator.formats import brat, doccano, jsonl, plaintext, sniff
 from annotator.formats.archive import ArchiveError, SafeZip, is_zip, iter_lines
 from annotator.formats.check import Rules, check_document
 from annotator.formats.records import DocumentRecord, Entry
@@ -103,8 +103,15 @@ def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterat
     limits = _limits()
     stream.seek(0)
     zipped = is_zip(stream)
-    if fmt == "brat" and not zipped:
-        raise ArchiveError("a brat import is a zip of .txt and .ann files.")
+    if not zipped and (fmt == "brat" or file_name.lower().endswith(".zip")):
+        # Read as text, a fake zip would become a document of junk (or a thousand bad lines).
+        head = stream.read(sniff.HEAD_BYTES)
+        stream.seek(0)
+        what = sniff.describe(head)
+        if fmt == "brat":
+            raise ArchiveError(f"a brat import is a zip of .txt and .ann files; this file is "
+                               f"{what}.")
+        raise ArchiveError(f"{file_name} is not a zip file: it is {what}.")
     if not zipped:
         if fmt == "txt":
             data = stream.read(limits["file"] + 1)
@@ -125,7 +132,9 @@ def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterat
             wanted = [n for n in sorted(names) if n.endswith((".jsonl", ".json"))
                       and n.rsplit("/", 1)[-1] not in ("manifest.json", "loss-report.jsonl")]
             if not wanted:
-                raise ArchiveError("the zip holds no .jsonl file.")
+                shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+                raise ArchiveError(f"the zip holds no .jsonl file (it holds {len(names)} "
+                                   f"file(s){': ' + shown if names else ''}).")
             reader = jsonl.read if fmt == "jsonl" else (
                 lambda lines, name: doccano.read(lines, name, rules.roles))
             for name in wanted:
