@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The database down: a 503 (JSON under /api/), not a 500, from any view.
+    "annotator.api.errors.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout of the HTML login forms into its page.
     "axes.middleware.AxesMiddleware",
 ]
