@@ -1,44 +1,107 @@
 """Every model in the Django admin. Document text and offsets are read-only here:
 labels change through the services (and their event log), never by hand.
+
+Every form of this admin is a CheckedForm: what a lone surrogate or a NaN would break
+(a JSON field's "\\udc80" or NaN, typed into its text box) is refused like in the API,
+and a refused form answers 400.
 """
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import JSONField
 
-from annotator import models
+from annotator import models, text
 
 
-class LabelInline(admin.TabularInline):
+class CheckedJSONField(forms.JSONField):
+    """A JSON text box whose value must pass annotator.text.input_problems. Sent back
+    with its error, it shows the text as typed: Django's own field would write the
+    decoded value again, lone surrogate included, and the page itself would fail."""
+
+    def to_python(self, value):
+        decoded = super().to_python(value)
+        try:
+            text.check_input(decoded)
+        except ValidationError as exc:
+            raise ValidationError([f"{path}: {reason}" if path != "non_field_errors"
+                                   else reason for path, reasons in exc.message_dict.items()
+                                   for reason in reasons]) from None
+        return decoded
+
+    def bound_data(self, data, initial):
+        value = super().bound_data(data, initial)
+        if not isinstance(value, forms.fields.InvalidJSONInput) and text.input_problems(value):
+            return forms.fields.InvalidJSONInput(data)
+        return value
+
+
+class CheckedForm(forms.ModelForm):
+    """A model form whose cleaned values all pass annotator.text.input_problems, like the
+    API's bodies and the imports (the form body itself must be UTF-8:
+    config.security.StrictFormMiddleware)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            try:
+                text.check_input(value, name)
+            except ValidationError as exc:
+                self.add_error(name if name in self.fields else None, [
+                    reason if path == name else f"{path}: {reason}"
+                    for path, reasons in exc.message_dict.items() for reason in reasons])
+        return cleaned
+
+
+class Checked:
+    """What every admin class here has: checked forms and checked JSON text boxes."""
+
+    form = CheckedForm
+    formfield_overrides = {JSONField: {"form_class": CheckedJSONField}}
+
+
+class CheckedAdmin(Checked, admin.ModelAdmin):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        # A form sent back with its errors is a refusal: say so (Django's admin says 200).
+        if request.method == "POST" and getattr(response, "context_data", None) and \
+                response.context_data.get("errors"):
+            response.status_code = 400
+        return response
+
+
+class LabelInline(Checked, admin.TabularInline):
     model = models.Label
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(Checked, admin.TabularInline):
     model = models.Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(models.Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(CheckedAdmin):
     list_display = ["name", "created_at"]
     search_fields = ["name"]
     inlines = [LabelInline, MembershipInline]
 
 
 @admin.register(models.Label)
-class LabelAdmin(admin.ModelAdmin):
+class LabelAdmin(CheckedAdmin):
     list_display = ["name", "project", "hotkey", "color", "position"]
     list_filter = ["project"]
 
 
 @admin.register(models.Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CheckedAdmin):
     list_display = ["user", "project", "role"]
     list_filter = ["project", "role"]
     autocomplete_fields = ["user"]
 
 
 @admin.register(models.Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(CheckedAdmin):
     list_display = ["id", "title", "project", "length", "created_at"]
     list_filter = ["project"]
     search_fields = ["title"]
@@ -49,12 +112,12 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.DocumentStatus)
-class DocumentStatusAdmin(admin.ModelAdmin):
+class DocumentStatusAdmin(CheckedAdmin):
     list_display = ["document", "annotator", "status", "updated_at"]
     list_filter = ["status"]
 
 
-class LabelRowAdmin(admin.ModelAdmin):
+class LabelRowAdmin(CheckedAdmin):
     list_display = ["id", "document", "annotator", "origin", "status", "review_state", "version"]
     list_filter = ["origin", "status", "review_state"]
     list_select_related = ["document", "annotator"]
@@ -78,12 +141,12 @@ class AttributionAdmin(LabelRowAdmin):
 
 
 @admin.register(models.ClaimFragment)
-class ClaimFragmentAdmin(admin.ModelAdmin):
+class ClaimFragmentAdmin(CheckedAdmin):
     list_display = ["attribution", "span", "position"]
 
 
 @admin.register(models.ReviewDecision)
-class ReviewDecisionAdmin(admin.ModelAdmin):
+class ReviewDecisionAdmin(CheckedAdmin):
     list_display = ["created_at", "reviewer", "document", "span", "attribution", "decision"]
     list_filter = ["decision"]
 
@@ -92,19 +155,19 @@ class ReviewDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PretagJob)
-class PretagJobAdmin(admin.ModelAdmin):
+class PretagJobAdmin(CheckedAdmin):
     list_display = ["id", "project", "tagger_name", "state", "done", "total", "created_at"]
     list_filter = ["state"]
 
 
 @admin.register(models.PretagJobItem)
-class PretagJobItemAdmin(admin.ModelAdmin):
+class PretagJobItemAdmin(CheckedAdmin):
     list_display = ["job", "document", "state", "suggestions"]
     list_filter = ["state"]
 
 
 @admin.register(models.ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(CheckedAdmin):
     list_display = ["id", "project", "format", "layer", "state", "done", "total", "size",
                     "created_at"]
     list_filter = ["state", "format"]
@@ -112,7 +175,7 @@ class ExportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(CheckedAdmin):
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "document"]
     list_filter = ["action", "target_type"]
 
@@ -133,7 +196,7 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.WorkerPing)
-class WorkerPingAdmin(admin.ModelAdmin):
+class WorkerPingAdmin(CheckedAdmin):
     list_display = ["id", "created_at", "answered_at", "worker"]
 
 

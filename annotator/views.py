@@ -5,7 +5,7 @@ this module only gives it its bootstrap data, through json_script.
 """
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from annotator import access
+from annotator.api.errors import unavailable_response
 from annotator.models import DocStatus, DocumentStatus
 from annotator.selectors import document_list, project_list_for_home
 
@@ -189,7 +190,11 @@ def agreement_page(request, project_id):
 
 @require_GET
 def health(request):
-    """For load balancers: the process is up and the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers: the process is up and the database answers (else a JSON 503
+    that says the database is down)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:  # whatever it is, the database cannot answer SELECT 1
+        return unavailable_response(request, exc)
     return JsonResponse({"status": "ok"})

@@ -14,7 +14,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db.models import Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -22,6 +22,8 @@ from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request as DrfRequest
+
+from annotator import text
 
 
 def _cooloff_minutes() -> int:
@@ -169,6 +171,46 @@ class RequestBodyLimitMiddleware:
                 body["file"] = [message]  # the import form shows errors by field
             return JsonResponse(body, status=413)
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+
+
+class StrictFormMiddleware:
+    """A query string or an urlencoded form body whose names or values are not UTF-8 once
+    unquoted is a 400 naming the field (docs/decisions.md, "No input breaks a project").
+
+    Django decodes both with bad bytes replaced by U+FFFD, so a user name or a search
+    would silently become something else; it already refuses an urlencoded body declared
+    in another charset. JSON and multipart bodies are checked by annotator/api/parsers.py.
+    """
+
+    FORM = "application/x-www-form-urlencoded"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            text.decode_form(_wsgi_bytes(request.META.get("QUERY_STRING", "")))
+            if request.META.get("CONTENT_TYPE", "").lower().startswith(self.FORM):
+                text.decode_form(request.body)
+        except ValidationError as exc:
+            return self.refuse(request, exc.message_dict)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, errors: dict):
+        if request.path.startswith("/api/"):
+            return JsonResponse(errors, status=400)
+        lines = [f"{field}: {' '.join(reasons)}" for field, reasons in errors.items()]
+        return HttpResponse("Bad request: " + "\n".join(lines), status=400,
+                            content_type="text/plain; charset=utf-8")
+
+
+def _wsgi_bytes(value: str) -> bytes:
+    """A WSGI environ string as the bytes that came in (PEP 3333: latin-1 code points)."""
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:  # not from a WSGI server (ASGI gives decoded text)
+        return value.encode("utf-8", "surrogatepass")
 
 
 def bad_request(request, exception=None):

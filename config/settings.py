@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the body (config/security.py says why Django's own limit is not enough).
     "config.security.RequestBodyLimitMiddleware",
+    # Query strings and form bodies that are not UTF-8: a 400 naming the field, before any
+    # view reads them (Django would put U+FFFD in place of the bad bytes).
+    "config.security.StrictFormMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The database down: a 503 (JSON under /api/), not a 500, from any view.
+    "annotator.api.errors.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout of the HTML login forms into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -228,7 +233,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "annotator.api.schema.AnnotatorAutoSchema",
     "EXCEPTION_HANDLER": "annotator.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["annotator.api.renderers.JSONRenderer"],
-    # DRF's JSON parser, refusing bodies nested too deeply to store (a 400, not a 500)
+    # JSON in UTF-8, not nested too deeply to store, every string valid Unicode and every
+    # number finite: else a 400 naming the field, not a stored value that breaks reads
     "DEFAULT_PARSER_CLASSES": ["annotator.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }

@@ -29,3 +29,4 @@ urlpatterns = [
 
 handler400 = "config.security.bad_request"
 handler404 = "annotator.api.errors.not_found"
+handler500 = "annotator.api.errors.server_error"

@@ -27,7 +27,8 @@ class AnnotatorAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         bodies = super()._get_response_bodies(direction)
-        errors = {"401": ERROR, "403": ERROR, "404": ERROR}
+        # 503: the database is down (Retry-After says when to try again).
+        errors = {"401": ERROR, "403": ERROR, "404": ERROR, "503": ERROR}
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors.update({"400": FIELD_ERRORS, "409": ERROR})
         if self._idempotent():

@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +20,7 @@ from annotator import access
 from annotator.access import Need
 from annotator.api import transfer_serializers as ts
 from annotator.api.idempotency import idempotent
+from annotator.api.parsers import MultiPartParser
 from annotator.api.views import PROJECT_ID, parse
 from annotator.errors import Conflict, Gone
 from annotator.models import ExportJob

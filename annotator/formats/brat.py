@@ -321,11 +321,14 @@ def read_collection(names: Iterable[str], load: Callable[[str], str], roles: dic
     for problem in problems:
         yield Entry(problem.split(":", 1)[0], errors=[problem])
     for txt_name, ann_name in pairs:
+        reading = txt_name
         try:
             text = load(txt_name)
+            reading = ann_name
             ann = load(ann_name) if ann_name else ""
         except UnicodeDecodeError as exc:
-            yield Entry(txt_name, errors=[f"{txt_name}: not UTF-8 ({exc.reason})."])
+            yield Entry(txt_name, errors=[f"{reading}: not UTF-8 (byte {exc.start}: "
+                                          f"{exc.reason})."])
             continue
         entry = read_ann(text, ann, ann_name or txt_name, roles, attribute_choices)
         entry.where = txt_name

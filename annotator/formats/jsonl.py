@@ -151,8 +151,9 @@ def read_with(lines: Iterable[tuple[int, bytes | None]], name: str,
               ) -> Iterator[Entry]:
     """JSON Lines reading shared by the formats built on it (ours, doccano's).
 
-    Blank lines are skipped. A UTF-8 byte order mark at the start is allowed.
-    `parse` turns one decoded line into (document, errors).
+    Blank lines are skipped. A UTF-8 byte order mark at the start is allowed. A line
+    holding a lone surrogate or a NaN or infinite number anywhere is refused, naming the
+    field. `parse` turns one decoded line into (document, errors).
     """
     for number, raw in lines:
         where = f"{name}:{number}"
@@ -166,6 +167,11 @@ def read_with(lines: Iterable[tuple[int, bytes | None]], name: str,
         value, problem = decode_line(raw)
         if problem:
             yield Entry(where, errors=[problem])
+            continue
+        # json.loads takes "\udc80" and NaN, which would break every read of the project.
+        invalid = text_mod.input_problems(value, root="the line")
+        if invalid:
+            yield Entry(where, errors=[f"{path}: {reason}" for path, reason in invalid])
             continue
         document, errors = parse(value)
         yield Entry(where, document=document, errors=errors)

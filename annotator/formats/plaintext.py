@@ -1,12 +1,14 @@
 """Plain text: one document per `.txt` file (UTF-8), alone or many in a zip.
 
 The title is the file name without `.txt`; metadata keeps the file name. A
-byte order mark at the start is dropped (there are no offsets to move).
+byte order mark at the start is dropped (there are no offsets to move). A file that is
+not UTF-8, or that is JSON or JSON Lines, is refused, saying what it is.
 """
 from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
+from annotator.formats import sniff
 from annotator.formats.records import DocumentRecord, Entry
 
 
@@ -14,9 +16,18 @@ def read_file(name: str, data: bytes) -> Entry:
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        return Entry(name, errors=[f"not UTF-8 (byte {exc.start}: {exc.reason})."])
+        line = data.count(b"\n", 0, exc.start) + 1
+        what = sniff.describe(data[:sniff.HEAD_BYTES])
+        kind = "" if what.startswith("binary data") else f": it is {what}"
+        return Entry(name, errors=[f"not UTF-8 text{kind} (line {line}, byte {exc.start}: "
+                                   f"{exc.reason})."])
     if not text.strip():
         return Entry(name, errors=["the file is empty."])
+    # JSON read as plain text would become one document of braces and quotes.
+    kind = sniff.json_kind(text)
+    if kind:
+        return Entry(name, errors=[f"this is {kind}, not plain text: "
+                                   f"{sniff.json_format_hint(text)}."])
     stem = name.rsplit("/", 1)[-1]
     stem = stem[:-4] if stem.lower().endswith(".txt") else stem
     return Entry(name, document=DocumentRecord(text=text, title=stem,

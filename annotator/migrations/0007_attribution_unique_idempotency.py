@@ -5,7 +5,7 @@
 2. Identical accepted attributions already in one layer (two POSTs that raced, a
    retried create, a suggestion accepted over the annotator's own attribution) are
    merged before the unique constraint is added, so that the migration cannot fail on
-   them and nothing is lost (docs/decisions.md, section 11): the survivor is the
+   them and nothing is lost (docs/decisions.md, section 12): the survivor is the
    annotator's own row if there is one (not a pre-tagger's copy), else the oldest; it
    keeps its attributes, and takes a review state, a suggestion link and the review
    decisions of the others; every merged row's full state is kept in a "merge" event.

@@ -24,7 +24,7 @@ the annotators the file names are kept in the document's metadata
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import BinaryIO, Callable, Iterator
 
 from django.conf import settings
@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 
 from annotator import text as text_mod
 from annotator.errors import Conflict
-from annotator.formats import brat, doccano, jsonl, plaintext
+from annotator.formats import brat, doccano, jsonl, plaintext, sniff
 from annotator.formats.archive import ArchiveError, SafeZip, is_zip, iter_lines
 from annotator.formats.check import Rules, check_document
 from annotator.formats.records import DocumentRecord, Entry
@@ -103,8 +103,15 @@ def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterat
     limits = _limits()
     stream.seek(0)
     zipped = is_zip(stream)
-    if fmt == "brat" and not zipped:
-        raise ArchiveError("a brat import is a zip of .txt and .ann files.")
+    if not zipped and (fmt == "brat" or file_name.lower().endswith(".zip")):
+        # Read as text, a fake zip would become a document of junk (or a thousand bad lines).
+        head = stream.read(sniff.HEAD_BYTES)
+        stream.seek(0)
+        what = sniff.describe(head)
+        if fmt == "brat":
+            raise ArchiveError(f"a brat import is a zip of .txt and .ann files; this file is "
+                               f"{what}.")
+        raise ArchiveError(f"{file_name} is not a zip file: it is {what}.")
     if not zipped:
         if fmt == "txt":
             data = stream.read(limits["file"] + 1)
@@ -125,7 +132,9 @@ def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterat
             wanted = [n for n in sorted(names) if n.endswith((".jsonl", ".json"))
                       and n.rsplit("/", 1)[-1] not in ("manifest.json", "loss-report.jsonl")]
             if not wanted:
-                raise ArchiveError("the zip holds no .jsonl file.")
+                shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+                raise ArchiveError(f"the zip holds no .jsonl file (it holds {len(names)} "
+                                   f"file(s){': ' + shown if names else ''}).")
             reader = jsonl.read if fmt == "jsonl" else (
                 lambda lines, name: doccano.read(lines, name, rules.roles))
             for name in wanted:
@@ -148,6 +157,12 @@ def _checked(entries: Iterator[Entry], rules: Rules) -> Iterator[tuple[str, Docu
             yield entry.where, None, entry.errors or ["nothing to read."]
             continue
         document = entry.document
+        # Whatever the format, nothing stored may hold a lone surrogate or a NaN (a brat
+        # note is JSON, for one): the same check as the API's.
+        invalid = text_mod.input_problems(asdict(document))
+        if invalid:
+            yield entry.where, None, [f"{path}: {reason}" for path, reason in invalid]
+            continue
         for attribution in document.attributions:
             attribution.attributes = {k: v for k, v in attribution.attributes.items()
                                       if v is not None}
@@ -170,6 +185,7 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
         raise ValidationError({"format": f"must be one of {', '.join(FORMATS)}."})
     if mode not in MODES:
         raise ValidationError({"mode": f"must be one of {', '.join(MODES)}."})
+    text_mod.check_input(file_name, "file")  # it names documents and their metadata
     report = ImportReport(format=fmt, mode=mode, file=file_name)
     limit = _limits()["file"]
     if _size(stream) > limit:

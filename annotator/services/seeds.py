@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from annotator import text as text_mod
 from annotator.models import Project
 from annotator.services.documents import document_create, document_prepare
 from annotator.services.projects import project_create
@@ -91,6 +92,9 @@ def _read_metadata(path: Path) -> dict:
     for key in ("title", "author", "language", "source_url"):
         if key in data and not isinstance(data[key], str):
             raise SeedError(f"{path}: '{key}' must be a string.")
+    problems = text_mod.input_problems(data)  # a "\udc80" or a NaN would break the project
+    if problems:
+        raise SeedError(f"{path}: " + " ".join(f"{where}: {why}" for where, why in problems))
     return data
 
 

@@ -2,7 +2,7 @@
 
 The constraint (document, annotator, dedup_key) for accepted rows, the key never blank,
 and a migration that fills the key of existing rows and merges the duplicates a
-database may already hold (docs/decisions.md, section 11) instead of failing on them.
+database may already hold (docs/decisions.md, section 12) instead of failing on them.
 """
 from __future__ import annotations
 
