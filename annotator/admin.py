@@ -184,7 +184,7 @@ class EventAdmin(CheckedAdmin):
 
 
 @admin.register(models.IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
+class IdempotencyKeyAdmin(CheckedAdmin):
     list_display = ["created_at", "user", "method", "path", "status_code"]
     list_filter = ["method"]
 
@@ -201,7 +201,7 @@ class WorkerPingAdmin(CheckedAdmin):
 
 
 @admin.register(models.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(CheckedAdmin):
     """Tokens are made through the API (the secret is shown to its owner once); here an
     admin sees who has which and revokes them."""
 

@@ -26,13 +26,13 @@ TIMEOUT = 30  # seconds: a request that takes longer is a hang, not an answer
 SEED = f"""
 import json
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from annotator.services.accounts import api_token_create
 from annotator.services.documents import document_create
 from annotator.services.projects import project_create
 user = get_user_model().objects.create_user("downadmin", password={PASSWORD!r}, is_staff=True)
 project = project_create(name="Outage", creator=user)
 document, _ = document_create(project=project, title="One", text="Officials said so.")
-print(json.dumps({{"token": Token.objects.create(user=user).key, "project": project.pk,
+print(json.dumps({{"token": api_token_create(user=user, name="outage").secret, "project": project.pk,
                   "document": document.pk, "username": user.username}}))
 """
 

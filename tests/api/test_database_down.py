@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from annotator.services.accounts import api_token_create
 from tests.database_down import (assert_answers_when_down, assert_answers_when_up, signed_in,
                                  web_server)
 
@@ -45,7 +45,7 @@ def database_down(folder: Path):
 @pytest.mark.django_db(transaction=True)
 def test_everything_answers_503_not_500_while_the_database_is_down_and_200_after(
         world, tmp_path):
-    token = Token.objects.create(user=world.admin).key
+    token = api_token_create(user=world.admin, name="outage").secret
     browser = Client(raise_request_exception=False)
     browser.force_login(world.admin)
     api = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token}")
