@@ -23,8 +23,8 @@ def test_import_then_export_with_a_progress_bar_on_stderr(project, tmp_path):
                                                      "provenance": {"review_state": "approved"}}]
                                           }) + "\n" for i in range(3)), encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_documents", "Wire", str(source), "--format", "jsonl", stdout=out,
-                 stderr=err)
+    call_command("import_documents", "Wire", str(source), "--format", "jsonl",
+                 "--keep-review-state", stdout=out, stderr=err)
     assert "3 document(s) imported" in out.getvalue()
     assert "writing" in err.getvalue() and "3/3 documents" in err.getvalue()
     target = tmp_path / "out.zip"
