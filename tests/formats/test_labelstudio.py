@@ -122,3 +122,20 @@ def test_json_min_rows_of_one_task_with_different_texts_are_an_error():
 def test_not_json_is_an_error_with_its_line():
     (entry,) = read(b"[{oops")
     assert entry.where == "project-1.json:1" and entry.errors[0].startswith("not JSON")
+
+
+def test_example_files_read_into_two_layers_with_three_attributions_one_in_fragments():
+    from tests.formats.conftest import EXAMPLES
+
+    (entry,) = labelstudio.read((EXAMPLES / "example-labelstudio.json").read_bytes(), "e.json")
+    assert not entry.errors and entry.document.title == "The deal"
+    layers = {s.provenance["annotators"][0] for s in entry.document.spans
+              if not s.provenance.get("prediction")}
+    assert layers == {"ann@example.org", "2"}
+    assert sorted(len(a.claims) for a in entry.document.attributions) == [1, 1, 2]
+    (minimal,) = labelstudio.read_min((EXAMPLES / "example-labelstudio-min.json").read_bytes(),
+                                      "m.json")
+    assert not minimal.errors
+    assert {(s.label, s.start, s.end) for s in minimal.document.spans} == {
+        (s.label, s.start, s.end) for s in entry.document.spans
+        if not s.provenance.get("prediction")}
