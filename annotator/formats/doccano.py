@@ -24,11 +24,18 @@ with two sources is two attributions.
 
 Titles: a "title" key of the line (doccano copies the upload's columns
 through), else "<file name>:<line>".
+
+Per-annotator exports: a doccano project without collaborative annotation
+exports a zip with one `<username>.jsonl` per member, each holding every
+document with that member's labels (a collaborative one writes `all.jsonl`).
+`read_members` reads such a zip as one document per text, each file's labels
+the layer of the annotator the file is named after (`layered`), so that a
+second annotator's labels are not skipped as a duplicate document.
 """
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from annotator.formats.jsonl import read_with
 from annotator.formats.records import DEFAULT_ROLES, DocumentRecord, Entry, SpanRecord
@@ -134,3 +141,44 @@ def read(lines: Iterable[tuple[int, bytes | None]], name: str,
         if entry.document is not None and not entry.document.title:
             entry.document.title = entry.where   # "<file name>:<line>", never "(untitled)"
         yield entry
+
+
+def read_members(names: list[str], lines_of: Callable[[str], Iterable[tuple[int, bytes]]],
+                 roles: dict | None = None) -> Iterator[Entry]:
+    """The JSON Lines files of a doccano export zip (`names`, read by `lines_of(name)`).
+
+    One file, or `all.jsonl`, reads as it is. Several `<username>.jsonl` files are one
+    export per annotator: their documents are joined by text, each file's spans and
+    attributions the layer of its annotator. Holds the documents in memory until the last
+    file is read (doccano's own export is built the same way)."""
+    stems = {name: name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for name in names}
+    if len(names) < 2 or any(stem == "all" for stem in stems.values()):
+        for name in names:
+            yield from read(lines_of(name), name, roles)
+        return
+    merged: dict[str, Entry] = {}
+    for name in names:
+        stem = stems[name]
+        for entry in read(lines_of(name), name, roles):
+            if entry.document is None:
+                yield entry
+                continue
+            document = entry.document
+            for span in document.spans:
+                span.id = f"{stem}:{span.id}"
+                span.provenance = {"annotators": [stem]}
+            for attribution in document.attributions:
+                attribution.id = f"{stem}:{attribution.id}"
+                attribution.claims = [f"{stem}:{c}" for c in attribution.claims]
+                attribution.source = f"{stem}:{attribution.source}" if attribution.source \
+                    else None
+                attribution.cue = f"{stem}:{attribution.cue}" if attribution.cue else None
+                attribution.provenance = {"annotators": [stem]}
+            first = merged.get(document.text)
+            if first is None:
+                document.layered = True
+                merged[document.text] = entry
+            else:
+                first.document.spans += document.spans
+                first.document.attributions += document.attributions
+    yield from merged.values()

@@ -230,14 +230,19 @@ def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterat
             wanted = _json_names(names)
             if not wanted:
                 raise ArchiveError("the zip holds no .jsonl or .json file.")
+            if fmt == "doccano":
+                def lines_of(name):
+                    with archive.open(name) as handle:
+                        yield from iter_lines(handle, limits["line"])
+
+                yield from doccano.read_members(wanted, lines_of, rules.roles)
+                return
             for name in wanted:
                 if fmt in LABEL_STUDIO:
                     yield from _label_studio(fmt, archive.read(name), name, rules)
                     continue
-                reader = jsonl.read if fmt == "jsonl" else (
-                    lambda lines, n: doccano.read(lines, n, rules.roles))
                 with archive.open(name) as handle:
-                    yield from reader(iter_lines(handle, limits["line"]), name)
+                    yield from jsonl.read(iter_lines(handle, limits["line"]), name)
 
 
 def _rules(project: Project, options: ImportOptions) -> Rules:

@@ -261,3 +261,36 @@ def test_a_file_that_looks_like_another_tools_export_is_refused_saying_which_for
     assert info.value.report.errors == [{"where": "upload", "reason": f"this looks like "
                                                                       f"{expected}."}]
     assert not Document.objects.exists()
+
+
+def test_a_doccano_zip_of_per_annotator_files_is_one_document_per_text_with_their_layers(
+        target, admin, team):
+    text = "Talks collapsed, the mayor said."
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:   # what doccano writes without collaboration
+        archive.writestr("ann.jsonl", lines(
+            {"id": 1, "text": text, "label": [[0, 15, "CLAIM"], [17, 26, "SOURCE"]]},
+            {"id": 2, "text": "Nobody labelled this.", "label": []}).getvalue())
+        archive.writestr("bob.jsonl", lines(
+            {"id": 1, "text": text, "label": [[17, 26, "SOURCE"], [27, 31, "CUE"]]},
+            {"id": 2, "text": "Nobody labelled this.", "label": []}).getvalue())
+    report = run(target, admin, buffer, name="doccano-export.zip")
+    assert (report.created, report.duplicates) == (2, 0)
+    assert {(s.annotator.username, s.quote) for s in Span.objects.select_related("annotator")} \
+        == {("ann", "Talks collapsed"), ("ann", "the mayor"), ("bob", "the mayor"),
+            ("bob", "said")}
+    assert report.layers == {"ann": 2, "bob": 2}
+
+
+def test_a_doccano_annotator_file_of_a_non_member_is_refused_unless_layers_mine(target, admin):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("carol.jsonl", lines({"text": "Carol said so.",
+                                               "label": [[0, 5, "SOURCE"]]}).getvalue())
+        archive.writestr("dave.jsonl", lines({"text": "Carol said so.", "label": []}).getvalue())
+    with pytest.raises(ImportRefused) as info:
+        run(target, admin, io.BytesIO(buffer.getvalue()), name="d.zip")
+    assert info.value.report.errors[0]["reason"].startswith("the annotator 'carol' is not a "
+                                                            "member")
+    run(target, admin, io.BytesIO(buffer.getvalue()), name="d.zip", layers="mine")
+    assert {(s.annotator_id, s.quote) for s in Span.objects.all()} == {(admin.pk, "Carol")}
