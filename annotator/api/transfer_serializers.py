@@ -58,7 +58,8 @@ class ImportIn(serializers.Serializer):
     offsets = serializers.ChoiceField(
         choices=OFFSETS, required=False, default="auto",
         help_text="What the file's offsets count. auto: code points, except doccano and Label "
-                  "Studio files, decided per document (UTF-16 units after an emoji).")
+                  "Studio files, decided per document (UTF-16 units after an emoji, or "
+                  "grapheme clusters).")
     keep_review_state = serializers.BooleanField(
         required=False, default=False,
         help_text="Keep the file's approvals and rejections, each recorded as your review "

@@ -7,8 +7,9 @@ each naming the field ("spans[3].end: ..."), so that an import can list them all
 The text is kept exactly as the file has it, and so are the offsets, with two
 exceptions the importer asks for or the file shows:
 
-- offsets a tool counted in UTF-16 units (formats/units.py) become code
-  points, with a note per span moved (`document.notes`);
+- offsets a tool counted in UTF-16 units or grapheme clusters
+  (formats/units.py) become code points, with a note per span moved
+  (`document.notes`);
 - `normalize` (NFC and/or LF line ends) rewrites the text and moves the
   offsets with it (textmap.OffsetMap); `document.normalized` says what changed.
 """
@@ -93,7 +94,8 @@ def check_document(document: DocumentRecord, rules: Rules) -> tuple[DocumentReco
 def _code_points(document: DocumentRecord, rules: Rules,
                  notes: list[str]) -> tuple[list[SpanRecord], list[str]]:
     """The file's spans with offsets in code points: as they are, or converted from UTF-16
-    units when the importer says so or the file shows it (formats/units.py)."""
+    units or grapheme clusters when the importer says so or the file shows it
+    (formats/units.py)."""
     raw = document.text
     if rules.offsets != "auto":
         reading = units.Reading(rules.offsets, f"the import says offsets={rules.offsets}")
@@ -101,39 +103,45 @@ def _code_points(document: DocumentRecord, rules: Rules,
         reading = units.detect(raw, [(s.start, s.end, s.text) for s in document.spans])
     else:
         return document.spans, []
-    if reading.units == units.AMBIGUOUS:
+    if reading.units in (units.AMBIGUOUS, units.NEITHER):
         span = document.spans[reading.span]
-        as16 = units.Utf16(raw)
-        a, b = as16(span.start), as16(span.end)
-        u16 = repr(raw[a:b]) if a is not None and b is not None else "nothing whole"
+        readings = []
+        for name in (units.CODEPOINTS, units.UTF16, units.GRAPHEMES):
+            to_cp = units.mapper(raw, name)
+            a, b = to_cp(span.start), to_cp(span.end)
+            readings.append(f"{raw[a:b]!r} as {units.WORDS[name]}" if a is not None and
+                            b is not None else f"nothing whole as {units.WORDS[name]}")
         return [], [f"spans[{reading.span}]: offsets [{span.start}, {span.end}) give "
-                    f"{raw[span.start:span.end]!r} counted in code points and {u16} counted in "
-                    "UTF-16 units, and nothing in the file shows which one its tool counted "
-                    "(doccano's annotation page counts UTF-16 units after an emoji): import "
-                    "it again with the option offsets=utf16 or offsets=codepoints."]
-    if reading.units != units.UTF16:
+                    f"{', '.join(readings)}; {reading.reason}. doccano's annotation page counts "
+                    "UTF-16 units after an emoji, or grapheme clusters when its project counts "
+                    "them as one character: import it again with the option offsets=utf16, "
+                    "offsets=graphemes or offsets=codepoints."]
+    if reading.units == units.CODEPOINTS:
         return document.spans, []
-    as16 = units.Utf16(raw)
+    as_cp = units.mapper(raw, reading.units)
+    what = units.WORDS[reading.units]
     converted, problems, moved = [], [], 0
     for index, span in enumerate(document.spans):
         if not (_int(span.start) and _int(span.end)):
             converted.append(span)   # the span check names the problem
             continue
-        start, end = as16(span.start), as16(span.end)
+        start, end = as_cp(span.start), as_cp(span.end)
         if start is None or end is None:
-            problems.append(f"spans[{index}].start: [{span.start}, {span.end}) read as UTF-16 "
-                            "units splits a surrogate pair (half an emoji) or ends past the "
-                            f"text ({as16.length} units); it cannot be kept.")
+            split = " or splits a surrogate pair (half an emoji)" \
+                if reading.units == units.UTF16 else ""
+            problems.append(f"spans[{index}].start: [{span.start}, {span.end}) read as {what} "
+                            f"ends past the text ({as_cp.length} {what}){split}; it cannot be "
+                            "kept.")
             continue
         if (start, end) != (span.start, span.end):
             moved += 1
             notes.append(f"spans[{index}] {span.label} [{span.start}, {span.end}) counted "
-                         f"UTF-16 units: stored at code points [{start}, {end}) "
+                         f"{what}: stored at code points [{start}, {end}) "
                          f"{raw[start:end]!r}.")
         converted.append(SpanRecord(id=span.id, label=span.label, start=start, end=end,
                                     text=span.text, provenance=span.provenance))
     if moved:
-        notes.insert(len(document.notes), f"offsets read as UTF-16 units ({reading.reason}); "
+        notes.insert(len(document.notes), f"offsets read as {what} ({reading.reason}); "
                                           f"{moved} span(s) moved to code points.")
     return converted, problems
 

@@ -67,8 +67,8 @@ def test_utf16_offsets_of_a_tool_are_converted_with_a_note_per_span_moved():
     assert not problems
     assert [s.text for s in checked.spans] == ["Officials", "said", "the talks collapsed."]
     assert checked.notes == [
-        "offsets read as UTF-16 units (a span ends past the text's 37 code points but within "
-        "its 38 UTF-16 units); 2 span(s) moved to code points.",
+        "offsets read as UTF-16 units (read as UTF-16 units every span sits on word "
+        "boundaries; the offsets do not fit as code points); 2 span(s) moved to code points.",
         "spans[1] CUE [13, 17) counted UTF-16 units: stored at code points [12, 16) 'said'.",
         "spans[2] CLAIM [18, 38) counted UTF-16 units: stored at code points [17, 37) "
         "'the talks collapsed.'."]
@@ -87,11 +87,27 @@ def test_an_ambiguous_document_is_refused_naming_the_span_and_the_option():
                               offset_units="unknown")
     _, problems = check_document(document, RULES)
     assert problems == [
-        "spans[0]: offsets [10, 11) give '.' counted in code points and 'a' counted in UTF-16 "
-        "units, and nothing in the file shows which one its tool counted (doccano's annotation "
-        "page counts UTF-16 units after an emoji): import it again with the option "
-        "offsets=utf16 or offsets=codepoints."]
+        "spans[0]: offsets [10, 11) give '.' as code points, 'a' as UTF-16 units, '.' as "
+        "grapheme clusters; the file does not show whether its offsets count code points or "
+        "UTF-16 units. doccano's annotation page counts UTF-16 units after an emoji, or grapheme "
+        "clusters when its project counts them as one character: import it again with the "
+        "option offsets=utf16, offsets=graphemes or offsets=codepoints."]
     forced, problems = check_document(document, Rules(labels=RULES.labels, offsets="utf16"))
     assert not problems and forced.spans[0].text == "a"
     kept, problems = check_document(document, Rules(labels=RULES.labels, offsets="codepoints"))
     assert not problems and kept.spans[0].text == "."
+
+
+def test_grapheme_cluster_offsets_are_converted_and_a_span_that_cuts_words_everywhere_refused():
+    text = "Paris \U0001F1EB\U0001F1F7 The minister said e\u0301lan wins."
+    document = DocumentRecord(text=text, offset_units="unknown", spans=[
+        SpanRecord("1", "SOURCE", 8, 20), SpanRecord("2", "CLAIM", 26, 30)])
+    checked, problems = check_document(document, RULES)
+    assert not problems
+    assert [s.text for s in checked.spans] == ["The minister", "e\u0301lan"]
+    assert checked.notes[0].startswith("offsets read as grapheme clusters")
+    cutting = DocumentRecord(text=text, offset_units="unknown", spans=[
+        SpanRecord("1", "SOURCE", 10, 14)])   # "e mi" / "he m" / "inis": a cut in every count
+    _, problems = check_document(cutting, RULES)
+    assert problems[0].startswith("spans[0]: offsets [10, 14) give ")
+    assert "in every count that fits, some span would cut a word" in problems[0]

@@ -46,7 +46,8 @@ def test_the_spans_text_decides_when_the_file_carries_it(convert, expected):
 
 def test_an_end_past_the_code_point_length_can_only_be_utf16():
     reading = units.detect(TEXT, [(*u16("warned of more."), None)])
-    assert reading.units == units.UTF16 and "past the text" in reading.reason
+    assert reading.units == units.UTF16
+    assert "do not fit as code points or grapheme clusters" in reading.reason
 
 
 def test_a_boundary_inside_a_surrogate_pair_can_only_be_code_points():
@@ -54,7 +55,7 @@ def test_a_boundary_inside_a_surrogate_pair_can_only_be_code_points():
     end = TEXT.index("😀") + 1
     assert units.Utf16(TEXT)(end) is None
     reading = units.detect(TEXT, [(0, end, None)])
-    assert reading.units == units.CODEPOINTS and "surrogate pair" in reading.reason
+    assert reading.units == units.CODEPOINTS and "do not fit as UTF-16 units" in reading.reason
 
 
 @pytest.mark.parametrize("convert,expected", [(u16, units.UTF16), (cp, units.CODEPOINTS)])
@@ -74,5 +75,26 @@ def test_no_evidence_either_way_is_ambiguous_and_names_the_first_span_that_diffe
     assert (reading.units, reading.span) == (units.AMBIGUOUS, 1)
 
 
-def test_offsets_that_fit_neither_count_say_so():
-    assert units.detect(TEXT, [(0, len(TEXT) + 50, None)]).units == units.NEITHER
+def test_offsets_that_fit_no_count_are_left_to_the_span_check_as_code_points():
+    assert units.detect(TEXT, [(0, len(TEXT) + 50, None)]).units == units.CODEPOINTS
+
+
+def test_grapheme_cluster_offsets_are_recognised_when_only_they_sit_on_word_boundaries():
+    text = "Paris \U0001F1EB\U0001F1F7 The minister said e\u0301lan wins.\r\nEnd."
+    index = units.Graphemes(text)
+    start = 8                                    # "The": after P a r i s, space, flag, space
+    assert text[index(start):index(start + 12)] == "The minister"
+    elan = text.index("e\u0301lan")
+    g_elan = elan - 1                            # the flag is 2 code points, 1 cluster
+    g_end = g_elan + 4                           # "élan" is 4 clusters, 5 code points
+    spans = [(start, start + 12, None), (g_elan, g_end, None)]
+    reading = units.detect(text, spans)
+    assert reading.units == units.GRAPHEMES, reading
+    assert [text[index(s):index(e)] for s, e, _ in spans] == ["The minister", "e\u0301lan"]
+
+
+def test_crlf_is_one_grapheme_cluster_so_crlf_texts_have_that_reading_too():
+    text = "One line.\r\nThe mayor said so."
+    start = text.index("The mayor")
+    assert units.detect(text, [(start, start + 9, None)]).units == units.CODEPOINTS
+    assert units.detect(text, [(start - 1, start + 8, None)]).units == units.GRAPHEMES

@@ -106,9 +106,9 @@ def test_doccano_ambiguous_offsets_are_refused_naming_line_and_span_until_forced
         run(target, admin, io.BytesIO(data))
     (error,) = info.value.report.errors
     assert error["where"] == "export.jsonl:2"
-    assert error["reason"].startswith("spans[0]: offsets [10, 11) give '.' counted in code "
-                                      "points and 'a' counted in UTF-16 units")
-    assert "offsets=utf16 or offsets=codepoints" in error["reason"]
+    assert error["reason"].startswith("spans[0]: offsets [10, 11) give '.' as code points, 'a' "
+                                      "as UTF-16 units")
+    assert "offsets=utf16, offsets=graphemes or offsets=codepoints" in error["reason"]
     assert not Document.objects.exists()
     run(target, admin, io.BytesIO(data), offsets="utf16")
     assert stored(target) == {("CUE", "a")}
