@@ -25,19 +25,26 @@ regions, grouped under the name of the labels control:
   (skipped) annotations carry no labels: a note says they were left out.
 - Relations become attributions as doccano's do (formats/relations.py).
 - Predictions become suggestions of the tagger "import", version the
-  prediction's model_version (provenance "prediction": true).
+  prediction's model_version (provenance "prediction": true). Label Studio's
+  own JSON export (1.23) lists predictions by id only: a note says so.
 - Results that are not text spans (choices, ratings, text areas) are listed
   in the report's notes, never dropped in silence.
-- Offsets: Label Studio stores its own counts, and every region carries its
-  text, so each document is decided (code points or UTF-16 units) from that
-  evidence (formats/units.py); the check compares every region's text.
+- Offsets: Label Studio 1.23 stores code points; older pages stored UTF-16
+  units. Every region carries its text, so each document is decided from that
+  evidence (formats/units.py), and the check compares every region's text.
+  Label Studio writes a line break inside a region's text as the two
+  characters backslash and "n" (one pair per "\r" and per "\n": a CRLF
+  becomes "\\n\\n"); such a text is read back against the document (`_line_breaks`)
+  with a note, so that the comparison holds.
 - Titles: data "title", else meta "title", else "<file name>#<task id>".
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Iterator
 
+from annotator.formats import units
 from annotator.formats.records import (DEFAULT_ROLES, AttributionRecord, DocumentRecord, Entry,
                                        SpanRecord)
 from annotator.formats.relations import relations_to_attributions
@@ -102,6 +109,34 @@ def _text_key(data: dict, region_texts: list[str], skip=()) -> tuple[str | None,
     return None, (f"data: which key holds the text? Its string keys are "
                   f"{', '.join(sorted(strings)) or 'none'}; name it \"text\" (the labelling "
                   "config's <Text value=\"$text\"/>).")
+
+
+def _pieces(quotes) -> list[str]:
+    """Region texts cut where Label Studio wrote a line break as backslash + "n" (below)."""
+    return [piece for quote in quotes if quote for piece in quote.split("\\n") if piece]
+
+
+def _line_breaks(text: str, spans: list[SpanRecord]) -> list[str]:
+    """Region texts in which Label Studio wrote each "\\r" and "\\n" as backslash + "n": the
+    document's slice that reads so becomes the span's text (checked as usual then), with a
+    note. The slice is taken in each count the offsets might be in (formats/units.py); only
+    a slice that every matching count agrees on is used."""
+    notes = []
+    maps = [units.mapper(text, name) for name in (units.CODEPOINTS, units.UTF16, units.GRAPHEMES)]
+    for index, span in enumerate(spans):
+        if not span.text or "\\n" not in span.text or not (_int(span.start) and _int(span.end)):
+            continue
+        found = set()
+        for to_cp in maps:
+            start, end = to_cp(span.start), to_cp(span.end)
+            if start is not None and end is not None and \
+                    re.sub(r"\r|\n", lambda _: "\\n", text[start:end]) == span.text:
+                found.add(text[start:end])
+        if len(found) == 1:
+            span.text = found.pop()
+            notes.append(f"spans[{index}] {span.label}: Label Studio wrote its line breaks as "
+                         "\"\\n\"; compared with the document's line breaks instead.")
+    return notes
 
 
 def _title(data: dict, meta: dict, fallback: str) -> str:
@@ -203,6 +238,10 @@ def parse_task(task, where: str, fallback_title: str,
             continue
         for index, item in enumerate(items):
             at = f"{kind}[{index}]"
+            if kind == "predictions" and (_int(item) or isinstance(item, str)):
+                notes.append(f"{at}: the export lists this prediction by its id ({item}) only, "
+                             "without its regions; left out.")
+                continue
             if not isinstance(item, dict):
                 errors.append(f"{at}: must be an object.")
                 continue
@@ -232,11 +271,12 @@ def parse_task(task, where: str, fallback_title: str,
     spans = [s for layer in layers for s in layer.spans]
     errors += [e for layer in layers for e in layer.errors]
     notes += [n for layer in layers for n in layer.notes]
-    key, problem = _text_key(data, [s.text for s in spans if s.text])
+    key, problem = _text_key(data, _pieces(s.text for s in spans))
     if problem:
         errors.append(problem)
     if errors:
         return None, errors
+    notes += _line_breaks(data[key], spans)
     metadata = {k: v for k, v in data.items() if k != key}
     if meta:
         metadata["meta"] = meta
@@ -325,8 +365,8 @@ def _min_task(rows: list[tuple[int, dict]], where: str, roles: dict) -> Entry:
                                  value.get("id") or f"{field_name}{number}", value)
         layers.append(layer)
         skip = set(regions)
-        region_texts = [s.text for s in layer.spans if s.text]
-        key, problem = _text_key(row, region_texts, skip=MIN_KEYS | skip)
+        key, problem = _text_key(row, _pieces(s.text for s in layer.spans),
+                                 skip=MIN_KEYS | skip)
         if problem:
             errors.append(f"{at}: {problem}")
         else:
@@ -341,8 +381,9 @@ def _min_task(rows: list[tuple[int, dict]], where: str, roles: dict) -> Entry:
     metadata = {k: v for k, v in first.items()
                 if k not in MIN_KEYS and k not in region_keys and k != text_key}
     metadata["labelstudio_task"] = first.get("id")
-    notes = [n for layer in layers for n in layer.notes]
+    text = texts.pop()
+    spans = [s for layer in layers for s in layer.spans]
+    notes = [n for layer in layers for n in layer.notes] + _line_breaks(text, spans)
     return Entry(where, document=DocumentRecord(
-        text=texts.pop(), title=_title(first, {}, where), id=first.get("id"),
-        metadata=metadata, spans=[s for layer in layers for s in layer.spans],
-        offset_units="unknown", layered=True, notes=notes))
+        text=text, title=_title(first, {}, where), id=first.get("id"), metadata=metadata,
+        spans=spans, offset_units="unknown", layered=True, notes=notes))

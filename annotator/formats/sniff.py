@@ -21,6 +21,14 @@ LOOKS = {
     "brat": "a brat standoff collection (.txt and .ann files)",
     "txt": "plain text",
 }
+# Exports of other tools that no format here reads: what to do instead.
+NOT_READ = {
+    "labelstudio-csv": ("a Label Studio CSV or TSV export", "export JSON (or JSON_MIN) from "
+                        "Label Studio and choose the format 'labelstudio' (or "
+                        "'labelstudio-min')"),
+    "conll": ("a CoNLL file (tokens and BIO tags, without character offsets)", "import the "
+              "tool's JSON export instead, which keeps the offsets"),
+}
 # Chosen format -> sniffed formats that its reader reads correctly as well.
 COMPATIBLE = {"brat": {"txt"}}
 
@@ -56,6 +64,12 @@ def sniff_content(head: bytes) -> str | None:
     if not stripped:
         return None
     if stripped[0] not in "[{":
+        first = stripped.split("\n", 1)[0]
+        columns = set(re.split(r"[,\t]", first.strip().replace('"', "")))
+        if {"annotation_id", "annotator"} <= columns:
+            return "labelstudio-csv"
+        if first.startswith("-DOCSTART-"):
+            return "conll"
         return "txt"
     value = _first_value(text)
     array = stripped.startswith("[")
@@ -98,4 +112,7 @@ def refusal(chosen: str, sniffed: str | None) -> str | None:
     """The error for a file chosen as one format that looks like another, or None."""
     if sniffed is None or sniffed == chosen or sniffed in COMPATIBLE.get(chosen, ()):
         return None
+    if sniffed in NOT_READ:
+        looks, instead = NOT_READ[sniffed]
+        return f"this looks like {looks}, which is not imported here: {instead}."
     return f"this looks like {LOOKS[sniffed]}: choose the format '{sniffed}'."
