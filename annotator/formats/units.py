@@ -16,9 +16,10 @@ evidence in the file, and says why:
 - the reading where every span sits on word boundaries, and begins and ends
   on no white space, when it is the only such reading.
 
-Anything else is "ambiguous" (several readings fit cleanly) or "neither" (every
-reading that fits cuts words): the import refuses that document, naming the span, rather than store a
-wrong span silently; the importer can force a reading (offsets=utf16, ...).
+Anything else is "ambiguous" (several readings fit cleanly) or "neither"
+(every reading that fits cuts words): the import refuses that document,
+naming the span, rather than store a wrong span silently; the importer can
+force a reading (offsets=utf16, ...).
 Pure functions: no database, no Django. Grapheme clusters are Unicode's
 extended ones, as the `regex` module's `\\X` finds them.
 """

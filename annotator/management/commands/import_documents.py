@@ -1,4 +1,6 @@
-"""manage.py import_documents PROJECT FILE --format txt|jsonl|brat|doccano|labelstudio|labelstudio-min
+"""manage.py import_documents PROJECT FILE --format FORMAT [options]
+
+FORMAT: txt, jsonl, brat, doccano, labelstudio or labelstudio-min (docs/formats.md).
 
 Imports documents (and their labels) all or nothing, as the API does: every
 bad line is listed and nothing is written; documents whose text is already in
