@@ -107,6 +107,8 @@ async function refreshDocuments() {
 function describeImport(report) {
   const parts = [`Imported ${report.created} document(s) (${report.duplicates} already here), ${report.spans} span(s), ${report.attributions} attribution(s)`];
   if (report.suggestions) parts.push(`${report.suggestions} suggestion(s)`);
+  const layers = Object.entries(report.layers || {});
+  if (layers.length > 1) parts.push(`layers: ${layers.map(([name, n]) => `${name} ${n}`).join(", ")}`);
   const dropped = Object.entries(report.review_states_dropped || {}).map(([state, n]) => `${n} ${state}`);
   if (dropped.length) parts.push(`review states not kept: ${dropped.join(", ")} (labels are unreviewed)`);
   if ((report.normalized || []).length) parts.push(`${report.normalized.length} document(s) normalised`);
