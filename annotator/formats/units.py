@@ -96,7 +96,9 @@ def mapper(text: str, units: str) -> Callable[[int], int | None]:
 
 
 def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
+    # Combining marks are not counted: a span may start or end on one (an annotator may
+    # mark just the accent), so a boundary beside a mark is no evidence either way.
+    return (ch.isalnum() or ch == "_") and not unicodedata.category(ch).startswith("M")
 
 
 def _cuts(text: str, start: int, end: int) -> int:

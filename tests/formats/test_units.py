@@ -98,3 +98,8 @@ def test_crlf_is_one_grapheme_cluster_so_crlf_texts_have_that_reading_too():
     start = text.index("The mayor")
     assert units.detect(text, [(start, start + 9, None)]).units == units.CODEPOINTS
     assert units.detect(text, [(start - 1, start + 8, None)]).units == units.GRAPHEMES
+
+
+def test_a_span_starting_on_a_combining_mark_is_no_evidence_against_code_points():
+    text = "Jose\u0301 said no."     # one cluster "é" of two code points: graphemes differ
+    assert units.detect(text, [(4, 10, None)]).units == units.CODEPOINTS   # "\u0301 said"
