@@ -70,7 +70,9 @@ def sniff_content(head: bytes) -> str | None:
             return "labelstudio-csv"
         if first.startswith("-DOCSTART-"):
             return "conll"
-        return "txt"
+        # Plain text is no other tool's export: a reader that wanted JSON lists each line
+        # that is not, which says more than one "choose txt" would.
+        return None
     value = _first_value(text)
     array = stripped.startswith("[")
     if value is None:   # a first item longer than the head: look for the keys instead

@@ -172,8 +172,7 @@ def _size(stream: BinaryIO) -> int:
 
 def _json_names(names: list[str]) -> list[str]:
     return [n for n in sorted(names) if n.endswith((".jsonl", ".json"))
-            and n.rsplit("/", 1)[-1] not in ("manifest.json", "loss-report.jsonl")
-            and not n.startswith("__MACOSX/") and not n.rsplit("/", 1)[-1].startswith(".")]
+            and n.rsplit("/", 1)[-1] not in ("manifest.json", "loss-report.jsonl")]
 
 
 def _sniffed(stream: BinaryIO) -> str | None:
