@@ -1,4 +1,11 @@
-"""Pure functions over document text. Offsets are code points, half-open."""
+"""Pure functions over document text. Offsets are code points, half-open.
+
+A document's text is stored exactly as it came (DESIGN.md, "Offsets"): no NFC,
+no line-end change, unless the person importing asks for `normalize` and gets a
+report of what moved (formats/textmap.py). The one thing dropped on the way in
+is a UTF-8 byte order mark at the very start of a *file*: it says how the bytes
+are encoded, it is not part of the text (`decode_file`).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -7,10 +14,26 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+BOM = "\ufeff"
+NORMALIZATIONS = ("nfc", "lf")
 
-def normalize(raw: str) -> str:
-    """The one normalisation a text gets, once, on its way in: NFC and \\n line ends."""
-    return unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+
+def decode_file(data: bytes) -> str:
+    """A text file's bytes as UTF-8, without a leading byte order mark.
+
+    Raises UnicodeDecodeError. Offsets that a tool counted over the file with
+    its BOM (brat does) are moved by the reader that knows it (formats/brat.py).
+    """
+    return data.decode("utf-8").removeprefix(BOM)
+
+
+def normalize(raw: str, *, nfc: bool = True, lf: bool = True) -> str:
+    """The normalisation an import asks for: NFC and/or `\\n` line ends (CRLF and CR)."""
+    if lf:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if nfc:
+        raw = unicodedata.normalize("NFC", raw)
+    return raw
 
 
 def sha256(text: str) -> str:

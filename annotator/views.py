@@ -77,7 +77,7 @@ def _transfers_config(request, project, membership) -> dict:
     """What static/annotator/transfers.js needs: who may import (admins) and export
     (reviewers and admins), the formats, and the annotators one may export alone."""
     from annotator.models import ExportFormat
-    from annotator.services.imports import FORMATS
+    from annotator.services.imports import FORMAT_LABELS
 
     can_export = membership.role in ("admin", "reviewer")
     annotators = sorted(project.memberships.values_list("user__username", flat=True)) \
@@ -85,7 +85,8 @@ def _transfers_config(request, project, membership) -> dict:
     return {"project_id": project.pk, "csrf_token": get_token(request),
             "can_import": membership.role == "admin", "can_export": can_export,
             "export_formats": [{"value": v, "label": label} for v, label in ExportFormat.choices],
-            "import_formats": list(FORMATS), "annotators": annotators}
+            "import_formats": [{"value": v, "label": label} for v, label in FORMAT_LABELS.items()],
+            "annotators": annotators}
 
 
 @login_required

@@ -1,11 +1,13 @@
 """Serializers of import and export (STYLE.md naming: `<Noun><Verb>In`, `<Noun>Out`)."""
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
 from annotator.models import ExportFormat, ExportJob
-from annotator.services.imports import FORMATS, MODES
+from annotator.services.imports import (FORMATS, LAYERS, MODES, NORMALIZATIONS, OFFSETS,
+                                        parse_annotator_map)
 
 
 class ExportJobStartIn(serializers.Serializer):
@@ -50,16 +52,55 @@ class ExportJobOut(serializers.ModelSerializer):
 
 
 class ImportIn(serializers.Serializer):
-    file = serializers.FileField(help_text="A .txt, .jsonl or .zip file.")
+    file = serializers.FileField(help_text="A .txt, .jsonl, .json or .zip file.")
     format = serializers.ChoiceField(choices=FORMATS)
     mode = serializers.ChoiceField(choices=MODES, required=False, default="labels",
                                    help_text="labels: into your own layer (default); "
                                              "suggestions: for annotators to accept")
+    normalize = serializers.MultipleChoiceField(
+        choices=NORMALIZATIONS, required=False, default=set,
+        help_text="Off by default (the text is stored exactly). nfc: Unicode NFC; lf: CRLF and "
+                  "CR become LF. Offsets move with the text; the report lists what changed.")
+    offsets = serializers.ChoiceField(
+        choices=OFFSETS, required=False, default="auto",
+        help_text="What the file's offsets count. auto: code points, except doccano and Label "
+                  "Studio files, decided per document (UTF-16 units after an emoji, or "
+                  "grapheme clusters).")
+    keep_review_state = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Keep the file's approvals and rejections, each recorded as your review "
+                  "decision naming the file's reviewer. Off: labels come in unreviewed.")
+    layers = serializers.ChoiceField(
+        choices=LAYERS, required=False, default="annotators",
+        help_text="Label Studio: one layer per annotator, mapped to members by e-mail or "
+                  "username (default), or every label in your own layer (mine).")
+    annotator_map = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=10_000,
+        help_text="Label Studio annotators (user id or e-mail) to usernames: 7=alice,8=bob")
+
+    def validate_annotator_map(self, value: str) -> dict:
+        try:
+            return parse_annotator_map(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["annotator_map"]) from None
 
 
 class ImportErrorOut(serializers.Serializer):
     where = serializers.CharField(help_text="file:line, or the file in a zip")
     reason = serializers.CharField()
+
+
+class ImportNoteOut(serializers.Serializer):
+    where = serializers.CharField(help_text="file:line, or file#task")
+    note = serializers.CharField()
+
+
+class ImportNormalizedOut(serializers.Serializer):
+    where = serializers.CharField()
+    line_ends = serializers.IntegerField(help_text="CRLF or CR turned into LF.")
+    nfc = serializers.IntegerField(help_text="Characters NFC rewrote (a base and its marks).")
+    removed = serializers.IntegerField(help_text="Code points fewer than in the file.")
+    spans_moved = serializers.IntegerField()
 
 
 class ImportReportOut(serializers.Serializer):
@@ -72,8 +113,21 @@ class ImportReportOut(serializers.Serializer):
                                                     "the project or earlier in the file.")
     spans = serializers.IntegerField()
     attributions = serializers.IntegerField()
+    suggestions = serializers.IntegerField(help_text="Predictions stored as suggestions.")
     errors = ImportErrorOut(many=True)
     more_errors = serializers.IntegerField(help_text="Problems past the first 1000.")
+    notes = ImportNoteOut(many=True, help_text="What was repaired or left out, per line: "
+                                               "offsets read as UTF-16 units, results that "
+                                               "are not spans, cancelled annotations.")
+    more_notes = serializers.IntegerField()
+    normalized = ImportNormalizedOut(many=True, help_text="Per document, what normalize "
+                                                          "changed.")
+    review_states_dropped = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Review states in the file not kept (without keep_review_state).")
+    layers = serializers.DictField(child=serializers.IntegerField(),
+                                   help_text="Spans written per layer (username).")
+    options = serializers.DictField(help_text="The options the import ran with.")
 
 
 class ImportRefusedOut(serializers.Serializer):
@@ -81,5 +135,10 @@ class ImportRefusedOut(serializers.Serializer):
     file = serializers.ListField(child=serializers.CharField(), required=False)
     format = serializers.ListField(child=serializers.CharField(), required=False)
     mode = serializers.ListField(child=serializers.CharField(), required=False)
+    normalize = serializers.ListField(child=serializers.CharField(), required=False)
+    offsets = serializers.ListField(child=serializers.CharField(), required=False)
+    keep_review_state = serializers.ListField(child=serializers.CharField(), required=False)
+    layers = serializers.ListField(child=serializers.CharField(), required=False)
+    annotator_map = serializers.ListField(child=serializers.CharField(), required=False)
     errors = ImportErrorOut(many=True, required=False)
     more_errors = serializers.IntegerField(required=False)

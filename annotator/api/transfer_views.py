@@ -134,7 +134,10 @@ class ImportView(APIView):
         try:
             report = import_services.import_file(
                 project=project, user=request.user, stream=upload.file,
-                file_name=upload.name or "upload", fmt=data["format"], mode=data["mode"])
+                file_name=upload.name or "upload", fmt=data["format"], mode=data["mode"],
+                normalize=data["normalize"], offsets=data["offsets"],
+                keep_review_state=data["keep_review_state"], layers=data["layers"],
+                annotator_map=data["annotator_map"])
         except import_services.ImportRefused as refused:
             body = refused.report.as_dict()
             return Response({"file": [str(refused)], "errors": body["errors"],

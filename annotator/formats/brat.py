@@ -26,6 +26,10 @@ Python 3 does; brat's own server is Python, so on a wide build, and on
 Python 3, an emoji counts 1 there too). The text of a T line is the covered
 text, fragments joined by a space, with line breaks written as spaces.
 
+A `.txt` that starts with a UTF-8 byte order mark: the mark is dropped (it is
+not text), and since brat reads the file with it and counts it as a character,
+the `.ann` offsets move back by one (`shift`).
+
 Reading also accepts relations (R) `Source`/`Cue` with `Arg1` the claim and
 `Arg2` the source or cue, as other tools write attributions. Anything else
 (normalisations, equivalences) is reported, never dropped in silence.
@@ -123,8 +127,10 @@ NOTE_LINE = re.compile(r"^(#\S*)\t(\S+) (\S+)\t?(.*)$", re.DOTALL)
 
 
 def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
-             attribute_choices: dict[str, list[str]] | None = None) -> Entry:
-    """Parse one `.ann` against its `.txt` text into a document (ids: the T and E ids)."""
+             attribute_choices: dict[str, list[str]] | None = None, shift: int = 0) -> Entry:
+    """Parse one `.ann` against its `.txt` text into a document (ids: the T and E ids).
+
+    `shift`: how many characters before `text` the `.ann` offsets count (a dropped BOM)."""
     roles = roles or DEFAULT_ROLES
     choices = attribute_choices or {}
     errors: list[str] = []
@@ -152,7 +158,11 @@ def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
             if tid in t_label:
                 errors.append(f"{where}: {tid} is defined twice.")
                 continue
-            parts = [tuple(map(int, piece.split())) for piece in offsets.split(";")]
+            parts = [tuple(int(n) - shift for n in piece.split()) for piece in offsets.split(";")]
+            if any(s < 0 for s, _ in parts):
+                errors.append(f"{where}: {tid} starts on the .txt's byte order mark, which is "
+                              "not text.")
+                continue
             expected = " ".join(_flat(text[s:e]) for s, e in parts)
             if any(e > len(text) or s >= e for s, e in parts):
                 errors.append(f"{where}: {tid} offsets {offsets} are outside the text "
@@ -330,7 +340,9 @@ def read_collection(names: Iterable[str], load: Callable[[str], str], roles: dic
             yield Entry(txt_name, errors=[f"{reading}: not UTF-8 (byte {exc.start}: "
                                           f"{exc.reason})."])
             continue
-        entry = read_ann(text, ann, ann_name or txt_name, roles, attribute_choices)
+        shift = 1 if text.startswith("\ufeff") else 0
+        entry = read_ann(text[shift:], ann.removeprefix("\ufeff"), ann_name or txt_name, roles,
+                         attribute_choices, shift=shift)
         entry.where = txt_name
         if entry.document is not None:
             stem = txt_name.rsplit("/", 1)[-1][:-4]

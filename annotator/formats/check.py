@@ -1,17 +1,27 @@
 """Checking a document read from a file against a project, before anything is stored.
 
 Pure: the project's label names, role labels and attribute choices come in as
-plain data. Returns the document with its text normalised (NFC, `\\n`) and its
-offsets moved accordingly (textmap.OffsetMap), and every problem found, each
-naming the field ("spans[3].end: ..."), so that an import can list them all.
+plain data. Returns the document as it will be stored, and every problem found,
+each naming the field ("spans[3].end: ..."), so that an import can list them all.
+
+The text is kept exactly as the file has it, and so are the offsets, with two
+exceptions the importer asks for or the file shows:
+
+- offsets a tool counted in UTF-16 units or grapheme clusters
+  (formats/units.py) become code points, with a note per span moved
+  (`document.notes`);
+- `normalize` (NFC and/or LF line ends) rewrites the text and moves the
+  offsets with it (textmap.OffsetMap); `document.normalized` says what changed.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotator import text as text_mod
+from annotator.formats import units
 from annotator.formats.records import (DEFAULT_ROLES, AttributionRecord, DocumentRecord,
                                        SpanRecord)
-from annotator.formats.textmap import OffsetMap, normalize_quote
+from annotator.formats.textmap import OffsetMap
 
 MAX_TITLE = 500
 
@@ -23,6 +33,8 @@ class Rules:
     # attribute name -> its choices (attributions only)
     attributes: dict[str, list[str]] = field(default_factory=dict)
     max_text: int = 5_000_000
+    normalize: frozenset = frozenset()     # of text.NORMALIZATIONS: "nfc", "lf"
+    offsets: str = "auto"                  # units.READINGS: auto, codepoints, utf16
 
 
 def _int(value) -> bool:
@@ -43,11 +55,17 @@ def check_document(document: DocumentRecord, rules: Rules) -> tuple[DocumentReco
     title = (document.title or "").strip()
     if len(title) > MAX_TITLE:
         errors.append(f"title: is longer than {MAX_TITLE} characters.")
-    offsets = OffsetMap(raw)
+    notes = list(document.notes)
+    file_spans, problems = _code_points(document, rules, notes)
+    if problems:
+        return document, errors + problems
+    nfc, lf = "nfc" in rules.normalize, "lf" in rules.normalize
+    offsets = OffsetMap(raw, nfc=nfc, lf=lf)
     text = offsets.text
     spans: list[SpanRecord] = []
     seen_ids: dict[str, int] = {}
-    for index, span in enumerate(document.spans):
+    moved = 0
+    for index, span in enumerate(file_spans):
         where = f"spans[{index}]"
         problems = _check_span(span, raw, text, offsets, rules)
         if span.id in seen_ids:
@@ -56,6 +74,7 @@ def check_document(document: DocumentRecord, rules: Rules) -> tuple[DocumentReco
         errors += [f"{where}.{p}" for p in problems]
         if not problems:
             start, end = offsets(span.start), offsets(span.end)
+            moved += (start, end) != (span.start, span.end)
             spans.append(SpanRecord(id=span.id, label=span.label, start=start, end=end,
                                     text=text[start:end], provenance=span.provenance))
     by_id = {span.id: span for span in spans}
@@ -63,9 +82,68 @@ def check_document(document: DocumentRecord, rules: Rules) -> tuple[DocumentReco
     for index, attribution in enumerate(document.attributions):
         errors += [f"attributions[{index}].{p}"
                    for p in _check_attribution(attribution, by_id, known, rules)]
+    changes = offsets.changes() if text != raw else {}
+    if changes:
+        changes["spans_moved"] = moved
     return DocumentRecord(text=text, title=title, id=document.id, source_url=document.source_url,
                           metadata=document.metadata, spans=spans,
-                          attributions=list(document.attributions)), errors
+                          attributions=list(document.attributions), layered=document.layered,
+                          notes=notes, normalized=changes), errors
+
+
+def _code_points(document: DocumentRecord, rules: Rules,
+                 notes: list[str]) -> tuple[list[SpanRecord], list[str]]:
+    """The file's spans with offsets in code points: as they are, or converted from UTF-16
+    units or grapheme clusters when the importer says so or the file shows it
+    (formats/units.py)."""
+    raw = document.text
+    if rules.offsets != "auto":
+        reading = units.Reading(rules.offsets, f"the import says offsets={rules.offsets}")
+    elif document.offset_units == "unknown":
+        reading = units.detect(raw, [(s.start, s.end, s.text) for s in document.spans])
+    else:
+        return document.spans, []
+    if reading.units in (units.AMBIGUOUS, units.NEITHER):
+        span = document.spans[reading.span]
+        readings = []
+        for name in (units.CODEPOINTS, units.UTF16, units.GRAPHEMES):
+            to_cp = units.mapper(raw, name)
+            a, b = to_cp(span.start), to_cp(span.end)
+            readings.append(f"{raw[a:b]!r} as {units.WORDS[name]}" if a is not None and
+                            b is not None else f"nothing whole as {units.WORDS[name]}")
+        return [], [f"spans[{reading.span}]: offsets [{span.start}, {span.end}) give "
+                    f"{', '.join(readings)}; {reading.reason}. doccano's annotation page counts "
+                    "UTF-16 units after an emoji, or grapheme clusters when its project counts "
+                    "them as one character: import it again with the option offsets=utf16, "
+                    "offsets=graphemes or offsets=codepoints."]
+    if reading.units == units.CODEPOINTS:
+        return document.spans, []
+    as_cp = units.mapper(raw, reading.units)
+    what = units.WORDS[reading.units]
+    converted, problems, moved = [], [], 0
+    for index, span in enumerate(document.spans):
+        if not (_int(span.start) and _int(span.end)):
+            converted.append(span)   # the span check names the problem
+            continue
+        start, end = as_cp(span.start), as_cp(span.end)
+        if start is None or end is None:
+            split = " or splits a surrogate pair (half an emoji)" \
+                if reading.units == units.UTF16 else ""
+            problems.append(f"spans[{index}].start: [{span.start}, {span.end}) read as {what} "
+                            f"ends past the text ({as_cp.length} {what}){split}; it cannot be "
+                            "kept.")
+            continue
+        if (start, end) != (span.start, span.end):
+            moved += 1
+            notes.append(f"spans[{index}] {span.label} [{span.start}, {span.end}) counted "
+                         f"{what}: stored at code points [{start}, {end}) "
+                         f"{raw[start:end]!r}.")
+        converted.append(SpanRecord(id=span.id, label=span.label, start=start, end=end,
+                                    text=span.text, provenance=span.provenance))
+    if moved:
+        notes.insert(len(document.notes), f"offsets read as {what} ({reading.reason}); "
+                                          f"{moved} span(s) moved to code points.")
+    return converted, problems
 
 
 def _check_span(span: SpanRecord, raw: str, text: str, offsets: OffsetMap,
@@ -84,13 +162,15 @@ def _check_span(span: SpanRecord, raw: str, text: str, offsets: OffsetMap,
     start, end = offsets(span.start), offsets(span.end)
     if start is None or end is None:
         return ["start: a boundary falls inside a character that Unicode normalisation (NFC) "
-                "composes; the span cannot be kept exactly."]
+                "composes; the span cannot be kept exactly (import without normalize=nfc)."]
     if end <= start:
         return ["end: the span is empty once line endings are normalised."]
     if span.text is not None:
         if not isinstance(span.text, str):
             return ["text: must be a string."]
-        if normalize_quote(span.text) != text[start:end]:
+        quote = text_mod.normalize(span.text, nfc="nfc" in rules.normalize,
+                                   lf="lf" in rules.normalize)
+        if quote != text[start:end]:
             return [f"text: does not match the document at [{span.start}, {span.end}): "
                     f"expected {raw[span.start:span.end]!r}, got {span.text!r}."]
     return []

@@ -10,28 +10,36 @@ Without: {"id": 1, "text": "…", "label": [[1, 18, "CLAIM"], …]} (older
 exports: "labels"). Other keys (doccano copies the upload's metadata columns
 through) become the document's metadata.
 
-Offsets: doccano stores `start_offset`/`end_offset` as character offsets into
-the Python string on its server, i.e. code points, like ours (its browser
-front end converts from UTF-16 since doccano#99; exports made before that
-counted an emoji as 2). The spans' text is not in the file, so it cannot be
-checked: a file from a UTF-16-counting tool shows up as spans shifted after
-the first emoji.
+Offsets: doccano's server counts code points, but its annotation page stores
+the positions of the browser's selection, which count UTF-16 code units (an
+emoji is 2: doccano#2290), so the offsets of hand-made spans after an emoji
+are UTF-16 units while those of uploaded spans are code points. The file does
+not say which, and carries no span text, so each document with characters
+outside the BMP is decided from its evidence (formats/units.py) and the
+import says what it moved, or refuses the document when it cannot tell.
 
-Relations → attributions. doccano relations are binary and their type names
-are the project's own, so roles come from the labels of the two ends, in
-either direction: CLAIM–SOURCE gives the claim its source, CLAIM–CUE its cue,
-CLAIM–CLAIM joins two fragments of one claim, SOURCE–CUE puts the source with
-the cue's claim. A relation between other labels, or a claim with two sources
-or cues, is an error of that line.
+Relations → attributions: formats/relations.py (shared with Label Studio),
+from the labels at the two ends whatever the relation's type name; a claim
+with two sources is two attributions.
+
+Titles: a "title" key of the line (doccano copies the upload's columns
+through), else "<file name>:<line>".
+
+Per-annotator exports: a doccano project without collaborative annotation
+exports a zip with one `<username>.jsonl` per member, each holding every
+document with that member's labels (a collaborative one writes `all.jsonl`).
+`read_members` reads such a zip as one document per text, each file's labels
+the layer of the annotator the file is named after (`layered`), so that a
+second annotator's labels are not skipped as a duplicate document.
 """
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from annotator.formats.jsonl import read_with
-from annotator.formats.records import (DEFAULT_ROLES, AttributionRecord, DocumentRecord, Entry,
-                                       SpanRecord)
+from annotator.formats.records import DEFAULT_ROLES, DocumentRecord, Entry, SpanRecord
+from annotator.formats.relations import relations_to_attributions
 
 KNOWN_KEYS = {"id", "text", "entities", "relations", "label", "labels", "Comments", "comments"}
 
@@ -100,93 +108,77 @@ def parse_document(record, roles: dict | None = None) -> tuple[DocumentRecord | 
     if not isinstance(relations, list):
         errors.append("relations: must be a list.")
         relations = []
-    if relations and not errors:
-        attributions, problems = relations_to_attributions(spans, relations, roles)
-        errors += problems
-    metadata = {k: v for k, v in record.items() if k not in KNOWN_KEYS}
-    if record.get("id") is not None:
-        metadata["doccano_id"] = record["id"]
-    if errors:
-        return None, errors
-    return DocumentRecord(text=record["text"], id=record.get("id"), metadata=metadata,
-                          spans=spans, attributions=attributions), []
-
-
-def relations_to_attributions(spans: list[SpanRecord], relations: list,
-                              roles: dict) -> tuple[list[AttributionRecord], list[str]]:
-    label = {s.id: s.label for s in spans}
-    start = {s.id: (s.start if _int(s.start) else 0) for s in spans}
-    claim_l, source_l, cue_l = roles["claim"], roles["source"], roles["cue"]
-    errors = []
-    parent = {}  # union-find over claim fragments
-
-    def find(x):
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    links: list[tuple[str, str, str]] = []  # (role, claim id, span id) or ("pair", src, cue)
+    known = {span.id for span in spans}
+    links = []
     for index, item in enumerate(relations):
         where = f"relations[{index}]"
         if not isinstance(item, dict) or not _int(item.get("from_id")) or not _int(
                 item.get("to_id")):
             errors.append(f"{where}: needs integer from_id and to_id.")
-            continue
-        a, b = str(item["from_id"]), str(item["to_id"])
-        if a not in label or b not in label:
+        elif str(item["from_id"]) not in known or str(item["to_id"]) not in known:
             errors.append(f"{where}: from_id or to_id is not the id of an entity of this line.")
-            continue
-        pair = {label[a], label[b]}
-        if pair == {claim_l}:
-            parent[find(a)] = find(b)
-        elif pair == {claim_l, source_l}:
-            links.append(("source", a if label[a] == claim_l else b,
-                          b if label[a] == claim_l else a))
-        elif pair == {claim_l, cue_l}:
-            links.append(("cue", a if label[a] == claim_l else b,
-                          b if label[a] == claim_l else a))
-        elif pair == {source_l, cue_l}:
-            links.append(("pair", a if label[a] == source_l else b,
-                          b if label[a] == source_l else a))
         else:
-            errors.append(f"{where}: links a {label[a]} and a {label[b]}; an attribution "
-                          f"links a {claim_l} with a {source_l}, a {cue_l} or another "
-                          f"{claim_l} (a fragment).")
-    groups: dict[str, dict] = {}
-    for role, claim, other in links:
-        if role == "pair":
-            continue
-        group = groups.setdefault(find(claim), {})
-        if group.get(role, other) != other:
-            errors.append(f"relations: the claim {claim} has two {role}s.")
-        group[role] = other
-    for role, source, cue in links:
-        if role != "pair":
-            continue
-        owners = [g for g in groups.values() if g.get("cue") == cue]
-        if not owners:
-            errors.append(f"relations: the {cue_l} {cue} is linked to a {source_l} but to "
-                          f"no {claim_l}.")
-        for group in owners:
-            if group.get("source", source) != source:
-                errors.append(f"relations: the claim of {cue_l} {cue} has two sources.")
-            group["source"] = source
-    for claim in [s.id for s in spans if s.label == claim_l]:
-        if find(claim) != claim or claim in groups:
-            groups.setdefault(find(claim), {})
-    attributions = []
-    members: dict[str, list[str]] = {}
-    for span_id in label:
-        if label[span_id] == claim_l and span_id in parent:
-            members.setdefault(find(span_id), []).append(span_id)
-    for root, group in groups.items():
-        fragments = sorted(members.get(root, [root]), key=lambda i: (start[i], i))
-        attributions.append(AttributionRecord(id=f"R{len(attributions) + 1}", claims=fragments,
-                                              source=group.get("source"), cue=group.get("cue")))
-    return attributions, errors
+            links.append((where, str(item["from_id"]), str(item["to_id"])))
+    if links and not errors:
+        attributions, problems = relations_to_attributions(spans, links, roles)
+        errors += problems
+    metadata = {k: v for k, v in record.items() if k not in KNOWN_KEYS}
+    if record.get("id") is not None:
+        metadata["doccano_id"] = record["id"]
+    meta = metadata.get("meta") if isinstance(metadata.get("meta"), dict) else {}
+    title = next((t for t in (metadata.get("title"), meta.get("title")) if isinstance(t, str)),
+                 "")
+    if errors:
+        return None, errors
+    return DocumentRecord(text=record["text"], title=title.strip(), id=record.get("id"),
+                          metadata=metadata, spans=spans, attributions=attributions,
+                          offset_units="unknown"), []
 
 
 def read(lines: Iterable[tuple[int, bytes | None]], name: str,
          roles: dict | None = None) -> Iterator[Entry]:
-    return read_with(lines, name, lambda value: parse_document(value, roles))
+    for entry in read_with(lines, name, lambda value: parse_document(value, roles)):
+        if entry.document is not None and not entry.document.title:
+            entry.document.title = entry.where   # "<file name>:<line>", never "(untitled)"
+        yield entry
+
+
+def read_members(names: list[str], lines_of: Callable[[str], Iterable[tuple[int, bytes]]],
+                 roles: dict | None = None) -> Iterator[Entry]:
+    """The JSON Lines files of a doccano export zip (`names`, read by `lines_of(name)`).
+
+    One file, or `all.jsonl`, reads as it is. Several `<username>.jsonl` files are one
+    export per annotator: their documents are joined by text, each file's spans and
+    attributions the layer of its annotator. Holds the documents in memory until the last
+    file is read (doccano's own export is built the same way)."""
+    stems = {name: name.rsplit("/", 1)[-1].rsplit(".", 1)[0] for name in names}
+    if len(names) < 2 or any(stem == "all" for stem in stems.values()):
+        for name in names:
+            yield from read(lines_of(name), name, roles)
+        return
+    merged: dict[str, Entry] = {}
+    for name in names:
+        stem = stems[name]
+        for entry in read(lines_of(name), name, roles):
+            if entry.document is None:
+                yield entry
+                continue
+            document = entry.document
+            for span in document.spans:
+                span.id = f"{stem}:{span.id}"
+                span.provenance = {"annotators": [stem]}
+            for attribution in document.attributions:
+                attribution.id = f"{stem}:{attribution.id}"
+                attribution.claims = [f"{stem}:{c}" for c in attribution.claims]
+                attribution.source = f"{stem}:{attribution.source}" if attribution.source \
+                    else None
+                attribution.cue = f"{stem}:{attribution.cue}" if attribution.cue else None
+                attribution.provenance = {"annotators": [stem]}
+            first = merged.get(document.text)
+            if first is None:
+                document.layered = True
+                merged[document.text] = entry
+            else:
+                first.document.spans += document.spans
+                first.document.attributions += document.attributions
+    yield from merged.values()

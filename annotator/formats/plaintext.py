@@ -1,20 +1,23 @@
 """Plain text: one document per `.txt` file (UTF-8), alone or many in a zip.
 
-The title is the file name without `.txt`; metadata keeps the file name. A
-byte order mark at the start is dropped (there are no offsets to move). A file that is
-not UTF-8, or that is JSON or JSON Lines, is refused, saying what it is.
+The title is the file name without `.txt`; metadata keeps the file name. The
+text is kept exactly (line ends and all); a byte order mark at the start is
+dropped (text.decode_file: it is not text, and there are no offsets to move).
+A file that is not UTF-8, or that is JSON or JSON Lines, is refused, saying
+what it is.
 """
 from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
+from annotator import text as text_mod
 from annotator.formats import sniff
 from annotator.formats.records import DocumentRecord, Entry
 
 
 def read_file(name: str, data: bytes) -> Entry:
     try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
+        text = text_mod.decode_file(data)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         what = sniff.describe(data[:sniff.HEAD_BYTES])

@@ -41,6 +41,16 @@ class DocumentRecord:
     metadata: dict = field(default_factory=dict)
     spans: list[SpanRecord] = field(default_factory=list)
     attributions: list[AttributionRecord] = field(default_factory=list)
+    # What the offsets count: "codepoints" (ours, brat's), or "unknown" for files of tools
+    # whose browser page may have counted UTF-16 units (formats/units.py decides).
+    offset_units: str = "codepoints"
+    # Set when spans carry provenance["annotators"] = [the one annotator whose layer
+    # they are] and each annotator should get a layer of their own (Label Studio).
+    layered: bool = False
+    # Non-fatal remarks of the reader and the check, for the import report.
+    notes: list[str] = field(default_factory=list)
+    # What `normalize` changed (check.py), for the import report; empty when nothing.
+    normalized: dict = field(default_factory=dict)
 
     def span_map(self) -> dict[str, SpanRecord]:
         return {span.id: span for span in self.spans}

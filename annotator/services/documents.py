@@ -11,18 +11,20 @@ MAX_TITLE = 500
 
 
 def document_prepare(*, title: str, text: str) -> tuple[str, str]:
-    """Normalise and check a document before it is stored: (title, text)."""
+    """Check a document before it is stored: (title, text).
+
+    The text is kept exactly as given, "\r\n" and combining marks and all (DESIGN.md,
+    "Offsets"): the sender's offsets into their copy must fit ours."""
     if not isinstance(text, str):
         raise ValidationError({"text": "must be a string."})
-    normalized = text_mod.normalize(text)
-    if not normalized.strip():
+    if not text.strip():
         raise ValidationError({"text": "is empty."})
-    if "\x00" in normalized:
+    if "\x00" in text:
         raise ValidationError({"text": "contains a NUL character."})
     title = (title or "").strip()
     if len(title) > MAX_TITLE:
         raise ValidationError({"title": f"is longer than {MAX_TITLE} characters."})
-    return title, normalized
+    return title, text
 
 
 def document_create(*, project: Project, title: str, text: str, metadata: dict | None = None,
@@ -31,12 +33,12 @@ def document_create(*, project: Project, title: str, text: str, metadata: dict |
 
     Returns (document, created).
     """
-    title, normalized = document_prepare(title=title, text=text)
-    digest = text_mod.sha256(normalized)
+    title, text = document_prepare(title=title, text=text)
+    digest = text_mod.sha256(text)
     try:
         with transaction.atomic():
             document = Document.objects.create(
-                project=project, title=title, text=normalized, length=len(normalized),
+                project=project, title=title, text=text, length=len(text),
                 text_sha256=digest, metadata=metadata or {}, source_url=source_url)
             return document, True
     except IntegrityError:

@@ -2,24 +2,43 @@
 
     report = import_file(project=p, user=admin, stream=f, file_name="x.jsonl", fmt="jsonl")
 
-Formats: "txt" (a .txt, or a zip of them), "jsonl" (ours: text, optional
-metadata, spans and attributions), "brat" (a zip of .txt + .ann), "doccano"
-(its sequence-labelling JSON Lines, with or without relations). JSON Lines
-may also come zipped (our own export bundle imports as it is).
+Formats (`FORMATS`): "txt" (a .txt, or a zip of them), "jsonl" (ours: text,
+optional metadata, spans and attributions), "brat" (a zip of .txt + .ann),
+"doccano" (its sequence-labelling JSON Lines, with or without relations),
+"labelstudio" (Label Studio's JSON export) and "labelstudio-min" (its
+JSON_MIN). JSON Lines and Label Studio files may also come zipped.
 
-Two passes over the file. The first reads and checks every line (shape,
-labels, offsets against the normalised text, attribution roles, attribute
-choices, sizes) and collects *every* problem with its line; if there is one,
-ImportRefused carries the report and nothing is written. The second writes,
-in one transaction, in batches. Reading twice keeps memory flat for big files.
+The text is stored exactly as the file has it, and so are the offsets
+(docs/decisions.md, section 8). Options, all off by default:
+- `normalize` ("nfc", "lf"): rewrite the text, move the offsets, and report
+  per document what changed (formats/textmap.py);
+- `offsets` ("auto", "codepoints", "utf16"): how the file's offsets count;
+  "auto" decides per document for tools whose browser page may count UTF-16
+  units (doccano, Label Studio: formats/units.py) and reports each span moved;
+- `keep_review_state`: keep the file's approvals and rejections, each with a
+  ReviewDecision by the importing admin naming the file and the file's
+  reviewer; without it labels come in unreviewed and the report counts the
+  review states not kept;
+- `layers` ("annotators", "mine"): for files with several annotators' layers
+  (Label Studio), one layer per annotator, mapped to project members by
+  e-mail or username (`annotator_map` for Label Studio user ids), or all of
+  them in the importing user's layer.
 
-A document whose text (after normalisation) is already in the project, or
-earlier in the same file, is skipped and counted: importing a file again adds
-nothing. Labels go, by default ("labels" mode), into the importing user's own
-layer, keeping from the file the review state, origin, tagger and confidence;
-the annotators the file names are kept in the document's metadata
-("imported"). In "suggestions" mode they become suggestions of a tagger named
-"import", for annotators to accept or reject. docs/decisions.md says why.
+Two passes over the file. The first sniffs the file (formats/sniff.py: a file
+that looks like another tool's export is refused, saying which format to
+choose), reads and checks every document and collects *every* problem with
+its line; if there is one, ImportRefused carries the report and nothing is
+written. The second writes, in one transaction, in batches. Reading twice
+keeps memory flat for big files.
+
+A document whose text (as stored) is already in the project, or earlier in
+the same file, is skipped and counted: importing a file again adds nothing.
+Labels go, in "labels" mode, into the importing user's own layer (or the
+annotators' layers, above), keeping from the file the origin, tagger and
+confidence; the annotators the file names are kept in the document's
+metadata ("imported"). In "suggestions" mode they become suggestions of a
+tagger named "import", for annotators to accept or reject. Predictions (Label
+Studio) are suggestions in both modes.
 """
 from __future__ import annotations
 
@@ -33,19 +52,43 @@ from django.db import IntegrityError, transaction
 
 from annotator import text as text_mod
 from annotator.errors import Conflict
-from annotator.formats import brat, doccano, jsonl, plaintext, sniff
+from annotator.formats import brat, doccano, jsonl, labelstudio, plaintext, sniff, units
 from annotator.formats.archive import ArchiveError, SafeZip, is_zip, iter_lines
 from annotator.formats.check import Rules, check_document
 from annotator.formats.records import DocumentRecord, Entry
-from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Origin,
-                              Project, ReviewState, Span, attribution_dedup_key)
+from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus,
+                              Membership, Origin, Project, ReviewDecision, ReviewState, Span,
+                              attribution_dedup_key)
 from annotator.services.attributions import role_labels
 
-FORMATS = ("txt", "jsonl", "brat", "doccano")
+FORMAT_LABELS = {
+    "txt": "Plain text (.txt or a zip of them)",
+    "jsonl": "JSON Lines",
+    "brat": "brat standoff (zip)",
+    "doccano": "doccano JSONL",
+    "labelstudio": "Label Studio JSON",
+    "labelstudio-min": "Label Studio JSON_MIN",
+}
+FORMATS = tuple(FORMAT_LABELS)
 MODES = ("labels", "suggestions")
+LAYERS = ("annotators", "mine")
+OFFSETS = units.READINGS
+NORMALIZATIONS = text_mod.NORMALIZATIONS
 MAX_ERRORS = 1000
 WRITE_BATCH = 200
 IMPORT_TAGGER = "import"
+SNIFF_BYTES = 1 << 20
+LABEL_STUDIO = ("labelstudio", "labelstudio-min")
+
+
+@dataclass
+class ImportOptions:
+    mode: str = "labels"
+    normalize: frozenset = frozenset()
+    offsets: str = "auto"
+    keep_review_state: bool = False
+    layers: str = "annotators"
+    annotator_map: dict = field(default_factory=dict)   # name in the file -> username
 
 
 @dataclass
@@ -58,8 +101,15 @@ class ImportReport:
     duplicates: int = 0       # skipped: the same text is in the project or earlier in the file
     spans: int = 0
     attributions: int = 0
+    suggestions: int = 0      # spans and attributions stored as suggestions (predictions)
     errors: list[dict] = field(default_factory=list)   # {"where": "x.jsonl:3", "reason": "…"}
     more_errors: int = 0
+    notes: list[dict] = field(default_factory=list)    # {"where", "note"}: repairs, omissions
+    more_notes: int = 0
+    normalized: list[dict] = field(default_factory=list)  # {"where", line_ends, nfc, …}
+    review_states_dropped: dict = field(default_factory=dict)  # {"approved": n, "rejected": m}
+    layers: dict = field(default_factory=dict)         # username -> spans written there
+    options: dict = field(default_factory=dict)
 
     def add_error(self, where: str, reason: str) -> None:
         if len(self.errors) < MAX_ERRORS:
@@ -67,12 +117,21 @@ class ImportReport:
         else:
             self.more_errors += 1
 
+    def add_note(self, where: str, note: str) -> None:
+        if len(self.notes) < MAX_ERRORS:
+            self.notes.append({"where": where, "note": note})
+        else:
+            self.more_notes += 1
+
     def as_dict(self) -> dict:
         return {"format": self.format, "mode": self.mode, "file": self.file,
                 "documents": self.documents, "created": self.created,
                 "duplicates": self.duplicates, "spans": self.spans,
-                "attributions": self.attributions, "errors": self.errors,
-                "more_errors": self.more_errors}
+                "attributions": self.attributions, "suggestions": self.suggestions,
+                "errors": self.errors, "more_errors": self.more_errors, "notes": self.notes,
+                "more_notes": self.more_notes, "normalized": self.normalized,
+                "review_states_dropped": self.review_states_dropped, "layers": self.layers,
+                "options": self.options}
 
 
 class ImportRefused(Exception):
@@ -82,6 +141,20 @@ class ImportRefused(Exception):
         count = len(report.errors) + report.more_errors
         super().__init__(f"{count} problem(s) in {report.file}: nothing was imported.")
         self.report = report
+
+
+def parse_annotator_map(value: str) -> dict[str, str]:
+    """"7=alice, ann@example.org=bob" → {"7": "alice", "ann@example.org": "bob"}."""
+    mapping = {}
+    for part in (value or "").split(","):
+        if not part.strip():
+            continue
+        name, sep, username = part.partition("=")
+        if not sep or not name.strip() or not username.strip():
+            raise ValidationError({"annotator_map": f"{part.strip()!r} is not NAME=USERNAME "
+                                                    "(e.g. 7=alice,ann@example.org=bob)."})
+        mapping[name.strip()] = username.strip()
+    return mapping
 
 
 def _limits() -> dict:
@@ -96,6 +169,36 @@ def _size(stream: BinaryIO) -> int:
     size = stream.tell()
     stream.seek(position)
     return size
+
+
+def _json_names(names: list[str]) -> list[str]:
+    return [n for n in sorted(names) if n.endswith((".jsonl", ".json"))
+            and n.rsplit("/", 1)[-1] not in ("manifest.json", "loss-report.jsonl")]
+
+
+def _sniffed(stream: BinaryIO) -> str | None:
+    """What the file looks like (formats/sniff.py), from its head or its zip's names."""
+    stream.seek(0)
+    if not is_zip(stream):
+        stream.seek(0)
+        head = stream.read(SNIFF_BYTES)
+        stream.seek(0)
+        return sniff.sniff_content(head)
+    stream.seek(0)
+    with SafeZip(stream, max_bytes=_limits()["unzipped"]) as archive:
+        names = archive.names()
+        wanted = _json_names(names)
+        first = None
+        if wanted:
+            with archive.open(wanted[0]) as handle:
+                first = handle.read(SNIFF_BYTES)
+    stream.seek(0)
+    return sniff.sniff_zip(names, first)
+
+
+def _label_studio(fmt: str, data: bytes, name: str, rules: Rules) -> Iterator[Entry]:
+    reader = labelstudio.read if fmt == "labelstudio" else labelstudio.read_min
+    return reader(data, name, rules.roles)
 
 
 def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterator[Entry]:
@@ -118,6 +221,8 @@ def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterat
             yield plaintext.read_file(file_name, data)
         elif fmt == "jsonl":
             yield from jsonl.read(iter_lines(stream, limits["line"]), file_name)
+        elif fmt in LABEL_STUDIO:
+            yield from _label_studio(fmt, stream.read(limits["file"] + 1), file_name, rules)
         else:
             yield from doccano.read(iter_lines(stream, limits["line"]), file_name, rules.roles)
         return
@@ -129,29 +234,37 @@ def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterat
             yield from brat.read_collection(names, archive.read_text, rules.roles,
                                             rules.attributes)
         else:
-            wanted = [n for n in sorted(names) if n.endswith((".jsonl", ".json"))
-                      and n.rsplit("/", 1)[-1] not in ("manifest.json", "loss-report.jsonl")]
+            wanted = _json_names(names)
             if not wanted:
                 shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
-                raise ArchiveError(f"the zip holds no .jsonl file (it holds {len(names)} "
-                                   f"file(s){': ' + shown if names else ''}).")
-            reader = jsonl.read if fmt == "jsonl" else (
-                lambda lines, name: doccano.read(lines, name, rules.roles))
+                raise ArchiveError(f"the zip holds no .jsonl or .json file (it holds "
+                                   f"{len(names)} file(s){': ' + shown if names else ''}).")
+            if fmt == "doccano":
+                def lines_of(name):
+                    with archive.open(name) as handle:
+                        yield from iter_lines(handle, limits["line"])
+
+                yield from doccano.read_members(wanted, lines_of, rules.roles)
+                return
             for name in wanted:
+                if fmt in LABEL_STUDIO:
+                    yield from _label_studio(fmt, archive.read(name), name, rules)
+                    continue
                 with archive.open(name) as handle:
-                    yield from reader(iter_lines(handle, limits["line"]), name)
+                    yield from jsonl.read(iter_lines(handle, limits["line"]), name)
 
 
-def _rules(project: Project) -> Rules:
+def _rules(project: Project, options: ImportOptions) -> Rules:
     return Rules(labels=set(project.labels.values_list("name", flat=True)),
                  roles=role_labels(project),
                  attributes={d["name"]: list(d["choices"]) for d in project.attribute_definitions
-                             if d.get("applies_to", "attribution") == "attribution"})
+                             if d.get("applies_to", "attribution") == "attribution"},
+                 normalize=options.normalize, offsets=options.offsets)
 
 
 def _checked(entries: Iterator[Entry], rules: Rules) -> Iterator[tuple[str, DocumentRecord | None,
                                                                        list[str]]]:
-    """(where, normalised document or None, problems) for each entry."""
+    """(where, document as it will be stored or None, problems) for each entry."""
     for entry in entries:
         if entry.errors or entry.document is None:
             yield entry.where, None, entry.errors or ["nothing to read."]
@@ -174,24 +287,99 @@ def _checked(entries: Iterator[Entry], rules: Rules) -> Iterator[tuple[str, Docu
         yield entry.where, (None if problems else checked), problems
 
 
+def _is_prediction(item) -> bool:
+    return bool(item.provenance.get("prediction"))
+
+
+def _layer_name(item) -> str | None:
+    names = item.provenance.get("annotators")
+    return names[0] if isinstance(names, list) and names and isinstance(names[0], str) else None
+
+
+class _Layers:
+    """Whose layer each label of a file goes to: the importing user's, or (for files with
+    several annotators' layers, unless layers="mine") the project member the file names."""
+
+    def __init__(self, project: Project, user, options: ImportOptions):
+        self.user = user
+        self.by_file = options.layers == "annotators"
+        members = [m.user for m in Membership.objects.filter(project=project)
+                   .select_related("user")]
+        by_username = {u.get_username(): u for u in members}
+        self.known: dict[str, object] = {}
+        for member in members:
+            if member.email:
+                self.known.setdefault(member.email.lower(), member)
+        for username, member in by_username.items():
+            self.known.setdefault(username.lower(), member)
+        for name, username in options.annotator_map.items():
+            if username not in by_username:
+                raise ValidationError({"annotator_map": f"{username!r} is not a member of this "
+                                                        "project."})
+            self.known[name.lower()] = by_username[username]
+
+    def missing(self, document: DocumentRecord) -> list[str]:
+        if not (document.layered and self.by_file):
+            return []
+        names = {_layer_name(item) for item in [*document.spans, *document.attributions]
+                 if not _is_prediction(item)}
+        return sorted(n for n in names if n is not None and n.lower() not in self.known)
+
+    def owner(self, document: DocumentRecord, item):
+        if document.layered and self.by_file:
+            name = _layer_name(item)
+            if name is not None:
+                return self.known[name.lower()]
+        return self.user
+
+
+def _options(*, mode: str, normalize, offsets: str, keep_review_state: bool, layers: str,
+             annotator_map) -> ImportOptions:
+    if mode not in MODES:
+        raise ValidationError({"mode": f"must be one of {', '.join(MODES)}."})
+    if isinstance(normalize, str):
+        normalize = [normalize]
+    wanted = frozenset(normalize or ())
+    if not wanted <= set(NORMALIZATIONS):
+        raise ValidationError({"normalize": f"must be among {', '.join(NORMALIZATIONS)}."})
+    if offsets not in OFFSETS:
+        raise ValidationError({"offsets": f"must be one of {', '.join(OFFSETS)}."})
+    if layers not in LAYERS:
+        raise ValidationError({"layers": f"must be one of {', '.join(LAYERS)}."})
+    if keep_review_state and mode == "suggestions":
+        raise ValidationError({"keep_review_state": "applies to mode=labels: suggestions are "
+                                                    "not reviewed."})
+    return ImportOptions(mode=mode, normalize=wanted, offsets=offsets,
+                         keep_review_state=bool(keep_review_state), layers=layers,
+                         annotator_map=dict(annotator_map or {}))
+
+
 def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt: str,
-                mode: str = "labels",
+                mode: str = "labels", normalize: tuple | list | frozenset = (),
+                offsets: str = "auto", keep_review_state: bool = False,
+                layers: str = "annotators", annotator_map: dict | None = None,
                 progress: Callable[[str, int, int | None], None] | None = None) -> ImportReport:
     """Check the whole file, then store it in one transaction; ImportRefused if any line is bad.
 
     `progress(phase, done, total)` is called per document: phase "checking", then "writing".
+    The options are the module docstring's; `keep_review_state` is for admins (the caller
+    checks the role: access.py).
     """
     if fmt not in FORMATS:
         raise ValidationError({"format": f"must be one of {', '.join(FORMATS)}."})
-    if mode not in MODES:
-        raise ValidationError({"mode": f"must be one of {', '.join(MODES)}."})
+    options = _options(mode=mode, normalize=normalize, offsets=offsets,
+                       keep_review_state=keep_review_state, layers=layers,
+                       annotator_map=annotator_map)
     text_mod.check_input(file_name, "file")  # it names documents and their metadata
-    report = ImportReport(format=fmt, mode=mode, file=file_name)
+    report = ImportReport(format=fmt, mode=mode, file=file_name, options={
+        "normalize": sorted(options.normalize), "offsets": options.offsets,
+        "keep_review_state": options.keep_review_state, "layers": options.layers})
     limit = _limits()["file"]
     if _size(stream) > limit:
         raise ValidationError({"file": f"is larger than the limit of {settings.MAX_UPLOAD_MB} "
                                        "MB."})
-    rules = _rules(project)
+    rules = _rules(project, options)
+    owners = _Layers(project, user, options)
     seen: set[str] = set()
     to_create: set[str] = set()
     pending: list[tuple[str, str]] = []   # (where, sha256) to check against the project
@@ -208,11 +396,31 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
         pending.clear()
 
     try:
+        refusal = sniff.refusal(fmt, _sniffed(stream))
+        if refusal:
+            report.add_error(file_name, refusal)
+            raise ImportRefused(report)
         for where, document, problems in _checked(_entries(stream, file_name, fmt, rules), rules):
             report.documents += 1
             for problem in problems:
                 report.add_error(where, problem)
             if document is not None:
+                for name in owners.missing(document):
+                    report.add_error(where, f"the annotator {name!r} is not a member of this "
+                                            "project (by e-mail or username): add them as "
+                                            f"members, map them (annotator_map={name}=USERNAME) "
+                                            "or import with layers=mine to put every label "
+                                            "into your own layer.")
+                for note in document.notes:
+                    report.add_note(where, note)
+                if document.layered and not owners.by_file:
+                    names = sorted({n for n in map(_layer_name, document.spans) if n})
+                    if len(names) > 1:
+                        report.add_note(where, f"layers=mine: the labels of {len(names)} "
+                                               f"annotators ({', '.join(names)}) go into your "
+                                               "own layer; identical ones become one.")
+                if document.normalized:
+                    report.normalized.append({"where": where, **document.normalized})
                 digest = text_mod.sha256(document.text)
                 if digest in seen:
                     report.duplicates += 1
@@ -242,12 +450,12 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
                 to_create.discard(digest)  # a repeat later in the file is skipped
                 batch.append((where, document))
                 if len(batch) >= WRITE_BATCH:
-                    _write(project, user, batch, report, mode, fmt, file_digest)
+                    _write(project, user, batch, report, options, fmt, file_digest, owners)
                     batch = []
                     if progress:
                         progress("writing", report.created, total)
             if batch:
-                _write(project, user, batch, report, mode, fmt, file_digest)
+                _write(project, user, batch, report, options, fmt, file_digest, owners)
             if progress:
                 progress("writing", report.created, total)
     except IntegrityError:
@@ -264,15 +472,18 @@ def _digest(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def _span_fields(provenance: dict) -> dict:
-    """What of a label's provenance in the file is kept on the stored label."""
+def _span_fields(provenance: dict, keep_review_state: bool = False) -> dict:
+    """What of a label's provenance in the file is kept on the stored label.
+
+    The review state only when the importer asks (keep_review_state): an approval needs
+    a who, and the file's reviewer is nobody here (docs/decisions.md, section 8)."""
     origin = provenance.get("origin")
     tagger = provenance.get("tagger") or provenance.get("tagger_name") or ""
     version = provenance.get("tagger_version") or ""
     if origin not in Origin.values or (origin == Origin.PRETAG and not tagger):
         origin = Origin.HUMAN
     review_state = provenance.get("review_state")
-    if review_state not in ReviewState.values:
+    if not keep_review_state or review_state not in ReviewState.values:
         review_state = ReviewState.PENDING
     confidence = provenance.get("confidence")
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) \
@@ -281,6 +492,12 @@ def _span_fields(provenance: dict) -> dict:
     return {"origin": origin, "tagger_name": str(tagger)[:100] if origin == Origin.PRETAG else "",
             "tagger_version": str(version)[:50] if origin == Origin.PRETAG else "",
             "review_state": review_state, "confidence": confidence}
+
+
+def _count_dropped(report: ImportReport, provenance: dict, kept: bool) -> None:
+    state = provenance.get("review_state")
+    if not kept and state in (ReviewState.APPROVED, ReviewState.REJECTED):
+        report.review_states_dropped[state] = report.review_states_dropped.get(state, 0) + 1
 
 
 def _annotators(document: DocumentRecord) -> list[str]:
@@ -295,7 +512,8 @@ def _annotators(document: DocumentRecord) -> list[str]:
 
 
 def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
-           report: ImportReport, mode: str, fmt: str, file_digest: str) -> None:
+           report: ImportReport, options: ImportOptions, fmt: str, file_digest: str,
+           owners: _Layers) -> None:
     documents = []
     for where, record in batch:
         metadata = dict(record.metadata)
@@ -305,6 +523,8 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
         names = _annotators(record)
         if names:
             imported["annotators"] = names
+        if record.normalized:
+            imported["normalized"] = record.normalized
         metadata["imported"] = imported
         documents.append(Document(project=project, title=(record.title or "").strip()[:500],
                                   text=record.text, length=len(record.text),
@@ -313,55 +533,76 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
     stored = Document.objects.bulk_create(documents)  # ids come back on PostgreSQL and SQLite
     report.created += len(stored)
     labels = {label.name: label for label in project.labels.all()}
-    if mode == "suggestions":
-        _write_suggestions(stored, batch, report, fmt, file_digest)
+    if options.mode == "suggestions":
+        _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=False)
     else:
-        _write_labels(stored, batch, report, user, labels)
+        _write_labels(stored, batch, report, user, labels, owners=owners,
+                      keep_review_state=options.keep_review_state)
+        _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=True)
     Event.objects.bulk_create([
         Event(project_id=project.pk, document_id=document.pk, actor=user, action="import",
               target_type="document", target_id=document.pk,
-              after={**document.metadata["imported"], "mode": mode,
+              after={**document.metadata["imported"], "mode": options.mode,
                      "spans": len(record.spans), "attributions": len(record.attributions)})
         for document, (_, record) in zip(stored, batch)])
 
 
-def _write_labels(stored, batch, report, user, labels) -> None:
+def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
+                  keep_review_state: bool) -> None:
     span_rows, keys = [], []   # keys: (document index, file span id) per row
     alias: list[dict[str, int]] = []
-    for index, (document, (_, record)) in enumerate(zip(stored, batch)):
+    reviewed: list[tuple[str, int, str, dict]] = []  # (kind, row index, where, provenance)
+    for index, (document, (where, record)) in enumerate(zip(stored, batch)):
         first_of: dict[tuple, int] = {}
         mapping: dict[str, int] = {}
         for span in record.spans:
-            key = (span.label, span.start, span.end)
+            if _is_prediction(span):
+                continue
+            owner = owners.owner(record, span)
+            key = (owner.pk, span.label, span.start, span.end)
             if key not in first_of:  # one label per offsets in one layer (a constraint)
                 first_of[key] = len(span_rows)
-                span_rows.append(Span(document=document, annotator=user,
+                fields = _span_fields(span.provenance, keep_review_state)
+                _count_dropped(report, span.provenance, keep_review_state)
+                if fields["review_state"] != ReviewState.PENDING:
+                    reviewed.append(("span", len(span_rows), where, span.provenance))
+                span_rows.append(Span(document=document, annotator=owner,
                                       label=labels[span.label], start=span.start, end=span.end,
                                       quote=record.text[span.start:span.end],
-                                      status=LabelStatus.ACCEPTED,
-                                      **_span_fields(span.provenance)))
+                                      status=LabelStatus.ACCEPTED, **fields))
+                name = owner.get_username()
+                report.layers[name] = report.layers.get(name, 0) + 1
             mapping[span.id] = first_of[key]
         alias.append(mapping)
         keys.append(index)
     created = Span.objects.bulk_create(span_rows)
     report.spans += len(created)
     attribution_rows, fragment_rows = [], []
-    for index, (document, (_, record)) in enumerate(zip(stored, batch)):
+    reviewed_attributions: list[tuple[str, int, str, dict]] = []
+    for index, (document, (where, record)) in enumerate(zip(stored, batch)):
         mapping = alias[index]
         seen = set()
         for attribution in record.attributions:
+            if _is_prediction(attribution):
+                continue
+            owner = owners.owner(record, attribution)
             claims = [created[mapping[c]].pk for c in attribution.claims]
             source = created[mapping[attribution.source]].pk if attribution.source else None
             cue = created[mapping[attribution.cue]].pk if attribution.cue else None
             # One layer holds an attribution once (a constraint): the first in the file wins.
-            key = attribution_dedup_key(claims, source, cue)
+            key = (owner.pk, attribution_dedup_key(claims, source, cue))
             if key in seen:
                 continue
             seen.add(key)
+            fields = _span_fields(attribution.provenance, keep_review_state)
+            _count_dropped(report, attribution.provenance, keep_review_state)
+            if fields["review_state"] != ReviewState.PENDING:
+                reviewed_attributions.append(("attribution", len(attribution_rows), where,
+                                              attribution.provenance))
             attribution_rows.append(Attribution(
-                document=document, annotator=user, claim_id=claims[0], source_id=source,
-                cue_id=cue, dedup_key=key, attributes=attribution.attributes,
-                status=LabelStatus.ACCEPTED, **_span_fields(attribution.provenance)))
+                document=document, annotator=owner, claim_id=claims[0], source_id=source,
+                cue_id=cue, dedup_key=key[1], attributes=attribution.attributes,
+                status=LabelStatus.ACCEPTED, **fields))
             fragment_rows.append(claims[1:])
     made = Attribution.objects.bulk_create(attribution_rows)
     report.attributions += len(made)
@@ -369,30 +610,72 @@ def _write_labels(stored, batch, report, user, labels) -> None:
         ClaimFragment(attribution=attribution, span_id=span_id, position=position)
         for attribution, rest in zip(made, fragment_rows)
         for position, span_id in enumerate(rest, start=1)])
+    rows = {"span": created, "attribution": made}
+    ReviewDecision.objects.bulk_create([
+        _kept_review(rows[kind][at], kind, where, provenance, user, report.file)
+        for kind, at, where, provenance in [*reviewed, *reviewed_attributions]])
 
 
-def _write_suggestions(stored, batch, report, fmt, file_digest) -> None:
+def _kept_review(row, kind: str, where: str, provenance: dict, user, file_name: str
+                 ) -> ReviewDecision:
+    """The decision that gives a kept approval (or rejection) a who: the importing admin,
+    with a note naming the file and the reviewer the file names."""
+    reviewer = provenance.get("reviewer")
+    if not isinstance(reviewer, str) or not reviewer.strip():
+        reviewers = provenance.get("reviewers")
+        reviewer = ", ".join(r for r in reviewers if isinstance(r, str)) \
+            if isinstance(reviewers, list) else ""
+    named = f"the file names {reviewer.strip()!r} as its reviewer" if reviewer.strip() \
+        else "the file names no reviewer"
+    decision = "approve" if row.review_state == ReviewState.APPROVED else "reject"
+    return ReviewDecision(document_id=row.document_id, reviewer=user, decision=decision,
+                          note=f"Imported as {row.review_state} from {file_name} ({where}); "
+                               f"{named}.", **{kind: row})
+
+
+def _write_suggestions(stored, batch, report, fmt, file_digest, *,
+                       predictions_only: bool) -> None:
+    """Suggestions of the tagger "import": a prediction's own model version, or (in
+    suggestions mode) the file's labels, versioned by the format and the file's SHA-256."""
     from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
                                                 suggestions_store)
 
+    default_version = f"{fmt}-{file_digest[:12]}"
+
+    def version_of(item) -> str | None:
+        if _is_prediction(item):
+            return str(item.provenance.get("tagger_version") or default_version)[:50]
+        return None if predictions_only else default_version
+
     for document, (_, record) in zip(stored, batch):
-        keys: dict[tuple, str] = {}
+        groups: dict[str, tuple[list, list]] = {}
         mapping: dict[str, str] = {}
-        spans = []
+        keys: dict[tuple, str] = {}
         for span in record.spans:
-            key = (span.label, span.start, span.end)
+            version = version_of(span)
+            if version is None:
+                continue
+            key = (version, span.label, span.start, span.end)
             if key not in keys:
                 keys[key] = span.id
-                spans.append(SuggestedSpan(key=span.id, label=span.label, start=span.start,
-                                           end=span.end))
+                groups.setdefault(version, ([], []))[0].append(SuggestedSpan(
+                    key=span.id, label=span.label, start=span.start, end=span.end,
+                    confidence=_span_fields(span.provenance)["confidence"]))
             mapping[span.id] = keys[key]
-        attributions = [SuggestedAttribution(
-            claims=[mapping[c] for c in a.claims],
-            source=mapping[a.source] if a.source else None,
-            cue=mapping[a.cue] if a.cue else None, attributes=a.attributes)
-            for a in record.attributions]
-        new_spans, new_attributions = suggestions_store(
-            document=document, tagger_name=IMPORT_TAGGER,
-            tagger_version=f"{fmt}-{file_digest[:12]}", spans=spans, attributions=attributions)
-        report.spans += new_spans
-        report.attributions += new_attributions
+        for a in record.attributions:
+            version = version_of(a)
+            if version is None:
+                continue
+            groups.setdefault(version, ([], []))[1].append(SuggestedAttribution(
+                claims=[mapping[c] for c in a.claims],
+                source=mapping[a.source] if a.source else None,
+                cue=mapping[a.cue] if a.cue else None, attributes=a.attributes))
+        for version, (spans, attributions) in groups.items():
+            new_spans, new_attributions = suggestions_store(
+                document=document, tagger_name=IMPORT_TAGGER, tagger_version=version,
+                spans=spans, attributions=attributions)
+            if predictions_only or version != default_version:
+                report.suggestions += new_spans + new_attributions
+            else:
+                report.spans += new_spans
+                report.attributions += new_attributions

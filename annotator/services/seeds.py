@@ -1,6 +1,7 @@
 """Loading the sample documents in seeds/ into the demo project.
 
-A seed is `NAME.txt` (UTF-8 text, kept byte for byte) with an optional
+A seed is `NAME.txt` (UTF-8 text, kept exactly; a leading byte order mark is
+dropped, text.decode_file) with an optional
 `NAME.json` beside it: {"title": ..., "author": ..., "language": ...}.
 Every file is checked before anything is written; a bad one names itself and
 nothing is stored.
@@ -58,7 +59,7 @@ def seeds_read(directory: Path) -> list[Seed]:
     for path in sorted(directory.glob("*.txt")):
         raw = path.read_bytes()
         try:
-            decoded = raw.decode("utf-8")
+            decoded = text_mod.decode_file(raw)
         except UnicodeDecodeError as exc:
             raise SeedError(f"{path}: not UTF-8 (byte {exc.start}: {exc.reason}).") from None
         if not decoded.strip():

@@ -23,9 +23,12 @@ export function blocks(text, max = BLOCK_MAX) {
       const last = text.charCodeAt(end - 1);
       if (last >= 0xd800 && last <= 0xdbff) end += 1;
     }
-    // A paragraph ends a block (searching this block's window only: linear overall).
-    const paragraph = text.slice(start, end).indexOf("\n\n");
-    if (paragraph !== -1 && start + paragraph + 2 < end) end = start + paragraph + 2;
+    // A paragraph ends a block (searching this block's window only: linear overall). Texts
+    // are stored as imported, so a paragraph may end "\r\n\r\n" too.
+    const paragraph = /\n\r?\n/.exec(text.slice(start, end));
+    if (paragraph && start + paragraph.index + paragraph[0].length < end) {
+      end = start + paragraph.index + paragraph[0].length;
+    }
     result.push({ start, end });
     start = end;
   }
@@ -49,13 +52,32 @@ export function blockRange(blockList, start, end) {
   return [blockAt(blockList, start), blockAt(blockList, Math.max(start, end - 1))];
 }
 
-// Cut [from, to) at every boundary of the given spans ({id, start, end});
-// each segment lists, in lane order, the ids of the spans that cover it.
-export function segments(from, to, spans) {
+// Positions of the lone carriage returns in [from, to): "\r" not followed by "\n" (old Mac
+// line ends; texts are stored exactly as imported). Chromium draws a "\r" as nothing, not as
+// a line break, so the renderers give each lone one a segment of its own (class ann-cr) whose
+// CSS ::after draws the break; the text node keeps the "\r", so positions still count it.
+export function loneCrs(text, from, to) {
+  const found = [];
+  for (let i = text.indexOf("\r", from); i !== -1 && i < to; i = text.indexOf("\r", i + 1)) {
+    if (text.charCodeAt(i + 1) !== 10) found.push(i);
+  }
+  return found;
+}
+
+// Cut [from, to) at every boundary of the given spans ({id, start, end}), and around each
+// position of `alone` (a one-unit segment each: loneCrs); each segment lists, in lane order,
+// the ids of the spans that cover it.
+export function segments(from, to, spans, alone = []) {
   const inside = spans
     .filter((s) => s.end > from && s.start < to)
     .map((s) => ({ id: s.id, start: Math.max(s.start, from), end: Math.min(s.end, to) }));
   const cuts = new Set([from, to]);
+  for (const pos of alone) {
+    if (pos >= from && pos < to) {
+      cuts.add(pos);
+      cuts.add(pos + 1);
+    }
+  }
   for (const s of inside) {
     cuts.add(s.start);
     cuts.add(s.end);

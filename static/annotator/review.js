@@ -10,7 +10,7 @@
 import { ApiError, NetworkError, createApi } from "./api.js";
 import { clear, h, own } from "./dom.js";
 import { closeHistory, showHistory } from "./history.js";
-import { blocks as makeBlocks, segments } from "./layout.js";
+import { blocks as makeBlocks, loneCrs, segments } from "./layout.js";
 import { buildOffsetIndex, toCodePoint, toUtf16 } from "./offsets.js";
 import { DECIDED, agreedTargets, bulkOutcome, bulkOutcomeText, decidable, decisionTargets, mergeLayers, nextUndecided, spanKey, summary,
   undecidedOf } from "./review-merge.js";
@@ -216,9 +216,11 @@ function renderText(spanItems) {
   return state.blocks.map((block, b) => {
     const inBlock = spanItems.filter((i) => i.e16 > block.start && i.s16 < block.end);
     const byId = new Map(inBlock.map((i) => [i.key, i]));
-    const children = segments(block.start, block.end, inBlock.map((i) => ({ id: i.key, start: i.s16, end: i.e16 })))
+    const crs = loneCrs(state.text, block.start, block.end);
+    const children = segments(block.start, block.end, inBlock.map((i) => ({ id: i.key, start: i.s16, end: i.e16 })), crs)
       .map((seg) => {
         const segEl = h("span", { className: "ann-seg", dataset: { u16: seg.start } }, state.text.slice(seg.start, seg.end));
+        if (crs.length && state.text[seg.start] === "\r" && seg.end === seg.start + 1) segEl.classList.add("ann-cr");
         if (!seg.ids.length) return segEl;
         const here = seg.ids.map((key) => byId.get(key));
         segEl.classList.add("ann-spanned");

@@ -92,6 +92,41 @@ function upload(url, body, onProgress) {
   });
 }
 
+// The document list is rendered by the server (one template): after an import the page
+// asks for itself again and swaps in the new list. DOMParser builds an inert document (its
+// scripts never run) from the server's escaped HTML; no user text passes through innerHTML.
+async function refreshDocuments() {
+  const current = document.getElementById("ann-documents");
+  if (!current) return;
+  const response = await fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = page.getElementById("ann-documents");
+  if (fresh) current.replaceWith(document.importNode(fresh, true));
+}
+
+function describeImport(report) {
+  const parts = [`Imported ${report.created} document(s) (${report.duplicates} already here), ${report.spans} span(s), ${report.attributions} attribution(s)`];
+  if (report.suggestions) parts.push(`${report.suggestions} suggestion(s)`);
+  const layers = Object.entries(report.layers || {});
+  if (layers.length > 1) parts.push(`layers: ${layers.map(([name, n]) => `${name} ${n}`).join(", ")}`);
+  const dropped = Object.entries(report.review_states_dropped || {}).map(([state, n]) => `${n} ${state}`);
+  if (dropped.length) parts.push(`review states not kept: ${dropped.join(", ")} (labels are unreviewed)`);
+  if ((report.normalized || []).length) parts.push(`${report.normalized.length} document(s) normalised`);
+  return `${parts.join("; ")}.`;
+}
+
+function showImportNotes(report) {
+  for (const change of report.normalized || []) {
+    errors.append(h("li", { className: "ann-import-note" }, h("code", {}, change.where),
+      `: normalised: ${change.line_ends} line end(s), ${change.nfc} character(s) NFC rewrote, ${change.removed} code point(s) removed, ${change.spans_moved} span(s) moved.`));
+  }
+  for (const note of report.notes || []) {
+    errors.append(h("li", { className: "ann-import-note" }, h("code", {}, note.where), `: ${note.note}`));
+  }
+  if (report.more_notes) errors.append(h("li", { className: "ann-import-note" }, `… and ${report.more_notes} more notes.`));
+}
+
 function showImportErrors(body) {
   clear(errors);
   for (const problem of (body && body.errors) || []) {
@@ -116,7 +151,15 @@ if (importForm) {
         bar.value = Math.round(share * 100);
         if (share >= 1) message.textContent = "Checking and importing…";
       });
-      message.textContent = `Imported ${report.created} document(s) (${report.duplicates} already here), ${report.spans} span(s), ${report.attributions} attribution(s). Reload to see them.`;
+      message.textContent = describeImport(report);
+      showImportNotes(report);
+      if (report.created) {
+        try {
+          await refreshDocuments();
+        } catch (error) {
+          message.textContent += ` (The list could not be refreshed: ${error.message}; reload the page.)`;
+        }
+      }
     } catch (error) {
       const body = error.body || {};
       const reason = body.errors ? (body.file || []).join(" ") : error.message;

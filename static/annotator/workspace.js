@@ -9,7 +9,7 @@
 import { ApiError, NetworkError, createApi } from "./api.js";
 import { clear, h, markdownToNodes, own } from "./dom.js";
 import { closeHistory, showHistory } from "./history.js";
-import { blockRange, blocks as makeBlocks, segments } from "./layout.js";
+import { blockRange, blocks as makeBlocks, loneCrs, segments } from "./layout.js";
 import { buildOffsetIndex, toCodePoint, toUtf16 } from "./offsets.js";
 import { adjustSelection } from "./selection.js";
 
@@ -267,9 +267,11 @@ function renderBlock(i) {
   });
   const children = [];
   const linking = new Set(linkKeys());
-  for (const seg of segments(block.start, block.end, spans)) {
+  const crs = loneCrs(state.text, block.start, block.end);
+  for (const seg of segments(block.start, block.end, spans, crs)) {
     const segEl = h("span", { className: "ann-seg", dataset: { u16: seg.start } },
       state.text.slice(seg.start, seg.end));
+    if (crs.length && state.text[seg.start] === "\r" && seg.end === seg.start + 1) segEl.classList.add("ann-cr");
     if (seg.ids.length) {
       segEl.classList.add("ann-spanned");
       segEl.dataset.keys = seg.ids.join(",");

@@ -138,3 +138,72 @@ def test_project_page_shows_the_transfers_to_admins_and_reviewers_only(world, cl
     page = client.get(f"/projects/{world.project.pk}/").content.decode()
     assert 'id="ann-transfers"' not in page
     assert ExportJob.objects.count() == 0
+
+
+def test_import_options_arrive_as_multipart_fields_and_the_report_lists_the_changes(world, api):
+    text = "Cafe\u0301 owners said:\r\n“Prices will rise.”\r\n"
+    start = text.index("Prices")
+    data = (json.dumps({"title": "Café", "text": text, "spans": [
+        {"label": "CLAIM", "start": start, "end": start + 17,
+         "provenance": {"review_state": "approved", "reviewer": "elsewhere"}}]}) + "\n").encode()
+    client = api(world.admin)
+    response = upload(client, world.project, "n.jsonl", data, "jsonl",
+                      normalize=["nfc", "lf"], keep_review_state="true")
+    assert response.status_code == 201, response.data
+    assert response.data["normalized"] == [{"where": "n.jsonl:1", "line_ends": 2, "nfc": 1,
+                                            "removed": 3, "spans_moved": 1}]
+    assert response.data["options"] == {"normalize": ["lf", "nfc"], "offsets": "auto",
+                                        "keep_review_state": True, "layers": "annotators"}
+    document = Document.objects.get(project=world.project, title="Café")
+    assert document.text == "Café owners said:\n“Prices will rise.”\n"
+    reviews = client.get(f"/api/documents/{document.pk}/reviews/").json()
+    assert [(r["decision"], "elsewhere" in r["note"]) for r in reviews] == [("approve", True)]
+
+
+def test_without_options_the_text_is_kept_exactly_and_approvals_are_counted_not_kept(
+        world, api):
+    text = "Cafe\u0301 owners said:\r\n“Prices will rise.”\r\n"
+    data = (json.dumps({"title": "Exact", "text": text, "spans": [
+        {"label": "SOURCE", "start": 0, "end": 12,
+         "provenance": {"review_state": "approved"}}]}) + "\n").encode()
+    response = upload(api(world.admin), world.project, "e.jsonl", data, "jsonl")
+    assert response.status_code == 201, response.data
+    assert response.data["review_states_dropped"] == {"approved": 1}
+    assert response.data["normalized"] == [] and response.data["notes"] == []
+    assert Document.objects.get(project=world.project, title="Exact").text == text
+
+
+@pytest.mark.parametrize("field,value", [("normalize", "nfkc"), ("offsets", "bytes"),
+                                         ("layers", "everyone"), ("annotator_map", "7:alice"),
+                                         ("keep_review_state", "maybe")])
+def test_a_bad_option_is_a_400_naming_it(world, api, field, value):
+    response = upload(api(world.admin), world.project, "a.txt", b"Text.", "txt",
+                      **{field: value})
+    assert response.status_code == 400 and field in response.data, response.data
+    assert not Document.objects.filter(project=world.project, title="a").exists()
+
+
+def test_an_annotator_map_naming_a_non_member_is_a_400(world, api):
+    response = upload(api(world.admin), world.project, "a.txt", b"Text.", "txt",
+                      annotator_map="7=stranger")
+    assert response.status_code == 400
+    assert "not a member" in response.data["annotator_map"][0]
+
+
+def test_a_label_studio_export_uploaded_as_doccano_is_a_400_saying_which_format(world, api):
+    data = json.dumps([{"id": 1, "data": {"text": "Officials said so."},
+                        "annotations": []}]).encode()
+    response = upload(api(world.admin), world.project, "project.json", data, "doccano")
+    assert response.status_code == 400
+    assert response.data["errors"] == [{
+        "where": "project.json", "reason": "this looks like a Label Studio JSON export: choose "
+                                           "the format 'labelstudio'."}]
+
+
+def test_document_create_keeps_crlf_and_combining_marks_exactly(world, api):
+    text = "Line one.\r\nJose\u0301 said so.\r\n"
+    response = api(world.admin).post(f"/api/projects/{world.project.pk}/documents/",
+                                     {"title": "Raw", "text": text}, format="json")
+    assert response.status_code == 201, response.data
+    document = Document.objects.get(pk=response.data["id"])
+    assert document.text == text and document.length == len(text)

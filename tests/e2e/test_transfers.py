@@ -52,3 +52,31 @@ def test_admin_uploads_sees_every_bad_line_exports_and_downloads_the_zip(
     assert "manifest.json" in names and any(n.endswith(".ann") for n in names)
     assert download.value.suggested_filename.endswith(".zip")
     assert not page.js_errors
+
+
+def test_imported_documents_appear_in_the_list_without_a_reload_titled_by_file_and_line(
+        page, live_server, world, tmp_path, shot):
+    login(page, live_server, "boss", next_path=f"/projects/{world.project.pk}/")
+    page.evaluate("() => { window.__sameDocument = true; }")   # gone if the page reloads
+    titles = lambda: page.locator("#ann-documents td a").all_text_contents()  # noqa: E731
+    assert titles() == []
+    source = tmp_path / "wire.jsonl"
+    source.write_text(json.dumps({"text": "Officials said the talks\r\ncollapsed.",
+                                  "label": [[0, 9, "SOURCE"]]}) + "\n" +
+                      json.dumps({"text": "A second story.", "title": "Second"}) + "\n",
+                      encoding="utf-8")
+    page.set_input_files("#ann-import-file", str(source))
+    page.select_option("#ann-import-format", "doccano")
+    page.click(".ann-import-form button[type=submit]")
+    page.wait_for_function("() => document.querySelectorAll('#ann-documents td a').length == 2")
+    assert sorted(titles()) == ["Second", "wire.jsonl:1"]
+    assert "(untitled)" not in text_of(page, "#ann-documents")
+    assert "Reload" not in text_of(page, ".ann-transfer-message")
+    assert page.evaluate("() => window.__sameDocument") is True
+    stored = Document.objects.get(project=world.project, title="wire.jsonl:1")
+    assert stored.text == "Officials said the talks\r\ncollapsed."   # stored exactly
+    # the refreshed list works like the first one: its link opens the workspace
+    page.click("#ann-documents td a >> text=wire.jsonl:1")
+    page.wait_for_selector("body[data-ready=true]")
+    shot(page, "transfers-imported-listed")
+    assert not page.js_errors

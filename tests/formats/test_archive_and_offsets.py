@@ -85,10 +85,11 @@ def test_check_lists_every_problem_of_a_document_with_its_field():
                       "spans[3].text"]
 
 
-def test_check_moves_spans_of_a_crlf_text_and_keeps_their_quotes():
+def test_check_moves_spans_of_a_crlf_text_and_keeps_their_quotes_when_asked_to_normalize():
     raw = "A\r\nOfficials said it."
     document = DocumentRecord(text=raw, spans=[SpanRecord("1", "SOURCE", 3, 12, "Officials")])
-    checked, problems = check_document(document, Rules(labels={"SOURCE"}))
+    checked, problems = check_document(document, Rules(labels={"SOURCE"},
+                                                       normalize=frozenset({"lf"})))
     assert not problems
     (span,) = checked.spans
     assert checked.text[span.start:span.end] == "Officials" and span.start == 2

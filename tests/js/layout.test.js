@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { assignLanes, blockAt, blockRange, blocks, segments } from "../../static/annotator/layout.js";
+import { assignLanes, blockAt, blockRange, blocks, loneCrs, segments } from "../../static/annotator/layout.js";
 
 test("blocks cover the text exactly, end at paragraphs and respect the maximum", () => {
   const text = "First para.\n\nSecond para is longer.\n\n" + "word ".repeat(3000);
@@ -51,4 +51,19 @@ test("segments of a long text with many spans stay linear in size", () => {
   const spans = Array.from({ length: 2000 }, (_, i) => ({ id: i, start: i * 10, end: i * 10 + 5 }));
   const result = segments(0, 20000, spans);
   assert.equal(result.length, 4000);
+});
+
+test("lone carriage returns get a segment of their own; CRLF pairs do not", () => {
+  const text = "Old\rMac\r\nand Windows\rend";
+  const crs = loneCrs(text, 0, text.length);
+  assert.deepEqual(crs, [3, 20]);
+  const segs = segments(0, text.length, [{ id: 1, start: 0, end: 7 }], crs);
+  assert.deepEqual(segs.map((s) => text.slice(s.start, s.end)), ["Old", "\r", "Mac", "\r\nand Windows", "\r", "end"]);
+  assert.deepEqual(segs.map((s) => s.ids), [[1], [1], [1], [], [], []]);
+  assert.deepEqual(loneCrs("a\r", 0, 2), [1]);  // at the very end of the text
+});
+
+test("a paragraph of a CRLF text ends a block", () => {
+  const text = "First para.\r\n\r\nSecond.";
+  assert.equal(text.slice(...Object.values(blocks(text)[0])), "First para.\r\n\r\n");
 });

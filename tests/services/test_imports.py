@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 
-from annotator.models import Attribution, Document, Event, LabelStatus, Span
+from annotator.models import Attribution, Document, Event, LabelStatus, ReviewDecision, Span
 from annotator.services.imports import ImportRefused, import_file
 
 pytestmark = pytest.mark.django_db
@@ -50,16 +50,19 @@ def run(target, admin, stream, fmt="jsonl", name="data.jsonl", **kwargs):
                        **kwargs)
 
 
-def test_jsonl_with_labels_goes_into_the_importers_layer_with_review_state_kept(target, admin):
+def test_jsonl_labels_go_into_the_importers_layer_unreviewed_when_review_state_is_not_kept(
+        target, admin):
     report = run(target, admin, jsonl(labelled_record(), {"text": "Second document."}))
     assert (report.created, report.spans, report.attributions) == (2, 4, 1)
+    assert report.review_states_dropped == {"approved": 4}
     document = Document.objects.get(project=target, title="Talks")
     assert document.metadata["k"] == 1
     assert document.metadata["imported"]["annotators"] == ["someone"]
     spans = Span.objects.filter(document=document)
     assert {s.annotator_id for s in spans} == {admin.pk}
     assert {s.status for s in spans} == {LabelStatus.ACCEPTED}
-    assert {s.review_state for s in spans} == {"approved"}
+    assert {s.review_state for s in spans} == {"pending"}
+    assert not ReviewDecision.objects.exists()  # an approval nobody here made is not kept
     attribution = Attribution.objects.get(document=document)
     assert attribution.attributes == {"quote_type": "indirect"}
     assert attribution.claim.quote == "talks collapsed." and attribution.source.quote == "Officials"
@@ -83,24 +86,26 @@ def test_one_bad_line_writes_nothing_and_the_report_lists_every_bad_line(target,
 
 
 def test_importing_the_same_file_twice_adds_no_document_and_counts_duplicates(target, admin):
-    data = jsonl(labelled_record(), {"text": "Second\ndocument."},
-                 {"text": "Second\r\ndocument."}).getvalue()  # the same once normalised
+    data = jsonl(labelled_record(), {"text": "Second\ndocument."}, {"text": "Second\ndocument."},
+                 {"text": "Second\r\ndocument."}).getvalue()  # another text: stored as given
     first = run(target, admin, io.BytesIO(data))
-    assert (first.created, first.duplicates) == (2, 1)
+    assert (first.created, first.duplicates) == (3, 1)
     second = run(target, admin, io.BytesIO(data))
-    assert (second.created, second.duplicates, second.spans) == (0, 3, 0)
-    assert Document.objects.filter(project=target).count() == 2
+    assert (second.created, second.duplicates, second.spans) == (0, 4, 0)
+    assert Document.objects.filter(project=target).count() == 3
 
 
-def test_line_endings_are_normalised_and_offsets_follow_them(target, admin):
+def test_line_endings_are_normalised_on_request_and_offsets_follow_them(target, admin):
     text = "Line one.\r\nOfficials said it.\r\n"
     start = text.index("Officials")
     record = {"text": text, "spans": [{"label": "SOURCE", "start": start, "end": start + 9,
                                        "text": "Officials"}]}
-    run(target, admin, jsonl(record))
+    report = run(target, admin, jsonl(record), normalize=["lf"])
     span = Span.objects.get(document__project=target)
     assert span.document.text == "Line one.\nOfficials said it.\n"
     assert span.quote == "Officials" and span.start == start - 1
+    assert report.normalized == [{"where": "data.jsonl:1", "line_ends": 2, "nfc": 0,
+                                  "removed": 2, "spans_moved": 1}]
 
 
 def test_a_line_over_the_limit_and_a_file_over_the_limit_give_clear_errors(
@@ -208,3 +213,106 @@ def test_progress_is_reported_while_checking_and_writing(target, admin):
     run(target, admin, jsonl(*[{"text": f"Document {i}."} for i in range(5)]),
         progress=lambda phase, done, total: seen.append((phase, done, total)))
     assert ("checking", 5, None) in seen and seen[-1] == ("writing", 5, 5)
+
+
+# --- Text stored exactly; normalising on request --------------------------------------------
+
+COMBINING_CRLF = "Cafe\u0301 owners said:\r\n\u201cPrices will rise.\u201d\r\n"
+
+
+def exact_record(text=COMBINING_CRLF):
+    start = text.index("Prices")
+    return {"title": "Exact", "text": text,
+            "spans": [{"label": "CLAIM", "start": start, "end": start + 17,
+                       "text": "Prices will rise."},
+                      {"label": "SOURCE", "start": 0, "end": 12, "text": "Cafe\u0301 owners"}]}
+
+
+@pytest.mark.parametrize("fmt,data,name", [
+    ("jsonl", None, "data.jsonl"),
+    ("txt", COMBINING_CRLF.encode(), "exact.txt"),
+    ("doccano", json.dumps({"text": COMBINING_CRLF, "label": [[0, 12, "SOURCE"]]}).encode(),
+     "d.jsonl"),
+])
+def test_every_format_stores_the_text_exactly_by_default_when_it_has_crlf_and_marks(
+        target, admin, fmt, data, name):
+    stream = jsonl(exact_record()) if data is None else io.BytesIO(data)
+    report = run(target, admin, stream, fmt=fmt, name=name)
+    document = Document.objects.get(project=target)
+    assert document.text == COMBINING_CRLF and document.length == len(COMBINING_CRLF) == 41
+    assert report.normalized == []
+    for span in Span.objects.filter(document=document):
+        assert COMBINING_CRLF[span.start:span.end] == span.quote
+    if fmt == "jsonl":
+        assert sorted((s.start, s.end) for s in Span.objects.filter(document=document)) == [
+            (0, 12), (21, 38)]
+
+
+def test_normalize_rewrites_the_text_moves_offsets_and_reports_each_change(target, admin):
+    report = run(target, admin, jsonl(exact_record(), {"text": "Already clean."}),
+                 normalize=["nfc", "lf"])
+    document = Document.objects.get(project=target, title="Exact")
+    assert document.text == "Café owners said:\n“Prices will rise.”\n"
+    assert sorted(s.quote for s in Span.objects.filter(document=document)) == [
+        "Café owners", "Prices will rise."]
+    assert report.normalized == [{"where": "data.jsonl:1", "line_ends": 2, "nfc": 1,
+                                  "removed": 3, "spans_moved": 2}]
+    assert document.metadata["imported"]["normalized"]["removed"] == 3
+    assert report.options["normalize"] == ["lf", "nfc"]
+
+
+def test_normalize_refuses_a_span_it_cannot_keep_naming_the_line_and_span(target, admin):
+    record = {"text": COMBINING_CRLF, "spans": [{"label": "SOURCE", "start": 0, "end": 4}]}
+    with pytest.raises(ImportRefused) as info:
+        run(target, admin, jsonl({"text": "Fine."}, record), normalize=["nfc"])
+    (error,) = info.value.report.errors
+    assert error["where"] == "data.jsonl:2" and error["reason"].startswith("spans[0].start:")
+    assert not Document.objects.exists()
+
+
+def test_bad_options_are_validation_errors_naming_the_option(target, admin):
+    for option, value in [("normalize", ["nfkc"]), ("offsets", "bytes"), ("layers", "all")]:
+        with pytest.raises(ValidationError) as info:
+            run(target, admin, jsonl({"text": "x"}), **{option: value})
+        assert list(info.value.message_dict) == [option]
+    with pytest.raises(ValidationError) as info:
+        run(target, admin, jsonl({"text": "x"}), mode="suggestions", keep_review_state=True)
+    assert list(info.value.message_dict) == ["keep_review_state"]
+
+
+def test_a_brat_txt_with_a_byte_order_mark_drops_it_and_moves_the_ann_offsets(target, admin):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        # brat reads the .txt with its BOM and counts it: "Officials" is at 1..10 there
+        archive.writestr("d.txt", "\ufeffOfficials said talks collapsed.\r\n".encode())
+        archive.writestr("d.ann", "T1\tSOURCE 1 10\tOfficials\n")
+    run(target, admin, buffer, fmt="brat", name="b.zip")
+    span = Span.objects.get(document__project=target)
+    assert span.document.text == "Officials said talks collapsed.\r\n"
+    assert (span.start, span.end, span.quote) == (0, 9, "Officials")
+
+
+# --- Review states: unreviewed by default, or kept with a who ---------------------------------
+
+def test_keep_review_state_records_a_decision_by_the_importer_naming_file_and_reviewer(
+        target, admin):
+    record = labelled_record()
+    record["spans"][0]["provenance"]["reviewer"] = "rev-elsewhere"
+    record["spans"][1]["provenance"]["review_state"] = "rejected"
+    record["attributions"][0]["provenance"] = {"review_state": "approved"}
+    report = run(target, admin, jsonl(record), keep_review_state=True)
+    assert report.review_states_dropped == {}
+    spans = {s.quote: s for s in Span.objects.filter(document__project=target)}
+    assert spans["Officials"].review_state == "approved" and spans["said"].review_state == \
+        "rejected"
+    decisions = {(d.span.quote if d.span else "attribution", d.decision, d.reviewer_id, d.note)
+                 for d in ReviewDecision.objects.select_related("span")}
+    assert (("Officials", "approve", admin.pk,
+             "Imported as approved from data.jsonl (data.jsonl:1); the file names "
+             "'rev-elsewhere' as its reviewer.") in decisions)
+    assert ("said", "reject", admin.pk, "Imported as rejected from data.jsonl (data.jsonl:1); "
+                                        "the file names no reviewer.") in decisions
+    assert ("attribution", "approve", admin.pk,
+            "Imported as approved from data.jsonl (data.jsonl:1); the file names no "
+            "reviewer.") in decisions
+    assert len(decisions) == 5   # every kept state has its decision, none more

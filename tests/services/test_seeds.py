@@ -34,6 +34,18 @@ def test_load_seeds_keeps_the_text_byte_for_byte():
         assert document.length == len(path.read_text(encoding="utf-8"))
 
 
+def test_a_seed_with_crlf_and_combining_marks_is_kept_exactly_without_its_bom(tmp_path):
+    from annotator.services.seeds import seeds_load
+
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    text = "Jose\u0301 said:\r\nThe talks collapsed.\r\n"
+    (folder / "raw.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    seeds_load(directory=folder)
+    document = Document.objects.get(metadata__seed_file="raw.txt")
+    assert document.text == text and document.length == len(text)
+
+
 def test_load_seeds_reads_title_author_and_language_from_metadata():
     call_command("load_seeds")
     document = Document.objects.get(metadata__seed_file="000_02d45cab8d670c28.txt")
