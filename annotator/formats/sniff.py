@@ -69,7 +69,7 @@ def json_format_hint(text: str) -> str:
     sniffed = sniff_content(text.encode("utf-8", "surrogatepass"))
     if sniffed in LOOKS and sniffed != "txt":
         return f"it looks like {LOOKS[sniffed]}: choose the format '{sniffed}'"
-    return "the jsonl format takes one JSON object with a \"text\" per line"
+    return "choose the format 'jsonl' (one JSON object with a \"text\" per line)"
 
 
 def describe(head: bytes) -> str:

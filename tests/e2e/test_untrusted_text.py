@@ -19,7 +19,7 @@ import pytest
 from annotator.models import Span
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_create
-from annotator.services.projects import label_update, project_update
+from annotator.services.projects import label_update, membership_set, project_update
 from annotator.services.reviews import review_decide
 from annotator.services.spans import span_create
 from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
@@ -73,6 +73,7 @@ def test_payloads_stay_inert_text_when_rendered_and_used(page, context, live_ser
                                      claims=[claim.pk], source=source.pk,
                                      attributes={PAYLOADS[3]: PAYLOADS[1]})
     reviewer = get_user_model().objects.create_user("rev", password="x-long-password-1")
+    membership_set(project=project, user=reviewer, role="reviewer")  # only members review
     review_decide(reviewer=reviewer, target=attribution, decision="reject", note=PAYLOADS[9])
     review_decide(reviewer=reviewer, target=claim, decision="approve", note=PAYLOADS[27])
     start, end, _ = piece(6)

@@ -86,7 +86,7 @@ def test_describe_does_not_count_a_character_cut_off_at_the_end_of_the_head():
 @pytest.mark.parametrize("text, hint", [
     ('{"text": "x", "label": [[0, 1, "SOURCE"]]}\n', "a doccano JSONL export: choose the format "
                                                      "'doccano'"),
-    ('{"text": "x"}\n', 'the jsonl format takes one JSON object with a "text" per line'),
+    ('{"text": "x"}\n', "choose the format 'jsonl' (one JSON object with a \"text\" per line)"),
 ])
 def test_json_sent_as_plain_text_gets_the_format_it_looks_like(text, hint):
     assert hint in sniff.json_format_hint(text)
