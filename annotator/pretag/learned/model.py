@@ -19,7 +19,9 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
+import threading
 import tempfile
 import time
 from pathlib import Path
@@ -34,7 +36,7 @@ FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
 FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE)
 MANIFEST = "manifest.json"
-DEFAULT_PARAMS = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.01, "max_iterations": 120,
+DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 20,
                   "feature.minfreq": 2, "link_c": 0.5}
 
 
@@ -156,6 +158,10 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     started = time.perf_counter()
+    previous_handler = None
+    if threading.current_thread() is threading.main_thread():
+        # a training stopped with SIGTERM cleans up like one stopped with Ctrl-C
+        previous_handler = signal.signal(signal.SIGTERM, _terminated)
     try:
         cue_rows: tuple[list, list] = ([], [])
         progress = Progress(len(records), "features", stream)
@@ -221,7 +227,14 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
     return manifest
+
+
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def dev_scores(model: "LoadedModel", dev: list[dict], dev_path: str | None) -> dict:
