@@ -66,6 +66,9 @@ def pretag_job_start(*, project: Project, requested_by, document_ids: list[int] 
         names = ", ".join(_taggers().available_taggers())
         raise ValidationError({"tagger": f"{tagger_name!r} is not a tagger here ({names})."}) \
             from None
+    if getattr(tagger, "takes_model", False) and getattr(tagger, "model", None) is None:
+        raise ValidationError({"tagger": f"{tagger.name} needs a trained model, and this "
+                                         "project has none yet."})
     documents = Document.objects.filter(project=project)
     if document_ids is not None:
         wanted = set(document_ids)
