@@ -13,6 +13,7 @@ directory and renames it into place: a failure leaves nothing behind.
 """
 from __future__ import annotations
 
+import ctypes
 import datetime
 import hashlib
 import json
@@ -199,6 +200,7 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
             elif params["algorithm"] == "l2sgd":
                 crf_params.update(c2=params["c2"])
             trainer.set_params(crf_params)
+            _seed_c_random(seed)
             trainer.train(str(tmp / CRF_FILE))
             if iterations.done < iterations.total:
                 iterations.step(iterations.total - iterations.done, "converged")
@@ -236,6 +238,16 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
         if previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
     return manifest
+
+
+def _seed_c_random(seed: int) -> None:
+    """crfsuite's averaged perceptron shuffles the sequences with the C library's rand(),
+    whose state lives on in the process: seed it, so that a training depends on its seed
+    and not on what ran before it."""
+    try:
+        ctypes.CDLL(None).srand(ctypes.c_uint(seed))
+    except (OSError, AttributeError):        # no C library to reach: nothing to seed
+        pass
 
 
 def _terminated(signum, frame):
