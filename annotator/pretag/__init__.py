@@ -5,7 +5,9 @@
 
 Pure Python (no Django), so the Celery job, the management commands and the
 unit tests share one code path. The built-in tagger is "rules-attribution"
-(annotator/pretag/rules/); docs/pretagging.md describes it and its scores.
+(annotator/pretag/rules/); "learned-attribution" (annotator/pretag/learned/) learns
+from annotated documents: get_tagger("learned-attribution", model=MODEL_DIR).
+docs/pretagging.md describes both and their scores.
 """
 from .base import (LABELS, SOURCE_TYPES, QUOTE_TYPES, TaggedAttribution, TaggedSpan, Tagger,
                    TagResult, available_taggers, get_tagger, register_tagger)
