@@ -144,7 +144,7 @@ SCAN_JS = r"""
     say(el, "script");
   }
   for (const el of document.querySelectorAll("link")) {
-    if (["stylesheet", "icon", "preload"].includes(el.rel) && ownUrl(el.getAttribute("href"))) continue;
+    if (["stylesheet", "icon", "preload", "modulepreload"].includes(el.rel) && ownUrl(el.getAttribute("href"))) continue;
     say(el, "link");
   }
   for (const el of document.querySelectorAll("a[href], area[href]")) {
