@@ -318,7 +318,7 @@ def build_site(monkeypatch) -> Site:  # noqa: PLR0915 - one long recipe reads be
 
     # Jobs are started through their services but never run: they fail, with a payload.
     monkeypatch.setattr(pretag_services, "_enqueue", lambda job_id: None)
-    monkeypatch.setattr(export_services, "_enqueue", lambda job_id: None)
+    monkeypatch.setattr(export_services.jobs, "_enqueue", lambda job_id: None)
     monkeypatch.setattr(pretag_base, "_instances", {})
     monkeypatch.setattr(pretag_base, "_REGISTRY", dict(pretag_base._REGISTRY))
 
