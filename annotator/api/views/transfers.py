@@ -21,7 +21,7 @@ from annotator.access import Need
 from annotator.api import transfer_serializers as ts
 from annotator.api.idempotency import idempotent
 from annotator.api.parsers import MultiPartParser
-from annotator.api.views import PROJECT_ID, parse
+from annotator.api.views.common import PROJECT_ID, parse
 from annotator.errors import Conflict, Gone
 from annotator.models import ExportJob
 from annotator.services import exports as export_services

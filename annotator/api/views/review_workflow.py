@@ -1,5 +1,5 @@
 """REST views of the review workflow: bulk decisions, corrections, the queue, annotators'
-statuses on a document, and agreement. Glue only, as in api/views.py."""
+statuses on a document, and agreement. Glue only, as in the other api/views modules."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -13,8 +13,9 @@ from annotator import access, selectors
 from annotator.access import Forbidden, Need
 from annotator.api import serializers as s
 from annotator.api.idempotency import idempotent
-from annotator.api.views import (DOCUMENT_ID, PROJECT_ID, DocumentPagination,
-                                 _attribution_out, parse)
+from annotator.api.views.attributions import _attribution_out
+from annotator.api.views.common import DOCUMENT_ID, PROJECT_ID, parse
+from annotator.api.views.documents import DocumentPagination
 from annotator.models import Attribution, Document, Span
 from annotator.services import reviews as review_services
 
