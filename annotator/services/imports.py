@@ -291,6 +291,16 @@ def _is_prediction(item) -> bool:
     return bool(item.provenance.get("prediction"))
 
 
+def _stranger_reason(name: str, places: list[str]) -> str:
+    """One error per annotator who is not a member, however many documents they labelled."""
+    shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+    return (f"the annotator {name!r} is not a member of this project (by e-mail or username; "
+            f"labels in {len(places)} document(s): {shown}): add them as members, map them "
+            f"(annotator_map={name}=USERNAME; on the project page: Options, Annotator map) or "
+            "put every label into your own layer (layers=mine; on the project page: Options, "
+            "Annotators, all into my layer).")
+
+
 def _layer_name(item) -> str | None:
     names = item.provenance.get("annotators")
     return names[0] if isinstance(names, list) and names and isinstance(names[0], str) else None
@@ -381,6 +391,7 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
     rules = _rules(project, options)
     owners = _Layers(project, user, options)
     seen: set[str] = set()
+    strangers: dict[str, list[str]] = {}  # annotators who are not members: where they labelled
     to_create: set[str] = set()
     pending: list[tuple[str, str]] = []   # (where, sha256) to check against the project
 
@@ -406,11 +417,7 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
                 report.add_error(where, problem)
             if document is not None:
                 for name in owners.missing(document):
-                    report.add_error(where, f"the annotator {name!r} is not a member of this "
-                                            "project (by e-mail or username): add them as "
-                                            f"members, map them (annotator_map={name}=USERNAME) "
-                                            "or import with layers=mine to put every label "
-                                            "into your own layer.")
+                    strangers.setdefault(name, []).append(where)
                 for note in document.notes:
                     report.add_note(where, note)
                 if document.layered and not owners.by_file:
@@ -433,6 +440,8 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
                 progress("checking", report.documents, None)
     except ArchiveError as exc:
         raise ValidationError({"file": str(exc)}) from None
+    for name, places in strangers.items():
+        report.add_error(places[0], _stranger_reason(name, places))
     flush_pending()
     if not report.errors and report.documents == 0:
         report.add_error(file_name, "the file holds no document.")

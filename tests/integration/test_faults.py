@@ -82,7 +82,7 @@ EXPORT_STALLS_MID_WRITE = """
 import signal, sys
 import django
 django.setup()
-from annotator.services import exports
+from annotator.services.exports import jobs as exports  # where export_job_run finds project_export
 
 def stalls(**kwargs):
     kwargs["bundle"].write("data.jsonl", ["the first documents\\n" * 1000])

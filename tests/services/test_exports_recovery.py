@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotator.models import Event, ExportJob, JobState
-from annotator.services import exports
+from annotator.services.exports import jobs as exports  # where export_job_run finds project_export
 from annotator.services.exports import (MAX_RESUMES, export_job_run, export_job_start,
                                         export_jobs_resume_stale, export_path)
 

@@ -1,193 +1,18 @@
-"""Reads, with their prefetching (STYLE.md)."""
+"""Reviewing: the queue, annotators' statuses, review decisions, the approved layer, agreement."""
 from __future__ import annotations
 
-from django.db import connections
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from annotator.access import projects_for
-from annotator.models import Document, DocumentStatus, Membership, Span
-
-
-def document_queryset_with_status(*, user):
-    """Documents annotated with `my_status` (not_started when there is no row)."""
-    status = DocumentStatus.objects.filter(document=OuterRef("pk"), annotator=user).values(
-        "status")[:1]
-    # A correlated count, not a join + GROUP BY over every span of the project:
-    # the page (and the paginator's COUNT) then stays cheap as projects grow.
-    span_count = (Span.objects.filter(document=OuterRef("pk"), annotator=user,
-                                      status="accepted")
-                  .order_by().values("document").annotate(n=Count("pk")).values("n")[:1])
-    return Document.objects.defer("text").annotate(
-        my_status=Coalesce(Subquery(status), Value(DocumentStatus.Status.NOT_STARTED)),
-        my_span_count=Coalesce(Subquery(span_count), Value(0)),
-    )
-
-
-def project_list_for_home(*, user):
-    """The user's projects, each with its documents (and the user's status on each) and role.
-
-    A fixed number of queries whatever the number of projects and documents.
-    """
-    documents = document_queryset_with_status(user=user).order_by("id")
-    roles = Membership.objects.filter(user=user)
-    return (projects_for(user).order_by("name")
-            .prefetch_related(Prefetch("documents", queryset=documents, to_attr="docs"),
-                              Prefetch("memberships", queryset=roles, to_attr="my_memberships")))
-
-
-# --- The API's reads ----------------------------------------------------------------
-
-from dataclasses import dataclass  # noqa: E402
-
-from annotator.models import (Attribution, ClaimFragment, Event, LabelStatus,  # noqa: E402
-                              ReviewDecision, Span)
-
-
-def _labels_filter(*, annotator_ids=None, suggestions: bool = False) -> Q:
-    """Suggestions, or annotators' layers: their labels, not their rejections of suggestions."""
-    if suggestions:
-        return Q(annotator__isnull=True)
-    layer = Q(annotator__isnull=False, status=LabelStatus.ACCEPTED)
-    return layer if annotator_ids is None else layer & Q(annotator_id__in=annotator_ids)
-
-
-SPAN_ORDER = ("start", "-end", "id")
-
-
-def spans_for(document, *, annotator_ids=None, suggestions: bool = False):
-    return (Span.objects.filter(_labels_filter(annotator_ids=annotator_ids,
-                                               suggestions=suggestions), document=document)
-            .select_related("label").order_by(*SPAN_ORDER))
-
-
-def attributions_for(document, *, annotator_ids=None, suggestions: bool = False):
-    fragments = Prefetch("fragments", queryset=ClaimFragment.objects.order_by("position"))
-    return (Attribution.objects.filter(_labels_filter(annotator_ids=annotator_ids,
-                                                      suggestions=suggestions),
-                                       document=document)
-            .prefetch_related(fragments).order_by("id"))
-
-
-def attributions_by_id(*, ids: list[int]):
-    """These attributions, whatever their status, with their fragments in order."""
-    fragments = Prefetch("fragments", queryset=ClaimFragment.objects.order_by("position"))
-    return Attribution.objects.filter(pk__in=ids).prefetch_related(fragments).order_by("id")
-
-
-@dataclass
-class DocumentLayers:
-    document: object
-    layer: str
-    my_status: str
-    spans: list
-    attributions: list
-    suggested_spans: list
-    suggested_attributions: list
-
-
-# The columns the API's fast path reads as plain rows (annotator/api/serializers.py).
-SPAN_COLUMNS = ("id", "document_id", "annotator_id", "start", "end", "quote", "origin",
-                "tagger_name", "tagger_version", "confidence", "status", "suggestion_id",
-                "review_state", "version", "created_at", "updated_at")
-ATTRIBUTION_COLUMNS = ("id", "document_id", "annotator_id", "claim_id", "source_id", "cue_id",
-                       "attributes", "origin", "tagger_name", "tagger_version", "confidence",
-                       "status", "suggestion_id", "review_state", "version", "created_at",
-                       "updated_at")
-
-
-def span_rows(queryset) -> list[dict]:
-    """Spans as dicts of SPAN_COLUMNS plus `label_name`: no model objects to build.
-
-    The ORM writes the query; the rows skip its per-value converters, two thirds of
-    the time for a long document: every column here is a number, a string, a decimal
-    or a timestamp that the database driver already returns as such (timestamps naive
-    in UTC on SQLite, aware on PostgreSQL; the serializer writes both the same way).
-    tests/api/test_fast_serializers.py keeps the result equal to the serializers'.
-    """
-    sql, params = queryset.values(*SPAN_COLUMNS, label_name=F("label__name")).query \
-        .sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def attribution_rows(queryset) -> list[dict]:
-    """Attributions as dicts of ATTRIBUTION_COLUMNS plus `fragment_ids` (in order)."""
-    rows = list(queryset.values(*ATTRIBUTION_COLUMNS))
-    fragments: dict[int, list[int]] = {row["id"]: [] for row in rows}
-    if fragments:
-        for attribution_id, span_id in (ClaimFragment.objects
-                                        .filter(attribution_id__in=list(fragments))
-                                        .order_by("attribution_id", "position")
-                                        .values_list("attribution_id", "span_id")):
-            fragments[attribution_id].append(span_id)
-    for row in rows:
-        row["fragment_ids"] = fragments[row["id"]]
-    return rows
-
-
-def document_detail(*, document, user, layer: str, as_rows: bool = True) -> DocumentLayers:
-    """A document with one layer ("mine", "all" or an annotator's id) and its suggestions.
-
-    For "mine", suggestions the user already accepted or rejected are left out.
-    A fixed number of queries whatever the number of labels. Labels come as plain
-    rows (span_rows, attribution_rows; a layer and its suggestions in one query each)
-    for the API's fast path, or, with as_rows=False, as model objects for the
-    documented serializers.
-    """
-    ids = None if layer == "all" else [user.pk if layer == "mine" else int(layer)]
-    suggested = {model: _labels_filter(suggestions=True) for model in (Span, Attribution)}
-    if layer == "mine":
-        for model in suggested:
-            decided = model.objects.filter(document=document, annotator=user,
-                                           suggestion__isnull=False).values("suggestion_id")
-            suggested[model] &= ~Q(pk__in=decided)
-    status = DocumentStatus.objects.filter(document=document, annotator=user).values_list(
-        "status", flat=True).first() or DocumentStatus.Status.NOT_STARTED
-    layer_filter = _labels_filter(annotator_ids=ids)
-    if as_rows:
-        spans = span_rows(Span.objects.filter(layer_filter | suggested[Span],
-                                              document=document).order_by(*SPAN_ORDER))
-        attributions = attribution_rows(Attribution.objects.filter(
-            layer_filter | suggested[Attribution], document=document).order_by("id"))
-        layer_spans, suggested_spans = _split(spans)
-        layer_attributions, suggested_attributions = _split(attributions)
-    else:
-        layer_spans = list(spans_for(document, annotator_ids=ids))
-        layer_attributions = list(attributions_for(document, annotator_ids=ids))
-        suggested_spans = list(spans_for(document, suggestions=True).filter(suggested[Span]))
-        suggested_attributions = list(attributions_for(document, suggestions=True).filter(
-            suggested[Attribution]))
-    return DocumentLayers(document=document, layer=layer, my_status=status,
-                          spans=layer_spans, attributions=layer_attributions,
-                          suggested_spans=suggested_spans,
-                          suggested_attributions=suggested_attributions)
-
-
-def _split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(annotators' rows, suggestions), each in the order given."""
-    return ([row for row in rows if row["annotator_id"] is not None],
-            [row for row in rows if row["annotator_id"] is None])
-
-
-def document_list(*, project, user):
-    """The project's documents with the user's status, label count and suggestion flag."""
-    from django.db.models import Exists
-
-    suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
-    return (document_queryset_with_status(user=user).filter(project=project)
-            .annotate(has_suggestions=Exists(suggestions)).order_by("id"))
-
-
-def history_for(*, target_type: str, target_id: int):
-    """Every event and review decision about one span or attribution, oldest first."""
-    events = Event.objects.filter(target_type=target_type, target_id=target_id).select_related(
-        "actor").order_by("created_at", "id")
-    reviews = ReviewDecision.objects.filter(**{target_type: target_id}).select_related(
-        "reviewer").order_by("created_at", "id")
-    return list(events), list(reviews)
+from annotator.access import Need, projects_for
+from annotator.models import (Attribution, ClaimFragment, DocStatus, Document, DocumentStatus,
+                              LabelStatus, Origin, ReviewDecision, ReviewState, Span)
+from annotator.selectors.labels import attributions_for
 
 
 def reviews_for_document(*, document, annotator_id=None):
@@ -200,17 +25,6 @@ def reviews_for_document(*, document, annotator_id=None):
                                    | _Q(annotator_id=annotator_id))
     return queryset.order_by("created_at", "id")
 
-
-# --- Reviewing: the queue, annotators' statuses, the approved layer, agreement ------------------
-
-from datetime import timedelta  # noqa: E402
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db.models import Min  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from annotator.access import Need  # noqa: E402
-from annotator.models import DocStatus, Origin, ReviewState  # noqa: E402
 
 # Work that counts for agreement: what annotators declared finished. Returned work
 # is being redone, and work in progress may change yet.
@@ -407,10 +221,3 @@ def agreement_for_project(*, project, document_id: int | None = None,
     for row in result["pairs"]:
         row["a_username"], row["b_username"] = names[row["a"]], names[row["b"]]
     return result
-
-
-def api_token_list_for_user(*, user):
-    """The user's API tokens, newest first, revoked and expired ones included (a record)."""
-    from annotator.models import ApiToken
-
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
