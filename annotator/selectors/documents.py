@@ -101,3 +101,28 @@ def document_list(*, project, user):
     suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
     return (document_queryset_with_status(user=user).filter(project=project)
             .annotate(has_suggestions=Exists(suggestions)).order_by("id"))
+
+
+def document_list_filtered(*, project, user, status: str = "", query: str = ""):
+    """document_list, narrowed to the user's status (when one of DocStatus) and to documents
+    whose title or text holds `query` (the project page's filters)."""
+    documents = document_list(project=project, user=user)
+    if status in DocumentStatus.Status.values:
+        documents = documents.filter(my_status=status)
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return documents
+
+
+def document_status_counts(*, project, user) -> tuple[int, list[tuple[str, str, int]]]:
+    """(number of documents, [(status, its label, how many of them the user has there)]).
+
+    Documents without a status row of the user's count as not started.
+    """
+    total = project.documents.count()
+    mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=user)
+                .exclude(status=DocumentStatus.Status.NOT_STARTED).values_list("status")
+                .annotate(n=Count("id")))
+    mine[DocumentStatus.Status.NOT_STARTED] = total - sum(mine.values())
+    return total, [(value, label, mine.get(value, 0))
+                   for value, label in DocumentStatus.Status.choices]

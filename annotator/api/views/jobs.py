@@ -49,23 +49,11 @@ class PretagJobListView(APIView):
         return Response(s.PretagJobOut(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-def _job(request, job_id, need=Need.READ):
-    from annotator.models import PretagJob
-
-    job = PretagJob.objects.select_related("requested_by").filter(
-        pk=access.object_id(job_id), project__in=access.projects_for(request.user)).first()
-    if job is None:
-        raise access.Http404("No such job.")
-    if need is not Need.READ:
-        access.require(access.membership_for(request.user, job.project), need)
-    return job
-
-
 class PretagJobDetailView(APIView):
     @extend_schema(parameters=[JOB_ID], responses=s.PretagJobOut,
                    summary="A pre-tagging job's state and progress")
     def get(self, request, job_id):
-        return Response(s.PretagJobOut(_job(request, job_id)).data)
+        return Response(s.PretagJobOut(access.access_pretag_job(request.user, job_id)).data)
 
 
 class PretagJobCancelView(APIView):
@@ -75,5 +63,6 @@ class PretagJobCancelView(APIView):
     def post(self, request, job_id):
         from annotator.services.pretag_jobs import pretag_job_cancel
 
-        job = pretag_job_cancel(job=_job(request, job_id, Need.MANAGE), actor=request.user)
+        job = access.access_pretag_job(request.user, job_id, Need.MANAGE)
+        job = pretag_job_cancel(job=job, actor=request.user)
         return Response(s.PretagJobOut(job).data)
