@@ -10,7 +10,8 @@ from annotator.models import (Attribution, DocStatus, Document, Event, Label, Me
                               Project, ReviewDecision, Role, Span, TokenStatus)
 
 MAX_ID = 2**63 - 1
-MAX_OFFSET = 2**31 - 1
+MAX_OFFSET = 2**31 - 1   # offsets: code points into a document's text
+MAX_VERSION = 2**31 - 1  # a label's version (optimistic concurrency), an integer column
 
 
 def ids(max_length=1000, **kwargs):
@@ -272,7 +273,7 @@ class SpanUpdateIn(serializers.Serializer):
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
     quote = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000)
-    version = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False,
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False,
                                        help_text="The version you edited (or an If-Match header).")
 
 
@@ -293,7 +294,7 @@ class AttributionUpdateIn(serializers.Serializer):
     cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
                                    allow_null=True)
     attributes = serializers.DictField(required=False)
-    version = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False)
 
 
 # --- Suggestions ---------------------------------------------------------------------------

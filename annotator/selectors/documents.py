@@ -40,7 +40,10 @@ def project_list_for_home(*, user):
 
 
 @dataclass
-class DocumentLayers:
+class DocumentDetail:
+    """What document_detail reads: one layer of a document and its suggestions (the
+    agreement module's DocumentLayers is another thing: every annotator's spans)."""
+
     document: object
     layer: str
     my_status: str
@@ -50,7 +53,7 @@ class DocumentLayers:
     suggested_attributions: list
 
 
-def document_detail(*, document, user, layer: str, as_rows: bool = True) -> DocumentLayers:
+def document_detail(*, document, user, layer: str, as_rows: bool = True) -> DocumentDetail:
     """A document with one layer ("mine", "all" or an annotator's id) and its suggestions.
 
     For "mine", suggestions the user already accepted or rejected are left out.
@@ -82,7 +85,7 @@ def document_detail(*, document, user, layer: str, as_rows: bool = True) -> Docu
         suggested_spans = list(spans_for(document, suggestions=True).filter(suggested[Span]))
         suggested_attributions = list(attributions_for(document, suggestions=True).filter(
             suggested[Attribution]))
-    return DocumentLayers(document=document, layer=layer, my_status=status,
+    return DocumentDetail(document=document, layer=layer, my_status=status,
                           spans=layer_spans, attributions=layer_attributions,
                           suggested_spans=suggested_spans,
                           suggested_attributions=suggested_attributions)

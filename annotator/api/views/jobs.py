@@ -7,11 +7,12 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator import access
+from annotator import access, pretag
 from annotator.access import Need
 from annotator.api import serializers as s
 from annotator.api.idempotency import idempotent
 from annotator.api.views.common import PROJECT_ID, parse
+from annotator.services.pretag_jobs import pretag_job_cancel, pretag_job_start
 
 JOB_ID = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -19,8 +20,6 @@ JOB_ID = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 class TaggerListView(APIView):
     @extend_schema(responses=s.TaggerOut(many=True), summary="The pre-taggers this server has")
     def get(self, request):
-        from annotator import pretag
-
         taggers = [pretag.get_tagger(name) for name in pretag.available_taggers()]
         return Response([{"name": t.name, "version": t.version,
                           "description": (type(t).__doc__ or "").strip().split("\n")[0]}
@@ -40,8 +39,6 @@ class PretagJobListView(APIView):
                    summary="Start pre-tagging the project or some of its documents (admins)")
     @idempotent
     def post(self, request, project_id):
-        from annotator.services.pretag_jobs import pretag_job_start
-
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(s.PretagJobStartIn, request.data)
         job = pretag_job_start(project=project, requested_by=request.user,
@@ -61,8 +58,6 @@ class PretagJobCancelView(APIView):
                    summary="Cancel a queued or running job (admins)")
     @idempotent
     def post(self, request, job_id):
-        from annotator.services.pretag_jobs import pretag_job_cancel
-
         job = access.access_pretag_job(request.user, job_id, Need.MANAGE)
         job = pretag_job_cancel(job=job, actor=request.user)
         return Response(s.PretagJobOut(job).data)

@@ -36,7 +36,7 @@ class ReviewBulkView(APIView):
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = parse(s.ReviewBulkIn, request.data)
-        outcome = review_services.reviews_decide(
+        outcome = review_services.review_bulk_decide(
             reviewer=request.user, document=document, decision=data["decision"],
             note=data["note"], undecided_only=data["undecided_only"],
             spans=access.rows_in_document(Span, document, data["spans"], field="spans"),
