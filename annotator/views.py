@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET
 from annotator import access
 from annotator.access import Need
 from annotator.api.errors import unavailable_response
-from annotator.models import DocStatus, DocumentStatus, ExportFormat
+from annotator.formats import registry
+from annotator.models import DocStatus, DocumentStatus
 from annotator.selectors import project_list_for_home, review_queue
 from annotator.selectors.documents import document_list_filtered, document_status_counts
-from annotator.services.imports import FORMAT_LABELS
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -76,8 +76,10 @@ def _transfers_config(request, project, membership) -> dict:
         if can_export else []
     return {"project_id": project.pk, "csrf_token": get_token(request),
             "can_import": access.allows(membership, Need.MANAGE), "can_export": can_export,
-            "export_formats": [{"value": v, "label": label} for v, label in ExportFormat.choices],
-            "import_formats": [{"value": v, "label": label} for v, label in FORMAT_LABELS.items()],
+            "export_formats": [{"value": v, "label": label}
+                               for v, label in registry.export_choices()],
+            "import_formats": [{"value": v, "label": label}
+                               for v, label in registry.import_choices()],
             "annotators": annotators}
 
 

@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from annotator import access
 from annotator.api.errors import PreconditionRequired
-from annotator.api.serializers import MAX_VERSION
+from annotator.api.serializers.common import MAX_VERSION
 from annotator.models import Membership
 
 PROJECT_ID = OpenApiParameter("project_id", OpenApiTypes.INT, OpenApiParameter.PATH)
