@@ -40,7 +40,10 @@ def project_list_for_home(*, user):
 
 
 @dataclass
-class DocumentLayers:
+class DocumentDetail:
+    """What document_detail reads: one layer of a document and its suggestions (the
+    agreement module's DocumentLayers is another thing: every annotator's spans)."""
+
     document: object
     layer: str
     my_status: str
@@ -50,7 +53,7 @@ class DocumentLayers:
     suggested_attributions: list
 
 
-def document_detail(*, document, user, layer: str, as_rows: bool = True) -> DocumentLayers:
+def document_detail(*, document, user, layer: str, as_rows: bool = True) -> DocumentDetail:
     """A document with one layer ("mine", "all" or an annotator's id) and its suggestions.
 
     For "mine", suggestions the user already accepted or rejected are left out.
@@ -82,7 +85,7 @@ def document_detail(*, document, user, layer: str, as_rows: bool = True) -> Docu
         suggested_spans = list(spans_for(document, suggestions=True).filter(suggested[Span]))
         suggested_attributions = list(attributions_for(document, suggestions=True).filter(
             suggested[Attribution]))
-    return DocumentLayers(document=document, layer=layer, my_status=status,
+    return DocumentDetail(document=document, layer=layer, my_status=status,
                           spans=layer_spans, attributions=layer_attributions,
                           suggested_spans=suggested_spans,
                           suggested_attributions=suggested_attributions)
@@ -101,3 +104,28 @@ def document_list(*, project, user):
     suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
     return (document_queryset_with_status(user=user).filter(project=project)
             .annotate(has_suggestions=Exists(suggestions)).order_by("id"))
+
+
+def document_list_filtered(*, project, user, status: str = "", query: str = ""):
+    """document_list, narrowed to the user's status (when one of DocStatus) and to documents
+    whose title or text holds `query` (the project page's filters)."""
+    documents = document_list(project=project, user=user)
+    if status in DocumentStatus.Status.values:
+        documents = documents.filter(my_status=status)
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return documents
+
+
+def document_status_counts(*, project, user) -> tuple[int, list[tuple[str, str, int]]]:
+    """(number of documents, [(status, its label, how many of them the user has there)]).
+
+    Documents without a status row of the user's count as not started.
+    """
+    total = project.documents.count()
+    mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=user)
+                .exclude(status=DocumentStatus.Status.NOT_STARTED).values_list("status")
+                .annotate(n=Count("id")))
+    mine[DocumentStatus.Status.NOT_STARTED] = total - sum(mine.values())
+    return total, [(value, label, mine.get(value, 0))
+                   for value, label in DocumentStatus.Status.choices]
