@@ -31,8 +31,10 @@ from annotator.api.serializers.agreement import (AgreementAnnotatorOut, Agreemen
                                                  AgreementFilterIn, AgreementLabelOut,
                                                  AgreementMetricsOut, AgreementOut,
                                                  AgreementPairOut)
-from annotator.api.serializers.output import (attribution_row_dict, document_detail_dict,
-                                              span_dict, span_row_dict)
+from annotator.api.serializers.output import (attribution_dict, attribution_row_dict,
+                                              document_detail_dict, span_dict,
+                                              span_restored_dict, span_row_dict,
+                                              suggestion_decided_dict)
 
 __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "AgreementLabelOut", "AgreementMetricsOut", "AgreementOut", "AgreementPairOut",
@@ -49,5 +51,5 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "SuggestedAttributionIn", "SuggestedSpanIn", "SuggestionDecideIn",
            "SuggestionDecidedOut", "SuggestionsOut", "SuggestionsStoreIn", "SuggestionsStoredOut",
            "TaggerOut", "TokenCreateIn", "TokenCreatedOut", "TokenOut", "UserOut",
-           "attribution_row_dict", "document_detail_dict", "ids", "review_outcome_dict",
-           "span_dict", "span_row_dict"]
+           "attribution_dict", "attribution_row_dict", "document_detail_dict", "ids",
+           "review_outcome_dict", "span_dict", "span_restored_dict", "span_row_dict", "suggestion_decided_dict"]

@@ -42,10 +42,11 @@ class SpanRestoreView(APIView):
     def post(self, request, span_id):
         trace = access.access_label_trace(request.user, "span", span_id, Need.ANNOTATE)
         result = restore_services.span_restore(trace=trace, actor=request.user)
-        attributions = selectors.attributions_by_id(ids=[a.pk for a in result.attributions])
-        return Response(s.SpanRestoredOut({"span": result.span, "attributions": attributions,
-                                           "skipped": result.skipped}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(s.span_restored_dict(
+            span=selectors.span_rows_by_id(ids=[result.span.pk])[0],
+            attributions=selectors.attribution_rows_by_id(
+                ids=sorted(a.pk for a in result.attributions)),
+            skipped=result.skipped), status=status.HTTP_201_CREATED)
 
 
 class AttributionRestoreView(APIView):

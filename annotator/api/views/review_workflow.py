@@ -59,7 +59,7 @@ class CorrectionSpanView(APIView):
                                            field="replaces")
         span = review_services.review_correct_span(document=document, reviewer=request.user,
                                                    label=label, replaces=replaces, **data)
-        return Response(s.SpanOut(span).data, status=status.HTTP_201_CREATED)
+        return Response(s.span_dict(span), status=status.HTTP_201_CREATED)
 
 
 class CorrectionAttributionView(APIView):
