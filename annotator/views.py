@@ -16,7 +16,7 @@ from annotator import access
 from annotator.api.errors import unavailable_response
 from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus
-from annotator.selectors import document_list, project_list_for_home
+from annotator.selectors import document_list_for_project, project_list_for_home
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -47,7 +47,7 @@ def home(request):
 def project_page(request, project_id):
     project = access.access_project(request.user, project_id)
     membership = access.membership_for(request.user, project)
-    documents = document_list(project=project, user=request.user)
+    documents = document_list_for_project(project=project, user=request.user)
     total = project.documents.count()
     mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=request.user)
                 .exclude(status=DocStatus.NOT_STARTED).values_list("status")
@@ -128,13 +128,13 @@ def _positive(value, *, upper=2**63 - 1):
 def review_queue_page(request):
     from django.contrib.auth import get_user_model
 
-    from annotator.selectors import review_queue
+    from annotator.selectors import review_queue_for_user
 
     filters = {"project_id": _positive(request.GET.get("project")),
                "annotator_id": _positive(request.GET.get("annotator")),
                "older_than_days": _positive(request.GET.get("older_than_days"), upper=100_000)}
     reviewed = access.projects_for(request.user, access.Need.REVIEW).order_by("name")
-    page = Paginator(review_queue(user=request.user, **filters), 50).get_page(
+    page = Paginator(review_queue_for_user(user=request.user, **filters), 50).get_page(
         request.GET.get("page"))
     annotators = (get_user_model().objects.filter(
         document_statuses__status=DocStatus.SUBMITTED,

@@ -20,4 +20,4 @@ def review_summary(project, role: str) -> dict | None:
     """For reviewers and admins: how many of the project's documents wait for review."""
     if role not in ("admin", "reviewer"):
         return None
-    return {"waiting": selectors.submitted_count(project=project)}
+    return {"waiting": selectors.submitted_count_for_project(project=project)}

@@ -42,9 +42,10 @@ def test_document_detail_dict_equals_the_serializers_output(world):
                                                                 tzinfo=timezone.utc))
     for layer, user in (("mine", world.annotator), ("all", world.reviewer)):
         fast = as_json(s.document_detail_dict(
-            selectors.document_detail(document=doc, user=user, layer=layer)))
+            selectors.document_detail_for_user(document=doc, user=user, layer=layer)))
         documented = s.DocumentDetailOut(
-            selectors.document_detail(document=doc, user=user, layer=layer, as_rows=False)).data
+            selectors.document_detail_for_user(document=doc, user=user, layer=layer,
+                                               as_rows=False)).data
         assert fast == as_json(documented)
         assert fast["spans"] and fast["attributions"] and fast["suggestions"]["spans"]
         assert fast["suggestions"]["attributions"]
@@ -66,7 +67,7 @@ def test_span_dict_equals_span_out_for_new_and_updated_spans(world):
 # --- Every endpoint that answers spans or attributions writes them through output.py ---------
 
 def _documented_attributions(ids):
-    return s.AttributionOut(selectors.attributions_by_id(ids=ids), many=True).data
+    return s.AttributionOut(selectors.attribution_list_by_id(ids=ids), many=True).data
 
 
 def test_span_and_attribution_endpoints_answer_what_the_serializers_document(world, api):
@@ -104,8 +105,8 @@ def test_decided_suggestions_and_a_restored_span_answer_what_the_serializers_doc
     suggested = list(Span.objects.filter(document=doc, annotator__isnull=True).order_by("id"))
     decided = client.post(f"/api/documents/{doc.pk}/suggestions/decide/",
                           {"decision": "accept", "spans": [suggested[0].pk],
-                           "attributions": list(selectors.attributions_for(
-                               doc, suggestions=True).values_list("id", flat=True))},
+                           "attributions": list(selectors.attribution_list_for_document(
+                               document=doc, suggestions=True).values_list("id", flat=True))},
                           format="json")
     assert decided.status_code == 200, decided.content
     body = decided.json()
@@ -114,7 +115,7 @@ def test_decided_suggestions_and_a_restored_span_answer_what_the_serializers_doc
     by_id = {span.pk: span for span in mine}
     assert body == as_json(s.SuggestionDecidedOut({
         "spans": [by_id[sp["id"]] for sp in body["spans"]],
-        "attributions": selectors.attributions_by_id(
+        "attributions": selectors.attribution_list_by_id(
             ids=[a["id"] for a in body["attributions"]])}).data)
     cue = next(sp for sp in body["spans"] if sp["label"] == "CUE")
     deleted = client.delete(f"/api/spans/{cue['id']}/", HTTP_IF_MATCH=str(cue["version"]))
@@ -124,6 +125,6 @@ def test_decided_suggestions_and_a_restored_span_answer_what_the_serializers_doc
     span = Span.objects.select_related("label").get(pk=cue["id"])
     assert restored.json() == as_json(s.SpanRestoredOut({
         "span": span, "skipped": restored.json()["skipped"],
-        "attributions": selectors.attributions_by_id(
+        "attributions": selectors.attribution_list_by_id(
             ids=[a["id"] for a in restored.json()["attributions"]])}).data)
     assert restored.json()["attributions"]

@@ -3,7 +3,7 @@
 One module per part of the API; every public name is re-exported here, so that
 `from annotator.api import serializers as s` keeps working.
 """
-from annotator.api.serializers.common import MAX_ID, MAX_OFFSET, ids
+from annotator.api.serializers.common import MAX_ID, MAX_OFFSET, MAX_VERSION, ids
 from annotator.api.serializers.auth import (LoginIn, PasswordChangeIn, PasswordChangedOut,
                                             TokenCreateIn, TokenCreatedOut, TokenOut, UserOut)
 from annotator.api.serializers.projects import (AttributeDefinition, LabelCreateIn, LabelIn,
@@ -42,7 +42,8 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "AttributionUpdateIn", "CorrectionAttributionIn", "CorrectionSpanIn",
            "DocumentCreateIn", "DocumentCreatedOut", "DocumentDetailOut", "DocumentListOut",
            "EventOut", "HistoryOut", "LabelCreateIn", "LabelIn", "LabelOut", "LoginIn", "MAX_ID",
-           "MAX_OFFSET", "MemberCreateIn", "MemberOut", "MemberUpdateIn", "PasswordChangeIn",
+           "MAX_OFFSET", "MAX_VERSION", "MemberCreateIn", "MemberOut", "MemberUpdateIn",
+           "PasswordChangeIn",
            "PasswordChangedOut", "PretagJobOut", "PretagJobStartIn", "ProjectCreateIn",
            "ProjectOut", "ProjectUpdateIn", "QueueSubmissionOut", "RestoreSkippedOut",
            "ReviewBulkIn", "ReviewBulkOut", "ReviewIn", "ReviewLeftCountOut", "ReviewLeftOut",
@@ -52,4 +53,5 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "SuggestionDecidedOut", "SuggestionsOut", "SuggestionsStoreIn", "SuggestionsStoredOut",
            "TaggerOut", "TokenCreateIn", "TokenCreatedOut", "TokenOut", "UserOut",
            "attribution_dict", "attribution_row_dict", "document_detail_dict", "ids",
-           "review_outcome_dict", "span_dict", "span_restored_dict", "span_row_dict", "suggestion_decided_dict"]
+           "review_outcome_dict", "span_dict", "span_restored_dict", "span_row_dict",
+           "suggestion_decided_dict"]

@@ -1,7 +1,7 @@
 """The one output path of spans and attributions: every endpoint writes them here.
 
 span_row_dict and attribution_row_dict write SpanOut's and AttributionOut's shapes
-from the selectors' plain rows (selectors.span_rows, attribution_rows, and their
+from the selectors' plain rows (selectors.span_row_list, attribution_row_list, and their
 *_by_id forms); span_dict and attribution_dict make such a row of a model object
 first. The DRF serializers SpanOut and AttributionOut only document the shapes (the
 OpenAPI schema, and test_fast_serializers.py, which keeps the JSON equal to theirs).
@@ -20,7 +20,7 @@ def _confidence(value) -> float | None:
 
 
 def span_row_dict(row: dict) -> dict:
-    """SpanOut's shape from a row of selectors.span_rows."""
+    """SpanOut's shape from a row of selectors.span_row_list."""
     return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
             "label": row["label_name"], "start": row["start"], "end": row["end"],
             "quote": row["quote"], "origin": row["origin"], "tagger_name": row["tagger_name"],
@@ -38,7 +38,7 @@ def span_dict(span) -> dict:
 
 
 def attribution_row_dict(row: dict) -> dict:
-    """AttributionOut's shape from a row of selectors.attribution_rows."""
+    """AttributionOut's shape from a row of selectors.attribution_row_list."""
     return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
             "claims": [row["claim_id"], *row["fragment_ids"]], "source": row["source_id"],
             "cue": row["cue_id"], "attributes": row["attributes"], "origin": row["origin"],
@@ -72,7 +72,7 @@ def span_restored_dict(*, span: dict, attributions: list[dict], skipped: list[di
 
 
 def document_detail_dict(detail) -> dict:
-    """DocumentDetailOut's shape from selectors.document_detail (as rows)."""
+    """DocumentDetailOut's shape from selectors.document_detail_for_user (as rows)."""
     document = detail.document
     return {"id": document.pk, "project": document.project_id, "title": document.title,
             "text": document.text, "length": document.length,

@@ -17,7 +17,7 @@ from annotator.services import attributions as attribution_services
 
 def _attribution_out(attribution: Attribution) -> dict:
     """The attribution as stored now (api/serializers/output.py)."""
-    rows = selectors.attribution_rows_by_id(ids=[attribution.pk])
+    rows = selectors.attribution_row_list_by_id(ids=[attribution.pk])
     return s.attribution_row_dict(rows[0]) if rows else s.attribution_dict(attribution)
 
 

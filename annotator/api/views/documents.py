@@ -57,7 +57,7 @@ class DocumentListView(GenericAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no project
             return Document.objects.none()
         project = access.access_project(self.request.user, self.kwargs["project_id"])
-        return selectors.document_list(project=project, user=self.request.user)
+        return selectors.document_list_for_project(project=project, user=self.request.user)
 
     # many=True: the schema then shows the paginated page, with the filter and page parameters
     @extend_schema(parameters=[PROJECT_ID], responses=s.DocumentListOut(many=True),
@@ -104,7 +104,8 @@ class DocumentDetailView(APIView):
                 layer = "mine"
         if layer != "mine" and not access.sees_all_layers(membership(request, document.project)):
             raise Forbidden("Only reviewers and admins see other annotators' layers.")
-        detail = selectors.document_detail(document=document, user=request.user, layer=layer)
+        detail = selectors.document_detail_for_user(document=document, user=request.user,
+                                                    layer=layer)
         return Response(s.document_detail_dict(detail))
 
 

@@ -15,7 +15,7 @@ from annotator.services import restores as restore_services
 
 def _history(request, kind: str, row_id) -> Response:
     trace = access.access_label_trace(request.user, kind, row_id)
-    events, reviews = selectors.history_for(target_type=kind, target_id=trace.id)
+    events, reviews = selectors.history_list_for_label(target_type=kind, target_id=trace.id)
     return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
 
 
@@ -43,8 +43,8 @@ class SpanRestoreView(APIView):
         trace = access.access_label_trace(request.user, "span", span_id, Need.ANNOTATE)
         result = restore_services.span_restore(trace=trace, actor=request.user)
         return Response(s.span_restored_dict(
-            span=selectors.span_rows_by_id(ids=[result.span.pk])[0],
-            attributions=selectors.attribution_rows_by_id(
+            span=selectors.span_row_list_by_id(ids=[result.span.pk])[0],
+            attributions=selectors.attribution_row_list_by_id(
                 ids=sorted(a.pk for a in result.attributions)),
             skipped=result.skipped), status=status.HTTP_201_CREATED)
 

@@ -45,9 +45,9 @@ class SuggestionDecideView(APIView):
         result = suggestion_services.suggestions_decide(
             document=document, annotator=request.user, decision=data["decision"],
             span_ids=data["spans"], attribution_ids=data["attributions"])
-        attributions = selectors.attribution_rows_by_id(
+        attributions = selectors.attribution_row_list_by_id(
             ids=sorted(a.pk for a in result["attributions"]))
         return Response(s.suggestion_decided_dict(
-            spans=selectors.span_rows_by_id(ids=[span.pk for span in result["spans"]]),
+            spans=selectors.span_row_list_by_id(ids=[span.pk for span in result["spans"]]),
             # Accepted ones only, as this endpoint always answered.
             attributions=[a for a in attributions if a["status"] == LabelStatus.ACCEPTED]))
