@@ -18,8 +18,8 @@ from annotator.access import Need
 from annotator.api.errors import unavailable_response
 from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus
-from annotator.selectors import project_list_for_home, review_queue
-from annotator.selectors.documents import document_list_filtered, document_status_counts
+from annotator.selectors import (document_list_filtered, document_status_counts,
+                                 project_list_for_home, review_queue_for_user)
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -125,7 +125,7 @@ def review_queue_page(request):
                "annotator_id": _positive(request.GET.get("annotator")),
                "older_than_days": _positive(request.GET.get("older_than_days"), upper=100_000)}
     reviewed = access.projects_for(request.user, Need.REVIEW).order_by("name")
-    page = Paginator(review_queue(user=request.user, **filters), 50).get_page(
+    page = Paginator(review_queue_for_user(user=request.user, **filters), 50).get_page(
         request.GET.get("page"))
     annotators = (get_user_model().objects.filter(
         document_statuses__status=DocStatus.SUBMITTED,

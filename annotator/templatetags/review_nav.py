@@ -21,4 +21,4 @@ def review_summary(project, can_review: bool) -> dict | None:
     how many of the project's documents wait for review."""
     if not can_review:
         return None
-    return {"waiting": selectors.submitted_count(project=project)}
+    return {"waiting": selectors.submitted_count_for_project(project=project)}

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from annotator import agreement
 from annotator.models import (Attribution, DocumentStatus, Event, Origin, ReviewDecision, Span)
-from annotator.selectors import agreement_for_project, approved_layer
+from annotator.selectors import agreement_for_project, approved_layer_for_document
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
 from annotator.services.reviews import review_bulk_decide
@@ -174,7 +174,7 @@ def test_approved_layer_merges_identical_labels_and_keeps_corrections(world, api
     reviewer.post(f"/api/documents/{world.document.id}/corrections/spans/",
                   span_at(world.document, "officials", "SOURCE"), format="json")
 
-    result = approved_layer(document=world.document)
+    result = approved_layer_for_document(document=world.document)
 
     assert [(s.label, s.quote, s.annotators, s.corrected) for s in result.spans] == [
         ("CLAIM", "The deal is dead,", (world.annotator.pk, world.annotator2.pk), False),
@@ -191,7 +191,7 @@ def test_approved_layer_reads_a_fixed_number_of_queries(world, two_layers):
     review_bulk_decide(reviewer=world.reviewer, document=world.document, decision="approve",
                        attributions=[two_layers["mine_attr"]])
     with CaptureQueriesContext(connection) as captured:
-        approved_layer(document=world.document)
+        approved_layer_for_document(document=world.document)
     assert len(captured.captured_queries) == 3  # spans, attributions, their fragments
 
 

@@ -55,7 +55,7 @@ class DocumentListView(GenericAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no project
             return Document.objects.none()
         project = access.access_project(self.request.user, self.kwargs["project_id"])
-        return selectors.document_list(project=project, user=self.request.user)
+        return selectors.document_list_for_project(project=project, user=self.request.user)
 
     # many=True: the schema then shows the paginated page, with the filter and page parameters
     @extend_schema(parameters=[PROJECT_ID], responses=s.DocumentListOut(many=True),
@@ -93,7 +93,7 @@ class DocumentDetailView(APIView):
         document = access.access_document(request.user, document_id)
         layer = access.access_layer(request.user, document,
                                     request.query_params.get("layer", "mine"))
-        detail = selectors.document_detail(document=document, user=request.user, layer=layer)
+        detail = selectors.document_detail_for_user(document=document, user=request.user, layer=layer)
         return Response(s.document_detail_dict(detail))
 
 

@@ -20,7 +20,7 @@ class ReviewListView(APIView):
     def get(self, request, document_id):
         document = access.access_document(request.user, document_id)
         everyone = access.sees_all_layers(membership(request, document.project))
-        reviews = selectors.reviews_for_document(
+        reviews = selectors.review_list_for_document(
             document=document, annotator_id=None if everyone else request.user.pk)
         return Response(s.ReviewOut(reviews, many=True).data)
 
