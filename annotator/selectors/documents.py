@@ -42,8 +42,9 @@ def project_list_for_home(*, user):
 
 @dataclass
 class DocumentDetail:
-    """A document with one layer and its suggestions (document_detail_for_user); what
-    agreement.DocumentLayers holds is another thing: annotators' labels to compare."""
+    """What document_detail_for_user reads: one layer of a document and its suggestions
+    (the agreement module's DocumentLayers is another thing: every annotator's spans)."""
+
     document: object
     layer: str
     my_status: str
@@ -106,3 +107,28 @@ def document_list_for_project(*, project, user):
     suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
     return (document_list_for_user(user=user).filter(project=project)
             .annotate(has_suggestions=Exists(suggestions)).order_by("id"))
+
+
+def document_list_for_project_page(*, project, user, status: str = "", query: str = ""):
+    """document_list_for_project, narrowed to the user's status (when one of DocStatus) and
+    to documents whose title or text holds `query` (the project page's filters)."""
+    documents = document_list_for_project(project=project, user=user)
+    if status in DocumentStatus.Status.values:
+        documents = documents.filter(my_status=status)
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return documents
+
+
+def status_count_list_for_project(*, project, user) -> tuple[int, list[tuple[str, str, int]]]:
+    """(number of documents, [(status, its label, how many of them the user has there)]).
+
+    Documents without a status row of the user's count as not started.
+    """
+    total = project.documents.count()
+    mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=user)
+                .exclude(status=DocumentStatus.Status.NOT_STARTED).values_list("status")
+                .annotate(n=Count("id")))
+    mine[DocumentStatus.Status.NOT_STARTED] = total - sum(mine.values())
+    return total, [(value, label, mine.get(value, 0))
+                   for value, label in DocumentStatus.Status.choices]

@@ -36,7 +36,7 @@ class ReviewBulkView(APIView):
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = parse(s.ReviewBulkIn, request.data)
-        outcome = review_services.reviews_decide(
+        outcome = review_services.review_bulk_decide(
             reviewer=request.user, document=document, decision=data["decision"],
             note=data["note"], undecided_only=data["undecided_only"],
             spans=access.rows_in_document(Span, document, data["spans"], field="spans"),
@@ -54,7 +54,7 @@ class CorrectionSpanView(APIView):
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = dict(parse(s.CorrectionSpanIn, request.data))
-        label = access.access_label(document.project, data.pop("label"))
+        label = access.label_in_project(document.project, data.pop("label"))
         replaces = access.rows_in_document(Span, document, data.pop("replaces"),
                                            field="replaces")
         span = review_services.review_correct_span(document=document, reviewer=request.user,
@@ -131,7 +131,7 @@ class AgreementView(APIView):
             raise ValidationError({"document": f"{filters['document']} is not a document of "
                                                "this project."})
         if "label" in filters:
-            access.access_label(project, filters["label"])
+            access.label_in_project(project, filters["label"])
         report = selectors.agreement_for_project(project=project,
                                                  document_id=filters.get("document"),
                                                  label=filters.get("label"))
