@@ -18,8 +18,8 @@ from annotator.access import Need
 from annotator.api.errors import unavailable_response
 from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus
-from annotator.selectors import (document_list_for_project_page, project_list_for_home,
-                                 review_queue_for_user, status_count_list_for_project)
+from annotator.selectors import (document_list_filtered, document_status_counts,
+                                 project_list_for_home, review_queue_for_user)
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -50,11 +50,11 @@ def home(request):
 def project_page(request, project_id):
     project = access.access_project(request.user, project_id)
     membership = access.membership_for(request.user, project)
-    total, counts = status_count_list_for_project(project=project, user=request.user)
+    total, counts = document_status_counts(project=project, user=request.user)
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()[:200]
-    documents = document_list_for_project_page(project=project, user=request.user,
-                                               status=status, query=query)
+    documents = document_list_filtered(project=project, user=request.user, status=status,
+                                       query=query)
     page = Paginator(documents, 50).get_page(request.GET.get("page"))
     for document in page:
         document.my_status_label = DocStatus(document.my_status).label

@@ -9,10 +9,9 @@ from annotator.selectors.approved import (ApprovedAttribution, ApprovedLayer, Ap
                                           approved_layer_for_document,
                                           approved_layer_list_for_documents)
 from annotator.selectors.documents import (DocumentDetail, document_detail_for_user,
-                                           document_list_for_project,
-                                           document_list_for_project_page,
-                                           document_list_for_user, project_list_for_home,
-                                           status_count_list_for_project)
+                                           document_list_for_project, document_list_for_user,
+                                           document_list_filtered, document_status_counts,
+                                           project_list_for_home)
 from annotator.selectors.labels import (ATTRIBUTION_COLUMNS, SPAN_COLUMNS, SPAN_ORDER,
                                         attribution_list_by_id, attribution_list_for_document,
                                         attribution_row_list, attribution_row_list_by_id,
@@ -28,9 +27,9 @@ __all__ = [
     "api_token_list_for_user", "approved_layer_for_document",
     "approved_layer_list_for_documents", "attribution_list_by_id",
     "attribution_list_for_document", "attribution_row_list", "attribution_row_list_by_id",
-    "document_detail_for_user", "document_list_for_project", "document_list_for_project_page",
-    "document_list_for_user",
+    "document_detail_for_user", "document_list_for_project", "document_list_filtered", "document_list_for_user",
+    "document_status_counts",
     "history_list_for_label", "project_list_for_home", "review_list_for_document",
     "review_queue_for_user", "span_list_for_document", "span_row_list", "span_row_list_by_id",
-    "status_count_list_for_project", "status_list_for_document", "submitted_count_for_project",
+    "status_list_for_document", "submitted_count_for_project",
 ]

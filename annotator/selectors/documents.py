@@ -42,9 +42,8 @@ def project_list_for_home(*, user):
 
 @dataclass
 class DocumentDetail:
-    """What document_detail_for_user reads: one layer of a document and its suggestions
-    (the agreement module's DocumentLayers is another thing: every annotator's spans)."""
-
+    """A document with one layer and its suggestions (document_detail_for_user); what
+    agreement.DocumentLayers holds is another thing: annotators' labels to compare."""
     document: object
     layer: str
     my_status: str
@@ -109,7 +108,7 @@ def document_list_for_project(*, project, user):
             .annotate(has_suggestions=Exists(suggestions)).order_by("id"))
 
 
-def document_list_for_project_page(*, project, user, status: str = "", query: str = ""):
+def document_list_filtered(*, project, user, status: str = "", query: str = ""):
     """document_list_for_project, narrowed to the user's status (when one of DocStatus) and
     to documents whose title or text holds `query` (the project page's filters)."""
     documents = document_list_for_project(project=project, user=user)
@@ -120,7 +119,7 @@ def document_list_for_project_page(*, project, user, status: str = "", query: st
     return documents
 
 
-def status_count_list_for_project(*, project, user) -> tuple[int, list[tuple[str, str, int]]]:
+def document_status_counts(*, project, user) -> tuple[int, list[tuple[str, str, int]]]:
     """(number of documents, [(status, its label, how many of them the user has there)]).
 
     Documents without a status row of the user's count as not started.

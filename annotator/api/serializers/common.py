@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-MAX_ID = 2**63 - 1
-MAX_OFFSET = 2**31 - 1   # offsets: code points into a document's text
-MAX_VERSION = 2**31 - 1  # a label's version (optimistic concurrency), an integer column
+MAX_ID = 2**63 - 1           # a bigint primary key
+MAX_OFFSET = 2**31 - 1       # start and end: integer columns
+MAX_VERSION = 2**31 - 1      # a label's version: an integer column too
 
 
 def ids(max_length=1000, **kwargs):

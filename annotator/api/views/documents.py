@@ -93,8 +93,7 @@ class DocumentDetailView(APIView):
         document = access.access_document(request.user, document_id)
         layer = access.access_layer(request.user, document,
                                     request.query_params.get("layer", "mine"))
-        detail = selectors.document_detail_for_user(document=document, user=request.user,
-                                                    layer=layer)
+        detail = selectors.document_detail_for_user(document=document, user=request.user, layer=layer)
         return Response(s.document_detail_dict(detail))
 
 
