@@ -141,7 +141,7 @@ def test_the_partial_file_of_an_export_killed_mid_write_is_removed_and_the_job_c
     assert [p.name for p in folder.glob("*.part")] == [f"export-{job.pk}-jsonl.run-1.zip.part"]
     assert ExportJob.objects.get(pk=job.pk).state == "running"  # as the dead run left it
 
-    settings.PRETAG_STALE_SECONDS = 0  # its heartbeat stopped: stale at once
+    settings.JOB_STALE_SECONDS = 0  # its heartbeat stopped: stale at once
     try:
         with faults.sending_to(queue):  # the resend goes to a queue nobody reads
             pretag_watchdog_task()

@@ -76,7 +76,7 @@ def test_a_job_waits_with_a_note_when_the_broker_cannot_be_reached(
 
 def test_the_watchdog_sends_again_a_queued_job_not_started_in_time(
         project, settings, django_capture_on_commit_callbacks):
-    settings.PRETAG_STALE_SECONDS = 60  # the one setting for both kinds of job
+    settings.JOB_STALE_SECONDS = 60  # the one setting for every kind of job
     waiting, fresh = start(project), start(project, fmt="csv")
     stale(waiting)
     with django_capture_on_commit_callbacks() as callbacks:

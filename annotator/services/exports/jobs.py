@@ -9,45 +9,41 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from annotator.formats.archive import ZipBundle
-from annotator.models import (Document, Event, ExportFormat, ExportJob, ExportLayer, JobState,
-                              Project)
-from annotator.services import job_send
+from annotator.models import Document, ExportFormat, ExportJob, ExportLayer, JobState, Project
+from annotator.services import jobs
 from annotator.services.events import event_record
 from annotator.services.exports.bundle import project_export
 from annotator.services.exports.layers import Layer, layer_parse
 
 log = logging.getLogger(__name__)
 
-ACTIVE = (JobState.QUEUED, JobState.RUNNING)
+ACTIVE = jobs.ACTIVE
 
 
 # --- Background jobs --------------------------------------------------------------------
 #
-# A job survives what pre-tagging jobs survive (docs/deploy.md, "Health checks"): a
-# broker that cannot be reached when it is sent (it waits, saying so, and the watchdog
-# sends it again), a message Redis lost (the watchdog sends a job still queued after
-# PRETAG_STALE_SECONDS again), a worker killed mid-export (its heartbeat stops; the
-# watchdog sends it again, and fails it after MAX_RESUMES resumes that got no further).
-# A job may so run twice at once: each run writes a file of its own, and only the
-# job's current run (the latest started) may finish it.
+# A job survives what every job survives (annotator/services/jobs.py; docs/deploy.md,
+# "Health checks"): a broker that cannot be reached when it is sent (it waits, saying
+# so, and the watchdog sends it again), a message Redis lost (the watchdog sends a job
+# still queued after JOB_STALE_SECONDS again), a worker killed mid-export (its heartbeat
+# stops; the watchdog queues it again, and fails it after MAX_RESUMES resumes that got
+# no further). A resumed export starts over: a job may so run twice at once, each run
+# writes a file of its own, and only the job's current run (the latest started) may
+# finish it.
 
-MAX_RESUMES = 5
+MAX_RESUMES = jobs.MAX_RESUMES
 
 
 def export_job_send(*, job_id: int, retry_policy: dict | None = None) -> bool:
     """Send the job to a worker. False, with a note on the job, if the broker is down."""
-    from annotator.tasks import export_job_task
-
-    return job_send.job_send(task=export_job_task, model=ExportJob, job_id=job_id,
-                             retry_policy=retry_policy)
+    return jobs.job_send(kind=KIND, job_id=job_id, retry_policy=retry_policy)
 
 
 def _enqueue(job_id: int) -> None:
-    transaction.on_commit(lambda: export_job_send(job_id=job_id))
+    jobs.job_enqueue(kind=KIND, job_id=job_id)
 
 
 @transaction.atomic
@@ -80,15 +76,8 @@ def download_name(job: ExportJob) -> str:
 
 
 def export_job_fail(*, job_id: int, reason: str, attempt: int | None = None) -> None:
-    """Fail the job if it is still active (and, given `attempt`, if that run is current).
-
-    A run is current while the job runs it: once the watchdog has queued the job again,
-    the run is superseded even before the next one starts, and fails nothing.
-    """
-    jobs = ExportJob.objects.filter(pk=job_id, state__in=ACTIVE)
-    if attempt is not None:
-        jobs = jobs.filter(attempts=attempt, state=JobState.RUNNING)
-    jobs.update(state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
+    """Fail the job if it is still active (and, given `attempt`, if that run is current)."""
+    jobs.job_fail(kind=KIND, job_id=job_id, reason=reason, attempt=attempt)
 
 
 class Superseded(Exception):
@@ -181,75 +170,24 @@ def export_job_run(*, job_id: int, progress_every: float = 0.5) -> ExportJob | N
     return ExportJob.objects.get(pk=job_id)
 
 
-def _stuck_resumes(job: ExportJob) -> int:
-    """How many resumes in a row found the job no further than it is now.
-
-    A run starts over, so "further" is how far the run got: a worker that dies at the
-    same document every time (out of memory, say) counts up; a run that got further
-    than the last one resets the count.
-    """
-    count = 0
-    for after in (Event.objects.filter(target_type="export_job", target_id=job.pk,
-                                       action="resume")
-                  .order_by("-created_at", "-pk").values_list("after", flat=True)
-                  [:MAX_RESUMES + 1]):
-        if (after or {}).get("done", -1) < job.done:
-            break
-        count += 1
-    return count
-
-
 def export_jobs_resume_stale(*, older_than_seconds: float | None = None) -> list[int]:
-    """Send again the export jobs whose message was lost or whose worker stopped.
+    """Send again the export jobs whose message was lost or whose worker stopped (queued
+    again: the next run starts over); fail those resumed too often without getting
+    further. annotator/services/jobs.py, "Resuming", says how."""
+    return jobs.jobs_resume_stale(kind=KIND, older_than_seconds=older_than_seconds)
 
-    - queued after PRETAG_STALE_SECONDS since last sent: the broker was down when it was
-      sent, or Redis restarted without persistence and lost the message. A job that
-      merely waits behind others gets a second message, which is harmless (runs check
-      that they are current).
-    - running with no heartbeat for as long: its worker died (Redis would redeliver the
-      message only after the visibility timeout). It is queued and sent again; after
-      MAX_RESUMES resumes in a row that got no further, the job fails, saying why.
 
-    Run by the watchdog task with pretag_jobs_resume_stale.
-    """
-    from datetime import timedelta
+def _gave_up(job: ExportJob, times: int) -> str:
+    return (f"The worker running this export stopped {times} times, never past document "
+            f"{job.done} of {job.total}; giving up. See the worker logs, then start the "
+            "export again.")
 
-    seconds = settings.PRETAG_STALE_SECONDS if older_than_seconds is None else older_than_seconds
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=seconds)
-    resumed = []
-    with transaction.atomic():
-        waiting = ExportJob.objects.select_for_update(skip_locked=True).filter(
-            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff),
-            state=JobState.QUEUED)
-        for job in waiting:
-            ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=now)
-            _enqueue(job.pk)
-            resumed.append(job.pk)
-        stale = ExportJob.objects.select_for_update(skip_locked=True).filter(
-            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff),
-            state=JobState.RUNNING)
-        for job in stale:
-            stuck = _stuck_resumes(job)
-            if stuck >= MAX_RESUMES:
-                export_job_fail(job_id=job.pk, reason=(
-                    f"The worker running this export stopped {stuck + 1} times, never "
-                    f"past document {job.done} of {job.total}; giving up. See the worker "
-                    "logs, then start the export again."))
-                event_record(project_id=job.project_id, action="fail", target_type="export_job",
-                             target_id=job.pk, after={"done": job.done},
-                             note="No heartbeat from its worker, too many times.")
-                continue
-            # Queued again until a worker takes it: waiting there behind other tasks is
-            # not a resume without progress, and a run still alive stops at its next beat.
-            ExportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, done=0,
-                                                       heartbeat_at=now)
-            event_record(project_id=job.project_id, action="resume", target_type="export_job",
-                         target_id=job.pk, after={"done": job.done, "run": job.attempts},
-                         note="No heartbeat from its worker: sent again.")
-            _enqueue(job.pk)
-            resumed.append(job.pk)
-    if resumed:
-        log.warning("sent again export jobs whose worker stopped or whose message was not "
-                    "sent: %s", resumed)
-    return resumed
+
+def _run(*, job_id: int) -> bool:
+    export_job_run(job_id=job_id)
+    return False  # one run writes the whole file
+
+
+KIND = jobs.kind_register(jobs.JobKind(
+    model=ExportJob, task="annotator.export_job", target_type="export_job", noun="export",
+    run=_run, restarts=True, gave_up=_gave_up))
