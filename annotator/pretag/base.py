@@ -58,33 +58,43 @@ class Tagger(ABC):
 # so that importing this module never loads a tagger (or its dependencies).
 _REGISTRY: dict[str, Callable[[], Tagger] | str] = {
     "rules-attribution": "annotator.pretag.rules:RulesAttributionTagger",
+    "learned-attribution": "annotator.pretag.learned:LearnedAttributionTagger",
 }
 DEFAULT_TAGGER = "rules-attribution"
-_instances: dict[str, Tagger] = {}
+_instances: dict[tuple[str, str | None], Tagger] = {}
 
 
 def register_tagger(name: str, factory: Callable[[], Tagger] | str) -> None:
     """Make a tagger available under `name` (a factory or a "module:Class" path)."""
     _REGISTRY[name] = factory
-    _instances.pop(name, None)
+    for key in [key for key in _instances if key[0] == name]:
+        del _instances[key]
 
 
 def available_taggers() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_tagger(name: str | None = None) -> Tagger:
+def get_tagger(name: str | None = None, model: str | None = None) -> Tagger:
     """The tagger registered as `name` (the built-in one by default); KeyError if unknown.
 
-    Taggers are stateless, so one instance per process is shared.
+    `model` is a model directory for a tagger that learns (learned-attribution); its
+    loading errors (annotator.pretag.learned.ModelError, a ValueError) say what is wrong.
+    Taggers are stateless, so one instance per process (and model) is shared.
     """
     name = name or DEFAULT_TAGGER
     if name not in _REGISTRY:
         raise KeyError(f"unknown tagger {name!r}; available: {', '.join(available_taggers())}")
-    if name not in _instances:
+    key = (name, None if model is None else str(model))
+    if key not in _instances:
         factory = _REGISTRY[name]
         if isinstance(factory, str):
             module, _, attr = factory.partition(":")
             factory = getattr(importlib.import_module(module), attr)
-        _instances[name] = factory()
-    return _instances[name]
+        if model is None:
+            _instances[key] = factory()
+        elif getattr(factory, "takes_model", False):
+            _instances[key] = factory(model)
+        else:
+            raise ValueError(f"the tagger {name!r} takes no model.")
+    return _instances[key]

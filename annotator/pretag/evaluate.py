@@ -13,6 +13,9 @@ claim span). A predicted pair matches a gold pair when the claims match and
 the sources match (both None, or matching spans), exactly or by overlap, again
 one to one.
 
+Gold may also be in our JSON Lines import format ("attributions": [{"claims",
+"source", "cue"}] instead of "relations"): each claim fragment gives a pair.
+
 Precision is matched/predicted and recall matched/gold; with nothing
 predicted (or nothing in the gold) the value is None, shown as "-".
 """
@@ -125,10 +128,17 @@ def record_spans(record: dict) -> list[Span]:
     return [(s["label"], s["start"], s["end"]) for s in record.get("spans", [])]
 
 
+def _relations(record: dict) -> list[dict]:
+    if "relations" in record or "attributions" not in record:
+        return record.get("relations", [])
+    return [{"source": a.get("source"), "cue": a.get("cue"), "claim": claim}
+            for a in record["attributions"] for claim in a.get("claims", [])]
+
+
 def record_pairs(record: dict) -> list[Pair]:
     by_id = {s["id"]: (s["label"], s["start"], s["end"]) for s in record.get("spans", [])}
     pairs = []
-    for relation in record.get("relations", []):
+    for relation in _relations(record):
         claim = by_id.get(relation.get("claim"))
         if claim is None:
             continue

@@ -26,6 +26,9 @@ OPENING_QUOTES = "\u201c\u201e\u00ab"   # “ „ «
 CLOSING_QUOTES = "\u201d\u00bb"         # ” »
 STRAIGHT_QUOTE = '"'
 QUOTE_MARKS = OPENING_QUOTES + CLOSING_QUOTES + STRAIGHT_QUOTE
+# Two apostrophes stand for a straight double quote in some newswire copy: ''Yes,'' he said.
+DOUBLED_APOSTROPHE = "''"
+_QUOTE_RE = re.compile(f"{DOUBLED_APOSTROPHE}|[{QUOTE_MARKS}]")
 _OPENING_CONTEXT = set("([{\u2014\u2013-/") | set(OPENING_QUOTES)
 
 
@@ -161,15 +164,15 @@ def _line_break_ends_sentence(text: str, start: int, end: int) -> bool:
     return before in ".!?:\u2026\"'\u201d\u2019)]" or not after.islower()
 
 
-def _mark_role(text: str, i: int) -> str:
-    """"open", "close" or "either" for the quotation mark at text[i]."""
+def _mark_role(text: str, i: int, width: int = 1) -> str:
+    """"open", "close" or "either" for the quotation mark text[i:i + width]."""
     char = text[i]
     if char in OPENING_QUOTES:
         return "open"
     if char in CLOSING_QUOTES:
         return "close"
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    after = text[i + width] if i + width < len(text) else " "
     opens = (before.isspace() or before in _OPENING_CONTEXT) and not after.isspace()
     closes = not before.isspace() and (after.isspace() or not after.isalnum())
     if opens and not closes:
@@ -197,27 +200,27 @@ def _find_quotes(text: str) -> list[Quote]:
     quotes: list[Quote] = []
     current: Quote | None = None
     fragment_start = 0
-    for match in re.finditer(f"[{QUOTE_MARKS}]", text):
-        i = match.start()
-        role = _mark_role(text, i)
+    for match in _QUOTE_RE.finditer(text):
+        i, after = match.start(), match.end()
+        role = _mark_role(text, i, after - i)
         if current is not None and "\n\n" in text[fragment_start:i].replace(" ", ""):
             if not (role != "close" and _starts_line(text, i)):
                 current = None          # unclosed at a paragraph end, not continued
         if current is None:
             if role != "close":
-                current, fragment_start = Quote(open=i, close=i), i + 1
+                current, fragment_start = Quote(open=i, close=i), after
             continue
         if role == "close" or (role == "either" and not _starts_line(text, i)):
             current.fragments.append(_trimmed(text, fragment_start, i))
-            current.close = i
+            current.close = after - 1
             quotes.append(current)
             current = None
         elif _starts_line(text, i):     # reopened at a new paragraph: a continuation
             line_end = text.rindex("\n", fragment_start, i)
             current.fragments.append(_trimmed(text, fragment_start, line_end))
-            fragment_start = i + 1
+            fragment_start = after
         else:                           # an opening mark inside an open quote: start over
-            current, fragment_start = Quote(open=i, close=i), i + 1
+            current, fragment_start = Quote(open=i, close=i), after
     return [q for q in quotes if all(a < b for a, b in q.fragments)]
 
 

@@ -53,7 +53,7 @@ def test_register_tagger_makes_a_tagger_available_by_name():
 
 def test_base_and_rules_modules_do_not_import_django():
     folder = Path(pretag.__file__).parent
-    for module in folder.glob("*.py"):
+    for module in folder.rglob("*.py"):
         tree = ast.parse(module.read_text(encoding="utf-8"))
         names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                  for alias in node.names]

@@ -4,7 +4,8 @@ Each input line is {"id", "text", ...}; each output line is
 {"id", "text", "spans": [{"id", "start", "end", "label", "text"}],
  "relations": [{"source", "cue", "claim"}]}, with offsets in code points.
 The tagging goes through `annotator.pretag.pretag_text`, as the jobs do.
-"-" reads standard input or writes standard output.
+"-" reads standard input or writes standard output. `--tagger learned-attribution
+--model MODEL_DIR` tags with a model trained by `train_tagger`.
 """
 from __future__ import annotations
 
@@ -27,12 +28,18 @@ class Command(BaseCommand):
         parser.add_argument("--tagger", default=None,
                             help=f"tagger name (default: the built-in one); one of "
                                  f"{', '.join(available_taggers())}")
+        parser.add_argument("--model", default=None,
+                            help="model directory, for a tagger that learns (train_tagger)")
 
     def handle(self, *args, **options):
         try:
-            tagger = get_tagger(options["tagger"])
+            tagger = get_tagger(options["tagger"], model=options["model"])
         except KeyError as exc:
             raise CommandError(exc.args[0]) from None
+        except ValueError as exc:          # a model that is missing, corrupt or too old
+            raise CommandError(str(exc)) from None
+        if getattr(tagger, "takes_model", False) and getattr(tagger, "model", None) is None:
+            raise CommandError(f"{tagger.name} needs --model MODEL_DIR (made by train_tagger).")
         documents = list(self._read(options["input"]))
         started = time.perf_counter()
         lines = []

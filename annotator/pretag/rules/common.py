@@ -80,3 +80,9 @@ def _clean_claim(text: str, start: int, end: int, direct: bool) -> tuple[int, in
                                                                        else ",;:.!?\u2026")):
         end -= 1
     return (start, end) if start < end else None
+
+
+# Endings of the adverbs and adjectives that may stand between a determiner and a name
+# before a reporting verb: "a smiling Johnson said", "a visibly shaken Clinton told".
+_DESCRIBING = ("ing", "ed", "en", "ly", "ful", "ous", "ive", "ant", "ent", "al", "ic", "ish",
+               "less", "ible", "able", "ary")

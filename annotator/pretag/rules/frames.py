@@ -56,6 +56,8 @@ class _Frames:
             if end > cue.end and self.valid_source(cue.end, end) and self.tail_ok(end, b, cue):
                 return (cue.end, end), cue, cue.start
         end = self.np_end(a, b)
+        if self.cue_at(end) is None:
+            end = self.described_name_end(a, b) or end     # "a smiling Johnson said"
         if end == a or not self.valid_source(a, end):
             return None
         k = end

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..lexicon import (ABBREVIATIONS, ADJUNCT_HEADS, ADVERBS, CONNECTORS, DETERMINERS,
                        MULTIWORD_FIRST, NP_PREPOSITIONS, OBJECT_PRONOUNS, SUBJECT_PRONOUNS,
                        TIME_WORDS, TO_HEADS, VERB_FORMS)
-from .common import MAX_NP, QUANTIFIERS, _CLOSED, _NP_INNER
+from .common import _DESCRIBING, MAX_NP, QUANTIFIERS, _CLOSED, _NP_INNER
 
 
 class _NounPhrases:
@@ -176,3 +176,23 @@ class _NounPhrases:
         if end > k and self.valid_source(k, end):
             return k, end
         return None
+
+    def described_name_end(self, a: int, b: int) -> int | None:
+        """ "a smiling Johnson", "a visibly tired Merkel", "the ever-cautious Smith" before a
+        reporting verb: a determiner, up to four lower-case words that read as adverbs or
+        adjectives (by their ending: not "a charge Tehran denies"), then a name. Returns the
+        end of the name when a verb cue follows it, else None."""
+        if self.low(a) not in ("a", "an", "the"):
+            return None
+        k = a + 1
+        while k < min(b, a + 5) and self.is_word(k) and not self.items[k].is_cap \
+                and self.low(k) not in _CLOSED and (self.low(k).endswith(_DESCRIBING)
+                                                   or "-" in self.low(k)):
+            k += 1
+        if k == a + 1 or k >= b or not self.is_word(k) or not self.items[k].is_cap:
+            return None
+        while k < b and self.is_word(k) and self.items[k].is_cap and self.cue_at(k) is None:
+            k += 1
+        cue = self.cue_at(k) if k < b else None
+        return k if cue is not None and cue.kind == "verb" else None
+

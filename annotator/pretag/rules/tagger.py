@@ -14,7 +14,7 @@ class RulesAttributionTagger(Tagger):
     notices when it does): suggestions are stored per tagger name and version.
     """
     name = "rules-attribution"
-    version = "1.3.0"
+    version = "1.4.0"
 
     def tag(self, text: str) -> TagResult:
         doc = Text(text)

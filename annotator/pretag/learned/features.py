@@ -1,0 +1,248 @@
+"""Token features for the learned tagger's sequence model (one sequence per paragraph).
+
+A document becomes a `Doc`: its tokens (annotator.pretag.segment), cut into
+paragraphs, each token with the features a CRF reads: the word and its shape,
+a window of neighbours, where it sits in its sentence and paragraph, the
+quotation state (straight, curly and doubled-apostrophe quotes, with depth and
+the distance to the nearest mark), reporting-verb cues near it, and the rules
+tagger's own reading of the text (which label and rule it gave the token).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from ..lexicon import (ANONYMOUS_HEADS, DOCUMENT_HEADS, MULTIWORD_FIRST, ORGANISATION_WORDS,
+                       PERSON_TITLES, SUBJECT_PRONOUNS, VERB_FORMS)
+from ..segment import Text
+
+OPEN_MARKS = {"\u201c", "\u00ab", "\u201e", "``", "\u2018"}
+CLOSE_MARKS = {"\u201d", "\u00bb", "\u2019"}
+_PARAGRAPH_RE = re.compile(r"\n\s*\n|\n")
+_CUE_WORDS = {"according", "told", "said", "says", "say", "saying"}
+_NOUN_CLASSES = (("anon", ANONYMOUS_HEADS), ("doc", DOCUMENT_HEADS),
+                 ("org", ORGANISATION_WORDS), ("title", PERSON_TITLES))
+
+
+class Tok:
+    __slots__ = ("start", "end", "text", "low", "mark")
+
+    def __init__(self, start: int, end: int, text: str, low: str, mark: str):
+        self.start, self.end, self.text, self.low, self.mark = start, end, text, low, mark
+
+
+def _shape(word: str) -> str:
+    if word.isalpha():
+        if word.isupper():
+            return "AA" if len(word) > 1 else "A"
+        return "Aa" if word[0].isupper() else "a"
+    if word.isdigit():
+        return "9"
+    if any(c.isalpha() for c in word):
+        return "Aa-" if word[0].isupper() else "a-"
+    if any(c.isdigit() for c in word):
+        return "9-"
+    return word if len(word) == 1 else "p"
+
+
+def _bucket(n: int) -> str:
+    if n <= 3:
+        return str(n)
+    if n <= 6:
+        return "4-6"
+    if n <= 12:
+        return "7-12"
+    if n <= 25:
+        return "13-25"
+    return "26+"
+
+
+def tokens_of(text: str) -> list[Tok]:
+    """The segmenter's tokens, with two apostrophes in a row ('') or two backticks made one
+    quotation mark token, and each mark's kind: "q" straight, "o" opening, "c" closing."""
+    raw = Text(text).tokens
+    out: list[Tok] = []
+    i = 0
+    while i < len(raw):
+        t = raw[i]
+        if t.text in ("'", "`") and i + 1 < len(raw) and raw[i + 1].text == t.text \
+                and raw[i + 1].start == t.end:
+            out.append(Tok(t.start, raw[i + 1].end, t.text * 2, t.text * 2,
+                           "o" if t.text == "`" else "q"))
+            i += 2
+            continue
+        mark = ""
+        if t.text == '"':
+            mark = "q"
+        elif t.text in OPEN_MARKS and t.text != "\u2018":
+            mark = "o"
+        elif t.text in CLOSE_MARKS and t.text != "\u2019":
+            mark = "c"
+        out.append(Tok(t.start, t.end, t.text, t.low, mark))
+        i += 1
+    return out
+
+
+def paragraphs(text: str, tokens: list[Tok]) -> list[tuple[int, int]]:
+    """Token index ranges [i, j) of the paragraphs (cut at line breaks)."""
+    starts = [t.start for t in tokens]
+    bounds = [0]
+    for m in _PARAGRAPH_RE.finditer(text):
+        k = bisect.bisect_left(starts, m.end())
+        if k > bounds[-1]:
+            bounds.append(k)
+    if bounds[-1] != len(tokens):
+        bounds.append(len(tokens))
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def quote_states(tokens: list[Tok], lo: int, hi: int,
+                 carried: bool) -> tuple[list[tuple[int, str]], int]:
+    """(depth, role) per token of a paragraph, and the depth at its end. Straight marks and '' toggle; curly ones open
+    and close; a paragraph that opens with a mark while the previous one was left open
+    continues that quote (the news convention). Role: "open", "close" or "" for a word."""
+    depth = 1 if carried and tokens[lo].mark in ("q", "o") else 0
+    states = []
+    for k in range(lo, hi):
+        mark = tokens[k].mark
+        if mark == "o" or (mark == "q" and depth == 0):
+            role = "open" if not (k == lo and depth == 1) else "reopen"
+            depth = 1 if depth == 0 or role == "reopen" else depth + 1
+            states.append((depth, role))
+        elif mark == "c" or mark == "q":
+            states.append((depth, "close"))
+            depth = max(0, depth - 1)
+        else:
+            states.append((depth, ""))
+    return states, depth
+
+
+def is_cue_word(low: str) -> str:
+    hit = VERB_FORMS.get(low)
+    if hit is not None:
+        verb, form = hit
+        return ("belief-" if verb.belief else "say-") + form
+    if low in _CUE_WORDS or low in MULTIWORD_FIRST:
+        return "phrase"
+    return ""
+
+
+class Doc:
+    """A text's tokens, paragraphs and per-token features (a list of strings per token)."""
+
+    def __init__(self, text: str, rules=None):
+        self.text = text
+        self.tokens = tokens_of(text)
+        self.paragraphs = paragraphs(text, self.tokens)
+        self.rules = rules
+        self.starts = [t.start for t in self.tokens]
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end)
+        return i, j
+
+    def rules_marks(self) -> list[str]:
+        """Per token, the rules tagger's label for it ("B-CLAIM", "I-SOURCE", "" ...) with the
+        quote type of its attribution for claims."""
+        marks = [""] * len(self.tokens)
+        if self.rules is None:
+            return marks
+        direct = {}
+        for a in self.rules.attributions:
+            for key in a.claims:
+                direct[key] = a.attributes.get("quote_type", "")
+        for span in self.rules.spans:
+            i, j = self.token_range(span.start, span.end)
+            extra = direct.get(span.key, "")
+            for k in range(i, j):
+                if not marks[k]:
+                    marks[k] = ("B-" if k == i else "I-") + span.label + extra[:3]
+        return marks
+
+    def features(self) -> list[list[list[str]]]:
+        """Features per token, one list per paragraph."""
+        toks = self.tokens
+        lows = [t.low for t in toks]
+        shapes = [_shape(t.text) for t in toks]
+        cues = [is_cue_word(w) for w in lows]
+        rules = self.rules_marks()
+        sentence_end = [t.text in (".", "!", "?") for t in toks]
+        out = []
+        carried = False
+        for p_index, (lo, hi) in enumerate(self.paragraphs):
+            states, depth_end = quote_states(toks, lo, hi, carried)
+            carried = depth_end > 0
+            marks = [k for k in range(lo, hi) if toks[k].mark]
+            cue_at = [k for k in range(lo, hi) if cues[k]]
+            n_marks = len(marks)
+            para = []
+            sent_pos = 0
+            para_bucket = "p" + _bucket(min(p_index, 4))
+            for k in range(lo, hi):
+                w, shape, cue = lows[k], shapes[k], cues[k]
+                depth, role = states[k - lo]
+                f = ["b", "w=" + w, "s=" + shape, "suf=" + w[-3:], "pre=" + w[:3],
+                     "q=" + str(min(depth, 2)) + role, para_bucket,
+                     "sp=" + _bucket(sent_pos)]
+                if cue:
+                    f.append("cue=" + cue)
+                if w in SUBJECT_PRONOUNS:
+                    f.append("pron")
+                for name, words in _NOUN_CLASSES:
+                    if w in words:
+                        f.append("nc=" + name)
+                if rules[k]:
+                    f.append("r=" + rules[k])
+                    f.append("rl=" + rules[k][2:7])
+                else:
+                    f.append("r=O")
+                # the nearest quotation marks before and after, and how many in the paragraph
+                m = bisect.bisect_left(marks, k)
+                before = k - marks[m - 1] if m > 0 else None
+                after_index = m + 1 if m < n_marks and marks[m] == k else m
+                after = marks[after_index] - k if after_index < n_marks else None
+                f.append("qb=" + (_bucket(before) if before is not None else "-"))
+                f.append("qa=" + (_bucket(after) if after is not None else "-"))
+                f.append("qn=" + ("odd" if n_marks % 2 else "even") + str(min(n_marks, 4)))
+                # reporting-verb cues at a distance
+                c = bisect.bisect_left(cue_at, k)
+                left = k - cue_at[c - 1] if c > 0 else None
+                right_index = c + 1 if c < len(cue_at) and cue_at[c] == k else c
+                right = cue_at[right_index] - k if right_index < len(cue_at) else None
+                f.append("cl=" + (_bucket(left) if left is not None else "-"))
+                f.append("cr=" + (_bucket(right) if right is not None else "-"))
+                if left is not None:
+                    f.append("clw=" + lows[cue_at[c - 1]] if left <= 3 else "clw=far")
+                if right is not None and right <= 3:
+                    f.append("crw=" + lows[cue_at[right_index]])
+                for d in (-2, -1, 1, 2):
+                    j = k + d
+                    if lo <= j < hi:
+                        f.append(f"{d}w={lows[j]}")
+                        f.append(f"{d}s={shapes[j]}")
+                        if rules[j]:
+                            f.append(f"{d}r={rules[j]}")
+                        if cues[j]:
+                            f.append(f"{d}cue")
+                    else:
+                        f.append(f"{d}edge")
+                if k - 1 >= lo:
+                    f.append("bg-=" + lows[k - 1] + "|" + w)
+                if k + 1 < hi:
+                    f.append("bg+=" + w + "|" + lows[k + 1])
+                para.append(f)
+                sent_pos = 0 if sentence_end[k] else sent_pos + 1
+            out.append(para)
+        return out
+
+
+def bio_labels(doc: Doc, spans: list[dict]) -> list[list[str]]:
+    """Gold BIO labels per paragraph token, from spans {label, start, end}."""
+    labels = ["O"] * len(doc.tokens)
+    for span in sorted(spans, key=lambda s: (s["start"], s["end"])):
+        i, j = doc.token_range(span["start"], span["end"])
+        for k in range(i, j):
+            if labels[k] == "O":
+                labels[k] = ("B-" if k == i else "I-") + span["label"]
+    return [labels[lo:hi] for lo, hi in doc.paragraphs]

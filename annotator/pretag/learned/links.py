@@ -1,0 +1,242 @@
+"""Attributions from spans: a classifier over candidate claim-source and claim-cue links.
+
+For every CLAIM, each SOURCE (and each CUE) near it is a candidate; a logistic
+regression scores the link from the pair's features (order, distance in
+tokens, sentences and paragraphs, the punctuation and quotation marks between
+them, how many other claims and cues lie between, the words of the candidate,
+whether the rules tagger linked them). The best candidate wins if its
+probability is at least 0.5, otherwise the claim has no source (or no cue).
+Claims that share a source (or, without one, a cue) form one attribution with
+several fragments, since in the training data a span plays one role in one
+attribution.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..lexicon import SUBJECT_PRONOUNS
+
+MAX_PARAGRAPHS_BEFORE = 2
+MAX_PARAGRAPHS_AFTER = 1
+MAX_TOKENS = 150
+THRESHOLD = 0.5
+
+
+@dataclass
+class Span:
+    label: str
+    start: int              # characters
+    end: int
+    i: int                  # tokens [i, j)
+    j: int
+    confidence: float = 1.0
+    key: str = ""
+
+
+class Layout:
+    """Where each token sits: its paragraph and sentence number, and the prefix counts of
+    quotation marks and of sentence punctuation, for features of the stretch between two spans."""
+
+    def __init__(self, doc):
+        n = len(doc.tokens)
+        self.para = [0] * n
+        for p, (lo, hi) in enumerate(doc.paragraphs):
+            for k in range(lo, hi):
+                self.para[k] = p
+        self.sent = [0] * n
+        s = 0
+        for k, t in enumerate(doc.tokens):
+            if k and self.para[k] != self.para[k - 1]:
+                s += 1
+            self.sent[k] = s
+            if t.text in (".", "!", "?"):
+                s += 1
+        self.marks = [0] * (n + 1)
+        self.commas = [0] * (n + 1)
+        for k, t in enumerate(doc.tokens):
+            self.marks[k + 1] = self.marks[k] + (1 if t.mark else 0)
+            self.commas[k + 1] = self.commas[k] + (1 if t.text in (",", ":", ";", "\u2014", "-")
+                                                  else 0)
+
+
+def _b(n: int) -> str:
+    return str(n) if n <= 3 else ("4-8" if n <= 8 else ("9-20" if n <= 20 else "21+"))
+
+
+def pair_features(doc, layout: Layout, claim: Span, other: Span, claims: list[Span],
+                  cues: list[Span], sources: list[Span], rank: int, rules_links: set) -> list[str]:
+    toks = doc.tokens
+    before = other.j <= claim.i
+    lo, hi = (other.j, claim.i) if before else (claim.j, other.i)
+    gap = max(0, hi - lo)
+    d = "L" if before else "R"
+    ds = abs(layout.sent[claim.i] - layout.sent[other.i])
+    dp = abs(layout.para[claim.i] - layout.para[other.i])
+    lab = other.label[:2]
+    f = [lab, f"{lab}d={d}{_b(gap)}", f"{lab}s={d}{min(ds, 3)}", f"{lab}p={d}{min(dp, 2)}",
+         f"{lab}rk={d}{min(rank, 3)}"]
+    if gap >= 0 and hi >= lo:
+        marks = layout.marks[hi] - layout.marks[lo]
+        commas = layout.commas[hi] - layout.commas[lo]
+        f.append(f"{lab}qm={min(marks, 3)}")
+        f.append(f"{lab}cm={min(commas, 3)}{d}")
+        if gap <= 4:
+            f.append(f"{lab}gap=" + d + "|".join(toks[k].low for k in range(lo, hi)))
+    between_claims = sum(1 for c in claims if c is not claim and c.i >= lo and c.j <= hi)
+    f.append(f"{lab}bc={min(between_claims, 2)}")
+    same = sources if other.label == "SOURCE" else cues
+    between_same = sum(1 for c in same if c is not other and c.i >= lo and c.j <= hi)
+    f.append(f"{lab}bs={min(between_same, 2)}")
+    first, last = toks[other.i].low, toks[other.j - 1].low
+    f.append(f"{lab}w0={first}")
+    f.append(f"{lab}w1={last}")
+    if other.label == "SOURCE":
+        if first in SUBJECT_PRONOUNS and other.j - other.i == 1:
+            f.append("pron")
+        near_cue = any(abs(c.i - other.j) <= 2 or abs(other.i - c.j) <= 2 for c in cues)
+        f.append("srcue=" + str(near_cue))
+        cue_between = any(c.i >= lo and c.j <= hi for c in cues)
+        f.append(f"cuebetween={cue_between}{d}")
+    else:
+        f.append("cw=" + " ".join(toks[k].low for k in range(other.i, other.j)))
+        near_src = any(abs(s.i - other.j) <= 2 or abs(other.i - s.j) <= 2 for s in sources)
+        f.append("cusrc=" + str(near_src))
+    f.append("cq=" + toks[claim.i].mark + "|" + toks[claim.j - 1].mark)
+    if (claim.start, claim.end, other.start, other.end) in rules_links:
+        f.append(f"{lab}rules")
+    return f
+
+
+def rules_link_set(doc, rules) -> set:
+    """(claim start, end, other start, end) for each link of the rules tagger, widened to
+    the tokens it touches so that a learned span overlapping a rules span still matches."""
+    if rules is None:
+        return set()
+    by_key = {s.key: s for s in rules.spans}
+    links = set()
+    for a in rules.attributions:
+        for role in (a.source, a.cue):
+            if role is None:
+                continue
+            other = by_key[role]
+            for key in a.claims:
+                claim = by_key[key]
+                links.add((claim.start, claim.end, other.start, other.end))
+    return links
+
+
+def widen_rules_links(links: set, claims: list[Span], others: list[Span]) -> set:
+    """The pairs of (learned) spans that overlap a rules link's two spans."""
+    out = set()
+    for cs, ce, os_, oe in links:
+        for c in claims:
+            if c.start < ce and cs < c.end:
+                for o in others:
+                    if o.start < oe and os_ < o.end:
+                        out.add((c.start, c.end, o.start, o.end))
+    return out
+
+
+def candidates(layout: Layout, claim: Span, others: list[Span]) -> list[tuple[Span, int]]:
+    """The spans near a claim, each with its rank by distance on its side of the claim."""
+    near = []
+    p = layout.para[claim.i]
+    for o in others:
+        dp = layout.para[o.i] - p
+        if -MAX_PARAGRAPHS_BEFORE <= dp <= MAX_PARAGRAPHS_AFTER:
+            dist = claim.i - o.j if o.j <= claim.i else o.i - claim.j
+            if o.i < claim.j and claim.i < o.j:
+                continue                        # overlapping: not a link
+            if dist <= MAX_TOKENS:
+                near.append((dist, o.j <= claim.i, o))
+    ranked = []
+    for side in (True, False):
+        nearest_first = sorted((n for n in near if n[1] == side), key=lambda n: n[0])
+        ranked.extend((o, rank) for rank, (_, _, o) in enumerate(nearest_first))
+    return ranked
+
+
+def all_pair_rows(doc, layout: Layout, claims: list[Span], sources: list[Span],
+                  cues: list[Span], rules_links: set):
+    """For each claim: (claim, [(candidate, features)]) for sources, then for cues."""
+    widened = widen_rules_links(rules_links, claims, sources + cues)
+    out = []
+    for claim in claims:
+        rows = {}
+        for label, others in (("SOURCE", sources), ("CUE", cues)):
+            rows[label] = [(o, pair_features(doc, layout, claim, o, claims, cues, sources, rank,
+                                             widened))
+                           for o, rank in candidates(layout, claim, others)]
+        out.append((claim, rows))
+    return out
+
+
+class LinearModel:
+    """A logistic regression's weights by feature name (features are binary)."""
+
+    def __init__(self, weights: dict[str, float], bias: float):
+        self.weights, self.bias = weights, bias
+
+    def probability(self, features: list[str]) -> float:
+        w = self.weights
+        z = self.bias + sum(w.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict:
+        return {"bias": self.bias, "weights": self.weights}
+
+    @classmethod
+    def from_json(cls, data: dict) -> LinearModel:
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]))
+
+
+def fit(rows: list[list[str]], ys: list[int], seed: int, c: float = 1.0) -> LinearModel:
+    """Fit a logistic regression (scikit-learn, imported here: tagging does not need it)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform([{f: 1 for f in r} for r in rows])
+    if len(set(ys)) < 2:
+        return LinearModel({}, 10.0 if ys and ys[0] else -10.0)
+    model = LogisticRegression(C=c, solver="lbfgs", random_state=seed, max_iter=1000)
+    model.fit(x, ys)
+    names = vectorizer.get_feature_names_out()
+    weights = {str(n): round(float(w), 5) for n, w in zip(names, model.coef_[0]) if abs(w) > 1e-6}
+    return LinearModel(weights, round(float(model.intercept_[0]), 5))
+
+
+def decide(pair_rows, source_model: LinearModel, cue_model: LinearModel):
+    """Attributions as (claims, source or None, cue or None, confidence)."""
+    chosen = []
+    for claim, rows in pair_rows:
+        picks = {}
+        for label, model in (("SOURCE", source_model), ("CUE", cue_model)):
+            best, best_p = None, THRESHOLD
+            for other, feats in rows[label]:
+                p = model.probability(feats)
+                if p >= best_p:
+                    best, best_p = other, p
+            picks[label] = (best, best_p if best else 1.0 - best_p)
+        chosen.append((claim, picks["SOURCE"], picks["CUE"]))
+    groups: dict = {}
+    order = []
+    for claim, (source, ps), (cue, pc) in chosen:
+        key = ("s", id(source)) if source is not None else (("c", id(cue)) if cue is not None
+                                                             else ("n", id(claim)))
+        if key not in groups:
+            groups[key] = {"claims": [], "source": source, "cues": {}, "conf": []}
+            order.append(key)
+        g = groups[key]
+        g["claims"].append(claim)
+        if cue is not None:
+            g["cues"][id(cue)] = max(g["cues"].get(id(cue), (0, cue))[0], pc), cue
+        g["conf"].append(claim.confidence * (ps if source is not None else 1.0))
+    out = []
+    for key in order:
+        g = groups[key]
+        cue = max(g["cues"].values(), key=lambda v: v[0])[1] if g["cues"] else None
+        out.append((sorted(g["claims"], key=lambda c: c.start), g["source"], cue,
+                    round(sum(g["conf"]) / len(g["conf"]), 3)))
+    return out

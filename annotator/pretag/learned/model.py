@@ -1,0 +1,307 @@
+"""Training and loading a learned-attribution model directory.
+
+    MODEL_DIR/manifest.json   tagger, tagger_version, format, created, seed, training data
+                              SHA-256, counts, parameters, dev scores, files and their SHA-256
+    MODEL_DIR/spans.crfsuite  the CRF over tokens (BIO tags of CLAIM, SOURCE, CUE)
+    MODEL_DIR/links.json      the two link classifiers' weights (claim-source, claim-cue)
+
+Training reads the documents in worker processes (the rules tagger and the
+features are most of the work), trains the link classifiers in a second
+process while the CRF trains in this one, writes everything into a temporary
+directory and renames it into place: a failure leaves nothing behind.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .data import counts, file_sha256, read_annotated, to_pretag_shape
+from .features import Doc, bio_labels
+from .links import Layout, LinearModel, Span, all_pair_rows, decide, fit, rules_link_set
+
+NAME = "learned-attribution"
+TAGGER_VERSION = "1.0.0"        # bump when features or decoding change: old models are refused
+FORMAT = 1
+CRF_FILE, LINKS_FILE, MANIFEST = "spans.crfsuite", "links.json", "manifest.json"
+DEFAULT_PARAMS = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.01, "max_iterations": 120,
+                  "feature.minfreq": 2, "link_c": 0.5}
+
+
+class ModelError(ValueError):
+    """A model directory that is missing, unreadable, corrupt or of another version."""
+
+
+def _rules():
+    from ..rules import RulesAttributionTagger
+    return RulesAttributionTagger()
+
+
+_RULES = None
+
+
+def rules_tagger():
+    global _RULES
+    if _RULES is None:
+        _RULES = _rules()
+    return _RULES
+
+
+def gold_spans(doc: Doc, record: dict) -> dict[str, Span]:
+    out = {}
+    for s in record["spans"]:
+        i, j = doc.token_range(s["start"], s["end"])
+        if j > i:
+            out[s["id"]] = Span(s["label"], s["start"], s["end"], i, j, 1.0, s["id"])
+    return out
+
+
+def _prepare(record: dict):
+    """Worker: (CRF features, BIO labels, link rows with their gold answer) of one document."""
+    text = record["text"]
+    rules = rules_tagger().tag(text)
+    doc = Doc(text, rules)
+    feats = doc.features()
+    labels = bio_labels(doc, record["spans"])
+    spans = gold_spans(doc, record)
+    linked = set()
+    for a in record["attributions"]:
+        for c in a["claims"]:
+            for other in (a["source"], a["cue"]):
+                if other is not None:
+                    linked.add((c, other))
+    claims = [s for s in spans.values() if s.label == "CLAIM"]
+    sources = [s for s in spans.values() if s.label == "SOURCE"]
+    cues = [s for s in spans.values() if s.label == "CUE"]
+    layout = Layout(doc)
+    rows = {"SOURCE": ([], []), "CUE": ([], [])}
+    for claim, by_label in all_pair_rows(doc, layout, claims, sources, cues,
+                                         rules_link_set(doc, rules)):
+        for label, pairs in by_label.items():
+            for other, f in pairs:
+                rows[label][0].append(f)
+                rows[label][1].append(1 if (claim.key, other.key) in linked else 0)
+    return feats, labels, rows
+
+
+def _fit_links(rows, seed, c, path):
+    models = {label: fit(x, y, seed, c).to_json() for label, (x, y) in rows.items()}
+    Path(path).write_text(json.dumps(models, sort_keys=True), encoding="utf-8")
+
+
+class Progress:
+    """A one-line progress bar on a stream (stderr by default)."""
+
+    def __init__(self, total: int, what: str, stream=None):
+        self.total, self.what, self.stream = total, what, stream or sys.stderr
+        self.done, self.started = 0, time.perf_counter()
+
+    def step(self, n: int = 1, note: str = "") -> None:
+        self.done += n
+        width = 30
+        filled = int(width * self.done / max(1, self.total))
+        elapsed = time.perf_counter() - self.started
+        self.stream.write(f"\r{self.what:10} [{'#' * filled}{'.' * (width - filled)}] "
+                          f"{self.done}/{self.total} {elapsed:6.1f} s {note}")
+        if self.done >= self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed: int = 0,
+          workers: int | None = None, params: dict | None = None, stream=None,
+          limit: int | None = None) -> dict:
+    """Train on a JSON Lines file, write MODEL_DIR, return the manifest."""
+    import pycrfsuite
+
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    warnings: list[str] = []
+    records = read_annotated(train_path, warnings=warnings)
+    dev = read_annotated(dev_path) if dev_path else None
+    if limit:
+        records = records[:limit]
+    workers = workers or min(2, os.cpu_count() or 1)
+    target = Path(model_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    started = time.perf_counter()
+    try:
+        link_rows = {"SOURCE": ([], []), "CUE": ([], [])}
+        progress = Progress(len(records), "features", stream)
+        iterations = Progress(params["max_iterations"], "crf", stream)
+
+        class Trainer(pycrfsuite.Trainer):
+            def on_iteration(self, log, info):
+                iterations.step(note=f"loss {info.get('loss', 0):.0f}")
+
+        ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        with ctx.Pool(workers) as pool:
+            trainer = Trainer(algorithm=params["algorithm"], verbose=False)
+            for feats, labels, rows in pool.imap(_prepare, records, chunksize=4):
+                for xseq, yseq in zip(feats, labels):
+                    trainer.append(xseq, yseq)
+                for label, (x, y) in rows.items():
+                    link_rows[label][0].extend(x)
+                    link_rows[label][1].extend(y)
+                progress.step()
+            # the link classifiers train in a worker while the CRF trains here
+            links_job = pool.apply_async(_fit_links, (link_rows, seed, params["link_c"],
+                                                      str(tmp / LINKS_FILE)))
+            del link_rows
+            crf_params = {"max_iterations": params["max_iterations"],
+                          "feature.minfreq": params["feature.minfreq"],
+                          "feature.possible_transitions": True}
+            if params["algorithm"] == "lbfgs":
+                crf_params.update(c1=params["c1"], c2=params["c2"])
+            elif params["algorithm"] == "l2sgd":
+                crf_params.update(c2=params["c2"])
+            trainer.set_params(crf_params)
+            trainer.train(str(tmp / CRF_FILE))
+            if iterations.done < iterations.total:
+                iterations.step(iterations.total - iterations.done, "converged")
+            links_job.get()
+        train_seconds = round(time.perf_counter() - started, 1)
+        manifest = {
+            "tagger": NAME, "tagger_version": TAGGER_VERSION, "format": FORMAT,
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "seed": seed, "training_data": {"file": os.path.basename(train_path),
+                                            "sha256": file_sha256(train_path),
+                                            "counts": counts(records),
+                                            "warnings": warnings},
+            "parameters": params, "train_seconds": train_seconds,
+            "files": {name: file_sha256(str(tmp / name)) for name in (CRF_FILE, LINKS_FILE)},
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
+                                    encoding="utf-8")
+        if dev is not None:
+            manifest["dev"] = dev_scores(LoadedModel(tmp), dev, dev_path)
+            report = manifest["dev"].pop("report")
+            (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
+                                        encoding="utf-8")
+            manifest["dev"]["report"] = report
+        if target.exists():
+            old = target.with_name(f".{target.name}-old-{os.getpid()}")
+            target.rename(old)
+            tmp.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def dev_scores(model: "LoadedModel", dev: list[dict], dev_path: str | None) -> dict:
+    from ..evaluate import score_records
+    from ..run import result_check, result_to_record
+
+    predicted = [result_to_record(r["id"], r["text"], result_check(r["text"],
+                                                                   model.tag(r["text"])))
+                 for r in dev]
+    report = score_records([to_pretag_shape(r) for r in dev], predicted)
+    scores = {"file": os.path.basename(dev_path or ""), "documents": report.documents}
+    for mode in ("exact", "overlap"):
+        scores[mode] = {name: {"precision": _r(c.precision), "recall": _r(c.recall),
+                               "f1": _r(c.f1), "gold": c.gold, "predicted": c.predicted}
+                        for name, c in getattr(report, mode).items()}
+    scores["report"] = report
+    return scores
+
+
+def _r(v):
+    return None if v is None else round(v, 4)
+
+
+class LoadedModel:
+    """A model directory, checked and loaded; `tag(text)` gives a TagResult."""
+
+    def __init__(self, model_dir: str | os.PathLike):
+        path = Path(model_dir)
+        manifest_path = path / MANIFEST
+        if not path.is_dir():
+            raise ModelError(f"{path}: no such model directory (train one with "
+                             f"`manage.py train_tagger TRAIN.jsonl {path}`).")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"{path}: not a model directory (no {MANIFEST}).") from None
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{manifest_path}: unreadable ({exc}).") from None
+        if not isinstance(manifest, dict) or manifest.get("tagger") != NAME:
+            raise ModelError(f"{path}: not a {NAME} model.")
+        if manifest.get("format") != FORMAT or manifest.get("tagger_version") != TAGGER_VERSION:
+            raise ModelError(f"{path}: a model of {NAME} {manifest.get('tagger_version')!r}; "
+                             f"this is {TAGGER_VERSION}: train it again.")
+        files = manifest.get("files") or {}
+        for name in (CRF_FILE, LINKS_FILE):
+            try:
+                digest = file_sha256(str(path / name))
+            except OSError:
+                raise ModelError(f"{path}: {name} is missing.") from None
+            if files.get(name) != digest:
+                raise ModelError(f"{path}: {name} is corrupt (its SHA-256 differs from the "
+                                 f"manifest's).")
+        try:
+            import pycrfsuite
+            links = json.loads((path / LINKS_FILE).read_text(encoding="utf-8"))
+            self.source_model = LinearModel.from_json(links["SOURCE"])
+            self.cue_model = LinearModel.from_json(links["CUE"])
+            self.crf = pycrfsuite.Tagger()
+            self.crf.open(str(path / CRF_FILE))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{path}: cannot be loaded ({exc}).") from None
+        self.manifest = manifest
+        self.model_id = hashlib.sha256(
+            "".join(files[n] for n in sorted(files)).encode()).hexdigest()[:12]
+
+    def tag(self, text: str):
+        from ..base import TaggedAttribution, TaggedSpan, TagResult
+
+        rules = rules_tagger().tag(text)
+        doc = Doc(text, rules)
+        spans: list[Span] = []
+        for (lo, hi), xseq in zip(doc.paragraphs, doc.features()):
+            self.crf.set(xseq)
+            labels = self.crf.tag()
+            spans.extend(_decode(doc, lo, labels, self.crf))
+        claims = [s for s in spans if s.label == "CLAIM"]
+        sources = [s for s in spans if s.label == "SOURCE"]
+        cues = [s for s in spans if s.label == "CUE"]
+        for n, s in enumerate(spans, start=1):
+            s.key = f"{s.label[:2].lower()}{n}"
+        rows = all_pair_rows(doc, Layout(doc), claims, sources, cues, rules_link_set(doc, rules))
+        attributions = []
+        for fragments, source, cue, confidence in decide(rows, self.source_model, self.cue_model):
+            quoted = doc.tokens[fragments[0].i].mark != ""
+            attributions.append(TaggedAttribution(
+                claims=[c.key for c in fragments], source=source.key if source else None,
+                cue=cue.key if cue else None, confidence=confidence,
+                attributes={"quote_type": "direct" if quoted else "indirect"}))
+        return TagResult(spans=[TaggedSpan(s.key, s.label, s.start, s.end, s.confidence)
+                                for s in spans], attributions=attributions)
+
+
+def _decode(doc: Doc, lo: int, labels: list[str], crf) -> list[Span]:
+    """Spans from BIO tags (an I- after another label starts a span), with the mean marginal
+    probability of their tags as confidence."""
+    out, current = [], None
+    for k, tag in enumerate(labels + ["O"]):
+        label = tag[2:] if tag != "O" else None
+        if current is not None and (label != current[0] or tag.startswith("B-")):
+            name, a = current
+            probs = [crf.marginal(labels[m], m) for m in range(a, k)]
+            first, last = doc.tokens[lo + a], doc.tokens[lo + k - 1]
+            out.append(Span(name, first.start, last.end, lo + a, lo + k,
+                            round(sum(probs) / len(probs), 3)))
+            current = None
+        if label is not None and current is None:
+            current = (label, k)
+    return out
