@@ -96,15 +96,38 @@ def _fit_links(rows, seed, c, path):
     Path(path).write_text(json.dumps(models, sort_keys=True), encoding="utf-8")
 
 
-class Progress:
-    """A one-line progress bar on a stream (stderr by default)."""
+class _InProcess:
+    """The two calls of a pool that train() makes, run in this process (workers=1)."""
 
-    def __init__(self, total: int, what: str, stream=None):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def imap(self, func, items, chunksize=1):
+        return map(func, items)
+
+    def apply_async(self, func, args):
+        func(*args)
+        return self
+
+    def get(self):
+        return None
+
+
+class Progress:
+    """A one-line progress bar on a stream (stderr by default), and/or a callback."""
+
+    def __init__(self, total: int, what: str, stream=None, callback=None):
         self.total, self.what, self.stream = total, what, stream or sys.stderr
         self.done, self.started = 0, time.perf_counter()
+        self.callback = callback
 
     def step(self, n: int = 1, note: str = "") -> None:
         self.done += n
+        if self.callback is not None:
+            self.callback(self.what, self.done, self.total)
         width = 30
         filled = int(width * self.done / max(1, self.total))
         elapsed = time.perf_counter() - self.started
@@ -119,14 +142,32 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
           workers: int | None = None, params: dict | None = None, stream=None,
           limit: int | None = None) -> dict:
     """Train on a JSON Lines file, write MODEL_DIR, return the manifest."""
-    import pycrfsuite
-
-    params = {**DEFAULT_PARAMS, **(params or {})}
     warnings: list[str] = []
     records = read_annotated(train_path, warnings=warnings)
     dev = read_annotated(dev_path) if dev_path else None
     if limit:
         records = records[:limit]
+    return train_records(records, model_dir, data={"file": os.path.basename(train_path),
+                                                   "sha256": file_sha256(train_path),
+                                                   "warnings": warnings},
+                         dev=dev, dev_name=dev_path, seed=seed, workers=workers, params=params,
+                         stream=stream)
+
+
+def train_records(records: list[dict], model_dir: str, *, data: dict,
+                  dev: list[dict] | None = None, dev_name: str | None = None, seed: int = 0,
+                  workers: int | None = None, params: dict | None = None, stream=None,
+                  on_progress=None) -> dict:
+    """Train on checked records (read_annotated's shape), write MODEL_DIR, return the manifest.
+
+    `data` describes the training data for the manifest ({"file", "sha256", "warnings"}).
+    `on_progress(stage, done, total)` is called at every step of the progress bars
+    ("features" per document, "crf" per iteration). workers=1 trains in this process,
+    with no pool: a Celery worker's pool process is a daemon, which may have no children.
+    """
+    import pycrfsuite
+
+    params = {**DEFAULT_PARAMS, **(params or {})}
     workers = workers or min(2, os.cpu_count() or 1)
     target = Path(model_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -134,15 +175,15 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
     started = time.perf_counter()
     try:
         link_rows = {"SOURCE": ([], []), "CUE": ([], [])}
-        progress = Progress(len(records), "features", stream)
-        iterations = Progress(params["max_iterations"], "crf", stream)
+        progress = Progress(len(records), "features", stream, on_progress)
+        iterations = Progress(params["max_iterations"], "crf", stream, on_progress)
 
         class Trainer(pycrfsuite.Trainer):
             def on_iteration(self, log, info):
                 iterations.step(note=f"loss {info.get('loss', 0):.0f}")
 
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with ctx.Pool(workers) as pool:
+        with (ctx.Pool(workers) if workers > 1 else _InProcess()) as pool:
             trainer = Trainer(algorithm=params["algorithm"], verbose=False)
             for feats, labels, rows in pool.imap(_prepare, records, chunksize=4):
                 for xseq, yseq in zip(feats, labels):
@@ -171,17 +212,17 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
         manifest = {
             "tagger": NAME, "tagger_version": TAGGER_VERSION, "format": FORMAT,
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "seed": seed, "training_data": {"file": os.path.basename(train_path),
-                                            "sha256": file_sha256(train_path),
+            "seed": seed, "training_data": {"file": data.get("file", ""),
+                                            "sha256": data["sha256"],
                                             "counts": counts(records),
-                                            "warnings": warnings},
+                                            "warnings": list(data.get("warnings", ()))},
             "parameters": params, "train_seconds": train_seconds,
             "files": {name: file_sha256(str(tmp / name)) for name in (CRF_FILE, LINKS_FILE)},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
                                     encoding="utf-8")
         if dev is not None:
-            manifest["dev"] = dev_scores(LoadedModel(tmp), dev, dev_path)
+            manifest["dev"] = dev_scores(LoadedModel(tmp), dev, dev_name)
             report = manifest["dev"].pop("report")
             (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
                                         encoding="utf-8")
