@@ -299,3 +299,25 @@ def rows_in_document(model, document: Document, ids, *, field: str) -> list:
         raise ValidationError({field: f"{missing[0]} is not an annotator's {what} in this "
                                       "document."})
     return [found[i] for i in wanted]
+
+
+def access_tagger_model(project: Project, model_id):
+    """A trained model of the project (which the caller has accessed), or 404."""
+    from annotator.models import TaggerModel
+
+    model = TaggerModel.objects.select_related("created_by").filter(
+        project=project, pk=object_id(model_id)).first()
+    if model is None:
+        raise Http404("No such model in this project.")
+    return model
+
+
+def access_training_job(project: Project, job_id):
+    """A training job of the project (which the caller has accessed), or 404."""
+    from annotator.models import TrainingJob
+
+    job = TrainingJob.objects.select_related("requested_by").filter(
+        project=project, pk=object_id(job_id)).first()
+    if job is None:
+        raise Http404("No such training job in this project.")
+    return job

@@ -19,6 +19,9 @@ The text is stored exactly as the file has it, and so are the offsets
   ReviewDecision by the importing admin naming the file and the file's
   reviewer; without it labels come in unreviewed and the report counts the
   review states not kept;
+- `approve_labels`: take every label of the file as approved (bootstrapping: a
+  team can train a model at once), each with a ReviewDecision by the importing
+  admin naming the file;
 - `layers` ("annotators", "mine"): for files with several annotators' layers
   (Label Studio), one layer per annotator, mapped to project members by
   e-mail or username (`annotator_map` for Label Studio user ids), or all of
@@ -87,6 +90,7 @@ class ImportOptions:
     normalize: frozenset = frozenset()
     offsets: str = "auto"
     keep_review_state: bool = False
+    approve_labels: bool = False
     layers: str = "annotators"
     annotator_map: dict = field(default_factory=dict)   # name in the file -> username
 
@@ -344,7 +348,7 @@ class _Layers:
 
 
 def _options(*, mode: str, normalize, offsets: str, keep_review_state: bool, layers: str,
-             annotator_map) -> ImportOptions:
+             annotator_map, approve_labels: bool = False) -> ImportOptions:
     if mode not in MODES:
         raise ValidationError({"mode": f"must be one of {', '.join(MODES)}."})
     if isinstance(normalize, str):
@@ -359,8 +363,12 @@ def _options(*, mode: str, normalize, offsets: str, keep_review_state: bool, lay
     if keep_review_state and mode == "suggestions":
         raise ValidationError({"keep_review_state": "applies to mode=labels: suggestions are "
                                                     "not reviewed."})
+    if approve_labels and mode == "suggestions":
+        raise ValidationError({"approve_labels": "applies to mode=labels: suggestions are "
+                                                 "not approved."})
     return ImportOptions(mode=mode, normalize=wanted, offsets=offsets,
-                         keep_review_state=bool(keep_review_state), layers=layers,
+                         keep_review_state=bool(keep_review_state),
+                         approve_labels=bool(approve_labels), layers=layers,
                          annotator_map=dict(annotator_map or {}))
 
 
@@ -368,22 +376,24 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
                 mode: str = "labels", normalize: tuple | list | frozenset = (),
                 offsets: str = "auto", keep_review_state: bool = False,
                 layers: str = "annotators", annotator_map: dict | None = None,
+                approve_labels: bool = False,
                 progress: Callable[[str, int, int | None], None] | None = None) -> ImportReport:
     """Check the whole file, then store it in one transaction; ImportRefused if any line is bad.
 
     `progress(phase, done, total)` is called per document: phase "checking", then "writing".
-    The options are the module docstring's; `keep_review_state` is for admins (the caller
-    checks the role: access.py).
+    The options are the module docstring's; `keep_review_state` and `approve_labels` are
+    for admins (the caller checks the role: access.py).
     """
     if fmt not in FORMATS:
         raise ValidationError({"format": f"must be one of {', '.join(FORMATS)}."})
     options = _options(mode=mode, normalize=normalize, offsets=offsets,
                        keep_review_state=keep_review_state, layers=layers,
-                       annotator_map=annotator_map)
+                       annotator_map=annotator_map, approve_labels=approve_labels)
     text_mod.check_input(file_name, "file")  # it names documents and their metadata
     report = ImportReport(format=fmt, mode=mode, file=file_name, options={
         "normalize": sorted(options.normalize), "offsets": options.offsets,
-        "keep_review_state": options.keep_review_state, "layers": options.layers})
+        "keep_review_state": options.keep_review_state,
+        "approve_labels": options.approve_labels, "layers": options.layers})
     limit = _limits()["file"]
     if _size(stream) > limit:
         raise ValidationError({"file": f"is larger than the limit of {settings.MAX_UPLOAD_MB} "
@@ -481,7 +491,8 @@ def _digest(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def _span_fields(provenance: dict, keep_review_state: bool = False) -> dict:
+def _span_fields(provenance: dict, keep_review_state: bool = False,
+                 approve: bool = False) -> dict:
     """What of a label's provenance in the file is kept on the stored label.
 
     The review state only when the importer asks (keep_review_state): an approval needs
@@ -492,7 +503,9 @@ def _span_fields(provenance: dict, keep_review_state: bool = False) -> dict:
     if origin not in Origin.values or (origin == Origin.PRETAG and not tagger):
         origin = Origin.HUMAN
     review_state = provenance.get("review_state")
-    if not keep_review_state or review_state not in ReviewState.values:
+    if approve:
+        review_state = ReviewState.APPROVED
+    elif not keep_review_state or review_state not in ReviewState.values:
         review_state = ReviewState.PENDING
     confidence = provenance.get("confidence")
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) \
@@ -546,7 +559,8 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
         _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=False)
     else:
         _write_labels(stored, batch, report, user, labels, owners=owners,
-                      keep_review_state=options.keep_review_state)
+                      keep_review_state=options.keep_review_state,
+                      approve=options.approve_labels)
         _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=True)
     Event.objects.bulk_create([
         Event(project_id=project.pk, document_id=document.pk, actor=user, action="import",
@@ -557,7 +571,7 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
 
 
 def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
-                  keep_review_state: bool) -> None:
+                  keep_review_state: bool, approve: bool = False) -> None:
     span_rows, keys = [], []   # keys: (document index, file span id) per row
     alias: list[dict[str, int]] = []
     reviewed: list[tuple[str, int, str, dict]] = []  # (kind, row index, where, provenance)
@@ -571,8 +585,8 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
             key = (owner.pk, span.label, span.start, span.end)
             if key not in first_of:  # one label per offsets in one layer (a constraint)
                 first_of[key] = len(span_rows)
-                fields = _span_fields(span.provenance, keep_review_state)
-                _count_dropped(report, span.provenance, keep_review_state)
+                fields = _span_fields(span.provenance, keep_review_state, approve)
+                _count_dropped(report, span.provenance, keep_review_state or approve)
                 if fields["review_state"] != ReviewState.PENDING:
                     reviewed.append(("span", len(span_rows), where, span.provenance))
                 span_rows.append(Span(document=document, annotator=owner,
@@ -603,8 +617,8 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
             if key in seen:
                 continue
             seen.add(key)
-            fields = _span_fields(attribution.provenance, keep_review_state)
-            _count_dropped(report, attribution.provenance, keep_review_state)
+            fields = _span_fields(attribution.provenance, keep_review_state, approve)
+            _count_dropped(report, attribution.provenance, keep_review_state or approve)
             if fields["review_state"] != ReviewState.PENDING:
                 reviewed_attributions.append(("attribution", len(attribution_rows), where,
                                               attribution.provenance))
@@ -621,14 +635,19 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
         for position, span_id in enumerate(rest, start=1)])
     rows = {"span": created, "attribution": made}
     ReviewDecision.objects.bulk_create([
-        _kept_review(rows[kind][at], kind, where, provenance, user, report.file)
+        _kept_review(rows[kind][at], kind, where, provenance, user, report.file, approve)
         for kind, at, where, provenance in [*reviewed, *reviewed_attributions]])
 
 
-def _kept_review(row, kind: str, where: str, provenance: dict, user, file_name: str
-                 ) -> ReviewDecision:
+def _kept_review(row, kind: str, where: str, provenance: dict, user, file_name: str,
+                 approve: bool = False) -> ReviewDecision:
     """The decision that gives a kept approval (or rejection) a who: the importing admin,
-    with a note naming the file and the reviewer the file names."""
+    with a note naming the file and the reviewer the file names (or, with
+    approve_labels, saying that the importer took the file's labels as approved)."""
+    if approve:
+        return ReviewDecision(document_id=row.document_id, reviewer=user, decision="approve",
+                              note=f"Taken as approved on import from {file_name} ({where}) "
+                                   f"by {user.get_username()}.", **{kind: row})
     reviewer = provenance.get("reviewer")
     if not isinstance(reviewer, str) or not reviewer.strip():
         reviewers = provenance.get("reviewers")
