@@ -62,8 +62,12 @@ def approved_documents(*, project: Project):
 
 def training_requirements(*, project: Project) -> dict:
     """{"approved": documents there, "needed": documents needed}: what the button says."""
-    return {"approved": approved_documents(project=project).count(),
-            "needed": settings.TRAINING_MIN_DOCUMENTS}
+    return {"approved": approved_documents(project=project).count(), "needed": _needed()}
+
+
+def _needed() -> int:
+    # Two at least: one to learn from, one held out to score on.
+    return max(2, settings.TRAINING_MIN_DOCUMENTS)
 
 
 def _rank(document_id: int, salt: str) -> int:
@@ -217,7 +221,7 @@ def training_job_run(*, job_id: int) -> TrainingJob | None:
 
     try:
         documents = list(approved_documents(project=job.project).order_by("pk"))
-        needs = {"approved": len(documents), "needed": settings.TRAINING_MIN_DOCUMENTS}
+        needs = {"approved": len(documents), "needed": _needed()}
         if needs["approved"] < needs["needed"]:
             training_job_fail(job_id=job_id, reason=_too_few(needs).message, attempt=attempt)
             return TrainingJob.objects.get(pk=job_id)
