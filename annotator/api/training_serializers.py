@@ -65,6 +65,7 @@ class ProjectTaggerIn(serializers.Serializer):
         required=False, default="", allow_blank=True, max_length=100,
         help_text='"rules-attribution" (no data needed); leave out when choosing a model.')
     model = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                     max_value=2**63 - 1,
                                      help_text="A model of this project (its id).")
 
     def validate(self, data):
