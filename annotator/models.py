@@ -16,6 +16,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from annotator.formats import registry
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
@@ -513,12 +515,10 @@ class WorkerPing(models.Model):
     worker = models.CharField(max_length=200, blank=True)
 
 
-class ExportFormat(models.TextChoices):
-    JSONL = "jsonl", "JSON Lines"
-    BRAT = "brat", "brat standoff"
-    CONLL = "conll", "CoNLL BIO"
-    CSV = "csv", "CSV (one row per attribution)"
-    DOCCANO = "doccano", "doccano JSONL"
+# The formats one can export, as formats/registry.py lists them (ExportFormat.JSONL, ...).
+# A format added there changes this field's choices and constraint: makemigrations.
+ExportFormat = models.TextChoices("ExportFormat", [
+    (name.upper().replace("-", "_"), (name, title)) for name, title in registry.export_choices()])
 
 
 class ExportLayer(models.TextChoices):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from annotator import access
 from annotator.api.errors import unavailable_response
+from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus
 from annotator.selectors import document_list, project_list_for_home
 
@@ -76,16 +77,15 @@ def project_page(request, project_id):
 def _transfers_config(request, project, membership) -> dict:
     """What static/annotator/transfers.js needs: who may import (admins) and export
     (reviewers and admins), the formats, and the annotators one may export alone."""
-    from annotator.models import ExportFormat
-    from annotator.services.imports import FORMAT_LABELS
-
     can_export = membership.role in ("admin", "reviewer")
     annotators = sorted(project.memberships.values_list("user__username", flat=True)) \
         if can_export else []
     return {"project_id": project.pk, "csrf_token": get_token(request),
             "can_import": membership.role == "admin", "can_export": can_export,
-            "export_formats": [{"value": v, "label": label} for v, label in ExportFormat.choices],
-            "import_formats": [{"value": v, "label": label} for v, label in FORMAT_LABELS.items()],
+            "export_formats": [{"value": v, "label": label}
+                               for v, label in registry.export_choices()],
+            "import_formats": [{"value": v, "label": label}
+                               for v, label in registry.import_choices()],
             "annotators": annotators}
 
 

@@ -255,8 +255,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "annotator.models.Role",
         "OriginEnum": "annotator.models.Origin",
         "TokenStatusEnum": "annotator.models.TokenStatus",
-        "ExportFormatEnum": "annotator.models.ExportFormat",
-        "ImportFormatEnum": "annotator.services.imports.FORMATS",
+        "ExportFormatEnum": "annotator.formats.registry.export_choices",
+        "ImportFormatEnum": "annotator.formats.registry.import_names",
         # A reviewer's decision on a label (a document can also be returned).
         "LabelDecisionEnum": ["approve", "reject"],
     },

@@ -1,7 +1,8 @@
-"""Reviewing: the queue, annotators' statuses, review decisions, the approved layer, agreement."""
+"""Reviewing: the queue, annotators' statuses, review decisions, agreement.
+
+The approved layer is in selectors/approved.py."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -11,8 +12,7 @@ from django.utils import timezone
 
 from annotator.access import Need, projects_for
 from annotator.models import (Attribution, ClaimFragment, DocStatus, Document, DocumentStatus,
-                              LabelStatus, Origin, ReviewDecision, ReviewState, Span)
-from annotator.selectors.labels import attributions_for
+                              LabelStatus, Origin, ReviewDecision, Span)
 
 
 def reviews_for_document(*, document, annotator_id=None):
@@ -74,93 +74,6 @@ def document_statuses(*, document):
     return (DocumentStatus.objects.filter(document=document).select_related("annotator")
             .annotate(span_count=Coalesce(Subquery(labels), Value(0)))
             .order_by("annotator__username"))
-
-
-@dataclass(frozen=True)
-class ApprovedSpan:
-    id: int                  # one of the identical approved rows: the first made
-    label: str
-    start: int
-    end: int
-    quote: str
-    annotators: tuple        # whose rows these are (the reviewer's, for a correction)
-    corrected: bool          # a reviewer's correction is among them
-
-
-@dataclass(frozen=True)
-class ApprovedAttribution:
-    id: int
-    claims: tuple            # ApprovedSpan, in fragment order
-    source: ApprovedSpan | None
-    cue: ApprovedSpan | None
-    attributes: dict
-    annotators: tuple
-    corrected: bool
-
-
-@dataclass
-class ApprovedLayer:
-    document: object
-    spans: list              # ApprovedSpan, in text order
-    attributions: list       # ApprovedAttribution
-
-
-def _span_key(span) -> tuple:
-    return (span.label.name, span.start, span.end)
-
-
-def approved_layer(*, document) -> ApprovedLayer:
-    """The one approved version of a document: what reviewers approved, across layers.
-
-    Identical spans (label, start, end) of several annotators are one span, and
-    identical attributions (same claim fragments, source, cue and attributes)
-    one attribution. Three queries, whatever the number of labels.
-    """
-    rows = list(Span.objects.filter(document=document, annotator__isnull=False,
-                                    status=LabelStatus.ACCEPTED).select_related("label")
-                .order_by("id"))
-    by_id = {s.pk: s for s in rows}
-    groups: dict = {}
-    for span in rows:
-        if span.review_state == ReviewState.APPROVED:
-            groups.setdefault(_span_key(span), []).append(span)
-    attributions = list(attributions_for(document).filter(review_state=ReviewState.APPROVED))
-    # An approved attribution's spans are approved too (services/reviews.py); should one not
-    # be, the attribution still brings it, rather than lose a role.
-    for a in attributions:
-        for span_id in (a.claim_id, *[f.span_id for f in a.fragments.all()], a.source_id,
-                        a.cue_id):
-            span = by_id.get(span_id)
-            if span is not None and span not in groups.get(_span_key(span), []):
-                groups.setdefault(_span_key(span), []).append(span)
-
-    def merged(copies) -> ApprovedSpan:
-        first = copies[0]
-        return ApprovedSpan(id=first.pk, label=first.label.name, start=first.start,
-                            end=first.end, quote=first.quote,
-                            annotators=tuple(sorted({c.annotator_id for c in copies})),
-                            corrected=any(c.origin == Origin.REVIEW for c in copies))
-
-    spans = {key: merged(copies) for key, copies in groups.items()}
-
-    def layer_span(span_id):
-        return spans[_span_key(by_id[span_id])] if span_id in by_id else None
-
-    attribution_groups: dict = {}
-    for a in attributions:
-        claims = tuple(layer_span(i) for i in (a.claim_id, *[f.span_id for f in
-                                                              a.fragments.all()]))
-        key = (claims, layer_span(a.source_id), layer_span(a.cue_id),
-               tuple(sorted(a.attributes.items())))
-        attribution_groups.setdefault(key, []).append(a)
-    result = [ApprovedAttribution(id=copies[0].pk, claims=key[0], source=key[1], cue=key[2],
-                                  attributes=dict(copies[0].attributes),
-                                  annotators=tuple(sorted({c.annotator_id for c in copies})),
-                                  corrected=any(c.origin == Origin.REVIEW for c in copies))
-              for key, copies in attribution_groups.items()]
-    return ApprovedLayer(document=document,
-                         spans=sorted(spans.values(), key=lambda s: (s.start, -s.end, s.label)),
-                         attributions=sorted(result, key=lambda a: (a.claims[0].start, a.id)))
 
 
 def agreement_for_project(*, project, document_id: int | None = None,

@@ -18,7 +18,7 @@ writers stream into a bundle (a zip, or a folder): memory stays flat however
 large the project. A background job (ExportJob) runs the same function in a
 Celery worker and keeps its progress on its row.
 """
-from annotator.services.exports.bundle import DATA_FILE, LOSSY, project_export
+from annotator.services.exports.bundle import project_export
 from annotator.services.exports.files import PART_NAME, ZIP_NAME, Cleaned, export_files_clean
 from annotator.services.exports.jobs import (ACTIVE, MAX_RESUMES, Superseded, download_name,
                                              export_job_fail, export_job_run, export_job_send,
@@ -28,8 +28,8 @@ from annotator.services.exports.layers import Layer, layer_parse
 from annotator.services.exports.records import (ATTRIBUTION_FIELDS, BATCH, SPAN_FIELDS,
                                                 documents_read)
 
-__all__ = ["ACTIVE", "ATTRIBUTION_FIELDS", "BATCH", "Cleaned", "DATA_FILE", "LOSSY",
-           "Layer", "MAX_RESUMES", "PART_NAME", "SPAN_FIELDS", "Superseded", "ZIP_NAME",
+__all__ = ["ACTIVE", "ATTRIBUTION_FIELDS", "BATCH", "Cleaned", "Layer", "MAX_RESUMES",
+           "PART_NAME", "SPAN_FIELDS", "Superseded", "ZIP_NAME",
            "documents_read", "download_name", "export_files_clean", "export_job_fail",
            "export_job_run", "export_job_send", "export_job_start", "export_jobs_resume_stale",
            "export_path", "layer_parse", "project_export"]
