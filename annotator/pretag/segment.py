@@ -195,7 +195,10 @@ def _find_quotes(text: str) -> list[Quote]:
     A quote left open at the end of a paragraph continues when the next
     paragraph opens with a quotation mark (the news convention for a quote of
     several paragraphs): each paragraph's part becomes one fragment. A quote
-    left open otherwise is dropped, so a stray mark does not swallow the text.
+    left open otherwise is dropped, so a stray mark does not swallow the text,
+    except when its mark opens a paragraph that ends a sentence: real copy
+    forgets the closing mark (or ends a long quote without one), and such a
+    paragraph is speech up to its end.
     """
     quotes: list[Quote] = []
     current: Quote | None = None
@@ -205,6 +208,7 @@ def _find_quotes(text: str) -> list[Quote]:
         role = _mark_role(text, i, after - i)
         if current is not None and "\n\n" in text[fragment_start:i].replace(" ", ""):
             if not (role != "close" and _starts_line(text, i)):
+                _close_at_paragraph_end(text, current, fragment_start, quotes)
                 current = None          # unclosed at a paragraph end, not continued
         if current is None:
             if role != "close":
@@ -221,7 +225,28 @@ def _find_quotes(text: str) -> list[Quote]:
             fragment_start = after
         else:                           # an opening mark inside an open quote: start over
             current, fragment_start = Quote(open=i, close=i), after
+    if current is not None:
+        _close_at_paragraph_end(text, current, fragment_start, quotes)
     return [q for q in quotes if all(a < b for a, b in q.fragments)]
+
+
+def _close_at_paragraph_end(text: str, quote: Quote, fragment_start: int,
+                            quotes: list[Quote]) -> None:
+    """Keep an unclosed quote whose last fragment's mark opens a line and whose line ends a
+    sentence, as running to the end of that line."""
+    mark = fragment_start - 1
+    while mark > 0 and text[mark] not in QUOTE_MARKS + "'":
+        mark -= 1
+    if text[mark] == "'" and mark > 0 and text[mark - 1] == "'":
+        mark -= 1
+    if not _starts_line(text, mark):
+        return
+    line_end = text.find("\n", fragment_start)
+    a, b = _trimmed(text, fragment_start, len(text) if line_end < 0 else line_end)
+    if a < b and text[b - 1] in ".!?\u2026" and not _QUOTE_RE.search(text, a, b):
+        quote.fragments.append((a, b))
+        quote.close = b - 1
+        quotes.append(quote)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

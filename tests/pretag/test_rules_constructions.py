@@ -320,3 +320,43 @@ def test_apposition_after_but_leaves_the_name_out_of_the_source():
 def test_as_frame_with_a_colon_introduces_a_direct_quote():
     text = 'But as one shopkeeper put it to me: "Visitors don\'t buy much bread."'
     assert triples(text) == [("one shopkeeper", "put it", ("Visitors don't buy much bread.",))]
+
+
+# --- Real news copy (#14 point 4) ----------------------------------------------------------
+
+def test_doubled_apostrophes_are_quotation_marks():
+    assert triples("''The bridge will open in May,'' the mayor said.") == [
+        ("the mayor", "said", ("The bridge will open in May",))]
+
+
+def test_doubled_apostrophes_split_quote_and_continued_quote():
+    text = ("''We have waited long enough,'' said Ms. Rivera, who chairs the committee. "
+            "''Now we build.''")
+    assert triples(text) == [("Ms. Rivera", "said", ("We have waited long enough",)),
+                             ("Ms. Rivera", None, ("Now we build.",))]
+
+
+@pytest.mark.parametrize("frame,source", [
+    ("a smiling Johnson said", "a smiling Johnson"),
+    ("a visibly tired Johnson told reporters", "a visibly tired Johnson"),
+    ("the ever-cautious Merkel said", "the ever-cautious Merkel"),
+])
+def test_a_described_name_after_a_quote_is_the_source(frame, source):
+    assert triples(f'"We will win," {frame}.')[0][:1] == (source,)
+
+
+def test_a_long_apposition_after_the_inverted_speaker_stays_out_of_the_source():
+    text = ('"The plan is dead," said Tom Baker, a former adviser to the governor who left '
+            'the office in 2014 after a row over the budget.')
+    assert triples(text) == [("Tom Baker", "said", ("The plan is dead",))]
+
+
+def test_a_quote_left_open_at_the_end_of_its_paragraph_runs_to_that_end():
+    text = '"The vote was rigged," he said.\n\n"And nobody will look into it.'
+    assert triples(text) == [("he", "said", ("The vote was rigged",)),
+                             ("he", None, ("And nobody will look into it.",))]
+
+
+def test_a_stray_mark_inside_a_paragraph_still_swallows_nothing():
+    assert triples('Officials said the "plan would fail.\n\nMarkets fell.') == [
+        ("Officials", "said", ('the "plan would fail',))]

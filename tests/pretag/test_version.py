@@ -18,7 +18,7 @@ GOLD = Path(__file__).resolve().parents[1] / "gold"
 
 FINGERPRINTS = {
     "1.3.0": "790c2b334adb8b31",
-    "1.4.0": "790c2b334adb8b31",   # doubled apostrophes as quotes, "a smiling X said"
+    "1.4.0": "790c2b334adb8b31",   # real copy: '' quotes, "a smiling X said", unclosed paragraph quotes
 }
 
 

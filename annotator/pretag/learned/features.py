@@ -130,11 +130,12 @@ def is_cue_word(low: str) -> str:
 class Doc:
     """A text's tokens, paragraphs and per-token features (a list of strings per token)."""
 
-    def __init__(self, text: str, rules=None):
+    def __init__(self, text: str, rules=None, lexicon: dict | None = None):
         self.text = text
         self.tokens = tokens_of(text)
         self.paragraphs = paragraphs(text, self.tokens)
         self.rules = rules
+        self.lexicon = lexicon or {}
         self.starts = [t.start for t in self.tokens]
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
@@ -165,7 +166,11 @@ class Doc:
         toks = self.tokens
         lows = [t.low for t in toks]
         shapes = [_shape(t.text) for t in toks]
-        cues = [is_cue_word(w) for w in lows]
+        lexicon = self.lexicon
+        learned = [lexicon.get(w) for w in lows]
+        # a word the training data often labels CUE counts as a cue, like the lexicon's
+        cues = [is_cue_word(w) or ("learned" if lx and lx[0] >= 2 else "")
+                for w, lx in zip(lows, learned)]
         rules = self.rules_marks()
         sentence_end = [t.text in (".", "!", "?") for t in toks]
         out = []
@@ -179,14 +184,22 @@ class Doc:
             para = []
             sent_pos = 0
             para_bucket = "p" + _bucket(min(p_index, 4))
+            para_open = "po=" + (toks[lo].mark or "-")
+            sentence_of = _sentence_info(toks, lo, hi, cues, states)
             for k in range(lo, hi):
                 w, shape, cue = lows[k], shapes[k], cues[k]
                 depth, role = states[k - lo]
                 f = ["b", "w=" + w, "s=" + shape, "suf=" + w[-3:], "pre=" + w[:3],
-                     "q=" + str(min(depth, 2)) + role, para_bucket,
+                     "q=" + str(min(depth, 2)) + role, para_bucket, para_open,
                      "sp=" + _bucket(sent_pos)]
+                f.extend(sentence_of[k - lo])
                 if cue:
                     f.append("cue=" + cue)
+                lx = learned[k]
+                if lx:
+                    f.extend((f"lxc={lx[0]}", f"lxs={lx[1]}", f"lxk={lx[2]}"))
+                else:
+                    f.append("lx=-")
                 if w in SUBJECT_PRONOUNS:
                     f.append("pron")
                 for name, words in _NOUN_CLASSES:
@@ -235,6 +248,72 @@ class Doc:
                 sent_pos = 0 if sentence_end[k] else sent_pos + 1
             out.append(para)
         return out
+
+
+def _sentence_info(toks: list[Tok], lo: int, hi: int, cues: list[str],
+                   states: list[tuple[int, str]]) -> list[list[str]]:
+    """Per token of a paragraph, features of its sentence (cut at . ! ? outside quotes):
+    whether it has a cue (and of which kind) and a quotation, where the token lies with
+    respect to the sentence's first cue outside quotes, and whether a "that" follows that
+    cue before the token."""
+    out: list[list[str]] = []
+    a = lo
+    while a < hi:
+        b = a
+        while b < hi:
+            b += 1
+            if toks[b - 1].text in (".", "!", "?") and states[b - 1 - lo][0] == 0:
+                break
+        first_cue = next((k for k in range(a, b) if cues[k] and states[k - lo][0] == 0), None)
+        has_quote = any(toks[k].mark for k in range(a, b))
+        base = ["sq=" + str(has_quote)]
+        that_at = None
+        if first_cue is not None:
+            base.append("scue=" + cues[first_cue])
+            for k in range(first_cue + 1, min(b, first_cue + 4)):
+                if toks[k].low == "that":
+                    that_at = k
+                    break
+        else:
+            base.append("scue=-")
+        for k in range(a, b):
+            f = list(base)
+            if first_cue is not None:
+                rel = "at" if k == first_cue else ("before" if k < first_cue else "after")
+                f.append("rel=" + rel + str(has_quote))
+                if that_at is not None and k > that_at:
+                    f.append("afterthat")
+            out.append(f)
+        a = b
+    return out
+
+
+def build_lexicon(docs_and_spans, min_count: int = 3) -> dict[str, list[int]]:
+    """{word: [cue, source, claim level]} from training documents: how often the word lies
+    in a CUE, a SOURCE or a CLAIM span, as a level 0-4 (smoothed towards 0), for words seen
+    at least `min_count` times and at least once in some span."""
+    seen: dict[str, list[int]] = {}
+    for text, spans in docs_and_spans:
+        tokens = tokens_of(text)
+        starts = [t.start for t in tokens]
+        inside = [None] * len(tokens)
+        for span in spans:
+            i = bisect.bisect_left(starts, span["start"])
+            j = bisect.bisect_left(starts, span["end"])
+            for k in range(i, j):
+                inside[k] = span["label"]
+        for t, label in zip(tokens, inside):
+            row = seen.setdefault(t.low, [0, 0, 0, 0])
+            row[0] += 1
+            if label is not None:
+                row[1 + ("CUE", "SOURCE", "CLAIM").index(label)] += 1
+    lexicon = {}
+    for word, (n, cue, source, claim) in seen.items():
+        if n >= min_count and (cue or source or claim):
+            levels = [min(4, int(5 * c / (n + 5))) for c in (cue, source, claim)]
+            if any(levels[:2]) or levels[2] >= 3:
+                lexicon[word] = levels
+    return lexicon
 
 
 def bio_labels(doc: Doc, spans: list[dict]) -> list[list[str]]:

@@ -157,19 +157,51 @@ def candidates(layout: Layout, claim: Span, others: list[Span]) -> list[tuple[Sp
     return ranked
 
 
-def all_pair_rows(doc, layout: Layout, claims: list[Span], sources: list[Span],
-                  cues: list[Span], rules_links: set):
-    """For each claim: (claim, [(candidate, features)]) for sources, then for cues."""
-    widened = widen_rules_links(rules_links, claims, sources + cues)
-    out = []
-    for claim in claims:
-        rows = {}
-        for label, others in (("SOURCE", sources), ("CUE", cues)):
-            rows[label] = [(o, pair_features(doc, layout, claim, o, claims, cues, sources, rank,
-                                             widened))
-                           for o, rank in candidates(layout, claim, others)]
-        out.append((claim, rows))
-    return out
+class Linker:
+    """Candidate links of one document's spans, and their features. The cue is chosen
+    first; a source candidate's features then include where it lies from that cue."""
+
+    def __init__(self, doc, claims: list[Span], sources: list[Span], cues: list[Span],
+                 rules_links: set):
+        self.doc, self.layout = doc, Layout(doc)
+        self.claims, self.sources, self.cues = claims, sources, cues
+        self.rules = widen_rules_links(rules_links, claims, sources + cues)
+
+    def rows(self, claim: Span, label: str, cue: Span | None = None) -> list[tuple[Span, list]]:
+        others = self.sources if label == "SOURCE" else self.cues
+        out = []
+        for o, rank in candidates(self.layout, claim, others):
+            f = pair_features(self.doc, self.layout, claim, o, self.claims, self.cues,
+                              self.sources, rank, self.rules)
+            if label == "SOURCE":
+                f.extend(self.to_cue(o, cue))
+            out.append((o, f))
+        return out
+
+    def to_cue(self, source: Span, cue: Span | None) -> list[str]:
+        if cue is None:
+            return ["sc=none"]
+        before = source.j <= cue.i
+        gap = cue.i - source.j if before else source.i - cue.j
+        if gap < 0:
+            return ["sc=overlap"]
+        side = "B" if before else "A"
+        f = [f"sc={side}{_b(gap)}",
+             f"scs={self.layout.sent[source.i] == self.layout.sent[cue.i]}"]
+        if gap <= 3:
+            lo, hi = (source.j, cue.i) if before else (cue.j, source.i)
+            f.append(f"scg={side}" + "|".join(self.doc.tokens[k].low for k in range(lo, hi)))
+        return f
+
+
+def choose(model: LinearModel, rows) -> tuple[Span | None, float]:
+    """The most probable candidate if its probability is at least THRESHOLD."""
+    best, best_p = None, THRESHOLD
+    for other, feats in rows:
+        p = model.probability(feats)
+        if p >= best_p:
+            best, best_p = other, p
+    return best, (best_p if best is not None else 1.0 - best_p)
 
 
 class LinearModel:
@@ -207,19 +239,13 @@ def fit(rows: list[list[str]], ys: list[int], seed: int, c: float = 1.0) -> Line
     return LinearModel(weights, round(float(model.intercept_[0]), 5))
 
 
-def decide(pair_rows, source_model: LinearModel, cue_model: LinearModel):
+def decide(linker: Linker, source_model: LinearModel, cue_model: LinearModel):
     """Attributions as (claims, source or None, cue or None, confidence)."""
     chosen = []
-    for claim, rows in pair_rows:
-        picks = {}
-        for label, model in (("SOURCE", source_model), ("CUE", cue_model)):
-            best, best_p = None, THRESHOLD
-            for other, feats in rows[label]:
-                p = model.probability(feats)
-                if p >= best_p:
-                    best, best_p = other, p
-            picks[label] = (best, best_p if best else 1.0 - best_p)
-        chosen.append((claim, picks["SOURCE"], picks["CUE"]))
+    for claim in linker.claims:
+        cue, pc = choose(cue_model, linker.rows(claim, "CUE"))
+        source, ps = choose(source_model, linker.rows(claim, "SOURCE", cue))
+        chosen.append((claim, (source, ps), (cue, pc)))
     groups: dict = {}
     order = []
     for claim, (source, ps), (cue, pc) in chosen:

@@ -4,6 +4,7 @@
                               SHA-256, counts, parameters, dev scores, files and their SHA-256
     MODEL_DIR/spans.crfsuite  the CRF over tokens (BIO tags of CLAIM, SOURCE, CUE)
     MODEL_DIR/links.json      the two link classifiers' weights (claim-source, claim-cue)
+    MODEL_DIR/lexicon.json    how often each training word is in a CUE, SOURCE or CLAIM span
 
 Training reads the documents in worker processes (the rules tagger and the
 features are most of the work), trains the link classifiers in a second
@@ -18,20 +19,24 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
+import threading
 import tempfile
 import time
 from pathlib import Path
 
 from .data import counts, file_sha256, read_annotated, to_pretag_shape
-from .features import Doc, bio_labels
-from .links import Layout, LinearModel, Span, all_pair_rows, decide, fit, rules_link_set
+from .features import Doc, bio_labels, build_lexicon
+from .links import Linker, LinearModel, Span, choose, decide, fit, rules_link_set
 
 NAME = "learned-attribution"
-TAGGER_VERSION = "1.0.0"        # bump when features or decoding change: old models are refused
+TAGGER_VERSION = "1.1.0"        # bump when features or decoding change: old models are refused
 FORMAT = 1
-CRF_FILE, LINKS_FILE, MANIFEST = "spans.crfsuite", "links.json", "manifest.json"
-DEFAULT_PARAMS = {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.01, "max_iterations": 120,
+CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
+FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE)
+MANIFEST = "manifest.json"
+DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 20,
                   "feature.minfreq": 2, "link_c": 0.5}
 
 
@@ -45,6 +50,12 @@ def _rules():
 
 
 _RULES = None
+_LEXICON: dict = {}             # the training lexicon, for the worker processes
+
+
+def _set_lexicon(lexicon: dict) -> None:
+    global _LEXICON
+    _LEXICON = lexicon
 
 
 def rules_tagger():
@@ -63,13 +74,8 @@ def gold_spans(doc: Doc, record: dict) -> dict[str, Span]:
     return out
 
 
-def _prepare(record: dict):
-    """Worker: (CRF features, BIO labels, link rows with their gold answer) of one document."""
-    text = record["text"]
-    rules = rules_tagger().tag(text)
-    doc = Doc(text, rules)
-    feats = doc.features()
-    labels = bio_labels(doc, record["spans"])
+def _linker(doc: Doc, record: dict, rules) -> tuple[Linker, set]:
+    """The gold spans' Linker and the gold (claim, other) links of a training document."""
     spans = gold_spans(doc, record)
     linked = set()
     for a in record["attributions"]:
@@ -77,27 +83,51 @@ def _prepare(record: dict):
             for other in (a["source"], a["cue"]):
                 if other is not None:
                     linked.add((c, other))
-    claims = [s for s in spans.values() if s.label == "CLAIM"]
-    sources = [s for s in spans.values() if s.label == "SOURCE"]
-    cues = [s for s in spans.values() if s.label == "CUE"]
-    layout = Layout(doc)
-    rows = {"SOURCE": ([], []), "CUE": ([], [])}
-    for claim, by_label in all_pair_rows(doc, layout, claims, sources, cues,
-                                         rules_link_set(doc, rules)):
-        for label, pairs in by_label.items():
-            for other, f in pairs:
-                rows[label][0].append(f)
-                rows[label][1].append(1 if (claim.key, other.key) in linked else 0)
-    return feats, labels, rows
+    by_label = {label: [s for s in spans.values() if s.label == label]
+                for label in ("CLAIM", "SOURCE", "CUE")}
+    return Linker(doc, by_label["CLAIM"], by_label["SOURCE"], by_label["CUE"],
+                  rules_link_set(doc, rules)), linked
 
 
-def _fit_links(rows, seed, c, path):
-    models = {label: fit(x, y, seed, c).to_json() for label, (x, y) in rows.items()}
+def _prepare(record: dict):
+    """Worker: CRF features and BIO labels of one document, and its cue-link rows."""
+    text = record["text"]
+    rules = rules_tagger().tag(text)
+    doc = Doc(text, rules, _LEXICON)
+    feats = doc.features()
+    labels = bio_labels(doc, record["spans"])
+    linker, linked = _linker(doc, record, rules)
+    x, y = [], []
+    for claim in linker.claims:
+        for other, f in linker.rows(claim, "CUE"):
+            x.append(f)
+            y.append(1 if (claim.key, other.key) in linked else 0)
+    return feats, labels, (x, y)
+
+
+def _fit_links(records, cue_rows, seed, c, path):
+    """Worker: fit the cue model, then the source model on rows that know the chosen cue."""
+    cue_model = fit(cue_rows[0], cue_rows[1], seed, c)
+    x, y = [], []
+    for record in records:
+        rules = rules_tagger().tag(record["text"])
+        doc = Doc(record["text"], rules)
+        linker, linked = _linker(doc, record, rules)
+        for claim in linker.claims:
+            cue, _ = choose(cue_model, linker.rows(claim, "CUE"))
+            for other, f in linker.rows(claim, "SOURCE", cue):
+                x.append(f)
+                y.append(1 if (claim.key, other.key) in linked else 0)
+    models = {"CUE": cue_model.to_json(), "SOURCE": fit(x, y, seed, c).to_json()}
     Path(path).write_text(json.dumps(models, sort_keys=True), encoding="utf-8")
 
 
 class _InProcess:
-    """The two calls of a pool that train() makes, run in this process (workers=1)."""
+    """The calls of a pool that train() makes, run in this process (workers=1)."""
+
+    def __init__(self, initializer=None, initargs=()):
+        if initializer is not None:
+            initializer(*initargs)
 
     def __enter__(self):
         return self
@@ -173,8 +203,12 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     started = time.perf_counter()
+    previous_handler = None
+    if threading.current_thread() is threading.main_thread():
+        # a training stopped with SIGTERM cleans up like one stopped with Ctrl-C
+        previous_handler = signal.signal(signal.SIGTERM, _terminated)
     try:
-        link_rows = {"SOURCE": ([], []), "CUE": ([], [])}
+        cue_rows: tuple[list, list] = ([], [])
         progress = Progress(len(records), "features", stream, on_progress)
         iterations = Progress(params["max_iterations"], "crf", stream, on_progress)
 
@@ -182,20 +216,22 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
             def on_iteration(self, log, info):
                 iterations.step(note=f"loss {info.get('loss', 0):.0f}")
 
+        lexicon = build_lexicon((r["text"], r["spans"]) for r in records)
+        (tmp / LEXICON_FILE).write_text(json.dumps(lexicon, sort_keys=True), encoding="utf-8")
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with (ctx.Pool(workers) if workers > 1 else _InProcess()) as pool:
+        with (ctx.Pool(workers, initializer=_set_lexicon, initargs=(lexicon,)) if workers > 1
+              else _InProcess(initializer=_set_lexicon, initargs=(lexicon,))) as pool:
             trainer = Trainer(algorithm=params["algorithm"], verbose=False)
-            for feats, labels, rows in pool.imap(_prepare, records, chunksize=4):
+            for feats, labels, (x, y) in pool.imap(_prepare, records, chunksize=4):
                 for xseq, yseq in zip(feats, labels):
                     trainer.append(xseq, yseq)
-                for label, (x, y) in rows.items():
-                    link_rows[label][0].extend(x)
-                    link_rows[label][1].extend(y)
+                cue_rows[0].extend(x)
+                cue_rows[1].extend(y)
                 progress.step()
             # the link classifiers train in a worker while the CRF trains here
-            links_job = pool.apply_async(_fit_links, (link_rows, seed, params["link_c"],
+            links_job = pool.apply_async(_fit_links, (records, cue_rows, seed, params["link_c"],
                                                       str(tmp / LINKS_FILE)))
-            del link_rows
+            del cue_rows
             crf_params = {"max_iterations": params["max_iterations"],
                           "feature.minfreq": params["feature.minfreq"],
                           "feature.possible_transitions": True}
@@ -217,7 +253,7 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
                                             "counts": counts(records),
                                             "warnings": list(data.get("warnings", ()))},
             "parameters": params, "train_seconds": train_seconds,
-            "files": {name: file_sha256(str(tmp / name)) for name in (CRF_FILE, LINKS_FILE)},
+            "files": {name: file_sha256(str(tmp / name)) for name in FILES},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
                                     encoding="utf-8")
@@ -237,7 +273,14 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
     return manifest
+
+
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def dev_scores(model: "LoadedModel", dev: list[dict], dev_path: str | None) -> dict:
@@ -282,7 +325,7 @@ class LoadedModel:
             raise ModelError(f"{path}: a model of {NAME} {manifest.get('tagger_version')!r}; "
                              f"this is {TAGGER_VERSION}: train it again.")
         files = manifest.get("files") or {}
-        for name in (CRF_FILE, LINKS_FILE):
+        for name in FILES:
             try:
                 digest = file_sha256(str(path / name))
             except OSError:
@@ -295,6 +338,8 @@ class LoadedModel:
             links = json.loads((path / LINKS_FILE).read_text(encoding="utf-8"))
             self.source_model = LinearModel.from_json(links["SOURCE"])
             self.cue_model = LinearModel.from_json(links["CUE"])
+            self.lexicon = {str(k): list(v) for k, v in json.loads(
+                (path / LEXICON_FILE).read_text(encoding="utf-8")).items()}
             self.crf = pycrfsuite.Tagger()
             self.crf.open(str(path / CRF_FILE))
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -307,7 +352,7 @@ class LoadedModel:
         from ..base import TaggedAttribution, TaggedSpan, TagResult
 
         rules = rules_tagger().tag(text)
-        doc = Doc(text, rules)
+        doc = Doc(text, rules, self.lexicon)
         spans: list[Span] = []
         for (lo, hi), xseq in zip(doc.paragraphs, doc.features()):
             self.crf.set(xseq)
@@ -318,9 +363,10 @@ class LoadedModel:
         cues = [s for s in spans if s.label == "CUE"]
         for n, s in enumerate(spans, start=1):
             s.key = f"{s.label[:2].lower()}{n}"
-        rows = all_pair_rows(doc, Layout(doc), claims, sources, cues, rules_link_set(doc, rules))
+        linker = Linker(doc, claims, sources, cues, rules_link_set(doc, rules))
         attributions = []
-        for fragments, source, cue, confidence in decide(rows, self.source_model, self.cue_model):
+        for fragments, source, cue, confidence in decide(linker, self.source_model,
+                                                         self.cue_model):
             quoted = doc.tokens[fragments[0].i].mark != ""
             attributions.append(TaggedAttribution(
                 claims=[c.key for c in fragments], source=source.key if source else None,
