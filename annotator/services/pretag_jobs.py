@@ -73,8 +73,9 @@ def pretag_job_start(*, project: Project, requested_by, document_ids: list[int] 
             from None
     takes_model = getattr(tagger, "takes_model", False)
     if takes_model and (model is None or model.tagger_name != tagger.name):
-        raise ValidationError({"tagger": f"{tagger.name} needs a trained model: train one on "
-                                         "the project page and choose it."})
+        raise ValidationError({"tagger": f"{tagger.name} needs a trained model, and this "
+                                         "project has none in use: train one on the project "
+                                         "page and choose it."})
     model = model if takes_model else None
     documents = Document.objects.filter(project=project)
     if document_ids is not None:

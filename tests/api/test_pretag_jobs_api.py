@@ -46,6 +46,9 @@ def test_bad_job_requests_say_what_is_wrong(world, api):
     client = api(world.admin)
     url = f"/api/projects/{world.project.id}/pretag-jobs/"
     assert "tagger" in client.post(url, {"tagger": "gpt-99"}, format="json").json()
+    needs_model = client.post(url, {"tagger": "learned-attribution"}, format="json")
+    assert needs_model.status_code == 400
+    assert "needs a trained model" in needs_model.json()["tagger"][0]
     other = world.other_document.id
     assert "documents" in client.post(url, {"documents": [other]}, format="json").json()
     assert not PretagJob.objects.exists()
