@@ -6,7 +6,7 @@ same claim fragments, source, cue and attributes) one attribution, each keeping
 the rows it stands for (`copies`, first made first) for its provenance. An
 approved attribution brings the spans it links, even one not approved itself.
 
-The review pages and tests read one document (approved_layer); the export reads
+The review pages and tests read one document (approved_layer_for_document); the export reads
 its documents a batch at a time (approved_layer_list_for_documents), in three
 queries whatever the number of documents and labels.
 """
@@ -60,7 +60,7 @@ class ApprovedLayer:
     attributions: list       # ApprovedAttribution, by their claims' place in the text
 
 
-def approved_layer(*, document) -> ApprovedLayer:
+def approved_layer_for_document(*, document) -> ApprovedLayer:
     """The approved layer of one document, in three queries."""
     [layer] = approved_layer_list_for_documents(document_ids=[document.pk])
     layer.document = document

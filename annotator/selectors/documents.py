@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from annotator.access import projects_for
 from annotator.models import Attribution, Document, DocumentStatus, Membership, Span
-from annotator.selectors.labels import (SPAN_ORDER, _labels_filter, attribution_rows,
-                                        attributions_for, span_rows, spans_for)
+from annotator.selectors.labels import (SPAN_ORDER, _labels_filter,
+                                        attribution_list_for_document, attribution_row_list,
+                                        span_list_for_document, span_row_list)
 
 
-def document_queryset_with_status(*, user):
+def document_list_for_user(*, user):
     """Documents annotated with `my_status` (not_started when there is no row)."""
     status = DocumentStatus.objects.filter(document=OuterRef("pk"), annotator=user).values(
         "status")[:1]
@@ -32,7 +33,7 @@ def project_list_for_home(*, user):
 
     A fixed number of queries whatever the number of projects and documents.
     """
-    documents = document_queryset_with_status(user=user).order_by("id")
+    documents = document_list_for_user(user=user).order_by("id")
     roles = Membership.objects.filter(user=user)
     return (projects_for(user).order_by("name")
             .prefetch_related(Prefetch("documents", queryset=documents, to_attr="docs"),
@@ -40,7 +41,9 @@ def project_list_for_home(*, user):
 
 
 @dataclass
-class DocumentLayers:
+class DocumentDetail:
+    """A document with one layer and its suggestions (document_detail_for_user); what
+    agreement.DocumentLayers holds is another thing: annotators' labels to compare."""
     document: object
     layer: str
     my_status: str
@@ -50,12 +53,13 @@ class DocumentLayers:
     suggested_attributions: list
 
 
-def document_detail(*, document, user, layer: str, as_rows: bool = True) -> DocumentLayers:
+def document_detail_for_user(*, document, user, layer: str,
+                             as_rows: bool = True) -> DocumentDetail:
     """A document with one layer ("mine", "all" or an annotator's id) and its suggestions.
 
     For "mine", suggestions the user already accepted or rejected are left out.
     A fixed number of queries whatever the number of labels. Labels come as plain
-    rows (span_rows, attribution_rows; a layer and its suggestions in one query each)
+    rows (span_row_list, attribution_row_list; a layer and its suggestions in one query each)
     for the API's fast path, or, with as_rows=False, as model objects for the
     documented serializers.
     """
@@ -70,19 +74,22 @@ def document_detail(*, document, user, layer: str, as_rows: bool = True) -> Docu
         "status", flat=True).first() or DocumentStatus.Status.NOT_STARTED
     layer_filter = _labels_filter(annotator_ids=ids)
     if as_rows:
-        spans = span_rows(Span.objects.filter(layer_filter | suggested[Span],
-                                              document=document).order_by(*SPAN_ORDER))
-        attributions = attribution_rows(Attribution.objects.filter(
+        spans = span_row_list(queryset=Span.objects.filter(
+            layer_filter | suggested[Span], document=document).order_by(*SPAN_ORDER))
+        attributions = attribution_row_list(queryset=Attribution.objects.filter(
             layer_filter | suggested[Attribution], document=document).order_by("id"))
         layer_spans, suggested_spans = _split(spans)
         layer_attributions, suggested_attributions = _split(attributions)
     else:
-        layer_spans = list(spans_for(document, annotator_ids=ids))
-        layer_attributions = list(attributions_for(document, annotator_ids=ids))
-        suggested_spans = list(spans_for(document, suggestions=True).filter(suggested[Span]))
-        suggested_attributions = list(attributions_for(document, suggestions=True).filter(
+        layer_spans = list(span_list_for_document(document=document, annotator_ids=ids))
+        layer_attributions = list(attribution_list_for_document(document=document,
+                                                                annotator_ids=ids))
+        suggested_spans = list(span_list_for_document(document=document, suggestions=True)
+                               .filter(suggested[Span]))
+        suggested_attributions = list(attribution_list_for_document(
+            document=document, suggestions=True).filter(
             suggested[Attribution]))
-    return DocumentLayers(document=document, layer=layer, my_status=status,
+    return DocumentDetail(document=document, layer=layer, my_status=status,
                           spans=layer_spans, attributions=layer_attributions,
                           suggested_spans=suggested_spans,
                           suggested_attributions=suggested_attributions)
@@ -94,10 +101,33 @@ def _split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
             [row for row in rows if row["annotator_id"] is None])
 
 
-def document_list(*, project, user):
+def document_list_for_project(*, project, user):
     """The project's documents with the user's status, label count and suggestion flag."""
-    from django.db.models import Exists
-
     suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
-    return (document_queryset_with_status(user=user).filter(project=project)
+    return (document_list_for_user(user=user).filter(project=project)
             .annotate(has_suggestions=Exists(suggestions)).order_by("id"))
+
+
+def document_list_filtered(*, project, user, status: str = "", query: str = ""):
+    """document_list_for_project, narrowed to the user's status (when one of DocStatus) and
+    to documents whose title or text holds `query` (the project page's filters)."""
+    documents = document_list_for_project(project=project, user=user)
+    if status in DocumentStatus.Status.values:
+        documents = documents.filter(my_status=status)
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return documents
+
+
+def document_status_counts(*, project, user) -> tuple[int, list[tuple[str, str, int]]]:
+    """(number of documents, [(status, its label, how many of them the user has there)]).
+
+    Documents without a status row of the user's count as not started.
+    """
+    total = project.documents.count()
+    mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=user)
+                .exclude(status=DocumentStatus.Status.NOT_STARTED).values_list("status")
+                .annotate(n=Count("id")))
+    mine[DocumentStatus.Status.NOT_STARTED] = total - sum(mine.values())
+    return total, [(value, label, mine.get(value, 0))
+                   for value, label in DocumentStatus.Status.choices]

@@ -18,13 +18,14 @@ def _labels_filter(*, annotator_ids=None, suggestions: bool = False) -> Q:
 SPAN_ORDER = ("start", "-end", "id")
 
 
-def spans_for(document, *, annotator_ids=None, suggestions: bool = False):
+def span_list_for_document(*, document, annotator_ids=None, suggestions: bool = False):
     return (Span.objects.filter(_labels_filter(annotator_ids=annotator_ids,
                                                suggestions=suggestions), document=document)
             .select_related("label").order_by(*SPAN_ORDER))
 
 
-def attributions_for(document, *, annotator_ids=None, suggestions: bool = False):
+def attribution_list_for_document(*, document, annotator_ids=None,
+                                  suggestions: bool = False):
     fragments = Prefetch("fragments", queryset=ClaimFragment.objects.order_by("position"))
     return (Attribution.objects.filter(_labels_filter(annotator_ids=annotator_ids,
                                                       suggestions=suggestions),
@@ -32,7 +33,7 @@ def attributions_for(document, *, annotator_ids=None, suggestions: bool = False)
             .prefetch_related(fragments).order_by("id"))
 
 
-def attributions_by_id(*, ids: list[int]):
+def attribution_list_by_id(*, ids: list[int]):
     """These attributions, whatever their status, with their fragments in order."""
     fragments = Prefetch("fragments", queryset=ClaimFragment.objects.order_by("position"))
     return Attribution.objects.filter(pk__in=ids).prefetch_related(fragments).order_by("id")
@@ -48,7 +49,7 @@ ATTRIBUTION_COLUMNS = ("id", "document_id", "annotator_id", "claim_id", "source_
                        "updated_at")
 
 
-def span_rows(queryset) -> list[dict]:
+def span_row_list(*, queryset) -> list[dict]:
     """Spans as dicts of SPAN_COLUMNS plus `label_name`: no model objects to build.
 
     The ORM writes the query; the rows skip its per-value converters, two thirds of
@@ -65,7 +66,7 @@ def span_rows(queryset) -> list[dict]:
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def attribution_rows(queryset) -> list[dict]:
+def attribution_row_list(*, queryset) -> list[dict]:
     """Attributions as dicts of ATTRIBUTION_COLUMNS plus `fragment_ids` (in order)."""
     rows = list(queryset.values(*ATTRIBUTION_COLUMNS))
     fragments: dict[int, list[int]] = {row["id"]: [] for row in rows}
@@ -80,7 +81,25 @@ def attribution_rows(queryset) -> list[dict]:
     return rows
 
 
-def history_for(*, target_type: str, target_id: int):
+def span_row_list_by_id(*, ids: list[int]) -> list[dict]:
+    """These spans, whatever their status, as span_row_list gives them, in the order of `ids`."""
+    if not ids:  # no query (and none to write: an empty IN is no SQL)
+        return []
+    rows = {row["id"]: row for row in span_row_list(queryset=Span.objects.filter(pk__in=ids))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def attribution_row_list_by_id(*, ids: list[int]) -> list[dict]:
+    """These attributions, whatever their status, as attribution_row_list gives them, in the
+    order of `ids`."""
+    if not ids:
+        return []
+    rows = {row["id"]: row for row in attribution_row_list(
+        queryset=Attribution.objects.filter(pk__in=ids))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def history_list_for_label(*, target_type: str, target_id: int):
     """Every event and review decision about one span or attribution, oldest first."""
     events = Event.objects.filter(target_type=target_type, target_id=target_id).select_related(
         "actor").order_by("created_at", "id")

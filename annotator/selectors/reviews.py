@@ -10,19 +10,18 @@ from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from annotator import agreement
 from annotator.access import Need, projects_for
 from annotator.models import (Attribution, ClaimFragment, DocStatus, Document, DocumentStatus,
                               LabelStatus, Origin, ReviewDecision, Span)
 
 
-def reviews_for_document(*, document, annotator_id=None):
+def review_list_for_document(*, document, annotator_id=None):
     queryset = ReviewDecision.objects.filter(document=document).select_related("reviewer")
     if annotator_id is not None:
-        from django.db.models import Q as _Q
-
-        queryset = queryset.filter(_Q(span__annotator_id=annotator_id)
-                                   | _Q(attribution__annotator_id=annotator_id)
-                                   | _Q(annotator_id=annotator_id))
+        queryset = queryset.filter(Q(span__annotator_id=annotator_id)
+                                   | Q(attribution__annotator_id=annotator_id)
+                                   | Q(annotator_id=annotator_id))
     return queryset.order_by("created_at", "id")
 
 
@@ -31,8 +30,8 @@ def reviews_for_document(*, document, annotator_id=None):
 FINISHED = (DocStatus.SUBMITTED, DocStatus.APPROVED)
 
 
-def review_queue(*, user, project_id: int | None = None, annotator_id: int | None = None,
-                 older_than_days: int | None = None):
+def review_queue_for_user(*, user, project_id: int | None = None,
+                          annotator_id: int | None = None, older_than_days: int | None = None):
     """Documents with some annotator's work submitted, in projects the user reviews.
 
     Oldest first (by the earliest submission still waiting). A fixed number of
@@ -60,13 +59,13 @@ def review_queue(*, user, project_id: int | None = None, annotator_id: int | Non
             .prefetch_related(Prefetch("statuses", queryset=submitted, to_attr="submitted")))
 
 
-def submitted_count(*, project) -> int:
+def submitted_count_for_project(*, project) -> int:
     """How many of the project's documents wait for review (someone's work submitted)."""
     return Document.objects.filter(project=project, statuses__status=DocStatus.SUBMITTED
                                    ).distinct().count()
 
 
-def document_statuses(*, document):
+def status_list_for_document(*, document):
     """Every annotator's status on the document, with how many labels they have there."""
     labels = (Span.objects.filter(document=document, annotator=OuterRef("annotator"),
                                   status=LabelStatus.ACCEPTED).exclude(origin=Origin.REVIEW)
@@ -84,8 +83,6 @@ def agreement_for_project(*, project, document_id: int | None = None,
     then computes with annotator/agreement.py. Only finished work counts (FINISHED);
     reviewers' corrections are not an annotator's work and are left out.
     """
-    from annotator import agreement
-
     statuses = DocumentStatus.objects.filter(document__project=project, status__in=FINISHED)
     if document_id is not None:
         statuses = statuses.filter(document_id=document_id)

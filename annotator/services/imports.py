@@ -528,7 +528,7 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
 
 def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
                   keep_review_state: bool, approve: bool = False) -> None:
-    span_rows, keys = [], []   # keys: (document index, file span id) per row
+    span_rows = []
     alias: list[dict[str, int]] = []
     reviewed: list[tuple[str, int, str, dict]] = []  # (kind, row index, where, provenance)
     for index, (document, (where, record)) in enumerate(zip(stored, batch)):
@@ -553,7 +553,6 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
                 report.layers[name] = report.layers.get(name, 0) + 1
             mapping[span.id] = first_of[key]
         alias.append(mapping)
-        keys.append(index)
     created = Span.objects.bulk_create(span_rows)
     report.spans += len(created)
     attribution_rows, fragment_rows = [], []

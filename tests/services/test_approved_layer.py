@@ -3,7 +3,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotator.selectors import approved_layer, approved_layer_list_for_documents
+from annotator.selectors import approved_layer_for_document, approved_layer_list_for_documents
 from tests.services.transfer_world import build, export_bytes, jsonl_records
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,14 @@ def test_the_layers_of_many_documents_take_three_queries_when_read_together(labe
         layers = approved_layer_list_for_documents(document_ids=ids)
     assert len(captured.captured_queries) == 3  # attributions, fragments, spans
     assert [layer.document for layer in layers] == ids
-    one = approved_layer(document=labelled.emoji)
+    one = approved_layer_for_document(document=labelled.emoji)
     assert (one.spans, one.attributions) == (layers[1].spans, layers[1].attributions)
 
 
 def test_the_export_writes_the_selectors_layer_when_approved(labelled):
     records = {r["id"]: r for r in jsonl_records(export_bytes(labelled.project))}
     for document in (labelled.seed, labelled.emoji):
-        layer = approved_layer(document=document)
+        layer = approved_layer_for_document(document=document)
         record = records[document.pk]
         assert [(s.label, s.start, s.end, s.quote) for s in layer.spans] == [
             (s["label"], s["start"], s["end"], s["text"]) for s in record["spans"]]

@@ -3,7 +3,7 @@
 One module per part of the API; every public name is re-exported here, so that
 `from annotator.api import serializers as s` keeps working.
 """
-from annotator.api.serializers.common import MAX_ID, MAX_OFFSET, ids
+from annotator.api.serializers.common import MAX_ID, MAX_OFFSET, MAX_VERSION, ids
 from annotator.api.serializers.auth import (LoginIn, PasswordChangeIn, PasswordChangedOut,
                                             TokenCreateIn, TokenCreatedOut, TokenOut, UserOut)
 from annotator.api.serializers.projects import (AttributeDefinition, LabelCreateIn, LabelIn,
@@ -31,8 +31,10 @@ from annotator.api.serializers.agreement import (AgreementAnnotatorOut, Agreemen
                                                  AgreementFilterIn, AgreementLabelOut,
                                                  AgreementMetricsOut, AgreementOut,
                                                  AgreementPairOut)
-from annotator.api.serializers.output import (attribution_row_dict, document_detail_dict,
-                                              span_dict, span_row_dict)
+from annotator.api.serializers.output import (attribution_dict, attribution_row_dict,
+                                              document_detail_dict, span_dict,
+                                              span_restored_dict, span_row_dict,
+                                              suggestion_decided_dict)
 
 __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "AgreementLabelOut", "AgreementMetricsOut", "AgreementOut", "AgreementPairOut",
@@ -40,7 +42,8 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "AttributionUpdateIn", "CorrectionAttributionIn", "CorrectionSpanIn",
            "DocumentCreateIn", "DocumentCreatedOut", "DocumentDetailOut", "DocumentListOut",
            "EventOut", "HistoryOut", "LabelCreateIn", "LabelIn", "LabelOut", "LoginIn", "MAX_ID",
-           "MAX_OFFSET", "MemberCreateIn", "MemberOut", "MemberUpdateIn", "PasswordChangeIn",
+           "MAX_OFFSET", "MAX_VERSION", "MemberCreateIn", "MemberOut", "MemberUpdateIn",
+           "PasswordChangeIn",
            "PasswordChangedOut", "PretagJobOut", "PretagJobStartIn", "ProjectCreateIn",
            "ProjectOut", "ProjectUpdateIn", "QueueSubmissionOut", "RestoreSkippedOut",
            "ReviewBulkIn", "ReviewBulkOut", "ReviewIn", "ReviewLeftCountOut", "ReviewLeftOut",
@@ -49,5 +52,6 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "SuggestedAttributionIn", "SuggestedSpanIn", "SuggestionDecideIn",
            "SuggestionDecidedOut", "SuggestionsOut", "SuggestionsStoreIn", "SuggestionsStoredOut",
            "TaggerOut", "TokenCreateIn", "TokenCreatedOut", "TokenOut", "UserOut",
-           "attribution_row_dict", "document_detail_dict", "ids", "review_outcome_dict",
-           "span_dict", "span_row_dict"]
+           "attribution_dict", "attribution_row_dict", "document_detail_dict", "ids",
+           "review_outcome_dict", "span_dict", "span_restored_dict", "span_row_dict",
+           "suggestion_decided_dict"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from annotator.api.serializers.common import ids
+from annotator.models import PretagJob
 
 
 class TaggerOut(serializers.Serializer):
@@ -23,8 +24,6 @@ class PretagJobOut(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField(help_text="done / total, from 0 to 1.")
 
     class Meta:
-        from annotator.models import PretagJob
-
         model = PretagJob
         fields = ["id", "project", "tagger_name", "tagger_version", "state", "total", "done",
                   "suggestions_made", "errors", "error", "progress", "requested_by",

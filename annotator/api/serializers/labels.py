@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from annotator.api.serializers.common import MAX_ID, MAX_OFFSET, ids
+from annotator.api.serializers.common import MAX_ID, MAX_OFFSET, MAX_VERSION, ids
 from annotator.api.serializers.documents import AttributionOut, SpanOut
 
 
@@ -24,7 +24,7 @@ class SpanUpdateIn(serializers.Serializer):
     start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
     end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
     quote = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000)
-    version = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False,
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False,
                                        help_text="The version you edited (or an If-Match header).")
 
 
@@ -45,7 +45,7 @@ class AttributionUpdateIn(serializers.Serializer):
     cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
                                    allow_null=True)
     attributes = serializers.DictField(required=False)
-    version = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False)
 
 
 # --- Suggestions ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from annotator.api.serializers.common import MAX_ID, ids
 from annotator.api.serializers.documents import AttributionOut, SpanOut
 from annotator.api.serializers.labels import SpanCreateIn
 from annotator.models import DocStatus, Document, Event, ReviewDecision
+from annotator.services.reviews import LEFT_REASONS
 
 
 class ReviewIn(serializers.Serializer):
@@ -106,8 +107,6 @@ class ReviewBulkOut(serializers.Serializer):
 
 def review_outcome_dict(outcome) -> dict:
     """A ReviewOutcome (services/reviews.py) as ReviewBulkOut data."""
-    from annotator.services.reviews import LEFT_REASONS
-
     left = [{"span": item.row.pk if item.kind == "span" else None,
              "attribution": item.row.pk if item.kind == "attribution" else None,
              "reason": item.reason, "detail": item.detail} for item in outcome.left]

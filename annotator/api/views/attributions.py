@@ -16,9 +16,9 @@ from annotator.models import Attribution
 from annotator.services import attributions as attribution_services
 
 def _attribution_out(attribution: Attribution) -> dict:
-    fresh = selectors.attributions_for(attribution.document_id, annotator_ids=None).filter(
-        pk=attribution.pk).first() or attribution
-    return s.AttributionOut(fresh).data
+    """The attribution as stored now (api/serializers/output.py)."""
+    rows = selectors.attribution_row_list_by_id(ids=[attribution.pk])
+    return s.attribution_row_dict(rows[0]) if rows else s.attribution_dict(attribution)
 
 
 class AttributionCreateView(APIView):

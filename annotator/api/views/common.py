@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from annotator import access
 from annotator.api.errors import PreconditionRequired
+from annotator.api.serializers.common import MAX_VERSION
 from annotator.models import Membership
 
 PROJECT_ID = OpenApiParameter("project_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -39,7 +40,7 @@ def expected_version(request, data=None) -> int:
         value = int(raw)
     except ValueError:
         raise ApiValidationError({"version": ["must be an integer."]}) from None
-    if not 1 <= value < 2**31:
+    if not 1 <= value <= MAX_VERSION:
         raise ApiValidationError({"version": ["must be a positive integer."]})
     return value
 

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -57,7 +55,7 @@ class DocumentListView(GenericAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no project
             return Document.objects.none()
         project = access.access_project(self.request.user, self.kwargs["project_id"])
-        return selectors.document_list(project=project, user=self.request.user)
+        return selectors.document_list_for_project(project=project, user=self.request.user)
 
     # many=True: the schema then shows the paginated page, with the filter and page parameters
     @extend_schema(parameters=[PROJECT_ID], responses=s.DocumentListOut(many=True),
@@ -93,18 +91,9 @@ class DocumentDetailView(APIView):
                    summary="A document with its text, labels and suggestions, in one response")
     def get(self, request, document_id):
         document = access.access_document(request.user, document_id)
-        layer = request.query_params.get("layer", "mine")
-        if layer not in ("mine", "all"):
-            try:
-                layer = str(access.object_id(layer))
-            except access.Http404:
-                raise ApiValidationError(
-                    {"layer": ["must be 'mine', 'all' or a user id."]}) from None
-            if int(layer) == request.user.pk:
-                layer = "mine"
-        if layer != "mine" and not access.sees_all_layers(membership(request, document.project)):
-            raise Forbidden("Only reviewers and admins see other annotators' layers.")
-        detail = selectors.document_detail(document=document, user=request.user, layer=layer)
+        layer = access.access_layer(request.user, document,
+                                    request.query_params.get("layer", "mine"))
+        detail = selectors.document_detail_for_user(document=document, user=request.user, layer=layer)
         return Response(s.document_detail_dict(detail))
 
 
@@ -114,20 +103,8 @@ class DocumentStatusView(APIView):
     @idempotent
     def post(self, request, document_id):
         data = parse(s.StatusChangeIn, request.data)
-        reviewing = data["action"] in ("return", "approve")
-        document = access.access_document(request.user, document_id,
-                                          Need.REVIEW if reviewing else Need.ANNOTATE)
-        if reviewing:
-            if "annotator" not in data:
-                raise ApiValidationError({"annotator": ["whose work? give the user id."]})
-            annotator = get_user_model().objects.filter(
-                pk=data["annotator"], memberships__project=document.project).first()
-            if annotator is None:
-                raise ApiValidationError({"annotator": ["not a member of this project."]})
-        else:
-            if data.get("annotator", request.user.pk) != request.user.pk:
-                raise Forbidden("You start and submit your own work only.")
-            annotator = request.user
+        document, annotator = access.access_document_status(
+            request.user, document_id, action=data["action"], annotator_id=data.get("annotator"))
         row = document_services.document_status_change(
             document=document, actor=request.user, annotator=annotator, action=data["action"],
             note=data["note"])

@@ -15,7 +15,7 @@ from annotator.services import restores as restore_services
 
 def _history(request, kind: str, row_id) -> Response:
     trace = access.access_label_trace(request.user, kind, row_id)
-    events, reviews = selectors.history_for(target_type=kind, target_id=trace.id)
+    events, reviews = selectors.history_list_for_label(target_type=kind, target_id=trace.id)
     return Response(s.HistoryOut({"events": events, "reviews": reviews}).data)
 
 
@@ -42,10 +42,11 @@ class SpanRestoreView(APIView):
     def post(self, request, span_id):
         trace = access.access_label_trace(request.user, "span", span_id, Need.ANNOTATE)
         result = restore_services.span_restore(trace=trace, actor=request.user)
-        attributions = selectors.attributions_by_id(ids=[a.pk for a in result.attributions])
-        return Response(s.SpanRestoredOut({"span": result.span, "attributions": attributions,
-                                           "skipped": result.skipped}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(s.span_restored_dict(
+            span=selectors.span_row_list_by_id(ids=[result.span.pk])[0],
+            attributions=selectors.attribution_row_list_by_id(
+                ids=sorted(a.pk for a in result.attributions)),
+            skipped=result.skipped), status=status.HTTP_201_CREATED)
 
 
 class AttributionRestoreView(APIView):

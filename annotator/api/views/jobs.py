@@ -7,11 +7,12 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator import access
+from annotator import access, pretag
 from annotator.access import Need
 from annotator.api import serializers as s
 from annotator.api.idempotency import idempotent
 from annotator.api.views.common import PROJECT_ID, parse
+from annotator.services.pretag_jobs import pretag_job_cancel, pretag_job_start
 
 JOB_ID = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -19,8 +20,6 @@ JOB_ID = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 class TaggerListView(APIView):
     @extend_schema(responses=s.TaggerOut(many=True), summary="The pre-taggers this server has")
     def get(self, request):
-        from annotator import pretag
-
         taggers = [pretag.get_tagger(name) for name in pretag.available_taggers()]
         return Response([{"name": t.name, "version": t.version,
                           "description": (type(t).__doc__ or "").strip().split("\n")[0]}
@@ -40,8 +39,6 @@ class PretagJobListView(APIView):
                    summary="Start pre-tagging the project or some of its documents (admins)")
     @idempotent
     def post(self, request, project_id):
-        from annotator.services.pretag_jobs import pretag_job_start
-
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(s.PretagJobStartIn, request.data)
         job = pretag_job_start(project=project, requested_by=request.user,
@@ -49,23 +46,11 @@ class PretagJobListView(APIView):
         return Response(s.PretagJobOut(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-def _job(request, job_id, need=Need.READ):
-    from annotator.models import PretagJob
-
-    job = PretagJob.objects.select_related("requested_by").filter(
-        pk=access.object_id(job_id), project__in=access.projects_for(request.user)).first()
-    if job is None:
-        raise access.Http404("No such job.")
-    if need is not Need.READ:
-        access.require(access.membership_for(request.user, job.project), need)
-    return job
-
-
 class PretagJobDetailView(APIView):
     @extend_schema(parameters=[JOB_ID], responses=s.PretagJobOut,
                    summary="A pre-tagging job's state and progress")
     def get(self, request, job_id):
-        return Response(s.PretagJobOut(_job(request, job_id)).data)
+        return Response(s.PretagJobOut(access.access_pretag_job(request.user, job_id)).data)
 
 
 class PretagJobCancelView(APIView):
@@ -73,7 +58,6 @@ class PretagJobCancelView(APIView):
                    summary="Cancel a queued or running job (admins)")
     @idempotent
     def post(self, request, job_id):
-        from annotator.services.pretag_jobs import pretag_job_cancel
-
-        job = pretag_job_cancel(job=_job(request, job_id, Need.MANAGE), actor=request.user)
+        job = access.access_pretag_job(request.user, job_id, Need.MANAGE)
+        job = pretag_job_cancel(job=job, actor=request.user)
         return Response(s.PretagJobOut(job).data)

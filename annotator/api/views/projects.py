@@ -1,18 +1,16 @@
 """REST views: projects, their labels and their members."""
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator import access
-from annotator.access import Forbidden, Need
+from annotator.access import Need
 from annotator.api import serializers as s
 from annotator.api.views.common import PROJECT_ID, membership, parse
-from annotator.models import Label, Membership, Project
+from annotator.models import Membership, Project
 from annotator.services import projects as project_services
 
 def _project_out(project: Project, role: str) -> dict:
@@ -31,11 +29,8 @@ class ProjectListView(APIView):
     @extend_schema(request=s.ProjectCreateIn, responses={201: s.ProjectOut},
                    summary="Create a project (site staff); you become its admin")
     def post(self, request):
-        if not request.user.is_staff:
-            raise Forbidden("Only site staff create projects.")
+        access.require_staff(request.user, "Only site staff create projects.")
         data = parse(s.ProjectCreateIn, request.data)
-        if Project.objects.filter(name=data["name"]).exists():
-            raise ApiValidationError({"name": ["another project has this name."]})
         project = project_services.project_create(creator=request.user, **data)
         return Response(_project_out(project, "admin"), status=status.HTTP_201_CREATED)
 
@@ -71,28 +66,20 @@ class LabelListView(APIView):
         return Response(s.LabelOut(label).data, status=status.HTTP_201_CREATED)
 
 
-def _label(request, project_id, label_id) -> Label:
-    project = access.access_project(request.user, project_id, Need.MANAGE)
-    label = Label.objects.filter(project=project, pk=access.object_id(label_id)).first()
-    if label is None:
-        raise access.Http404("No such label.")
-    return label
-
-
 class LabelDetailView(APIView):
     @extend_schema(parameters=[PROJECT_ID], request=s.LabelIn, responses=s.LabelOut,
                    summary="Change a label (admins)")
     def patch(self, request, project_id, label_id):
-        label = project_services.label_update(label=_label(request, project_id, label_id),
-                                              actor=request.user,
+        label = access.access_label(request.user, project_id, label_id)
+        label = project_services.label_update(label=label, actor=request.user,
                                               data=parse(s.LabelIn, request.data))
         return Response(s.LabelOut(label).data)
 
     @extend_schema(parameters=[PROJECT_ID], responses={204: None},
                    summary="Delete an unused label (admins)")
     def delete(self, request, project_id, label_id):
-        project_services.label_delete(label=_label(request, project_id, label_id),
-                                      actor=request.user)
+        label = access.access_label(request.user, project_id, label_id)
+        project_services.label_delete(label=label, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -108,26 +95,9 @@ class MemberListView(APIView):
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(s.MemberCreateIn, request.data)
-        user = get_user_model().objects.filter(username=data["username"]).first()
-        if user is None:
-            raise ApiValidationError({"username": ["no user has this name."]})
-        existing = Membership.objects.filter(project=project, user=user).first()
-        if existing is not None:
-            result = project_services.membership_change(membership=existing, actor=request.user,
-                                                        role=data["role"])
-        else:
-            result = project_services.membership_set(project=project, user=user,
-                                                     role=data["role"])
+        result = project_services.membership_add(project=project, actor=request.user,
+                                                 username=data["username"], role=data["role"])
         return Response(s.MemberOut(result).data, status=status.HTTP_201_CREATED)
-
-
-def _membership(request, project_id, membership_id) -> Membership:
-    project = access.access_project(request.user, project_id, Need.MANAGE)
-    found = Membership.objects.select_related("user").filter(
-        project=project, pk=access.object_id(membership_id)).first()
-    if found is None:
-        raise access.Http404("No such member.")
-    return found
 
 
 class MemberDetailView(APIView):
@@ -135,14 +105,14 @@ class MemberDetailView(APIView):
                    summary="Change a member's role (admins)")
     def patch(self, request, project_id, membership_id):
         data = parse(s.MemberUpdateIn, request.data)
-        result = project_services.membership_change(
-            membership=_membership(request, project_id, membership_id), actor=request.user,
-            role=data["role"])
+        member = access.access_membership(request.user, project_id, membership_id)
+        result = project_services.membership_change(membership=member, actor=request.user,
+                                                    role=data["role"])
         return Response(s.MemberOut(result).data)
 
     @extend_schema(parameters=[PROJECT_ID], responses={204: None},
                    summary="Remove a member (admins)")
     def delete(self, request, project_id, membership_id):
-        project_services.membership_remove(
-            membership=_membership(request, project_id, membership_id), actor=request.user)
+        member = access.access_membership(request.user, project_id, membership_id)
+        project_services.membership_remove(membership=member, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

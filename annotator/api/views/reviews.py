@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,7 +20,7 @@ class ReviewListView(APIView):
     def get(self, request, document_id):
         document = access.access_document(request.user, document_id)
         everyone = access.sees_all_layers(membership(request, document.project))
-        reviews = selectors.reviews_for_document(
+        reviews = selectors.review_list_for_document(
             document=document, annotator_id=None if everyone else request.user.pk)
         return Response(s.ReviewOut(reviews, many=True).data)
 
@@ -32,10 +31,7 @@ class ReviewListView(APIView):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = parse(s.ReviewIn, request.data)
         kind, model = ("span", Span) if "span" in data else ("attribution", Attribution)
-        target = model.objects.select_related("document__project").filter(
-            pk=data[kind], document=document).first()
-        if target is None:
-            raise ApiValidationError({kind: [f"{data[kind]} is not a {kind} of this document."]})
+        target = access.row_in_document(model, document, data[kind], field=kind)
         review = review_services.review_decide(reviewer=request.user, target=target,
                                                decision=data["decision"], note=data["note"])
         return Response(s.ReviewOut(review).data, status=status.HTTP_201_CREATED)

@@ -21,7 +21,7 @@ class SpanCreateView(APIView):
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.ANNOTATE)
         data = parse(s.SpanCreateIn, request.data)
-        label = access.access_label(document.project, data.pop("label"))
+        label = access.label_in_project(document.project, data.pop("label"))
         span = span_services.span_create(document=document, annotator=request.user,
                                          label=label, **data)
         return Response(s.span_dict(span), status=status.HTTP_201_CREATED)
@@ -54,7 +54,7 @@ class SpanDetailView(APIView):
         version = expected_version(request, data)
         data.pop("version", None)
         if "label" in data:
-            data["label"] = access.access_label(span.document.project, data["label"])
+            data["label"] = access.label_in_project(span.document.project, data["label"])
         span = span_services.span_update(span=span, actor=request.user,
                                          expected_version=version, **data)
         return Response(s.span_dict(span))

@@ -12,6 +12,7 @@ from annotator.access import Need
 from annotator.api import serializers as s
 from annotator.api.idempotency import idempotent
 from annotator.api.views.common import DOCUMENT_ID, parse
+from annotator.models import LabelStatus
 from annotator.services import suggestions as suggestion_services
 
 class SuggestionStoreView(APIView):
@@ -44,7 +45,9 @@ class SuggestionDecideView(APIView):
         result = suggestion_services.suggestions_decide(
             document=document, annotator=request.user, decision=data["decision"],
             span_ids=data["spans"], attribution_ids=data["attributions"])
-        attributions = list(selectors.attributions_for(document).filter(
-            pk__in=[a.pk for a in result["attributions"]]))
-        return Response(s.SuggestionDecidedOut({"spans": result["spans"],
-                                                "attributions": attributions}).data)
+        attributions = selectors.attribution_row_list_by_id(
+            ids=sorted(a.pk for a in result["attributions"]))
+        return Response(s.suggestion_decided_dict(
+            spans=selectors.span_row_list_by_id(ids=[span.pk for span in result["spans"]]),
+            # Accepted ones only, as this endpoint always answered.
+            attributions=[a for a in attributions if a["status"] == LabelStatus.ACCEPTED]))

@@ -50,8 +50,7 @@ class TaggerModelDetailView(APIView):
     @extend_schema(parameters=[PROJECT_ID, MODEL_ID], responses=ts.TaggerModelDetailOut,
                    summary="A trained model: its held-out scores and learning curve")
     def get(self, request, project_id, model_id):
-        project = access.access_project(request.user, project_id)
-        model = access.access_tagger_model(project, model_id)
+        model = access.access_tagger_model(request.user, project_id, model_id)
         return Response(ts.TaggerModelDetailOut(model).data)
 
 
@@ -68,8 +67,8 @@ class TrainingJobDetailView(APIView):
     @extend_schema(parameters=[PROJECT_ID, JOB_ID], responses=ts.TrainingJobOut,
                    summary="A training job's state and progress")
     def get(self, request, project_id, job_id):
-        project = access.access_project(request.user, project_id)
-        return Response(ts.TrainingJobOut(access.access_training_job(project, job_id)).data)
+        job = access.access_training_job(request.user, project_id, job_id)
+        return Response(ts.TrainingJobOut(job).data)
 
 
 class ProjectTaggerView(APIView):
@@ -85,7 +84,7 @@ class ProjectTaggerView(APIView):
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(ts.ProjectTaggerIn, request.data)
-        model = None if data["model"] is None else access.access_tagger_model(project,
-                                                                                data["model"])
+        model = None if data["model"] is None else access.access_tagger_model(
+            request.user, project_id, data["model"], Need.MANAGE)
         training.project_tagger_choose(project=project, actor=request.user, model=model)
         return Response(_tagger_out(project))
