@@ -213,8 +213,13 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
         iterations = Progress(params["max_iterations"], "crf", stream, on_progress)
 
         class Trainer(pycrfsuite.Trainer):
-            def on_iteration(self, log, info):
-                iterations.step(note=f"loss {info.get('loss', 0):.0f}")
+            def message(self, message):
+                # python-crfsuite reports iterations only when verbose: read its log here
+                event = self.logparser.feed(message)
+                if event == "iteration":
+                    info = self.logparser.last_iteration or {}
+                    note = f"loss {info['loss']:.0f}" if "loss" in info else ""
+                    iterations.step(note=note)
 
         lexicon = build_lexicon((r["text"], r["spans"]) for r in records)
         (tmp / LEXICON_FILE).write_text(json.dumps(lexicon, sort_keys=True), encoding="utf-8")
