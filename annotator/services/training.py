@@ -3,7 +3,7 @@
     job = training_job_start(project=p, requested_by=admin)      # 409 with too few documents
     project_tagger_choose(project=p, actor=admin, model=job.model)  # its pre-tagging uses it
 
-The training data is the approved layer (selectors.approved_layer) of the project's
+The training data is the approved layer (selectors/approved.py) of the project's
 approved documents: those with an approved label, or that a reviewer approved. A
 deterministic slice of them is held out, by a hash of the document id (HELD_OUT, at
 least one): adding documents never moves one from the held-out slice into training.
@@ -35,7 +35,7 @@ from django.utils import timezone
 from annotator.errors import Conflict
 from annotator.models import (DocStatus, Document, JobState, LabelStatus, Project, ReviewState,
                               TaggerModel, TrainingJob)
-from annotator.selectors import approved_layer
+from annotator.selectors import approved_layer_list_for_documents
 from annotator.services import jobs
 from annotator.services.events import event_record
 
@@ -90,12 +90,16 @@ def split(document_ids: list[int]) -> tuple[list[int], list[int]]:
     return training, sorted(held)
 
 
-def document_record(document: Document) -> dict:
-    """A document's approved layer in read_annotated's shape (annotator/pretag/learned/data.py).
+def document_records(documents: list[Document]) -> dict[int, dict]:
+    """The documents' approved layers (three queries for all), by document id, in
+    read_annotated's shape (annotator/pretag/learned/data.py)."""
+    layers = approved_layer_list_for_documents(document_ids=[d.pk for d in documents])
+    return {d.pk: document_record(d, layer) for d, layer in zip(documents, layers)}
 
-    Labels other than CLAIM, SOURCE and CUE are left out, and so are the roles that
-    point at them."""
-    layer = approved_layer(document=document)
+
+def document_record(document: Document, layer) -> dict:
+    """A document's approved layer as a training record. Labels other than CLAIM, SOURCE
+    and CUE are left out, and so are the roles that point at them."""
     spans = [{"id": str(s.id), "label": s.label, "start": s.start, "end": s.end}
              for s in layer.spans if s.label in LABELS]
     kept = {s["id"]: s["label"] for s in spans}
@@ -225,7 +229,7 @@ def training_job_run(*, job_id: int) -> TrainingJob | None:
         if needs["approved"] < needs["needed"]:
             training_job_fail(job_id=job_id, reason=_too_few(needs).message, attempt=attempt)
             return TrainingJob.objects.get(pk=job_id)
-        records = {d.pk: document_record(d) for d in documents}
+        records = document_records(documents)
         training_ids, held_ids = split(list(records))
         training = [records[i] for i in training_ids]
         held = [records[i] for i in held_ids]
