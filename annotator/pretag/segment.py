@@ -8,6 +8,7 @@ opens with a quotation mark, the previous one was never closed) is one quote.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -138,6 +139,13 @@ class Text:
 # End punctuation with any closing quotes or brackets after it, or a run of line breaks.
 _BOUNDARY_RE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]\u00bb]*(?=\s|$)"
                           r"|\n[ \t\u00a0]*(?:\n[ \t\u00a0]*)*")
+
+
+@functools.lru_cache(maxsize=4)
+def text_of(text: str) -> Text:
+    """`Text(text)`, shared by the taggers that read the same document one after the other
+    (the learned tagger runs the rules tagger on it first). A Text is never changed."""
+    return Text(text)
 
 
 def _next_visible(text: str, position: int, end: int) -> str | None:

@@ -14,7 +14,7 @@ import re
 
 from ..lexicon import (ANONYMOUS_HEADS, DOCUMENT_HEADS, MULTIWORD_FIRST, ORGANISATION_WORDS,
                        PERSON_TITLES, SUBJECT_PRONOUNS, VERB_FORMS)
-from ..segment import Text
+from ..segment import text_of
 
 OPEN_MARKS = {"\u201c", "\u00ab", "\u201e", "``", "\u2018"}
 CLOSE_MARKS = {"\u201d", "\u00bb", "\u2019"}
@@ -60,7 +60,7 @@ def _bucket(n: int) -> str:
 def tokens_of(text: str) -> list[Tok]:
     """The segmenter's tokens, with two apostrophes in a row ('') or two backticks made one
     quotation mark token, and each mark's kind: "q" straight, "o" opening, "c" closing."""
-    raw = Text(text).tokens
+    raw = text_of(text).tokens
     out: list[Tok] = []
     i = 0
     while i < len(raw):

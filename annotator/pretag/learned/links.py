@@ -12,6 +12,7 @@ attribution.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -60,12 +61,38 @@ class Layout:
                                                   else 0)
 
 
+class SpanIndex:
+    """Spans of one label (which never overlap), for counting those inside a stretch and
+    finding those next to a span without a scan per candidate pair."""
+
+    def __init__(self, spans: list[Span]):
+        ordered = sorted(spans, key=lambda s: s.i)
+        self.starts = [s.i for s in ordered]
+        self.ends = [s.j for s in ordered]
+        self._near: dict[int, bool] = {}
+
+    def inside(self, lo: int, hi: int) -> int:
+        """How many spans lie within tokens [lo, hi)."""
+        return max(0, bisect.bisect_right(self.ends, hi) - bisect.bisect_left(self.starts, lo))
+
+    def near(self, span: Span, within: int = 2) -> bool:
+        """Does a span end or start within `within` tokens of `span`?"""
+        key = id(span)
+        if key not in self._near:
+            k = bisect.bisect_left(self.starts, span.j - within)
+            found = k < len(self.starts) and self.starts[k] <= span.j + within
+            k = bisect.bisect_left(self.ends, span.i - within)
+            found = found or (k < len(self.ends) and self.ends[k] <= span.i + within)
+            self._near[key] = found
+        return self._near[key]
+
+
 def _b(n: int) -> str:
     return str(n) if n <= 3 else ("4-8" if n <= 8 else ("9-20" if n <= 20 else "21+"))
 
 
-def pair_features(doc, layout: Layout, claim: Span, other: Span, claims: list[Span],
-                  cues: list[Span], sources: list[Span], rank: int, rules_links: set) -> list[str]:
+def pair_features(doc, layout: Layout, claim: Span, other: Span, claims: SpanIndex,
+                  cues: SpanIndex, sources: SpanIndex, rank: int, rules_links: set) -> list[str]:
     toks = doc.tokens
     before = other.j <= claim.i
     lo, hi = (other.j, claim.i) if before else (claim.j, other.i)
@@ -83,25 +110,20 @@ def pair_features(doc, layout: Layout, claim: Span, other: Span, claims: list[Sp
         f.append(f"{lab}cm={min(commas, 3)}{d}")
         if gap <= 4:
             f.append(f"{lab}gap=" + d + "|".join(toks[k].low for k in range(lo, hi)))
-    between_claims = sum(1 for c in claims if c is not claim and c.i >= lo and c.j <= hi)
-    f.append(f"{lab}bc={min(between_claims, 2)}")
+    f.append(f"{lab}bc={min(claims.inside(lo, hi), 2)}")
     same = sources if other.label == "SOURCE" else cues
-    between_same = sum(1 for c in same if c is not other and c.i >= lo and c.j <= hi)
-    f.append(f"{lab}bs={min(between_same, 2)}")
+    f.append(f"{lab}bs={min(same.inside(lo, hi), 2)}")
     first, last = toks[other.i].low, toks[other.j - 1].low
     f.append(f"{lab}w0={first}")
     f.append(f"{lab}w1={last}")
     if other.label == "SOURCE":
         if first in SUBJECT_PRONOUNS and other.j - other.i == 1:
             f.append("pron")
-        near_cue = any(abs(c.i - other.j) <= 2 or abs(other.i - c.j) <= 2 for c in cues)
-        f.append("srcue=" + str(near_cue))
-        cue_between = any(c.i >= lo and c.j <= hi for c in cues)
-        f.append(f"cuebetween={cue_between}{d}")
+        f.append("srcue=" + str(cues.near(other)))
+        f.append(f"cuebetween={cues.inside(lo, hi) > 0}{d}")
     else:
         f.append("cw=" + " ".join(toks[k].low for k in range(other.i, other.j)))
-        near_src = any(abs(s.i - other.j) <= 2 or abs(other.i - s.j) <= 2 for s in sources)
-        f.append("cusrc=" + str(near_src))
+        f.append("cusrc=" + str(sources.near(other)))
     f.append("cq=" + toks[claim.i].mark + "|" + toks[claim.j - 1].mark)
     if (claim.start, claim.end, other.start, other.end) in rules_links:
         f.append(f"{lab}rules")
@@ -165,14 +187,16 @@ class Linker:
                  rules_links: set):
         self.doc, self.layout = doc, Layout(doc)
         self.claims, self.sources, self.cues = claims, sources, cues
+        self.index = {"CLAIM": SpanIndex(claims), "SOURCE": SpanIndex(sources),
+                      "CUE": SpanIndex(cues)}
         self.rules = widen_rules_links(rules_links, claims, sources + cues)
 
     def rows(self, claim: Span, label: str, cue: Span | None = None) -> list[tuple[Span, list]]:
         others = self.sources if label == "SOURCE" else self.cues
         out = []
         for o, rank in candidates(self.layout, claim, others):
-            f = pair_features(self.doc, self.layout, claim, o, self.claims, self.cues,
-                              self.sources, rank, self.rules)
+            f = pair_features(self.doc, self.layout, claim, o, self.index["CLAIM"],
+                              self.index["CUE"], self.index["SOURCE"], rank, self.rules)
             if label == "SOURCE":
                 f.extend(self.to_cue(o, cue))
             out.append((o, f))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..base import TagResult, TaggedAttribution, TaggedSpan, Tagger
-from ..segment import Text
+from ..segment import text_of
 from .common import CONFIDENCE, Found
 from .sentence import _Sentence
 
@@ -17,7 +17,7 @@ class RulesAttributionTagger(Tagger):
     version = "1.4.0"
 
     def tag(self, text: str) -> TagResult:
-        doc = Text(text)
+        doc = text_of(text)
         found: list[Found] = []
         previous: list[Found] = []
         for start, end in doc.sentences(0, len(text)):
