@@ -13,7 +13,8 @@ from django.db.models import F
 from django.http import Http404
 
 from annotator.models import (ApiToken, Attribution, Document, Event, ExportJob, Label,
-                              Membership, Origin, PretagJob, Project, Role, Span)
+                              Membership, Origin, PretagJob, Project, Role, Span, TaggerModel,
+                              TrainingJob)
 
 
 class Need(Enum):
@@ -396,3 +397,23 @@ def access_document_status(user, document_id, *, action: str,
     if annotator_id not in (None, user.pk):
         raise Forbidden("You start and submit your own work only.")
     return document, user
+
+
+def access_tagger_model(user, project_id, model_id, need: Need = Need.READ) -> TaggerModel:
+    """A trained model of a project the user may `need` (any member reads it)."""
+    project = access_project(user, project_id, need)
+    model = TaggerModel.objects.select_related("created_by").filter(
+        project=project, pk=object_id(model_id)).first()
+    if model is None:
+        raise Http404("No such model in this project.")
+    return model
+
+
+def access_training_job(user, project_id, job_id, need: Need = Need.READ) -> TrainingJob:
+    """A training job of a project the user may `need` (any member follows it)."""
+    project = access_project(user, project_id, need)
+    job = TrainingJob.objects.select_related("requested_by").filter(
+        project=project, pk=object_id(job_id)).first()
+    if job is None:
+        raise Http404("No such training job in this project.")
+    return job

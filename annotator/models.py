@@ -419,6 +419,10 @@ class PretagJob(Job):
     suggestions_made = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, help_text="Why the job failed, in words.")
+    # The trained model the tagger runs with (a tagger that learns); its suggestions'
+    # tagger_version names it (TaggerModel.tagger_version).
+    tagger_model = models.ForeignKey("TaggerModel", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="pretag_jobs")
 
     class Meta(Job.Meta):
         ordering = ["-created_at"]
@@ -555,6 +559,66 @@ class ExportJob(Job):
                                    name="export_layer_valid"),
         ]
         indexes = [models.Index(fields=["project", "created_at"], name="export_project_time")]
+
+
+# --- Training: models learned from a project's approved labels ---------------------------
+
+class TaggerModel(models.Model):
+    """A model trained from a project's approved labels (annotator/services/training.py).
+
+    Its files are under settings.MODEL_DIR (`path`, relative). Models are never deleted:
+    the project's pre-tagging uses the one `in_use` (at most one per project; none means
+    the rules tagger), and an older one can be chosen again.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tagger_models")
+    version = models.PositiveIntegerField(help_text="1, 2, ... within the project.")
+    tagger_name = models.CharField(max_length=100)
+    # The tagger's version with the model's id: what its suggestions record.
+    tagger_version = models.CharField(max_length=50)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    path = models.CharField(max_length=300, help_text="Relative to settings.MODEL_DIR.")
+    training_sha256 = models.CharField(max_length=64)
+    # {"documents", "training", "held_out", "spans": {...}, "attributions", ...}
+    counts = models.JSONField(default=dict, blank=True)
+    # On the held-out documents: {"exact"|"overlap": {label: {precision, recall, f1, ...}}}
+    scores = models.JSONField(default=dict, blank=True)
+    # [{"fraction", "documents", "overlap": {label: f1}, "exact": {label: f1}}, ...]
+    curve = models.JSONField(default=list, blank=True)
+    in_use = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="tagger_model_version"),
+            models.UniqueConstraint(fields=["project"], condition=Q(in_use=True),
+                                    name="tagger_model_one_in_use"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tagger_name} model {self.version} of {self.project}"
+
+
+class TrainingJob(Job):
+    """Training a TaggerModel from the project's approved labels, with its learning curve.
+
+    A resumed job starts over, as a new run (`attempts`); only the current run makes
+    the model."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="training_jobs")
+    tagger_name = models.CharField(max_length=100)
+    # What the run is doing, in words ("learning curve, 50 %: reading documents").
+    stage = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)  # {"seed", "max_iterations"}
+    counts = models.JSONField(default=dict, blank=True)  # {"training", "held_out"}
+    model = models.OneToOneField(TaggerModel, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="training_job")
+
+    class Meta(Job.Meta):
+        constraints = Job.constraints_named("training")
+        indexes = [models.Index(fields=["project", "state"], name="training_project_state")]
 
 
 class TokenStatus(models.TextChoices):

@@ -327,6 +327,9 @@ CELERY_BEAT_SCHEDULE = {
 # Import and export (docs/formats.md). Exports are zips written by workers into
 # EXPORT_DIR, which the web processes must see too (one disk, or a shared one).
 EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", DATA_DIR / "exports")).resolve()
+# Trained tagger models (one directory each), written by workers and read by the workers
+# that pre-tag: like EXPORT_DIR, one disk or a shared one.
+MODEL_DIR = Path(os.environ.get("MODEL_DIR", DATA_DIR / "models")).resolve()
 try:
     # Finished export zips are deleted this many days after they finished (the
     # watchdog does it; 0 keeps them for ever). The job stays, its download says 410.
@@ -336,6 +339,10 @@ try:
                                       "0 (keep for ever) or more.")
     IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 10 * 1024)       # one JSON line
     IMPORT_MAX_UNZIPPED_MB = env_int("IMPORT_MAX_UNZIPPED_MB", 500)    # a zip, unpacked
+    # Training (annotator/services/training.py): the approved documents a project needs
+    # before it can train a model, and the CRF's passes (fewer: faster, rougher).
+    TRAINING_MIN_DOCUMENTS = env_positive_int("TRAINING_MIN_DOCUMENTS", 10)
+    TRAINING_MAX_ITERATIONS = env_positive_int("TRAINING_MAX_ITERATIONS", 120)
 except ImproperlyConfiguredEnv as exc:
     sys.stderr.write(f"annotator: {exc}\n")
     raise SystemExit(2) from None

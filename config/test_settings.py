@@ -20,6 +20,9 @@ import tempfile  # noqa: E402
 os.environ.setdefault("EXPORT_DIR", str(Path(tempfile.gettempdir())  # noqa: F405
                                         / f"annotator-test-exports-{os.getpid()}"))
 EXPORT_DIR = Path(os.environ["EXPORT_DIR"])  # noqa: F405
+os.environ.setdefault("MODEL_DIR", str(Path(tempfile.gettempdir())  # noqa: F405
+                                       / f"annotator-test-models-{os.getpid()}"))
+MODEL_DIR = Path(os.environ["MODEL_DIR"])  # noqa: F405
 
 # Fast hashing: tests create many users; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

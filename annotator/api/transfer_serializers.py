@@ -75,6 +75,10 @@ class ImportIn(serializers.Serializer):
         required=False, default=False,
         help_text="Keep the file's approvals and rejections, each recorded as your review "
                   "decision naming the file's reviewer. Off: labels come in unreviewed.")
+    approve_labels = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Take every label of the file as approved, each recorded as your review "
+                  "decision naming the file (to train a model from an annotated file at once).")
     layers = serializers.ChoiceField(
         choices=LAYERS, required=False, default="annotators",
         help_text="Label Studio: one layer per annotator, mapped to members by e-mail or "
@@ -147,6 +151,7 @@ class ImportRefusedOut(serializers.Serializer):
     normalize = serializers.ListField(child=serializers.CharField(), required=False)
     offsets = serializers.ListField(child=serializers.CharField(), required=False)
     keep_review_state = serializers.ListField(child=serializers.CharField(), required=False)
+    approve_labels = serializers.ListField(child=serializers.CharField(), required=False)
     layers = serializers.ListField(child=serializers.CharField(), required=False)
     annotator_map = serializers.ListField(child=serializers.CharField(), required=False)
     errors = ImportErrorOut(many=True, required=False)

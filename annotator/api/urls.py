@@ -10,6 +10,7 @@ from annotator.api.views import review_workflow
 from annotator.api.views import reviews
 from annotator.api.views import spans
 from annotator.api.views import suggestions
+from annotator.api.views import training
 from annotator.api.views import transfers
 
 urlpatterns = [
@@ -69,6 +70,16 @@ urlpatterns = [
     path("export-jobs/<int:job_id>/download/", transfers.ExportJobDownloadView.as_view(),
          name="export-job-download"),
     path("projects/<int:project_id>/imports/", transfers.ImportView.as_view(), name="import"),
+    path("projects/<int:project_id>/models/", training.TaggerModelListView.as_view(),
+         name="tagger-model-list"),
+    path("projects/<int:project_id>/models/<int:model_id>/",
+         training.TaggerModelDetailView.as_view(), name="tagger-model-detail"),
+    path("projects/<int:project_id>/training-jobs/", training.TrainingJobListView.as_view(),
+         name="training-job-list"),
+    path("projects/<int:project_id>/training-jobs/<int:job_id>/",
+         training.TrainingJobDetailView.as_view(), name="training-job-detail"),
+    path("projects/<int:project_id>/tagger/", training.ProjectTaggerView.as_view(),
+         name="project-tagger"),
     path("projects/<int:project_id>/pretag-jobs/", jobs.PretagJobListView.as_view(),
          name="pretag-job-list"),
     path("pretag-jobs/<int:job_id>/", jobs.PretagJobDetailView.as_view(),

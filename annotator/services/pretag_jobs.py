@@ -23,6 +23,7 @@ from annotator.models import Document, JobState, PretagJob, PretagJobItem, Proje
 from annotator.services import jobs
 from annotator.services.events import event_record
 from annotator.services.suggestions import suggestions_store
+from annotator.services.training import model_path, project_tagger_in_use
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +57,26 @@ def _enqueue(job_id: int) -> None:
 @transaction.atomic
 def pretag_job_start(*, project: Project, requested_by, document_ids: list[int] | None = None,
                      tagger_name: str | None = None) -> PretagJob:
-    """Create the job and queue its first batch (after commit). Returns at once."""
+    """Create the job and queue its first batch (after commit). Returns at once.
+
+    Without a tagger name, the project's choice (services/training.py): its model in
+    use, or the rules tagger. A tagger that learns runs with the project's model in use.
+    """
+    model = project_tagger_in_use(project=project)
+    if tagger_name is None and model is not None:
+        tagger_name = model.tagger_name
     try:
         tagger = _taggers().get_tagger(tagger_name)
     except KeyError:
         names = ", ".join(_taggers().available_taggers())
         raise ValidationError({"tagger": f"{tagger_name!r} is not a tagger here ({names})."}) \
             from None
-    if getattr(tagger, "takes_model", False) and getattr(tagger, "model", None) is None:
+    takes_model = getattr(tagger, "takes_model", False)
+    if takes_model and (model is None or model.tagger_name != tagger.name):
         raise ValidationError({"tagger": f"{tagger.name} needs a trained model, and this "
-                                         "project has none yet."})
+                                         "project has none in use: train one on the project "
+                                         "page and choose it."})
+    model = model if takes_model else None
     documents = Document.objects.filter(project=project)
     if document_ids is not None:
         wanted = set(document_ids)
@@ -79,12 +90,13 @@ def pretag_job_start(*, project: Project, requested_by, document_ids: list[int] 
         raise ValidationError({"documents": "there is nothing to pre-tag: the project has no "
                                             "documents."})
     job = PretagJob.objects.create(project=project, tagger_name=tagger.name,
-                                   tagger_version=tagger.version, requested_by=requested_by,
-                                   total=len(ids))
+                                   tagger_version=model.tagger_version if model else tagger.version,
+                                   tagger_model=model, requested_by=requested_by, total=len(ids))
     PretagJobItem.objects.bulk_create([PretagJobItem(job=job, document_id=i) for i in ids])
     event_record(project_id=project.pk, actor=requested_by, action="start",
                  target_type="pretag_job", target_id=job.pk,
-                 after={"tagger": tagger.name, "version": tagger.version, "documents": len(ids)})
+                 after={"tagger": tagger.name, "version": job.tagger_version,
+                        "model": model.version if model else None, "documents": len(ids)})
     _enqueue(job.pk)
     return job
 
@@ -128,10 +140,13 @@ def pretag_job_run_batch(*, job_id: int, batch_size: int | None = None) -> bool:
         job.error = ""  # a note that the job waited for the broker: it runs now
         job.save(update_fields=["state", "started_at", "attempts", "heartbeat_at", "error"])
     try:
-        tagger = _taggers().get_tagger(job.tagger_name)
+        tagger = _tagger_of(job)
     except KeyError:
         pretag_job_fail(job_id=job_id, reason=f"The tagger {job.tagger_name!r} is not installed "
                                               "on the worker.")
+        return False
+    except ValueError as exc:  # the model: missing, corrupt, of another version (ModelError)
+        pretag_job_fail(job_id=job_id, reason=f"The model this job uses cannot be loaded: {exc}")
         return False
     if tagger.version != job.tagger_version:
         pretag_job_fail(job_id=job_id, reason=f"The worker has {tagger.name} {tagger.version}, "
@@ -151,6 +166,14 @@ def pretag_job_run_batch(*, job_id: int, batch_size: int | None = None) -> bool:
             PretagJob.objects.filter(pk=job_id, state=JobState.RUNNING).update(
                 state=JobState.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now())
     return more
+
+
+def _tagger_of(job: PretagJob):
+    """The job's tagger, with its model's directory for a tagger that learns."""
+    if job.tagger_model_id is None:
+        return _taggers().get_tagger(job.tagger_name)
+    model = job.tagger_model
+    return _taggers().get_tagger(job.tagger_name, model=str(model_path(model)))
 
 
 def _tag_item(job: PretagJob, tagger, item: PretagJobItem) -> None:

@@ -35,7 +35,7 @@ from annotator.models import (ApiToken, Attribution, ClaimFragment, Document, Do
 from annotator.services.accounts import api_token_create
 from annotator.services.attributions import attribution_create, attribution_delete
 from annotator.services.documents import document_status_change
-from annotator.models import ExportJob
+from annotator.models import ExportJob, TaggerModel, TrainingJob
 from annotator.services.exports import export_job_run, export_job_start
 from annotator.services.pretag_jobs import pretag_job_start
 from annotator.services.projects import label_create, membership_set
@@ -121,8 +121,9 @@ def store_suggestions(document, tagger: str = "matrix-tagger"):
 
 
 @pytest.fixture
-def matrix(world) -> Matrix:
+def matrix(world, settings) -> Matrix:
     w = world
+    settings.TRAINING_MIN_DOCUMENTS = 1  # the world's one document, once approved
     layers = {user.pk: make_layer(w.document, user)
               for user in (w.annotator, w.annotator2, w.admin)}
     # The reviewer's own labels: made while they were an annotator, before becoming reviewer.
@@ -142,7 +143,7 @@ def matrix(world) -> Matrix:
 
 SNAPSHOT_MODELS = (Project, Label, Membership, Document, DocumentStatus, Span, Attribution,
                    ClaimFragment, ReviewDecision, Event, ApiToken, PretagJob, PretagJobItem,
-                   ExportJob, get_user_model())
+                   ExportJob, TaggerModel, TrainingJob, get_user_model())
 
 
 # Written by authentication itself, whatever the request (at most once a minute): a
@@ -381,6 +382,29 @@ def import_upload(m, user):
     return {"file": SimpleUploadedFile("docs.jsonl", line), "format": "jsonl"}
 
 
+def model_trained(m, user):
+    """A model of the project (its row: choosing and listing read no files)."""
+    m.tagger_model = TaggerModel.objects.create(
+        project=m.w.project, version=1, tagger_name="learned-attribution",
+        tagger_version="1.0.0+abc", path="project-x/model", training_sha256="0" * 64,
+        scores={"overlap": {}, "exact": {}}, curve=[])
+    m.training_job = TrainingJob.objects.create(project=m.w.project,
+                                                tagger_name="learned-attribution")
+
+
+def model_id(m):
+    return {"model_id": m.tagger_model.pk, "job_id": m.training_job.pk}
+
+
+def labels_approved(m, user):
+    """Two approved documents, the fewest training takes (one to learn from, one held out)."""
+    from annotator.services.documents import document_create
+
+    review_decide(reviewer=m.w.reviewer, target=m.owner.claim, decision="approve", note="")
+    second, _ = document_create(project=m.w.project, title="Second", text="Nobody spoke.")
+    DocumentStatus.objects.create(document=second, annotator=m.w.annotator, status="approved")
+
+
 POLICY: tuple[Row, ...] = (
     # Auth and the caller's own account.
     Row("GET", "/api/auth/csrf/", per_user(anonymous=OK)),
@@ -541,6 +565,18 @@ POLICY: tuple[Row, ...] = (
         body=lambda m, user: {"documents": [m.w.document.pk]}),
     Row("GET", "/api/pretag-jobs/{job_id}/", READ),
     Row("POST", "/api/pretag-jobs/{job_id}/cancel/", MANAGE),
+    # Training models from the approved labels; the project's tagger.
+    Row("GET", "/api/projects/{project_id}/models/", READ, prepare=model_trained),
+    Row("POST", "/api/projects/{project_id}/models/", MANAGE, prepare=labels_approved,
+        body=lambda m, user: {"max_iterations": 5}),
+    Row("GET", "/api/projects/{project_id}/models/{model_id}/", READ, prepare=model_trained,
+        params=model_id),
+    Row("GET", "/api/projects/{project_id}/training-jobs/", READ, prepare=model_trained),
+    Row("GET", "/api/projects/{project_id}/training-jobs/{job_id}/", READ,
+        prepare=model_trained, params=model_id),
+    Row("GET", "/api/projects/{project_id}/tagger/", READ),
+    Row("POST", "/api/projects/{project_id}/tagger/", MANAGE, prepare=model_trained,
+        body=lambda m, user: {"model": m.tagger_model.pk}),
     # Import and export.
     Row("GET", "/api/projects/{project_id}/export-jobs/", REVIEW, prepare=export_queued),
     Row("POST", "/api/projects/{project_id}/export-jobs/", REVIEW,

@@ -153,7 +153,8 @@ def test_import_options_arrive_as_multipart_fields_and_the_report_lists_the_chan
     assert response.data["normalized"] == [{"where": "n.jsonl:1", "line_ends": 2, "nfc": 1,
                                             "removed": 3, "spans_moved": 1}]
     assert response.data["options"] == {"normalize": ["lf", "nfc"], "offsets": "auto",
-                                        "keep_review_state": True, "layers": "annotators"}
+                                        "keep_review_state": True, "approve_labels": False,
+                                        "layers": "annotators"}
     document = Document.objects.get(project=world.project, title="Café")
     assert document.text == "Café owners said:\n“Prices will rise.”\n"
     reviews = client.get(f"/api/documents/{document.pk}/reviews/").json()

@@ -127,7 +127,7 @@ class ImportView(APIView):
                 file_name=upload.name or "upload", fmt=data["format"], mode=data["mode"],
                 normalize=data["normalize"], offsets=data["offsets"],
                 keep_review_state=data["keep_review_state"], layers=data["layers"],
-                annotator_map=data["annotator_map"])
+                annotator_map=data["annotator_map"], approve_labels=data["approve_labels"])
         except import_services.ImportRefused as refused:
             body = refused.report.as_dict()
             return Response({"file": [str(refused)], "errors": body["errors"],

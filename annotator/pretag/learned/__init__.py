@@ -8,8 +8,8 @@ claim-cue classifiers and how attributions are formed; data.py: the training fil
 line by line; model.py: training, the model directory and its manifest, loading, tagging.
 """
 from .data import TrainingDataError
-from .model import NAME, TAGGER_VERSION, LoadedModel, ModelError, train
+from .model import NAME, TAGGER_VERSION, LoadedModel, ModelError, train, train_records
 from .tagger import LearnedAttributionTagger
 
 __all__ = ["NAME", "TAGGER_VERSION", "LearnedAttributionTagger", "LoadedModel", "ModelError",
-           "TrainingDataError", "train"]
+           "TrainingDataError", "train", "train_records"]

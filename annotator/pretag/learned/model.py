@@ -123,15 +123,42 @@ def _fit_links(records, cue_rows, seed, c, path):
     Path(path).write_text(json.dumps(models, sort_keys=True), encoding="utf-8")
 
 
-class Progress:
-    """A one-line progress bar on a stream (stderr by default)."""
+class _InProcess:
+    """The calls of a pool that train() makes, run in this process (workers=1)."""
 
-    def __init__(self, total: int, what: str, stream=None):
+    def __init__(self, initializer=None, initargs=()):
+        if initializer is not None:
+            initializer(*initargs)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def imap(self, func, items, chunksize=1):
+        return map(func, items)
+
+    def apply_async(self, func, args):
+        func(*args)
+        return self
+
+    def get(self):
+        return None
+
+
+class Progress:
+    """A one-line progress bar on a stream (stderr by default), and/or a callback."""
+
+    def __init__(self, total: int, what: str, stream=None, callback=None):
         self.total, self.what, self.stream = total, what, stream or sys.stderr
         self.done, self.started = 0, time.perf_counter()
+        self.callback = callback
 
     def step(self, n: int = 1, note: str = "") -> None:
         self.done += n
+        if self.callback is not None:
+            self.callback(self.what, self.done, self.total)
         width = 30
         filled = int(width * self.done / max(1, self.total))
         elapsed = time.perf_counter() - self.started
@@ -146,14 +173,32 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
           workers: int | None = None, params: dict | None = None, stream=None,
           limit: int | None = None) -> dict:
     """Train on a JSON Lines file, write MODEL_DIR, return the manifest."""
-    import pycrfsuite
-
-    params = {**DEFAULT_PARAMS, **(params or {})}
     warnings: list[str] = []
     records = read_annotated(train_path, warnings=warnings)
     dev = read_annotated(dev_path) if dev_path else None
     if limit:
         records = records[:limit]
+    return train_records(records, model_dir, data={"file": os.path.basename(train_path),
+                                                   "sha256": file_sha256(train_path),
+                                                   "warnings": warnings},
+                         dev=dev, dev_name=dev_path, seed=seed, workers=workers, params=params,
+                         stream=stream)
+
+
+def train_records(records: list[dict], model_dir: str, *, data: dict,
+                  dev: list[dict] | None = None, dev_name: str | None = None, seed: int = 0,
+                  workers: int | None = None, params: dict | None = None, stream=None,
+                  on_progress=None) -> dict:
+    """Train on checked records (read_annotated's shape), write MODEL_DIR, return the manifest.
+
+    `data` describes the training data for the manifest ({"file", "sha256", "warnings"}).
+    `on_progress(stage, done, total)` is called at every step of the progress bars
+    ("features" per document, "crf" per iteration). workers=1 trains in this process,
+    with no pool: a Celery worker's pool process is a daemon, which may have no children.
+    """
+    import pycrfsuite
+
+    params = {**DEFAULT_PARAMS, **(params or {})}
     workers = workers or min(2, os.cpu_count() or 1)
     target = Path(model_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -165,8 +210,8 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
         previous_handler = signal.signal(signal.SIGTERM, _terminated)
     try:
         cue_rows: tuple[list, list] = ([], [])
-        progress = Progress(len(records), "features", stream)
-        iterations = Progress(params["max_iterations"], "crf", stream)
+        progress = Progress(len(records), "features", stream, on_progress)
+        iterations = Progress(params["max_iterations"], "crf", stream, on_progress)
 
         class Trainer(pycrfsuite.Trainer):
             def message(self, message):
@@ -180,7 +225,8 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
         lexicon = build_lexicon((r["text"], r["spans"]) for r in records)
         (tmp / LEXICON_FILE).write_text(json.dumps(lexicon, sort_keys=True), encoding="utf-8")
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with ctx.Pool(workers, initializer=_set_lexicon, initargs=(lexicon,)) as pool:
+        with (ctx.Pool(workers, initializer=_set_lexicon, initargs=(lexicon,)) if workers > 1
+              else _InProcess(initializer=_set_lexicon, initargs=(lexicon,))) as pool:
             trainer = Trainer(algorithm=params["algorithm"], verbose=False)
             for feats, labels, (x, y) in pool.imap(_prepare, records, chunksize=4):
                 for xseq, yseq in zip(feats, labels):
@@ -209,17 +255,17 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
         manifest = {
             "tagger": NAME, "tagger_version": TAGGER_VERSION, "format": FORMAT,
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "seed": seed, "training_data": {"file": os.path.basename(train_path),
-                                            "sha256": file_sha256(train_path),
+            "seed": seed, "training_data": {"file": data.get("file", ""),
+                                            "sha256": data["sha256"],
                                             "counts": counts(records),
-                                            "warnings": warnings},
+                                            "warnings": list(data.get("warnings", ()))},
             "parameters": params, "train_seconds": train_seconds,
             "files": {name: file_sha256(str(tmp / name)) for name in FILES},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
                                     encoding="utf-8")
         if dev is not None:
-            manifest["dev"] = dev_scores(LoadedModel(tmp), dev, dev_path)
+            manifest["dev"] = dev_scores(LoadedModel(tmp), dev, dev_name)
             report = manifest["dev"].pop("report")
             (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
                                         encoding="utf-8")

@@ -19,6 +19,9 @@ The text is stored exactly as the file has it, and so are the offsets
   ReviewDecision by the importing admin naming the file and the file's
   reviewer; without it labels come in unreviewed and the report counts the
   review states not kept;
+- `approve_labels`: take every label of the file as approved (bootstrapping: a
+  team can train a model at once), each with a ReviewDecision by the importing
+  admin naming the file;
 - `layers` ("annotators", "mine"): for files with several annotators' layers
   (Label Studio), one layer per annotator, mapped to project members by
   e-mail or username (`annotator_map` for Label Studio user ids), or all of

@@ -25,6 +25,7 @@ class ImportOptions:
     normalize: frozenset = frozenset()
     offsets: str = "auto"
     keep_review_state: bool = False
+    approve_labels: bool = False
     layers: str = "annotators"
     annotator_map: dict = field(default_factory=dict)   # name in the file -> username
 
@@ -96,7 +97,7 @@ def parse_annotator_map(value: str) -> dict[str, str]:
 
 
 def _options(*, mode: str, normalize, offsets: str, keep_review_state: bool, layers: str,
-             annotator_map) -> ImportOptions:
+             annotator_map, approve_labels: bool = False) -> ImportOptions:
     if mode not in MODES:
         raise ValidationError({"mode": f"must be one of {', '.join(MODES)}."})
     if isinstance(normalize, str):
@@ -111,6 +112,10 @@ def _options(*, mode: str, normalize, offsets: str, keep_review_state: bool, lay
     if keep_review_state and mode == "suggestions":
         raise ValidationError({"keep_review_state": "applies to mode=labels: suggestions are "
                                                     "not reviewed."})
+    if approve_labels and mode == "suggestions":
+        raise ValidationError({"approve_labels": "applies to mode=labels: suggestions are "
+                                                 "not approved."})
     return ImportOptions(mode=mode, normalize=wanted, offsets=offsets,
-                         keep_review_state=bool(keep_review_state), layers=layers,
+                         keep_review_state=bool(keep_review_state),
+                         approve_labels=bool(approve_labels), layers=layers,
                          annotator_map=dict(annotator_map or {}))

@@ -24,23 +24,25 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
                 mode: str = "labels", normalize: tuple | list | frozenset = (),
                 offsets: str = "auto", keep_review_state: bool = False,
                 layers: str = "annotators", annotator_map: dict | None = None,
+                approve_labels: bool = False,
                 progress: Callable[[str, int, int | None], None] | None = None) -> ImportReport:
     """Check the whole file, then store it in one transaction; ImportRefused if any line is bad.
 
     `progress(phase, done, total)` is called per document: phase "checking", then "writing".
-    The options are the module docstring's; `keep_review_state` is for admins (the caller
-    checks the role: access.py).
+    The options are the module docstring's; `keep_review_state` and `approve_labels` are
+    for admins (the caller checks the role: access.py).
     """
     spec = registry.format_get(fmt)
     if spec is None or not spec.can_import:
         raise ValidationError({"format": f"must be one of {', '.join(registry.import_names())}."})
     options = _options(mode=mode, normalize=normalize, offsets=offsets,
                        keep_review_state=keep_review_state, layers=layers,
-                       annotator_map=annotator_map)
+                       annotator_map=annotator_map, approve_labels=approve_labels)
     text_mod.check_input(file_name, "file")  # it names documents and their metadata
     report = ImportReport(format=fmt, mode=mode, file=file_name, options={
         "normalize": sorted(options.normalize), "offsets": options.offsets,
-        "keep_review_state": options.keep_review_state, "layers": options.layers})
+        "keep_review_state": options.keep_review_state,
+        "approve_labels": options.approve_labels, "layers": options.layers})
     limit = _limits()["file"]
     if _size(stream) > limit:
         raise ValidationError({"file": f"is larger than the limit of {settings.MAX_UPLOAD_MB} "

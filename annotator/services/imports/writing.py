@@ -9,7 +9,8 @@ from annotator.services.imports.layers import _Layers, _is_prediction
 from annotator.services.imports.options import IMPORT_TAGGER, ImportOptions, ImportReport
 
 
-def _span_fields(provenance: dict, keep_review_state: bool = False) -> dict:
+def _span_fields(provenance: dict, keep_review_state: bool = False,
+                 approve: bool = False) -> dict:
     """What of a label's provenance in the file is kept on the stored label.
 
     The review state only when the importer asks (keep_review_state): an approval needs
@@ -20,7 +21,9 @@ def _span_fields(provenance: dict, keep_review_state: bool = False) -> dict:
     if origin not in Origin.values or (origin == Origin.PRETAG and not tagger):
         origin = Origin.HUMAN
     review_state = provenance.get("review_state")
-    if not keep_review_state or review_state not in ReviewState.values:
+    if approve:
+        review_state = ReviewState.APPROVED
+    elif not keep_review_state or review_state not in ReviewState.values:
         review_state = ReviewState.PENDING
     confidence = provenance.get("confidence")
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) \
@@ -74,7 +77,8 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
         _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=False)
     else:
         _write_labels(stored, batch, report, user, labels, owners=owners,
-                      keep_review_state=options.keep_review_state)
+                      keep_review_state=options.keep_review_state,
+                      approve=options.approve_labels)
         _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=True)
     Event.objects.bulk_create([
         Event(project_id=project.pk, document_id=document.pk, actor=user, action="import",
@@ -85,7 +89,7 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
 
 
 def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
-                  keep_review_state: bool) -> None:
+                  keep_review_state: bool, approve: bool = False) -> None:
     span_rows = []
     alias: list[dict[str, int]] = []
     reviewed: list[tuple[str, int, str, dict]] = []  # (kind, row index, where, provenance)
@@ -99,8 +103,8 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
             key = (owner.pk, span.label, span.start, span.end)
             if key not in first_of:  # one label per offsets in one layer (a constraint)
                 first_of[key] = len(span_rows)
-                fields = _span_fields(span.provenance, keep_review_state)
-                _count_dropped(report, span.provenance, keep_review_state)
+                fields = _span_fields(span.provenance, keep_review_state, approve)
+                _count_dropped(report, span.provenance, keep_review_state or approve)
                 if fields["review_state"] != ReviewState.PENDING:
                     reviewed.append(("span", len(span_rows), where, span.provenance))
                 span_rows.append(Span(document=document, annotator=owner,
@@ -130,8 +134,8 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
             if key in seen:
                 continue
             seen.add(key)
-            fields = _span_fields(attribution.provenance, keep_review_state)
-            _count_dropped(report, attribution.provenance, keep_review_state)
+            fields = _span_fields(attribution.provenance, keep_review_state, approve)
+            _count_dropped(report, attribution.provenance, keep_review_state or approve)
             if fields["review_state"] != ReviewState.PENDING:
                 reviewed_attributions.append(("attribution", len(attribution_rows), where,
                                               attribution.provenance))
@@ -148,14 +152,19 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
         for position, span_id in enumerate(rest, start=1)])
     rows = {"span": created, "attribution": made}
     ReviewDecision.objects.bulk_create([
-        _kept_review(rows[kind][at], kind, where, provenance, user, report.file)
+        _kept_review(rows[kind][at], kind, where, provenance, user, report.file, approve)
         for kind, at, where, provenance in [*reviewed, *reviewed_attributions]])
 
 
-def _kept_review(row, kind: str, where: str, provenance: dict, user, file_name: str
-                 ) -> ReviewDecision:
+def _kept_review(row, kind: str, where: str, provenance: dict, user, file_name: str,
+                 approve: bool = False) -> ReviewDecision:
     """The decision that gives a kept approval (or rejection) a who: the importing admin,
-    with a note naming the file and the reviewer the file names."""
+    with a note naming the file and the reviewer the file names (or, with
+    approve_labels, saying that the importer took the file's labels as approved)."""
+    if approve:
+        return ReviewDecision(document_id=row.document_id, reviewer=user, decision="approve",
+                              note=f"Taken as approved on import from {file_name} ({where}) "
+                                   f"by {user.get_username()}.", **{kind: row})
     reviewer = provenance.get("reviewer")
     if not isinstance(reviewer, str) or not reviewer.strip():
         reviewers = provenance.get("reviewers")
