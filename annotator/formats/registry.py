@@ -1,7 +1,7 @@
 """The one place that maps a format name to its reader and writer (STYLE.md, "Formats").
 
 Imports (services/imports.py), exports (services/exports/bundle.py), the commands
-(import_documents, export_project), the API's choices (api/transfer_serializers.py)
+(import_documents, export_project), the API's choices (api/serializers/transfers.py)
 and the model's choices (ExportJob.format) all read FORMATS; adding a Format here
 (register) is enough for each of them to offer it. An export format also changes
 ExportJob.format's choices and check constraint: `manage.py makemigrations` writes

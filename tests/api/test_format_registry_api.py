@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from annotator.api.transfer_serializers import ExportJobStartIn, ImportIn
+from annotator.api.serializers.transfers import ExportJobStartIn, ImportIn
 from annotator.formats import registry
 from annotator.formats.records import DocumentRecord, Entry
 from annotator.models import Document

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from annotator import access
 from annotator.access import Need
-from annotator.api import training_serializers as ts
+from annotator.api.serializers import training as ts
 from annotator.api.idempotency import idempotent
 from annotator.api.views.common import PROJECT_ID, parse
 from annotator.services import training

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from annotator import access
 from annotator.access import Need
-from annotator.api import transfer_serializers as ts
+from annotator.api.serializers import transfers as ts
 from annotator.api.idempotency import idempotent
 from annotator.api.parsers import MultiPartParser
 from annotator.api.views.common import PROJECT_ID, parse
