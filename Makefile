@@ -61,14 +61,15 @@ test-core: $(VENV)/.test $(CHROMIUM)
 # Integration tier: the whole suite again on PostgreSQL, plus the tests of the
 # real Redis broker and Celery worker. Mandatory when CI=true; elsewhere it
 # is left out, loudly, when the servers are not reachable. The browser tests
-# ran in the core tier already: the front end does not change with the database.
+# ran in the core tier already: the front end does not change with the database;
+# nor do the tests that use no database (database_free, marked by tests/conftest.py).
 test-integration: $(VENV)/.test
 	@if [ "$$CI" != "true" ] && ! DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	    $(BIN)/python -m tests.services_check; then \
 	  echo "*** Integration tier NOT RUN: start PostgreSQL and Redis (see README) to run it. ***"; \
 	else \
 	  DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-	    $(BIN)/python -m pytest -m "not browser" $(XDIST) $(PYTEST_ARGS); \
+	    $(BIN)/python -m pytest -m "not browser and not database_free" $(XDIST) $(PYTEST_ARGS); \
 	fi
 
 # One test file or test, with the test tools installed first (`make run` installs only the

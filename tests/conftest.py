@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -157,6 +158,28 @@ def wait_for():
             time.sleep(0.1)
         pytest.fail(f"timed out after {timeout:.0f} s waiting for {message}")
     return wait
+
+
+# --- Tests that need no database run in the core tier only -------------------------------
+
+# What pytest-django gives a test that reads or writes the database (directly or through
+# the fixtures above, e.g. make_user: fixturenames is the whole closure).
+INTEGRATION = Path(__file__).resolve().parent / "integration"
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server",
+                     "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark database_free the tests that use no database: pure functions (formats,
+    pre-taggers, text, metrics) and processes started with an environment of their own.
+    Their result is the same on SQLite and PostgreSQL, so the integration tier
+    (Makefile) leaves them out instead of running them a second time."""
+    for item in items:
+        if item.get_closest_marker("django_db") or INTEGRATION in item.path.parents:
+            continue
+        if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database_free)
 
 
 # --- The schema fuzz's reach, over all its operations (tests/api/test_schema_fuzz.py) -----
