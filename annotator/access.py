@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
 
-from annotator.models import Document, Membership, Origin, Project, Role
+from annotator.models import (ApiToken, Attribution, Document, Event, ExportJob, Label,
+                              Membership, Origin, PretagJob, Project, Role, Span)
 
 
 class Need(Enum):
@@ -35,13 +38,6 @@ def projects_for(user, need: Need = Need.READ):
     if not user.is_authenticated:
         return Project.objects.none()
     return Project.objects.filter(memberships__user=user, memberships__role__in=_roles(need))
-
-
-def role_in(user, project: Project) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(user=user, project=project).values_list(
-        "role", flat=True).first()
 
 
 def _with_role(queryset, user, project_path: str):
@@ -103,13 +99,33 @@ def membership_for(user, project: Project) -> Membership:
     return membership
 
 
+def allows(membership: Membership, need: Need) -> bool:
+    """Does this member's role allow `need`? (Pages ask it to show or hide actions.)"""
+    return membership.role in _roles(need)
+
+
 def require(membership: Membership, need: Need) -> None:
-    if membership.role not in _roles(need):
+    if not allows(membership, need):
         raise Forbidden(f"Your role in this project ({membership.role}) cannot {need.value}.")
 
 
+def require_staff(user, message: str) -> None:
+    """Site staff only (creating a project is not any project's role to give)."""
+    if not user.is_staff:
+        raise Forbidden(message)
+
+
+def require_own_label(row, user) -> None:
+    """Only the annotator who made a span or attribution changes it (a suggestion is nobody's)."""
+    if row.annotator_id is None:
+        raise Forbidden("This is a suggestion: accept it to make it your own first.")
+    if row.annotator_id != user.pk:
+        raise Forbidden("Only the annotator who made a label changes it; reviewers use "
+                        "review decisions.")
+
+
 def sees_all_layers(membership: Membership) -> bool:
-    return (membership.role in _roles(Need.REVIEW)
+    return (allows(membership, Need.REVIEW)
             or bool(membership.project.settings.get("annotators_see_each_other")))
 
 
@@ -128,7 +144,7 @@ def may_review(membership: Membership, row, settings: dict) -> bool:
     others' labels. A reviewer's correction (origin "review") is the exception: making it
     was the review act, so its maker may still reject it (take it back).
     """
-    if membership.role not in _roles(Need.REVIEW):
+    if not allows(membership, Need.REVIEW):
         return False
     if getattr(row, "origin", None) == Origin.REVIEW:
         return True
@@ -137,8 +153,6 @@ def may_review(membership: Membership, row, settings: dict) -> bool:
 
 def access_api_token(user, token_id):
     """One of the user's own API tokens; anybody else's does not exist for them."""
-    from annotator.models import ApiToken
-
     token = (ApiToken.objects.filter(user=user, pk=object_id(token_id)).first()
              if user.is_authenticated else None)
     if token is None:
@@ -186,14 +200,10 @@ def _access_row(model, user, row_id, what: str, need: Need):
 
 
 def access_span(user, span_id, need: Need = Need.READ):
-    from annotator.models import Span
-
     return _access_row(Span, user, span_id, "span", need)
 
 
 def access_attribution(user, attribution_id, need: Need = Need.READ):
-    from annotator.models import Attribution
-
     return _access_row(Attribution, user, attribution_id, "attribution", need)
 
 
@@ -220,8 +230,6 @@ def access_label_trace(user, kind: str, row_id, need: Need = Need.READ) -> Label
     member of its document's project, under can_see applied to the last snapshot
     of it (its delete event's `before`). Its history answers; a restore needs more.
     """
-    from annotator.models import Attribution, Event, Span
-
     model = {"span": Span, "attribution": Attribution}[kind]
     try:
         row = _access_row(model, user, row_id, kind, need)
@@ -247,12 +255,8 @@ def access_label_trace(user, kind: str, row_id, need: Need = Need.READ) -> Label
     return LabelTrace(kind=kind, id=number, document=document, row=None, deleted=last)
 
 
-def access_label(project: Project, name):
-    """A label of this project by name (labels of other projects do not exist here)."""
-    from django.core.exceptions import ValidationError
-
-    from annotator.models import Label
-
+def label_in_project(project: Project, name) -> Label:
+    """A label of this project by name, from a request's body (others' do not exist here)."""
     label = Label.objects.filter(project=project, name=name).first() if isinstance(
         name, str) else None
     if label is None:
@@ -263,10 +267,6 @@ def access_label(project: Project, name):
 
 def spans_in_document(document: Document, ids, *, field: str, user) -> dict:
     """Resolve span ids for an attribution: each must be in this document and the user's own."""
-    from django.core.exceptions import ValidationError
-
-    from annotator.models import Span
-
     clean = []
     for value in ids:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -287,8 +287,6 @@ def rows_in_document(model, document: Document, ids, *, field: str) -> list:
     For reviewers (the caller has required Need.REVIEW). Suggestions, rows of other
     documents and unknown ids are all "not a … of this document" (400, naming the field).
     """
-    from django.core.exceptions import ValidationError
-
     wanted = list(dict.fromkeys(ids))
     found = {row.pk: row for row in model.objects.select_related(
         *(["label"] if model.__name__ == "Span" else [])).filter(
@@ -299,3 +297,102 @@ def rows_in_document(model, document: Document, ids, *, field: str) -> list:
         raise ValidationError({field: f"{missing[0]} is not an annotator's {what} in this "
                                       "document."})
     return [found[i] for i in wanted]
+
+
+def row_in_document(model, document: Document, row_id, *, field: str):
+    """One span or attribution of this document, any layer, suggestions too; else a 400."""
+    row = model.objects.select_related("document__project").filter(
+        pk=row_id, document=document).first()
+    if row is None:
+        raise ValidationError({field: [f"{row_id} is not a {field} of this document."]})
+    return row
+
+
+# --- Objects of a project, by id from the URL ----------------------------------
+
+def access_label(user, project_id, label_id, need: Need = Need.MANAGE) -> Label:
+    """A label of a project the user may `need` (labels are changed by admins)."""
+    project = access_project(user, project_id, need)
+    label = Label.objects.filter(project=project, pk=object_id(label_id)).first()
+    if label is None:
+        raise Http404("No such label.")
+    return label
+
+
+def access_membership(user, project_id, membership_id, need: Need = Need.MANAGE) -> Membership:
+    """A membership of a project the user may `need` (members are managed by admins)."""
+    project = access_project(user, project_id, need)
+    found = Membership.objects.select_related("user").filter(
+        project=project, pk=object_id(membership_id)).first()
+    if found is None:
+        raise Http404("No such member.")
+    return found
+
+
+def _access_job(queryset, user, job_id, need: Need, what: str):
+    job = queryset.filter(pk=object_id(job_id), project__in=projects_for(user)).first()
+    if job is None:
+        raise Http404(f"No such {what}.")
+    if need is not Need.READ:
+        require(membership_for(user, job.project), need)
+    return job
+
+
+def access_pretag_job(user, job_id, need: Need = Need.READ) -> PretagJob:
+    """A pre-tagging job of one of the user's projects (any member follows it)."""
+    return _access_job(PretagJob.objects.select_related("requested_by"), user, job_id, need,
+                       "job")
+
+
+def access_export_job(user, job_id, need: Need = Need.REVIEW) -> ExportJob:
+    """An export job of a project where the user reviews or administers; else 404/403."""
+    return _access_job(ExportJob.objects.select_related("project", "requested_by", "annotator"),
+                       user, job_id, need, "export")
+
+
+# --- Layers and statuses of a document -----------------------------------------
+
+def access_layer(user, document: Document, layer: str) -> str:
+    """The layer of `document` the user asks to see: "mine", "all" or an annotator's id.
+
+    Another annotator's layer (or all of them) only for those who see all layers;
+    the user's own id is "mine".
+    """
+    if layer not in ("mine", "all"):
+        try:
+            layer = str(object_id(layer))
+        except Http404:
+            raise ValidationError({"layer": ["must be 'mine', 'all' or a user id."]}) from None
+        if int(layer) == user.pk:
+            layer = "mine"
+    if layer != "mine" and not sees_all_layers(membership_for(user, document.project)):
+        raise Forbidden("Only reviewers and admins see other annotators' layers.")
+    return layer
+
+
+# Who takes each step of an annotator's status on a document (services/documents.py
+# knows the steps themselves): annotators move their own work, reviewers decide it.
+STATUS_ACTION_NEEDS = {"start": Need.ANNOTATE, "submit": Need.ANNOTATE,
+                       "return": Need.REVIEW, "approve": Need.REVIEW}
+
+
+def access_document_status(user, document_id, *, action: str,
+                           annotator_id: int | None = None) -> tuple[Document, object]:
+    """(document, annotator) for a status change: whose status the user may move.
+
+    Starting and submitting is one's own; returning and approving names the annotator,
+    a member of the document's project.
+    """
+    need = STATUS_ACTION_NEEDS[action]
+    document = access_document(user, document_id, need)
+    if need is Need.REVIEW:
+        if annotator_id is None:
+            raise ValidationError({"annotator": ["whose work? give the user id."]})
+        annotator = get_user_model().objects.filter(
+            pk=annotator_id, memberships__project=document.project).first()
+        if annotator is None:
+            raise ValidationError({"annotator": ["not a member of this project."]})
+        return document, annotator
+    if annotator_id not in (None, user.pk):
+        raise Forbidden("You start and submit your own work only.")
+    return document, user

@@ -16,6 +16,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from annotator.formats import registry
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
@@ -368,34 +370,59 @@ class ReviewDecision(models.Model):
         ]
 
 
-class PretagJob(models.Model):
+class Job(models.Model):
+    """What every background job shares; annotator/services/jobs.py sends, resumes and fails
+    them. A kind of job is a subclass (its project, its own fields) and a run function."""
+
     State = JobState
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pretag_jobs")
-    tagger_name = models.CharField(max_length=100)
-    tagger_version = models.CharField(max_length=50)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    suggestions_made = models.PositiveIntegerField(default=0)
-    errors = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True, help_text="Why the job failed, in words.")
-    # How many times a worker has (re)started the job: a job whose worker died
-    # is resumed from its items, and failed once this passes the limit.
+    error = models.TextField(blank=True)
+    # Runs started: how many times a worker took the job up from the queue. A kind whose
+    # resumed job starts over (export) numbers its runs with it: the latest is current.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The resume state: resumes in a row that found the job no further than
+    # `progress_at_resume` (its `done` at the last resume). The watchdog fails the job
+    # once that reaches services/jobs.MAX_RESUMES.
+    resumes = models.PositiveSmallIntegerField(default=0)
+    progress_at_resume = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # When it was last sent (queued) or last made progress (running): the watchdog
+    # sends again a job whose heartbeat is older than settings.JOB_STALE_SECONDS.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(done__lte=F("total")), name="job_done_le_total"),
-            models.CheckConstraint(condition=Q(state__in=JobState.values), name="job_state_valid"),
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @staticmethod
+    def constraints_named(prefix: str) -> list:
+        """The constraints every kind has (a subclass's Meta lists them with its own)."""
+        return [
+            models.CheckConstraint(condition=Q(done__lte=F("total")),
+                                   name=f"{prefix}_done_le_total"),
+            models.CheckConstraint(condition=Q(state__in=JobState.values),
+                                   name=f"{prefix}_state_valid"),
         ]
+
+
+class PretagJob(Job):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pretag_jobs")
+    tagger_name = models.CharField(max_length=100)
+    tagger_version = models.CharField(max_length=50)
+    suggestions_made = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the job failed, in words.")
+
+    class Meta(Job.Meta):
+        ordering = ["-created_at"]
+        constraints = Job.constraints_named("job")
         indexes = [models.Index(fields=["project", "state"], name="job_project_state")]
 
 
@@ -484,12 +511,10 @@ class WorkerPing(models.Model):
     worker = models.CharField(max_length=200, blank=True)
 
 
-class ExportFormat(models.TextChoices):
-    JSONL = "jsonl", "JSON Lines"
-    BRAT = "brat", "brat standoff"
-    CONLL = "conll", "CoNLL BIO"
-    CSV = "csv", "CSV (one row per attribution)"
-    DOCCANO = "doccano", "doccano JSONL"
+# The formats one can export, as formats/registry.py lists them (ExportFormat.JSONL, ...).
+# A format added there changes this field's choices and constraint: makemigrations.
+ExportFormat = models.TextChoices("ExportFormat", [
+    (name.upper().replace("-", "_"), (name, title)) for name, title in registry.export_choices()])
 
 
 class ExportLayer(models.TextChoices):
@@ -498,10 +523,12 @@ class ExportLayer(models.TextChoices):
     ANNOTATOR = "annotator", "One annotator's labels"
 
 
-class ExportJob(models.Model):
-    """An export of a project, written by a worker into a zip under settings.EXPORT_DIR."""
+class ExportJob(Job):
+    """An export of a project, written by a worker into a zip under settings.EXPORT_DIR.
 
-    State = JobState
+    Each run writes the file from the start: a resumed export starts over, as a new run
+    (`attempts`), and only the current run may finish it."""
+
     Format = ExportFormat
     Layer = ExportLayer
 
@@ -512,34 +539,16 @@ class ExportJob(models.Model):
     # For layer "annotator": whose labels.
     annotator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     total = models.PositiveIntegerField(default=0, help_text="Documents to write.")
-    done = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
     # Relative to settings.EXPORT_DIR; empty until the file is complete.
     file_name = models.CharField(max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.BigIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    # Runs started so far; the latest is the job's current run, the only one that may
-    # finish it (a superseded run, redelivered or sent again, throws its file away).
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    # When it was last sent (queued) or last made progress (running): the watchdog
-    # sends again a job whose heartbeat is older than settings.PRETAG_STALE_SECONDS.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Job.Meta):
         constraints = [
-            models.CheckConstraint(condition=Q(done__lte=F("total")),
-                                   name="export_done_le_total"),
-            models.CheckConstraint(condition=Q(state__in=JobState.values),
-                                   name="export_state_valid"),
+            *Job.constraints_named("export"),
             models.CheckConstraint(condition=Q(format__in=ExportFormat.values),
                                    name="export_format_valid"),
             models.CheckConstraint(condition=Q(layer__in=ExportLayer.values),

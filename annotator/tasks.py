@@ -1,75 +1,68 @@
-"""Celery tasks: each takes ids and calls a service (STYLE.md)."""
-from celery import Task, shared_task
+"""Celery tasks: each takes ids and calls a service (STYLE.md).
+
+The only module that makes Celery task objects. Services send tasks by name
+(annotator/services/jobs.py), so they never import this module, which imports them.
+A job's task is `job_task(KIND)`: a `JobTask` that runs the kind's run function.
+"""
+from celery import Task, current_task, shared_task
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError
 
-from annotator.services import pretag_jobs
-from annotator.services.worker import worker_ping_answer
+from annotator.services import jobs, pretag_jobs, worker
+from annotator.services.exports import files as export_files
+from annotator.services.exports import jobs as export_jobs
+from annotator.services.idempotency import idempotency_keys_expire
 
 
-@shared_task(name="annotator.worker_ping")
+@shared_task(name=worker.PING_TASK)
 def worker_ping_task(ping_id: int) -> None:
-    from celery import current_task
-
-    worker_ping_answer(ping_id=ping_id, worker=current_task.request.hostname or "")
+    worker.worker_ping_answer(ping_id=ping_id, worker=current_task.request.hostname or "")
 
 
-class PretagTask(Task):
+class JobTask(Task):
+    """The task of one kind of job: takes the job's id, runs it, sends it again while it
+    says there is more; the job's row, not a result backend, holds its state."""
+
+    acks_late = True
+    reject_on_worker_lost = True
+    # A database restart or a dropped connection: try again, waiting longer each time.
+    autoretry_for = (OperationalError, InterfaceError)
+    retry_backoff = 2
+    retry_backoff_max = 60
+    retry_jitter = True
+    max_retries = 8
+
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Retries used up (or a bug): the job says why instead of staying "running".
-        pretag_jobs.pretag_job_fail(job_id=args[0], reason=f"The pre-tagging task failed: "
-                                                           f"{type(exc).__name__}: {exc}")
+        jobs.job_task_failed(task=self.name, job_id=args[0], exc=exc)
 
 
-@shared_task(bind=True, base=PretagTask, name="annotator.pretag_job",
-             acks_late=True, reject_on_worker_lost=True,
-             # A database restart or a dropped connection: try again, waiting longer each time.
-             autoretry_for=(OperationalError, InterfaceError), retry_backoff=2,
-             retry_backoff_max=60, retry_jitter=True, max_retries=8)
-def pretag_job_task(self, job_id: int) -> None:
-    if pretag_jobs.pretag_job_run_batch(job_id=job_id):
-        # If the broker stays down, the job keeps its place (and says so) instead of
-        # failing: the watchdog sends it again once its heartbeat is stale.
-        pretag_jobs.pretag_job_send(job_id=job_id, retry_policy=pretag_jobs.SEND_RETRY_WORKER)
+def job_task(kind: jobs.JobKind):
+    """The task of a kind of job, under the kind's task name."""
+    def run(self, job_id: int) -> None:
+        jobs.job_task_run(task=self.name, job_id=job_id)
+
+    run.__name__ = run.__qualname__ = kind.task.rpartition(".")[2] + "_task"
+    return shared_task(bind=True, base=JobTask, name=kind.task)(run)
 
 
-class ExportTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        from annotator.services.exports import export_job_fail
-
-        export_job_fail(job_id=args[0], reason=f"The export task failed: "
-                                               f"{type(exc).__name__}: {exc}")
+pretag_job_task = job_task(pretag_jobs.KIND)
+export_job_task = job_task(export_jobs.KIND)
 
 
-@shared_task(bind=True, base=ExportTask, name="annotator.export_job",
-             acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=(OperationalError, InterfaceError), retry_backoff=2,
-             retry_backoff_max=60, retry_jitter=True, max_retries=8)
-def export_job_task(self, job_id: int) -> None:
-    from annotator.services.exports import export_job_run
-
-    export_job_run(job_id=job_id)
-
-
-# The name is older than export jobs (settings' beat schedule uses it): it watches both,
-# then removes the export files nobody will read (after the resumes: a run given up on
-# just now leaves a partial file that goes in the same pass) and deletes the API's
-# idempotency keys past their time.
+# The name is older than export jobs (settings' beat schedule uses it): it resumes the
+# stale jobs of every kind, then removes the export files nobody will read (after the
+# resumes: a run given up on just now leaves a partial file that goes in the same pass)
+# and deletes the API's idempotency keys past their time.
 @shared_task(name="annotator.pretag_watchdog")
 def pretag_watchdog_task() -> None:
-    from annotator.services.exports import export_files_clean, export_jobs_resume_stale
-    from annotator.services.idempotency import idempotency_keys_expire
-
     try:
-        pretag_jobs.pretag_jobs_resume_stale()
-    finally:  # one kind's trouble must not keep the other waiting
+        jobs.jobs_resume_stale_all()
+    finally:  # one chore's trouble must not keep the others waiting
         try:
-            export_jobs_resume_stale()
+            export_files.export_files_clean()
         finally:
-            try:
-                export_files_clean()
-            finally:
-                idempotency_keys_expire()
+            idempotency_keys_expire()
 
 
 @worker_ready.connect

@@ -3,19 +3,23 @@
 The workspace itself is plain JavaScript (static/annotator/) over the REST API;
 this module only gives it its bootstrap data, through json_script.
 """
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from annotator import access
+from annotator.access import Need
 from annotator.api.errors import unavailable_response
+from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus
-from annotator.selectors import document_list, project_list_for_home
+from annotator.selectors import (document_list_filtered, document_status_counts,
+                                 project_list_for_home, review_queue_for_user)
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -46,46 +50,36 @@ def home(request):
 def project_page(request, project_id):
     project = access.access_project(request.user, project_id)
     membership = access.membership_for(request.user, project)
-    documents = document_list(project=project, user=request.user)
-    total = project.documents.count()
-    mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=request.user)
-                .exclude(status=DocStatus.NOT_STARTED).values_list("status")
-                .annotate(n=Count("id")))
-    mine[DocStatus.NOT_STARTED] = total - sum(mine.values())
-    counts = [(value, DocStatus(value).label, mine.get(value, 0)) for value in DocStatus.values]
+    total, counts = document_status_counts(project=project, user=request.user)
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()[:200]
-    if status in DocStatus.values:
-        documents = documents.filter(my_status=status)
-    if query:
-        from django.db.models import Q
-
-        documents = documents.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    documents = document_list_filtered(project=project, user=request.user, status=status,
+                                       query=query)
     page = Paginator(documents, 50).get_page(request.GET.get("page"))
     for document in page:
         document.my_status_label = DocStatus(document.my_status).label
     return render(request, "annotator/project.html", {
         "project": project, "role": membership.role, "page": page, "counts": counts,
+        "can_review": access.allows(membership, Need.REVIEW),
         "total": total, "status": status, "q": query,
         "statuses": DocStatus.choices,
         "jobs_config": {"project_id": project.pk, "csrf_token": get_token(request),
-                        "can_manage": membership.role == "admin"},
+                        "can_manage": access.allows(membership, Need.MANAGE)},
         "transfers_config": _transfers_config(request, project, membership)})
 
 
 def _transfers_config(request, project, membership) -> dict:
     """What static/annotator/transfers.js needs: who may import (admins) and export
     (reviewers and admins), the formats, and the annotators one may export alone."""
-    from annotator.models import ExportFormat
-    from annotator.services.imports import FORMAT_LABELS
-
-    can_export = membership.role in ("admin", "reviewer")
+    can_export = access.allows(membership, Need.REVIEW)
     annotators = sorted(project.memberships.values_list("user__username", flat=True)) \
         if can_export else []
     return {"project_id": project.pk, "csrf_token": get_token(request),
-            "can_import": membership.role == "admin", "can_export": can_export,
-            "export_formats": [{"value": v, "label": label} for v, label in ExportFormat.choices],
-            "import_formats": [{"value": v, "label": label} for v, label in FORMAT_LABELS.items()],
+            "can_import": access.allows(membership, Need.MANAGE), "can_export": can_export,
+            "export_formats": [{"value": v, "label": label}
+                               for v, label in registry.export_choices()],
+            "import_formats": [{"value": v, "label": label}
+                               for v, label in registry.import_choices()],
             "annotators": annotators}
 
 
@@ -101,7 +95,8 @@ def workspace(request, document_id):
         "project_id": project.pk,
         "user": {"id": request.user.pk, "username": request.user.get_username()},
         "role": membership.role,
-        "can_annotate": membership.role in ("admin", "annotator"),
+        "can_annotate": access.allows(membership, Need.ANNOTATE),
+        "can_review": access.allows(membership, Need.REVIEW),
         "labels": list(project.labels.values("id", "name", "hotkey", "color", "description")),
         "attribute_definitions": project.attribute_definitions,
         "guidelines": project.guidelines,
@@ -126,15 +121,11 @@ def _positive(value, *, upper=2**63 - 1):
 @login_required
 @require_GET
 def review_queue_page(request):
-    from django.contrib.auth import get_user_model
-
-    from annotator.selectors import review_queue
-
     filters = {"project_id": _positive(request.GET.get("project")),
                "annotator_id": _positive(request.GET.get("annotator")),
                "older_than_days": _positive(request.GET.get("older_than_days"), upper=100_000)}
-    reviewed = access.projects_for(request.user, access.Need.REVIEW).order_by("name")
-    page = Paginator(review_queue(user=request.user, **filters), 50).get_page(
+    reviewed = access.projects_for(request.user, Need.REVIEW).order_by("name")
+    page = Paginator(review_queue_for_user(user=request.user, **filters), 50).get_page(
         request.GET.get("page"))
     annotators = (get_user_model().objects.filter(
         document_statuses__status=DocStatus.SUBMITTED,
@@ -145,8 +136,6 @@ def review_queue_page(request):
 
 
 def _require(user, project, need):
-    from django.core.exceptions import PermissionDenied
-
     try:
         access.require(access.membership_for(user, project), need)
     except access.Forbidden as exc:
@@ -159,7 +148,7 @@ def review_page(request, document_id):
     """The review view: every annotator's layer, merged, for reviewers and admins."""
     document = access.access_document(request.user, document_id)
     project = document.project
-    _require(request.user, project, access.Need.REVIEW)
+    _require(request.user, project, Need.REVIEW)
     config = {
         "document_id": document.pk,
         "project_id": project.pk,
@@ -181,8 +170,6 @@ def review_page(request, document_id):
 def agreement_page(request, project_id):
     project = access.access_project(request.user, project_id)
     if not access.sees_all_layers(access.membership_for(request.user, project)):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only reviewers and admins see agreement between annotators.")
     config = {"project_id": project.pk, "csrf_token": get_token(request),
               "labels": list(project.labels.values_list("name", flat=True))}

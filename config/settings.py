@@ -255,8 +255,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "annotator.models.Role",
         "OriginEnum": "annotator.models.Origin",
         "TokenStatusEnum": "annotator.models.TokenStatus",
-        "ExportFormatEnum": "annotator.models.ExportFormat",
-        "ImportFormatEnum": "annotator.services.imports.FORMATS",
+        "ExportFormatEnum": "annotator.formats.registry.export_choices",
+        "ImportFormatEnum": "annotator.formats.registry.import_names",
         # A reviewer's decision on a label (a document can also be returned).
         "LabelDecisionEnum": ["approve", "reject"],
     },
@@ -304,12 +304,13 @@ try:  # beat writes its schedule there and does not make the folder
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 except OSError:  # a read-only web host that runs no beat needs none
     pass
-# Pre-tagging: documents per task. Pre-tagging and export jobs: how long one may
-# go without a heartbeat (running) or without starting (queued) before the
-# watchdog sends it again; how often beat sends the watchdog.
+# Pre-tagging: documents per task. Jobs of every kind: how long one may go without
+# a heartbeat (running) or without starting (queued) before the watchdog sends it
+# again (PRETAG_STALE_SECONDS is its old name, still read when JOB_STALE_SECONDS is not
+# set); how often beat sends the watchdog.
 try:
     PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 20)
-    PRETAG_STALE_SECONDS = env_int("PRETAG_STALE_SECONDS", 120)
+    JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", env_int("PRETAG_STALE_SECONDS", 120))
     JOB_WATCHDOG_SECONDS = env_positive_int("JOB_WATCHDOG_SECONDS", 60)
     # How long the API remembers an Idempotency-Key and its answer (the watchdog
     # deletes older ones): far longer than any client keeps retrying.

@@ -5,15 +5,20 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
-from annotator.models import ExportFormat, ExportJob
-from annotator.services.imports import (FORMATS, LAYERS, MODES, NORMALIZATIONS, OFFSETS,
+from annotator.formats import registry
+from annotator.models import ExportJob
+from annotator.services.imports import (LAYERS, MODES, NORMALIZATIONS, OFFSETS,
                                         parse_annotator_map)
 
 
 class ExportJobStartIn(serializers.Serializer):
-    format = serializers.ChoiceField(choices=ExportFormat.choices)
+    format = serializers.ChoiceField(choices=registry.export_choices())
     layer = serializers.CharField(max_length=200, required=False, default="approved",
                                   help_text="approved (default), all, or annotator:USERNAME")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = registry.export_choices()  # as registered now
 
 
 class ExportJobOut(serializers.ModelSerializer):
@@ -53,7 +58,7 @@ class ExportJobOut(serializers.ModelSerializer):
 
 class ImportIn(serializers.Serializer):
     file = serializers.FileField(help_text="A .txt, .jsonl, .json or .zip file.")
-    format = serializers.ChoiceField(choices=FORMATS)
+    format = serializers.ChoiceField(choices=registry.import_names())
     mode = serializers.ChoiceField(choices=MODES, required=False, default="labels",
                                    help_text="labels: into your own layer (default); "
                                              "suggestions: for annotators to accept")
@@ -77,6 +82,10 @@ class ImportIn(serializers.Serializer):
     annotator_map = serializers.CharField(
         required=False, default="", allow_blank=True, max_length=10_000,
         help_text="Label Studio annotators (user id or e-mail) to usernames: 7=alice,8=bob")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"].choices = registry.import_names()  # as registered now
 
     def validate_annotator_map(self, value: str) -> dict:
         try:

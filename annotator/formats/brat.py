@@ -55,6 +55,20 @@ def _flat(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
 
 
+def annotation_conf(labels: list[str], roles: dict, attribute_definitions: list[dict]) -> str:
+    """brat's annotation.conf, so that the collection opens in brat as it is."""
+    lines = ["[entities]", *labels, "", "[relations]", "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, "
+             "<OVL-TYPE>:<ANY>", "", "[events]",
+             f"{roles['claim']}\tSource?:{roles['source']}, Cue?:{roles['cue']}", "",
+             "[attributes]"]
+    for definition in attribute_definitions:
+        if definition.get("applies_to", "attribution") != "attribution":
+            continue
+        values = "|".join(str(c).replace(" ", "_") for c in definition["choices"])
+        lines.append(f"{definition['name']}\tArg:{roles['claim']}, Value:{values}")
+    return "\n".join(lines) + "\n"
+
+
 def write_ann(document: DocumentRecord, roles: dict | None = None) -> Iterator[str]:
     """The `.ann` lines of one document, each "\\n" ended."""
     roles = roles or DEFAULT_ROLES

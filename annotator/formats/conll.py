@@ -28,7 +28,6 @@ from annotator import text as text_mod
 from annotator.formats.records import DocumentRecord, SpanRecord
 
 TOKEN = re.compile(r"\w+(?:['’-]\w+)*|[^\w\s]", re.UNICODE)
-MEDIA_TYPE = "text/plain"
 
 LOSS_REASONS = {
     "overlap": "overlaps a span of the same label kept before it (one tag per token)",

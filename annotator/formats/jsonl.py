@@ -22,8 +22,6 @@ from typing import Callable, Iterable, Iterator
 from annotator import text as text_mod
 from annotator.formats.records import AttributionRecord, DocumentRecord, Entry, SpanRecord
 
-MEDIA_TYPE = "application/x-ndjson"
-
 
 def document_to_dict(document: DocumentRecord) -> dict:
     return {

@@ -105,8 +105,6 @@ NOT_READ = {
     "conll": ("a CoNLL file (tokens and BIO tags, without character offsets)", "import the "
               "tool's JSON export instead, which keeps the offsets"),
 }
-# Chosen format -> sniffed formats that its reader reads correctly as well.
-COMPATIBLE = {"brat": {"txt"}}
 
 
 def _first_value(text: str):
@@ -186,9 +184,12 @@ def sniff_zip(names: list[str], first_data: bytes | None) -> str | None:
     return None
 
 
-def refusal(chosen: str, sniffed: str | None) -> str | None:
-    """The error for a file chosen as one format that looks like another, or None."""
-    if sniffed is None or sniffed == chosen or sniffed in COMPATIBLE.get(chosen, ()):
+def refusal(chosen: str, sniffed: str | None, also_reads=()) -> str | None:
+    """The error for a file chosen as one format that looks like another, or None.
+
+    `also_reads`: what else the chosen format's reader reads correctly (its Format's, in
+    formats/registry.py)."""
+    if sniffed is None or sniffed == chosen or sniffed in also_reads:
         return None
     if sniffed in NOT_READ:
         looks, instead = NOT_READ[sniffed]

@@ -20,7 +20,6 @@ from typing import Iterable, Iterator
 
 from annotator.formats.records import DocumentRecord
 
-MEDIA_TYPE = "text/csv"
 FRAGMENT_JOIN = " … "
 BASE_COLUMNS = ["document_id", "document_title", "attribution_id", "claim", "claim_offsets",
                 "source", "source_start", "source_end", "cue", "cue_start", "cue_end"]

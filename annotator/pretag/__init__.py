@@ -5,7 +5,7 @@
 
 Pure Python (no Django), so the Celery job, the management commands and the
 unit tests share one code path. The built-in tagger is "rules-attribution"
-(annotator/pretag/rules.py); docs/pretagging.md describes it and its scores.
+(annotator/pretag/rules/); docs/pretagging.md describes it and its scores.
 """
 from .base import (LABELS, SOURCE_TYPES, QUOTE_TYPES, TaggedAttribution, TaggedSpan, Tagger,
                    TagResult, available_taggers, get_tagger, register_tagger)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from annotator.access import Forbidden, spans_in_document
+from annotator.access import require_own_label, spans_in_document
 from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Project,
                               ReviewDecision, ReviewState, Span, attribution_dedup_key)
@@ -162,14 +162,6 @@ def attribution_create(*, document: Document, annotator, claims: list[int],
 UNSET = object()
 
 
-def _own(attribution: Attribution, actor) -> None:
-    if attribution.annotator_id is None:
-        raise Forbidden("This is a suggestion: accept it to make it your own first.")
-    if attribution.annotator_id != actor.pk:
-        raise Forbidden("Only the annotator who made a label changes it; reviewers use "
-                        "review decisions.")
-
-
 @transaction.atomic
 def attribution_update(*, attribution: Attribution, actor, expected_version: int,
                        claims=UNSET, source=UNSET, cue=UNSET, attributes=UNSET,
@@ -178,7 +170,7 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
 
     `note` and `cause` go into the event (a restore re-links a span this way).
     """
-    _own(attribution, actor)
+    require_own_label(attribution, actor)
     document = attribution.document
     annotator_layer_open(document=document, annotator=actor)
     before = attribution_snapshot(attribution)
@@ -211,7 +203,7 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
 
 @transaction.atomic
 def attribution_delete(*, attribution: Attribution, actor, expected_version: int) -> None:
-    _own(attribution, actor)
+    require_own_label(attribution, actor)
     annotator_layer_open(document=attribution.document, annotator=actor)
     versioned_delete_check(attribution, expected_version=expected_version,
                            snapshot=attribution_snapshot)

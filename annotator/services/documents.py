@@ -5,7 +5,10 @@ from django.db import IntegrityError, transaction
 
 from annotator import access
 from annotator import text as text_mod
-from annotator.models import Document, Project
+from annotator.errors import Conflict
+from annotator.models import (Attribution, DocStatus, Document, DocumentStatus, LabelStatus,
+                              Project, ReviewDecision, ReviewState, Span)
+from annotator.services.events import event_record
 
 MAX_TITLE = 500
 
@@ -51,17 +54,14 @@ def document_create(*, project: Project, title: str, text: str, metadata: dict |
 
 # --- Per-annotator status ------------------------------------------------------
 
-from annotator.errors import Conflict  # noqa: E402
-from annotator.models import DocStatus, DocumentStatus, ReviewDecision  # noqa: E402
-from annotator.services.events import event_record  # noqa: E402
-
-# action: (who may take it, statuses it starts from, status it leads to)
+# action: (statuses it starts from, status it leads to). Who may take each action is
+# access.STATUS_ACTION_NEEDS.
 TRANSITIONS = {
-    "start": ("annotator", {DocStatus.NOT_STARTED, DocStatus.RETURNED}, DocStatus.IN_PROGRESS),
-    "submit": ("annotator", {DocStatus.NOT_STARTED, DocStatus.IN_PROGRESS, DocStatus.RETURNED},
+    "start": ({DocStatus.NOT_STARTED, DocStatus.RETURNED}, DocStatus.IN_PROGRESS),
+    "submit": ({DocStatus.NOT_STARTED, DocStatus.IN_PROGRESS, DocStatus.RETURNED},
                DocStatus.SUBMITTED),
-    "return": ("reviewer", {DocStatus.SUBMITTED, DocStatus.APPROVED}, DocStatus.RETURNED),
-    "approve": ("reviewer", {DocStatus.SUBMITTED}, DocStatus.APPROVED),
+    "return": ({DocStatus.SUBMITTED, DocStatus.APPROVED}, DocStatus.RETURNED),
+    "approve": ({DocStatus.SUBMITTED}, DocStatus.APPROVED),
 }
 
 
@@ -74,7 +74,7 @@ def document_status_change(*, document: Document, actor, annotator, action: str,
     """
     if action not in TRANSITIONS:
         raise ValidationError({"action": f"must be one of {', '.join(TRANSITIONS)}."})
-    _, sources, target = TRANSITIONS[action]
+    sources, target = TRANSITIONS[action]
     row, _ = DocumentStatus.objects.select_for_update().get_or_create(document=document,
                                                                       annotator=annotator)
     if row.status not in sources:
@@ -106,8 +106,6 @@ def _refuse_own_work(*, document: Document, actor, row: DocumentStatus) -> None:
 
 def _refuse_undecided(*, document: Document, annotator) -> None:
     """A document is approved once every label of the annotator's layer is decided."""
-    from annotator.models import Attribution, LabelStatus, ReviewState, Span
-
     undecided = {model.__name__.lower() + "s": list(
         model.objects.filter(document=document, annotator=annotator,
                              status=LabelStatus.ACCEPTED, review_state=ReviewState.PENDING)

@@ -2,7 +2,7 @@
 
     report = import_file(project=p, user=admin, stream=f, file_name="x.jsonl", fmt="jsonl")
 
-Formats (`FORMATS`): "txt" (a .txt, or a zip of them), "jsonl" (ours: text,
+Formats (formats/registry.py): "txt" (a .txt, or a zip of them), "jsonl" (ours: text,
 optional metadata, spans and attributions), "brat" (a zip of .txt + .ann),
 "doccano" (its sequence-labelling JSON Lines, with or without relations),
 "labelstudio" (Label Studio's JSON export) and "labelstudio-min" (its
@@ -52,8 +52,8 @@ from django.db import IntegrityError, transaction
 
 from annotator import text as text_mod
 from annotator.errors import Conflict
-from annotator.formats import brat, doccano, jsonl, labelstudio, plaintext, sniff, units
-from annotator.formats.archive import ArchiveError, SafeZip, is_zip, iter_lines
+from annotator.formats import registry, sniff, units
+from annotator.formats.archive import ArchiveError, SafeZip, is_zip
 from annotator.formats.check import Rules, check_document
 from annotator.formats.records import DocumentRecord, Entry
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus,
@@ -61,15 +61,6 @@ from annotator.models import (Attribution, ClaimFragment, Document, Event, Label
                               attribution_dedup_key)
 from annotator.services.attributions import role_labels
 
-FORMAT_LABELS = {
-    "txt": "Plain text (.txt or a zip of them)",
-    "jsonl": "JSON Lines",
-    "brat": "brat standoff (zip)",
-    "doccano": "doccano JSONL",
-    "labelstudio": "Label Studio JSON",
-    "labelstudio-min": "Label Studio JSON_MIN",
-}
-FORMATS = tuple(FORMAT_LABELS)
 MODES = ("labels", "suggestions")
 LAYERS = ("annotators", "mine")
 OFFSETS = units.READINGS
@@ -78,7 +69,6 @@ MAX_ERRORS = 1000
 WRITE_BATCH = 200
 IMPORT_TAGGER = "import"
 SNIFF_BYTES = 1 << 20
-LABEL_STUDIO = ("labelstudio", "labelstudio-min")
 
 
 @dataclass
@@ -171,11 +161,6 @@ def _size(stream: BinaryIO) -> int:
     return size
 
 
-def _json_names(names: list[str]) -> list[str]:
-    return [n for n in sorted(names) if n.endswith((".jsonl", ".json"))
-            and n.rsplit("/", 1)[-1] not in ("manifest.json", "loss-report.jsonl")]
-
-
 def _sniffed(stream: BinaryIO) -> str | None:
     """What the file looks like (formats/sniff.py), from its head or its zip's names."""
     stream.seek(0)
@@ -187,7 +172,7 @@ def _sniffed(stream: BinaryIO) -> str | None:
     stream.seek(0)
     with SafeZip(stream, max_bytes=_limits()["unzipped"]) as archive:
         names = archive.names()
-        wanted = _json_names(names)
+        wanted = registry.json_members(names)
         first = None
         if wanted:
             with archive.open(wanted[0]) as handle:
@@ -196,62 +181,32 @@ def _sniffed(stream: BinaryIO) -> str | None:
     return sniff.sniff_zip(names, first)
 
 
-def _label_studio(fmt: str, data: bytes, name: str, rules: Rules) -> Iterator[Entry]:
-    reader = labelstudio.read if fmt == "labelstudio" else labelstudio.read_min
-    return reader(data, name, rules.roles)
-
-
 def _entries(stream: BinaryIO, file_name: str, fmt: str, rules: Rules) -> Iterator[Entry]:
-    """The file's documents, read from the start (called once per pass)."""
+    """The file's documents, read from the start (called once per pass) by the format's
+    reader (formats/registry.py)."""
+    spec = registry.format_get(fmt)
     limits = _limits()
     stream.seek(0)
     zipped = is_zip(stream)
-    if not zipped and (fmt == "brat" or file_name.lower().endswith(".zip")):
+    if not zipped and (spec.zip_only or file_name.lower().endswith(".zip")):
         # Read as text, a fake zip would become a document of junk (or a thousand bad lines).
         head = stream.read(sniff.HEAD_BYTES)
         stream.seek(0)
         what = sniff.describe(head)
-        if fmt == "brat":
-            raise ArchiveError(f"a brat import is a zip of .txt and .ann files; this file is "
+        if spec.zip_only:
+            raise ArchiveError(f"a {spec.name} import is a zip of {spec.zip_of}; this file is "
                                f"{what}.")
         raise ArchiveError(f"{file_name} is not a zip file: it is {what}.")
+    source = registry.ImportSource(name=file_name, stream=stream, max_file=limits["file"],
+                                   max_line=limits["line"], roles=rules.roles,
+                                   attributes=rules.attributes)
     if not zipped:
-        if fmt == "txt":
-            data = stream.read(limits["file"] + 1)
-            yield plaintext.read_file(file_name, data)
-        elif fmt == "jsonl":
-            yield from jsonl.read(iter_lines(stream, limits["line"]), file_name)
-        elif fmt in LABEL_STUDIO:
-            yield from _label_studio(fmt, stream.read(limits["file"] + 1), file_name, rules)
-        else:
-            yield from doccano.read(iter_lines(stream, limits["line"]), file_name, rules.roles)
+        yield from spec.read_file(source)
         return
+    if spec.read_zip is None:
+        raise ArchiveError(f"{file_name} is a zip file; a {spec.name} import is not.")
     with SafeZip(stream, max_bytes=limits["unzipped"]) as archive:
-        names = archive.names()
-        if fmt == "txt":
-            yield from plaintext.read_collection(names, archive.read)
-        elif fmt == "brat":
-            yield from brat.read_collection(names, archive.read_text, rules.roles,
-                                            rules.attributes)
-        else:
-            wanted = _json_names(names)
-            if not wanted:
-                shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
-                raise ArchiveError(f"the zip holds no .jsonl or .json file (it holds "
-                                   f"{len(names)} file(s){': ' + shown if names else ''}).")
-            if fmt == "doccano":
-                def lines_of(name):
-                    with archive.open(name) as handle:
-                        yield from iter_lines(handle, limits["line"])
-
-                yield from doccano.read_members(wanted, lines_of, rules.roles)
-                return
-            for name in wanted:
-                if fmt in LABEL_STUDIO:
-                    yield from _label_studio(fmt, archive.read(name), name, rules)
-                    continue
-                with archive.open(name) as handle:
-                    yield from jsonl.read(iter_lines(handle, limits["line"]), name)
+        yield from spec.read_zip(archive, source)
 
 
 def _rules(project: Project, options: ImportOptions) -> Rules:
@@ -289,6 +244,16 @@ def _checked(entries: Iterator[Entry], rules: Rules) -> Iterator[tuple[str, Docu
 
 def _is_prediction(item) -> bool:
     return bool(item.provenance.get("prediction"))
+
+
+def _stranger_reason(name: str, places: list[str]) -> str:
+    """One error per annotator who is not a member, however many documents they labelled."""
+    shown = ", ".join(places[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+    return (f"the annotator {name!r} is not a member of this project (by e-mail or username; "
+            f"labels in {len(places)} document(s): {shown}): add them as members, map them "
+            f"(annotator_map={name}=USERNAME; on the project page: Options, Annotator map) or "
+            "put every label into your own layer (layers=mine; on the project page: Options, "
+            "Annotators, all into my layer).")
 
 
 def _layer_name(item) -> str | None:
@@ -365,8 +330,9 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
     The options are the module docstring's; `keep_review_state` is for admins (the caller
     checks the role: access.py).
     """
-    if fmt not in FORMATS:
-        raise ValidationError({"format": f"must be one of {', '.join(FORMATS)}."})
+    spec = registry.format_get(fmt)
+    if spec is None or not spec.can_import:
+        raise ValidationError({"format": f"must be one of {', '.join(registry.import_names())}."})
     options = _options(mode=mode, normalize=normalize, offsets=offsets,
                        keep_review_state=keep_review_state, layers=layers,
                        annotator_map=annotator_map)
@@ -381,6 +347,7 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
     rules = _rules(project, options)
     owners = _Layers(project, user, options)
     seen: set[str] = set()
+    strangers: dict[str, list[str]] = {}  # annotators who are not members: where they labelled
     to_create: set[str] = set()
     pending: list[tuple[str, str]] = []   # (where, sha256) to check against the project
 
@@ -396,7 +363,7 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
         pending.clear()
 
     try:
-        refusal = sniff.refusal(fmt, _sniffed(stream))
+        refusal = sniff.refusal(fmt, _sniffed(stream), spec.also_reads)
         if refusal:
             report.add_error(file_name, refusal)
             raise ImportRefused(report)
@@ -406,11 +373,7 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
                 report.add_error(where, problem)
             if document is not None:
                 for name in owners.missing(document):
-                    report.add_error(where, f"the annotator {name!r} is not a member of this "
-                                            "project (by e-mail or username): add them as "
-                                            f"members, map them (annotator_map={name}=USERNAME) "
-                                            "or import with layers=mine to put every label "
-                                            "into your own layer.")
+                    strangers.setdefault(name, []).append(where)
                 for note in document.notes:
                     report.add_note(where, note)
                 if document.layered and not owners.by_file:
@@ -433,6 +396,8 @@ def import_file(*, project: Project, user, stream: BinaryIO, file_name: str, fmt
                 progress("checking", report.documents, None)
     except ArchiveError as exc:
         raise ValidationError({"file": str(exc)}) from None
+    for name, places in strangers.items():
+        report.add_error(places[0], _stranger_reason(name, places))
     flush_pending()
     if not report.errors and report.documents == 0:
         report.add_error(file_name, "the file holds no document.")
@@ -549,7 +514,7 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
 
 def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
                   keep_review_state: bool) -> None:
-    span_rows, keys = [], []   # keys: (document index, file span id) per row
+    span_rows = []
     alias: list[dict[str, int]] = []
     reviewed: list[tuple[str, int, str, dict]] = []  # (kind, row index, where, provenance)
     for index, (document, (where, record)) in enumerate(zip(stored, batch)):
@@ -574,7 +539,6 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
                 report.layers[name] = report.layers.get(name, 0) + 1
             mapping[span.id] = first_of[key]
         alias.append(mapping)
-        keys.append(index)
     created = Span.objects.bulk_create(span_rows)
     report.spans += len(created)
     attribution_rows, fragment_rows = [], []

@@ -5,29 +5,29 @@ pending items and queues the next batch; each document's suggestions and its
 item's "done" are written in one transaction, and suggestions are unique per
 document, tagger, version, label and offsets. So a task that is retried, run
 twice, or resumed after `kill -9` makes exactly the suggestions an
-uninterrupted run makes.
+uninterrupted run makes. Sending, resuming and failing are annotator/services/jobs.py's,
+as for every kind of job.
 """
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from annotator.errors import Conflict
-from annotator.models import Document, Event, JobState, PretagJob, PretagJobItem, Project
-from annotator.services import job_send
+from annotator.models import Document, JobState, PretagJob, PretagJobItem, Project
+from annotator.services import jobs
 from annotator.services.events import event_record
 from annotator.services.suggestions import suggestions_store
 
 log = logging.getLogger(__name__)
 
-ACTIVE = (JobState.QUEUED, JobState.RUNNING)
-MAX_RESUMES = 5
+ACTIVE = jobs.ACTIVE
+MAX_RESUMES = jobs.MAX_RESUMES
 
 
 def _taggers():
@@ -37,23 +37,20 @@ def _taggers():
     return pretag
 
 
-# Sending a batch to the broker: annotator/services/job_send.py says why it retries
-# briefly on the web side, longer on workers, and leaves a note on the job if it fails.
-SEND_RETRY_WEB = job_send.SEND_RETRY_WEB
-SEND_RETRY_WORKER = job_send.SEND_RETRY_WORKER
-BROKER_DOWN = job_send.BROKER_DOWN
+# Sending a batch to the broker: annotator/services/jobs.py says why it retries briefly
+# on the web side, longer on workers, and leaves a note on the job if it fails.
+SEND_RETRY_WEB = jobs.SEND_RETRY_WEB
+SEND_RETRY_WORKER = jobs.SEND_RETRY_WORKER
+BROKER_DOWN = jobs.BROKER_DOWN
 
 
 def pretag_job_send(*, job_id: int, retry_policy: dict | None = None) -> bool:
     """Queue the job's next batch. False, with a note on the job, if the broker is down."""
-    from annotator.tasks import pretag_job_task
-
-    return job_send.job_send(task=pretag_job_task, model=PretagJob, job_id=job_id,
-                             retry_policy=retry_policy)
+    return jobs.job_send(kind=KIND, job_id=job_id, retry_policy=retry_policy)
 
 
 def _enqueue(job_id: int) -> None:
-    transaction.on_commit(lambda: pretag_job_send(job_id=job_id))
+    jobs.job_enqueue(kind=KIND, job_id=job_id)
 
 
 @transaction.atomic
@@ -104,8 +101,7 @@ def pretag_job_cancel(*, job: PretagJob, actor) -> PretagJob:
 
 
 def pretag_job_fail(*, job_id: int, reason: str) -> None:
-    PretagJob.objects.filter(pk=job_id, state__in=ACTIVE).update(
-        state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
+    jobs.job_fail(kind=KIND, job_id=job_id, reason=reason)
 
 
 def _still_running(job_id: int) -> bool:
@@ -123,11 +119,11 @@ def pretag_job_run_batch(*, job_id: int, batch_size: int | None = None) -> bool:
         job = PretagJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.state not in ACTIVE:
             return False
-        if job.state == JobState.QUEUED:
-            job.state, job.started_at = JobState.RUNNING, now
+        if job.state == JobState.QUEUED:  # a worker takes it up: a run starts
+            job.state, job.started_at, job.attempts = JobState.RUNNING, now, job.attempts + 1
         job.heartbeat_at = now
         job.error = ""  # a note that the job waited for the broker: it runs now
-        job.save(update_fields=["state", "started_at", "heartbeat_at", "error"])
+        job.save(update_fields=["state", "started_at", "attempts", "heartbeat_at", "error"])
     try:
         tagger = _taggers().get_tagger(job.tagger_name)
     except KeyError:
@@ -179,54 +175,21 @@ def _tag_item(job: PretagJob, tagger, item: PretagJobItem) -> None:
 
 
 def pretag_jobs_resume_stale(*, older_than_seconds: float | None = None) -> list[int]:
-    """Queue again the jobs whose worker stopped beating; fail those resumed too often.
+    """Queue again the jobs whose worker stopped beating (they go on from their pending
+    items); fail those resumed too often; send again those whose message was lost.
+    annotator/services/jobs.py, "Resuming", says how."""
+    return jobs.jobs_resume_stale(kind=KIND, older_than_seconds=older_than_seconds)
 
-    Also sends again the jobs still queued after that long: their message was
-    never sent (the broker was down) or was lost (Redis restarted without
-    persistence) before a worker took it. A job that merely waits behind
-    others gets a second message, which is harmless: batches are idempotent.
-    For a queued job, `heartbeat_at` is when it was last sent.
 
-    Run by every worker when it starts and periodically (the watchdog task).
-    """
-    seconds = settings.PRETAG_STALE_SECONDS if older_than_seconds is None else older_than_seconds
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=seconds)
-    resumed = []
-    with transaction.atomic():
-        waiting = PretagJob.objects.select_for_update(skip_locked=True).filter(
-            Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff),
-            state=JobState.QUEUED)
-        for job in waiting:
-            PretagJob.objects.filter(pk=job.pk).update(heartbeat_at=now)
-            _enqueue(job.pk)
-            resumed.append(job.pk)
-        stale = PretagJob.objects.select_for_update(skip_locked=True).filter(
-            state=JobState.RUNNING, heartbeat_at__lt=cutoff)
-        for job in stale:
-            # `attempts` counts the resumes in a row that found the job where the last one
-            # left it. A worker that dies on the same document every time (out of memory,
-            # say) must not loop for ever; a job that moved on between resumes (it lost
-            # several workers, or only waited behind other jobs' batches long enough to
-            # look orphaned) must not be failed for it.
-            last = (Event.objects.filter(target_type="pretag_job", target_id=job.pk,
-                                         action="resume")
-                    .order_by("-created_at", "-pk").values_list("after", flat=True).first())
-            stuck = last is not None and (last or {}).get("done") == job.done
-            if stuck and job.attempts >= MAX_RESUMES:
-                pretag_job_fail(job_id=job.pk, reason=f"The worker running this job stopped "
-                                                      f"{job.attempts + 1} times without "
-                                                      "finishing a document; giving up. "
-                                                      "See the worker logs.")
-                continue
-            PretagJob.objects.filter(pk=job.pk).update(
-                attempts=job.attempts + 1 if stuck else 1, heartbeat_at=timezone.now())
-            event_record(project_id=job.project_id, action="resume", target_type="pretag_job",
-                         target_id=job.pk, after={"done": job.done},
-                         note="No heartbeat from its worker: sent again.")
-            _enqueue(job.pk)
-            resumed.append(job.pk)
-    if resumed:
-        log.warning("sent again pre-tagging jobs whose worker stopped or whose message "
-                    "was not sent: %s", resumed)
-    return resumed
+def _gave_up(job: PretagJob, times: int) -> str:
+    return (f"The worker running this job stopped {times} times without finishing a "
+            "document; giving up. See the worker logs.")
+
+
+def _run(*, job_id: int) -> bool:
+    return pretag_job_run_batch(job_id=job_id)
+
+
+KIND = jobs.kind_register(jobs.JobKind(
+    model=PretagJob, task="annotator.pretag_job", target_type="pretag_job",
+    noun="pre-tagging", run=_run, restarts=False, gave_up=_gave_up))

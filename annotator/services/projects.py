@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import re
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from annotator.errors import Conflict
 from annotator.models import Label, Membership, Project, Role
+from annotator.services.events import event_record
 
 DEFAULT_LABELS = [
     {"name": "CLAIM", "hotkey": "1", "color": "#c2410c",
@@ -46,15 +51,27 @@ def attribute_definitions_check(definitions) -> None:
             raise ValidationError({where: "'applies_to' must be 'attribution' or 'span'."})
 
 
+DUPLICATE_NAME = "another project has this name."
+
+
 @transaction.atomic
 def project_create(*, name: str, guidelines: str = "", description: str = "",
                    labels: list[dict] | None = None,
                    attribute_definitions: list[dict] | None = None,
                    creator: AbstractBaseUser | None = None) -> Project:
+    """A project with its labels and attributes (the defaults unless given), and its creator
+    as admin. Project names are unique: another project's name is a 400 on `name`."""
+    if Project.objects.filter(name=name).exists():
+        raise ValidationError({"name": DUPLICATE_NAME})
     definitions = DEFAULT_ATTRIBUTES if attribute_definitions is None else attribute_definitions
     attribute_definitions_check(definitions)
-    project = Project.objects.create(name=name, guidelines=guidelines, description=description,
-                                     attribute_definitions=definitions)
+    try:
+        with transaction.atomic():
+            project = Project.objects.create(name=name, guidelines=guidelines,
+                                             description=description,
+                                             attribute_definitions=definitions)
+    except IntegrityError:  # the same name, stored meanwhile by a concurrent request
+        raise ValidationError({"name": DUPLICATE_NAME}) from None
     for position, spec in enumerate(DEFAULT_LABELS if labels is None else labels):
         Label.objects.create(project=project, position=position, **spec)
     if creator is not None:
@@ -71,12 +88,19 @@ def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Me
     return membership
 
 
+def membership_add(*, project: Project, actor, username: str, role: str) -> Membership:
+    """Give the user of this name a role in the project: a new member, or a member's new
+    role (through membership_change, so the last admin stays one)."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"username": "no user has this name."})
+    existing = Membership.objects.filter(project=project, user=user).first()
+    if existing is not None:
+        return membership_change(membership=existing, actor=actor, role=role)
+    return membership_set(project=project, user=user, role=role)
+
+
 # --- Managing a project (admins) -----------------------------------------------
-
-from django.db import IntegrityError  # noqa: E402
-
-from annotator.errors import Conflict  # noqa: E402
-from annotator.services.events import event_record  # noqa: E402
 
 PROJECT_FIELDS = {"name", "description", "guidelines", "attribute_definitions", "settings"}
 
@@ -112,7 +136,7 @@ def project_update(*, project: Project, actor, **changes) -> Project:
         with transaction.atomic():
             project.save()
     except IntegrityError:
-        raise ValidationError({"name": "another project has this name."}) from None
+        raise ValidationError({"name": DUPLICATE_NAME}) from None
     event_record(project_id=project.pk, actor=actor, action="update", target_type="project",
                  target_id=project.pk, before=before, after=changes)
     return project
@@ -121,8 +145,6 @@ def project_update(*, project: Project, actor, **changes) -> Project:
 def _label_fields(project: Project, data: dict, label: Label | None = None) -> dict:
     clean = {}
     if "name" in data:
-        import re
-
         if not isinstance(data["name"], str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,49}",
                                                                  data["name"]):
             raise ValidationError({"name": "must start with a letter and hold only letters, "
@@ -133,8 +155,6 @@ def _label_fields(project: Project, data: dict, label: Label | None = None) -> d
             raise ValidationError({"hotkey": "must be one character or empty."})
         clean["hotkey"] = data["hotkey"]
     if "color" in data:
-        import re
-
         if not isinstance(data["color"], str) or not re.fullmatch(r"#[0-9a-fA-F]{6}",
                                                                   data["color"]):
             raise ValidationError({"color": "must look like #1d4ed8."})

@@ -4,7 +4,8 @@ Decisions are append-only rows: a newer one on the same target supersedes the
 older, which stays in the history. `review_state` on the row is the single
 source of truth of what is approved (exports read it).
 
-Two rules keep the approved layer whole (docs/decisions.md, section 9):
+Two rules keep the approved layer whole (docs/decisions.md, "Review: one approved layer,
+decided on merged items, kept whole by two rules"):
 - approving an attribution approves its claim fragments, source and cue;
 - rejecting a span rejects the attributions that use it.
 Each such consequence is a decision of its own, with a note that says why.
@@ -22,7 +23,10 @@ from annotator.access import Forbidden
 from annotator.errors import Conflict
 from annotator.models import (Attribution, Document, Event, Label, LabelStatus, Origin,
                               ReviewDecision, ReviewState, Span)
+from annotator.services.attributions import (attribution_insert, attribution_snapshot,
+                                             attributes_check, role_labels)
 from annotator.services.events import event_record
+from annotator.services.spans import span_snapshot
 
 STATE_FOR = {"approve": ReviewState.APPROVED, "reject": ReviewState.REJECTED}
 
@@ -130,9 +134,9 @@ def _lock(*, document: Document, decision: str, span_ids: list[int],
 
 
 @transaction.atomic
-def reviews_decide(*, reviewer, document: Document, decision: str, spans: list[Span] = (),
-                   attributions: list[Attribution] = (), note: str = "",
-                   undecided_only: bool = True) -> ReviewOutcome:
+def review_bulk_decide(*, reviewer, document: Document, decision: str,
+                       spans: list[Span] = (), attributions: list[Attribution] = (),
+                       note: str = "", undecided_only: bool = True) -> ReviewOutcome:
     """Approve or reject many labels of one document at once, with their consequences.
 
     undecided_only (the default): only labels still pending are decided; the others are
@@ -226,8 +230,8 @@ def review_decide(*, reviewer, target: Span | Attribution, decision: str,
                   note: str = "") -> ReviewDecision:
     """Record one explicit decision; it supersedes earlier ones on the same target, which stay."""
     kind = "spans" if isinstance(target, Span) else "attributions"
-    return reviews_decide(reviewer=reviewer, document=target.document, decision=decision,
-                          note=note, undecided_only=False, **{kind: [target]}).decisions[0]
+    return review_bulk_decide(reviewer=reviewer, document=target.document, decision=decision,
+                              note=note, undecided_only=False, **{kind: [target]}).decisions[0]
 
 
 # --- Corrections: the reviewer's own labels, approved as they are made ------------------------
@@ -262,8 +266,6 @@ def _reviewer_span(*, document: Document, reviewer, label: Label, start: int, en
             _write(reviewer=reviewer, document=document, decision="approve",
                    targets=[("span", span, _correction_note(note))])
         return span
-    from annotator.services.spans import span_snapshot
-
     ReviewDecision.objects.create(document=document, reviewer=reviewer, span=span,
                                   decision="approve", note=_correction_note(note))
     event_record(project_id=document.project_id, document_id=document.pk, actor=reviewer,
@@ -281,9 +283,10 @@ def review_correct_span(*, document: Document, reviewer, label: Label, start: in
                           end=end, quote=quote, note=note)
     replaced = [s for s in replaces if s.pk != span.pk]
     if replaced:
-        reviews_decide(reviewer=reviewer, document=document, decision="reject", spans=replaced,
-                       note=_with_reason(note, f"replaced by the reviewer's {label.name} "
-                                               f"{_quoted(span)}"), undecided_only=False)
+        review_bulk_decide(reviewer=reviewer, document=document, decision="reject",
+                           spans=replaced, undecided_only=False,
+                           note=_with_reason(note, f"replaced by the reviewer's {label.name} "
+                                                   f"{_quoted(span)}"))
     return span
 
 
@@ -297,9 +300,6 @@ def review_correct_attribution(*, document: Document, reviewer, claims: list[Spa
     Each span is copied into the reviewer's layer (or reused there), so that the
     attribution, like every attribution, links spans of one layer.
     """
-    from annotator.services.attributions import (attribution_insert, attribution_snapshot,
-                                                 attributes_check, role_labels)
-
     roles = role_labels(document.project)
     if not claims:
         raise ValidationError({"claims": "needs at least one CLAIM span id."})
@@ -352,7 +352,7 @@ def review_correct_attribution(*, document: Document, reviewer, claims: list[Spa
                      after=attribution_snapshot(attribution), note=note)
     replaced = [a for a in replaces if a.pk != attribution.pk]
     if replaced:
-        reviews_decide(reviewer=reviewer, document=document, decision="reject",
-                       attributions=replaced, undecided_only=False,
-                       note=_with_reason(note, "replaced by the reviewer's attribution"))
+        review_bulk_decide(reviewer=reviewer, document=document, decision="reject",
+                           attributions=replaced, undecided_only=False,
+                           note=_with_reason(note, "replaced by the reviewer's attribution"))
     return attribution

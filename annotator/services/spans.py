@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from annotator import text
-from annotator.access import Forbidden
+from annotator.access import require_own_label
 from annotator.errors import Conflict
 from annotator.models import (DocStatus, Document, DocumentStatus, Event, Label, LabelStatus,
                               Span)
@@ -133,19 +133,11 @@ def spans_bulk_create(*, document: Document, annotator, items: list[dict]) -> li
     return created
 
 
-def _own(span: Span, actor) -> None:
-    if span.annotator_id is None:
-        raise Forbidden("This is a suggestion: accept it to make it your own first.")
-    if span.annotator_id != actor.pk:
-        raise Forbidden("Only the annotator who made a label changes it; reviewers use "
-                        "review decisions.")
-
-
 @transaction.atomic
 def span_update(*, span: Span, actor, expected_version: int, label: Label | None = None,
                 start: int | None = None, end: int | None = None,
                 quote: str | None = None) -> Span:
-    _own(span, actor)
+    require_own_label(span, actor)
     annotator_layer_open(document=span.document, annotator=actor)
     before = span_snapshot(span)
     new_label = label or span.label
@@ -171,10 +163,11 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
 @transaction.atomic
 def span_delete(*, span: Span, actor, expected_version: int) -> None:
     """Delete a span; attributions that use it lose that role (or go, if it was the claim)."""
-    _own(span, actor)
+    require_own_label(span, actor)
     annotator_layer_open(document=span.document, annotator=actor)
     versioned_delete_check(span, expected_version=expected_version,
                            snapshot=lambda s: _fresh_snapshot(s))
+    # Imported here: services/attributions.py imports this module (annotator_layer_open).
     from annotator.services.attributions import attributions_detach_span
 
     # Recorded first, so that what it does to attributions names it as the cause:

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotator.models import WorkerPing
+from annotator.services.jobs import task_send
+
+PING_TASK = "annotator.worker_ping"  # annotator/tasks.py's worker_ping_task
 
 
 def worker_ping_start() -> WorkerPing:
-    from annotator.tasks import worker_ping_task
-
     ping = WorkerPing.objects.create()
-    transaction.on_commit(lambda: worker_ping_task.delay(ping.pk))
+    transaction.on_commit(lambda: task_send(PING_TASK, (ping.pk,)))
     return ping
 
 

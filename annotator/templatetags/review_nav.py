@@ -16,8 +16,9 @@ def reviews_anything(user) -> bool:
 
 
 @register.simple_tag
-def review_summary(project, role: str) -> dict | None:
-    """For reviewers and admins: how many of the project's documents wait for review."""
-    if role not in ("admin", "reviewer"):
+def review_summary(project, can_review: bool) -> dict | None:
+    """For reviewers and admins (access.allows Need.REVIEW, decided by the page's view):
+    how many of the project's documents wait for review."""
+    if not can_review:
         return None
-    return {"waiting": selectors.submitted_count(project=project)}
+    return {"waiting": selectors.submitted_count_for_project(project=project)}

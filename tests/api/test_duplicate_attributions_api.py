@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from annotator.models import (Attribution, ClaimFragment, Event, LabelStatus, ReviewDecision,
                               Span)
-from annotator.selectors import approved_layer
+from annotator.selectors import approved_layer_for_document
 from annotator.services.imports import import_file
 from annotator.services.reviews import review_correct_attribution, review_decide
 from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
@@ -167,7 +167,7 @@ def test_approved_layer_and_export_hold_one_attribution_with_my_attributes_when_
     client.post(f"/api/documents/{world.document.pk}/suggestions/decide/",
                 {"decision": "accept", "attributions": [suggestion.pk]}, format="json")
     review_decide(reviewer=world.reviewer, target=layer(world).get(), decision="approve")
-    approved = approved_layer(document=world.document).attributions
+    approved = approved_layer_for_document(document=world.document).attributions
     assert [(a.id, a.attributes) for a in approved] == [(mine.pk, MINE)]
     record = next(r for r in jsonl_records(export_bytes(world.project))
                   if r["title"] == world.document.title)

@@ -42,9 +42,10 @@ def test_document_detail_dict_equals_the_serializers_output(world):
                                                                 tzinfo=timezone.utc))
     for layer, user in (("mine", world.annotator), ("all", world.reviewer)):
         fast = as_json(s.document_detail_dict(
-            selectors.document_detail(document=doc, user=user, layer=layer)))
+            selectors.document_detail_for_user(document=doc, user=user, layer=layer)))
         documented = s.DocumentDetailOut(
-            selectors.document_detail(document=doc, user=user, layer=layer, as_rows=False)).data
+            selectors.document_detail_for_user(document=doc, user=user, layer=layer,
+                                               as_rows=False)).data
         assert fast == as_json(documented)
         assert fast["spans"] and fast["attributions"] and fast["suggestions"]["spans"]
         assert fast["suggestions"]["attributions"]
@@ -61,3 +62,69 @@ def test_span_dict_equals_span_out_for_new_and_updated_spans(world):
                               items=[span_at(doc, "said", "CUE")])
     for span in [*spans, *fresh, *Span.objects.select_related("label").filter(document=doc)]:
         assert as_json(s.span_dict(span)) == as_json(s.SpanOut(span).data)
+
+
+# --- Every endpoint that answers spans or attributions writes them through output.py ---------
+
+def _documented_attributions(ids):
+    return s.AttributionOut(selectors.attribution_list_by_id(ids=ids), many=True).data
+
+
+def test_span_and_attribution_endpoints_answer_what_the_serializers_document(world, api):
+    doc, client = world.document, api(world.annotator)
+    made = [client.post(f"/api/documents/{doc.pk}/spans/", span_at(doc, piece, label),
+                        format="json").json()
+            for piece, label in (("The deal is dead,", "CLAIM"), ("the minister", "SOURCE"),
+                                 ("said", "CUE"), ("and nobody will revive it.", "CLAIM"))]
+    claim, source, cue, second = (span["id"] for span in made)
+    for span in made:
+        assert span == as_json(s.SpanOut(Span.objects.get(pk=span["id"])).data)
+    created = client.post(f"/api/documents/{doc.pk}/attributions/",
+                          {"claims": [claim, second], "source": source, "cue": cue,
+                           "attributes": {"quote_type": "direct"}}, format="json")
+    assert created.status_code == 201
+    [documented] = _documented_attributions([created.json()["id"]])
+    assert created.json() == as_json(documented)
+    got = client.get(f"/api/attributions/{created.json()['id']}/")
+    assert got.json() == as_json(documented) and got.json()["claims"] == [claim, second]
+    correction = api(world.reviewer).post(f"/api/documents/{doc.pk}/corrections/spans/",
+                                          span_at(doc, "officials", "SOURCE"), format="json")
+    assert correction.status_code == 201
+    assert correction.json() == as_json(s.SpanOut(Span.objects.get(
+        pk=correction.json()["id"])).data)
+
+
+def test_decided_suggestions_and_a_restored_span_answer_what_the_serializers_document(
+        world, api):
+    doc, client = world.document, api(world.annotator)
+    suggestions_store(document=doc, tagger_name="t", tagger_version="1",
+                      spans=[SuggestedSpan(key="a", label="CLAIM", start=0, end=5,
+                                           confidence=0.5),
+                             SuggestedSpan(key="b", label="CUE", start=6, end=9)],
+                      attributions=[SuggestedAttribution(claims=["a"], cue="b", confidence=1)])
+    suggested = list(Span.objects.filter(document=doc, annotator__isnull=True).order_by("id"))
+    decided = client.post(f"/api/documents/{doc.pk}/suggestions/decide/",
+                          {"decision": "accept", "spans": [suggested[0].pk],
+                           "attributions": list(selectors.attribution_list_for_document(
+                               document=doc, suggestions=True).values_list("id", flat=True))},
+                          format="json")
+    assert decided.status_code == 200, decided.content
+    body = decided.json()
+    assert body["spans"] and body["attributions"]
+    mine = Span.objects.select_related("label").filter(pk__in=[sp["id"] for sp in body["spans"]])
+    by_id = {span.pk: span for span in mine}
+    assert body == as_json(s.SuggestionDecidedOut({
+        "spans": [by_id[sp["id"]] for sp in body["spans"]],
+        "attributions": selectors.attribution_list_by_id(
+            ids=[a["id"] for a in body["attributions"]])}).data)
+    cue = next(sp for sp in body["spans"] if sp["label"] == "CUE")
+    deleted = client.delete(f"/api/spans/{cue['id']}/", HTTP_IF_MATCH=str(cue["version"]))
+    assert deleted.status_code == 204
+    restored = client.post(f"/api/spans/{cue['id']}/restore/", format="json")
+    assert restored.status_code == 201, restored.content
+    span = Span.objects.select_related("label").get(pk=cue["id"])
+    assert restored.json() == as_json(s.SpanRestoredOut({
+        "span": span, "skipped": restored.json()["skipped"],
+        "attributions": selectors.attribution_list_by_id(
+            ids=[a["id"] for a in restored.json()["attributions"]])}).data)
+    assert restored.json()["attributions"]

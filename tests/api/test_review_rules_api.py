@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.models import Attribution, DocumentStatus, ReviewDecision, Span
-from annotator.selectors import approved_layer
+from annotator.selectors import approved_layer_for_document
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
 from annotator.services.projects import membership_set
@@ -57,7 +57,7 @@ def test_approve_all_leaves_a_shared_label_a_reviewer_rejected_when_it_comes_aft
         (None, two_layers["theirs_attr"].pk, "already_decided", "already rejected")}
     assert body["decided"] == len(body["decisions"]) == 6  # the 8 spans less the 2 claims
     assert not any(d["span"] in {c.pk for c in claims} for d in body["decisions"])
-    layer_quotes = {s.quote for s in approved_layer(document=world.document).spans}
+    layer_quotes = {s.quote for s in approved_layer_for_document(document=world.document).spans}
     assert "The deal is dead," not in layer_quotes and "the minister" in layer_quotes
     # The history keeps the rejection as the newest decision on the claim.
     assert [r.decision for r in ReviewDecision.objects.filter(span=claims[0])] == ["reject"]

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from annotator import agreement
 from annotator.models import (Attribution, DocumentStatus, Event, Origin, ReviewDecision, Span)
-from annotator.selectors import agreement_for_project, approved_layer
+from annotator.selectors import agreement_for_project, approved_layer_for_document
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
-from annotator.services.reviews import reviews_decide
+from annotator.services.reviews import review_bulk_decide
 from annotator.services.spans import spans_bulk_create
 from tests.api.conftest import span_at
 
@@ -174,7 +174,7 @@ def test_approved_layer_merges_identical_labels_and_keeps_corrections(world, api
     reviewer.post(f"/api/documents/{world.document.id}/corrections/spans/",
                   span_at(world.document, "officials", "SOURCE"), format="json")
 
-    result = approved_layer(document=world.document)
+    result = approved_layer_for_document(document=world.document)
 
     assert [(s.label, s.quote, s.annotators, s.corrected) for s in result.spans] == [
         ("CLAIM", "The deal is dead,", (world.annotator.pk, world.annotator2.pk), False),
@@ -188,10 +188,10 @@ def test_approved_layer_merges_identical_labels_and_keeps_corrections(world, api
 
 
 def test_approved_layer_reads_a_fixed_number_of_queries(world, two_layers):
-    reviews_decide(reviewer=world.reviewer, document=world.document, decision="approve",
-                   attributions=[two_layers["mine_attr"]])
+    review_bulk_decide(reviewer=world.reviewer, document=world.document, decision="approve",
+                       attributions=[two_layers["mine_attr"]])
     with CaptureQueriesContext(connection) as captured:
-        approved_layer(document=world.document)
+        approved_layer_for_document(document=world.document)
     assert len(captured.captured_queries) == 3  # spans, attributions, their fragments
 
 
@@ -228,10 +228,11 @@ def test_queue_lists_submitted_documents_oldest_first_with_filters(
 
 def decide_all(world, decision="approve"):
     for user in (world.annotator, world.annotator2):
-        reviews_decide(reviewer=world.reviewer, document=world.document, decision=decision,
-                       spans=list(Span.objects.filter(document=world.document, annotator=user)),
-                       attributions=list(Attribution.objects.filter(document=world.document,
-                                                                    annotator=user)))
+        review_bulk_decide(
+            reviewer=world.reviewer, document=world.document, decision=decision,
+            spans=list(Span.objects.filter(document=world.document, annotator=user)),
+            attributions=list(Attribution.objects.filter(document=world.document,
+                                                         annotator=user)))
 
 
 def test_queue_leaves_out_documents_once_every_submission_is_decided(world, api, two_layers):
@@ -247,8 +248,8 @@ def test_approving_a_document_with_undecided_labels_is_a_409_naming_them(world, 
     url = f"/api/documents/{world.document.id}/status/"
     body = {"action": "approve", "annotator": world.annotator.pk}
     mine = two_layers["mine"]
-    reviews_decide(reviewer=world.reviewer, document=world.document, decision="approve",
-                   spans=mine[:1])
+    review_bulk_decide(reviewer=world.reviewer, document=world.document, decision="approve",
+                       spans=mine[:1])
     response = reviewer.post(url, body, format="json")
     assert response.status_code == 409
     error = response.json()
@@ -351,8 +352,8 @@ def test_agreement_is_for_reviewers_unless_annotators_see_each_other(world, api,
 def test_service_decides_many_labels_in_a_few_queries(world, two_layers):
     spans = two_layers["mine"] + two_layers["theirs"]
     with CaptureQueriesContext(connection) as captured:
-        reviews_decide(reviewer=world.reviewer, document=world.document, decision="approve",
-                       spans=spans)
+        review_bulk_decide(reviewer=world.reviewer, document=world.document, decision="approve",
+                           spans=spans)
     # The savepoint pair, the locking read, the reviewer's membership (free after an access_*
     # lookup, as in the API), then one insert of decisions, one update, one insert of events.
     assert len(captured.captured_queries) <= 7

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from annotator.models import DocumentStatus, Span
-from annotator.selectors import approved_layer
+from annotator.selectors import approved_layer_for_document
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
 from annotator.services.projects import membership_set
@@ -181,7 +181,7 @@ def test_reviewer_settles_conflicts_and_the_approved_layer_is_what_they_chose(
         "status", flat=True)) == {"approved"}
 
     # The approved layer is exactly what the reviewer chose.
-    layer = approved_layer(document=document)
+    layer = approved_layer_for_document(document=document)
     assert {(s.label, s.quote) for s in layer.spans} == {
         ("SOURCE", KHAMENEI), ("CUE", "told"), ("CLAIM", RESPONSE),
         ("SOURCE", "Well-informed sources"), ("CUE", "said"), ("CLAIM", FULL_CLAIM)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.models import ReviewDecision, Span
-from annotator.selectors import approved_layer
+from annotator.selectors import approved_layer_for_document
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
 from annotator.services.projects import membership_set
@@ -64,7 +64,7 @@ def test_a_rejected_shared_label_stays_rejected_when_approve_all_agreed_follows(
     newest = ReviewDecision.objects.filter(span__in=copies).order_by("-created_at", "-id")[0]
     assert (newest.decision, newest.note) == (
         "reject", "The interview names the ministry, not the leader.")
-    layer = approved_layer(document=document)
+    layer = approved_layer_for_document(document=document)
     assert {(s.label, s.quote) for s in layer.spans} == {("CLAIM", RESPONSE), ("CUE", "told")}
     assert layer.attributions == []
     assert page.locator(f'#ann-items [data-key="{source}"].ann-rejected').count() == 1

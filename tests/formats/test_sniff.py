@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from annotator.formats import sniff
+from annotator.formats import registry, sniff
 
 OURS = {"id": 1, "title": "T", "text": "Officials said so.", "text_sha256": "ab",
         "spans": [{"id": "T1", "label": "SOURCE", "start": 0, "end": 9}], "attributions": []}
@@ -61,7 +61,8 @@ def test_the_refusal_names_the_tool_and_the_format_to_choose(chosen, sniffed, me
 def test_no_refusal_when_the_file_fits_the_choice_or_says_nothing():
     assert sniff.refusal("doccano", "doccano") is None
     assert sniff.refusal("jsonl", None) is None
-    assert sniff.refusal("brat", "txt") is None   # a brat collection without .ann files yet
+    # a brat collection without .ann files yet
+    assert sniff.refusal("brat", "txt", registry.format_get("brat").also_reads) is None
 
 
 @pytest.mark.parametrize("head, what", [

@@ -82,7 +82,7 @@ EXPORT_STALLS_MID_WRITE = """
 import signal, sys
 import django
 django.setup()
-from annotator.services import exports
+from annotator.services.exports import jobs as exports  # where export_job_run finds project_export
 
 def stalls(**kwargs):
     kwargs["bundle"].write("data.jsonl", ["the first documents\\n" * 1000])
@@ -141,7 +141,7 @@ def test_the_partial_file_of_an_export_killed_mid_write_is_removed_and_the_job_c
     assert [p.name for p in folder.glob("*.part")] == [f"export-{job.pk}-jsonl.run-1.zip.part"]
     assert ExportJob.objects.get(pk=job.pk).state == "running"  # as the dead run left it
 
-    settings.PRETAG_STALE_SECONDS = 0  # its heartbeat stopped: stale at once
+    settings.JOB_STALE_SECONDS = 0  # its heartbeat stopped: stale at once
     try:
         with faults.sending_to(queue):  # the resend goes to a queue nobody reads
             pretag_watchdog_task()

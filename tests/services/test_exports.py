@@ -10,7 +10,7 @@ from seqeval.metrics.sequence_labeling import get_entities
 from annotator.formats import brat, conll
 from annotator.formats.records import label_key
 from annotator.models import Span
-from annotator.selectors import approved_layer
+from annotator.selectors import approved_layer_for_document
 from annotator.services.exports import layer_parse
 from annotator.services.imports import import_file
 from annotator.services.spans import span_create
@@ -70,7 +70,7 @@ def test_approved_layer_merges_identical_spans_of_two_annotators_and_matches_the
     assert sorted(merged[0]["provenance"]["annotators"]) == sorted(
         [labelled.annotator.username, labelled.annotator2.username])
     assert "The deal" not in {s["text"] for s in record["spans"]}  # not approved: left out
-    selected = approved_layer(document=document)
+    selected = approved_layer_for_document(document=document)
     assert {(s.label, s.start, s.end) for s in selected.spans} == {
         (s["label"], s["start"], s["end"]) for s in record["spans"]}
     assert lone.pk

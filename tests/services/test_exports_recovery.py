@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotator.models import Event, ExportJob, JobState
-from annotator.services import exports
+from annotator.services.exports import jobs as exports  # where export_job_run finds project_export
 from annotator.services.exports import (MAX_RESUMES, export_job_run, export_job_start,
                                         export_jobs_resume_stale, export_path)
 
@@ -76,7 +76,7 @@ def test_a_job_waits_with_a_note_when_the_broker_cannot_be_reached(
 
 def test_the_watchdog_sends_again_a_queued_job_not_started_in_time(
         project, settings, django_capture_on_commit_callbacks):
-    settings.PRETAG_STALE_SECONDS = 60  # the one setting for both kinds of job
+    settings.JOB_STALE_SECONDS = 60  # the one setting for every kind of job
     waiting, fresh = start(project), start(project, fmt="csv")
     stale(waiting)
     with django_capture_on_commit_callbacks() as callbacks:

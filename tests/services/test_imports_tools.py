@@ -196,6 +196,23 @@ def test_label_studio_annotators_who_are_not_members_are_refused_naming_them(tar
     assert not Document.objects.exists()
 
 
+def test_each_stranger_is_named_once_with_the_documents_they_labelled(target, admin, team):
+    # A real Label Studio export names its users by id: eight tasks by users 1 and 2 gave
+    # eight copies of the same advice; one error per annotator says it once.
+    tasks = [task([{"id": n, "completed_by": 1 if n % 4 else 2, "result": [
+        region("s", "SOURCE", "Officials")]}], tid=n, text=f"{TEXT} ({n})") for n in range(1, 9)]
+    with pytest.raises(ImportRefused) as info:
+        run(target, admin, studio(*tasks), fmt="labelstudio", name="ls.json")
+    errors = info.value.report.errors
+    assert [e["where"] for e in errors] == ["ls.json#1", "ls.json#4"]
+    assert errors[0]["reason"].startswith("the annotator '1' is not a member of this project")
+    assert "labels in 6 document(s): ls.json#1, ls.json#2, ls.json#3, ls.json#5, ls.json#6 " \
+           "and 1 more" in errors[0]["reason"]
+    assert "labels in 2 document(s): ls.json#4, ls.json#8)" in errors[1]["reason"]
+    assert "Options, Annotators, all into my layer" in errors[1]["reason"]
+    assert not Document.objects.exists()
+
+
 def test_label_studio_layers_mine_puts_every_annotator_into_my_layer_and_says_so(
         target, admin):
     data = studio(task([

@@ -17,7 +17,7 @@ from annotator.pretag import get_tagger, pretag_text
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_create
 from annotator.services.exports import Layer, layer_parse, project_export
-from annotator.services.reviews import reviews_decide
+from annotator.services.reviews import review_bulk_decide
 from annotator.services.spans import spans_bulk_create
 from annotator.services.suggestions import suggestions_decide, suggestions_store
 
@@ -82,10 +82,10 @@ def pretag_and_accept(document, user):
 
 
 def approve_all(document, reviewer, annotator):
-    reviews_decide(reviewer=reviewer, document=document, decision="approve",
-                   spans=list(Span.objects.filter(document=document, annotator=annotator)),
-                   attributions=list(Attribution.objects.filter(document=document,
-                                                                annotator=annotator)))
+    review_bulk_decide(reviewer=reviewer, document=document, decision="approve",
+                       spans=list(Span.objects.filter(document=document, annotator=annotator)),
+                       attributions=list(Attribution.objects.filter(document=document,
+                                                                    annotator=annotator)))
 
 
 def build(make_project, make_user) -> Labelled:

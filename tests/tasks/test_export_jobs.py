@@ -4,7 +4,7 @@ import zipfile
 import pytest
 
 from annotator.models import Event, ExportJob, JobState
-from annotator.services import exports
+from annotator.services.exports import jobs as exports  # where export_job_run finds project_export
 from annotator.services.exports import export_job_run, export_job_start, export_path
 from annotator.tasks import export_job_task
 

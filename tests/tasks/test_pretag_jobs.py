@@ -133,7 +133,7 @@ def test_an_orphaned_running_job_is_resumed_then_failed_after_too_many_tries(
         assert pretag_jobs_resume_stale(older_than_seconds=60) == [job.pk]
     assert len(callbacks) == 1
     assert pretag_jobs_resume_stale(older_than_seconds=60) == []  # heartbeat renewed
-    PretagJob.objects.filter(pk=job.pk).update(heartbeat_at=long_ago, attempts=5)
+    PretagJob.objects.filter(pk=job.pk).update(heartbeat_at=long_ago, resumes=5)
     assert pretag_jobs_resume_stale(older_than_seconds=60) == []
     failed = PretagJob.objects.get(pk=job.pk)
     assert failed.state == JobState.FAILED and "stopped 6 times" in failed.error

@@ -1,6 +1,8 @@
 """manage.py export_project PROJECT OUT --format jsonl|brat|conll|csv|doccano
                                         --layer approved|all|annotator:NAME
 
+FORMAT: one that formats/registry.py can export.
+
 Writes the export in this process (the API runs the same code in a worker):
 OUT ending in .zip gets the zip a download gives; any other OUT is a folder
 with the same files. A progress bar goes to stderr.
@@ -10,9 +12,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from annotator.formats import registry
 from annotator.formats.archive import DirectoryBundle, ZipBundle
 from annotator.management.commands._transfer import ProgressBar, project_by_name_or_id
-from annotator.models import Document, ExportFormat
+from annotator.models import Document
 from annotator.services.exports import layer_parse, project_export
 
 
@@ -22,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("project", help="project name (or id)")
         parser.add_argument("out", help="a .zip file, or a folder")
-        parser.add_argument("--format", required=True, choices=ExportFormat.values)
+        parser.add_argument("--format", required=True, choices=registry.export_names())
         parser.add_argument("--layer", default="approved",
                             help="approved (default), all, or annotator:USERNAME")
 

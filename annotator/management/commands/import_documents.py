@@ -1,6 +1,7 @@
 """manage.py import_documents PROJECT FILE --format FORMAT [options]
 
-FORMAT: txt, jsonl, brat, doccano, labelstudio or labelstudio-min (docs/formats.md).
+FORMAT: one that formats/registry.py can import: txt, jsonl, brat, doccano, labelstudio,
+labelstudio-min (docs/formats.md).
 
 Imports documents (and their labels) all or nothing, as the API does: every
 bad line is listed and nothing is written; documents whose text is already in
@@ -18,9 +19,10 @@ from django.core.management.base import BaseCommand, CommandError
 from annotator import access
 from annotator.access import Need
 from annotator.errors import Conflict
+from annotator.formats import registry
 from annotator.management.commands._transfer import ProgressBar, project_by_name_or_id
 from annotator.models import Membership, Role
-from annotator.services.imports import (FORMATS, LAYERS, MODES, NORMALIZATIONS, OFFSETS,
+from annotator.services.imports import (LAYERS, MODES, NORMALIZATIONS, OFFSETS,
                                         ImportRefused, import_file, parse_annotator_map)
 
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("project", help="project name (or id)")
         parser.add_argument("file", help=".txt, .jsonl, .json or .zip")
-        parser.add_argument("--format", required=True, choices=FORMATS)
+        parser.add_argument("--format", required=True, choices=registry.import_names())
         parser.add_argument("--mode", default="labels", choices=MODES,
                             help="labels: into the user's layer (default); suggestions")
         parser.add_argument("--user", default=None,

@@ -21,23 +21,13 @@ from annotator.access import Need
 from annotator.api import transfer_serializers as ts
 from annotator.api.idempotency import idempotent
 from annotator.api.parsers import MultiPartParser
-from annotator.api.views import PROJECT_ID, parse
+from annotator.api.views.common import PROJECT_ID, parse
 from annotator.errors import Conflict, Gone
 from annotator.models import ExportJob
 from annotator.services import exports as export_services
 from annotator.services import imports as import_services
 
 JOB_ID = OpenApiParameter("job_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _export_job(request, job_id) -> ExportJob:
-    """An export job of a project where the user reviews or administers; else 404/403."""
-    job = ExportJob.objects.select_related("project", "requested_by", "annotator").filter(
-        pk=access.object_id(job_id), project__in=access.projects_for(request.user)).first()
-    if job is None:
-        raise access.Http404("No such export.")
-    access.require(access.membership_for(request.user, job.project), Need.REVIEW)
-    return job
 
 
 class ExportJobListView(APIView):
@@ -65,7 +55,7 @@ class ExportJobDetailView(APIView):
     @extend_schema(parameters=[JOB_ID], responses=ts.ExportJobOut,
                    summary="An export's state and progress")
     def get(self, request, job_id):
-        return Response(ts.ExportJobOut(_export_job(request, job_id)).data)
+        return Response(ts.ExportJobOut(access.access_export_job(request.user, job_id)).data)
 
 
 class JsonOnlyNegotiation(BaseContentNegotiation):
@@ -90,7 +80,7 @@ class ExportJobDownloadView(APIView):
                            description="Its file was deleted after EXPORT_RETENTION_DAYS")},
                    summary="Download a finished export (a zip)")
     def get(self, request, job_id):
-        job = _export_job(request, job_id)
+        job = access.access_export_job(request.user, job_id)
         if job.state == ExportJob.State.DONE and not job.file_name:
             raise Gone("This export's file was deleted: finished exports are kept "
                        f"{settings.EXPORT_RETENTION_DAYS} days (EXPORT_RETENTION_DAYS). Start "

@@ -1,5 +1,5 @@
 """REST views of the review workflow: bulk decisions, corrections, the queue, annotators'
-statuses on a document, and agreement. Glue only, as in api/views.py."""
+statuses on a document, and agreement. Glue only, as in the other api/views modules."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -13,8 +13,9 @@ from annotator import access, selectors
 from annotator.access import Forbidden, Need
 from annotator.api import serializers as s
 from annotator.api.idempotency import idempotent
-from annotator.api.views import (DOCUMENT_ID, PROJECT_ID, DocumentPagination,
-                                 _attribution_out, parse)
+from annotator.api.views.attributions import _attribution_out
+from annotator.api.views.common import DOCUMENT_ID, PROJECT_ID, parse
+from annotator.api.views.documents import DocumentPagination
 from annotator.models import Attribution, Document, Span
 from annotator.services import reviews as review_services
 
@@ -35,7 +36,7 @@ class ReviewBulkView(APIView):
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = parse(s.ReviewBulkIn, request.data)
-        outcome = review_services.reviews_decide(
+        outcome = review_services.review_bulk_decide(
             reviewer=request.user, document=document, decision=data["decision"],
             note=data["note"], undecided_only=data["undecided_only"],
             spans=access.rows_in_document(Span, document, data["spans"], field="spans"),
@@ -53,12 +54,12 @@ class CorrectionSpanView(APIView):
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
         data = dict(parse(s.CorrectionSpanIn, request.data))
-        label = access.access_label(document.project, data.pop("label"))
+        label = access.label_in_project(document.project, data.pop("label"))
         replaces = access.rows_in_document(Span, document, data.pop("replaces"),
                                            field="replaces")
         span = review_services.review_correct_span(document=document, reviewer=request.user,
                                                    label=label, replaces=replaces, **data)
-        return Response(s.SpanOut(span).data, status=status.HTTP_201_CREATED)
+        return Response(s.span_dict(span), status=status.HTTP_201_CREATED)
 
 
 class CorrectionAttributionView(APIView):
@@ -99,9 +100,9 @@ class ReviewQueueView(GenericAPIView):
                            "first (empty for those who review nothing)")
     def get(self, request):
         filters = _parse_query(s.ReviewQueueFilterIn, request)
-        queue = selectors.review_queue(user=request.user, project_id=filters.get("project"),
-                                       annotator_id=filters.get("annotator"),
-                                       older_than_days=filters.get("older_than_days"))
+        queue = selectors.review_queue_for_user(
+            user=request.user, project_id=filters.get("project"),
+            annotator_id=filters.get("annotator"), older_than_days=filters.get("older_than_days"))
         page = self.paginate_queryset(queue)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -111,8 +112,8 @@ class DocumentStatusListView(APIView):
                    summary="Every annotator's status on this document (reviewers)")
     def get(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.REVIEW)
-        return Response(s.AnnotatorStatusOut(selectors.document_statuses(document=document),
-                                             many=True).data)
+        return Response(s.AnnotatorStatusOut(
+            selectors.status_list_for_document(document=document), many=True).data)
 
 
 class AgreementView(APIView):
@@ -130,7 +131,7 @@ class AgreementView(APIView):
             raise ValidationError({"document": f"{filters['document']} is not a document of "
                                                "this project."})
         if "label" in filters:
-            access.access_label(project, filters["label"])
+            access.label_in_project(project, filters["label"])
         report = selectors.agreement_for_project(project=project,
                                                  document_id=filters.get("document"),
                                                  label=filters.get("label"))

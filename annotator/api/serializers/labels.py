@@ -1,0 +1,93 @@
+"""Serializers of spans, attributions and suggestions (what is sent)."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.api.serializers.common import MAX_ID, MAX_OFFSET, MAX_VERSION, ids
+from annotator.api.serializers.documents import AttributionOut, SpanOut
+
+
+class SpanCreateIn(serializers.Serializer):
+    label = serializers.CharField(max_length=50)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+    quote = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000,
+                                  help_text="If given, must equal text[start:end].")
+
+
+class SpanBulkIn(serializers.Serializer):
+    spans = SpanCreateIn(many=True, max_length=5000, allow_empty=False)
+
+
+class SpanUpdateIn(serializers.Serializer):
+    label = serializers.CharField(max_length=50, required=False)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, required=False)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
+    quote = serializers.CharField(required=False, trim_whitespace=False, max_length=5_000_000)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False,
+                                       help_text="The version you edited (or an If-Match header).")
+
+
+class AttributionCreateIn(serializers.Serializer):
+    claims = ids(max_length=50, min_length=1,
+                 help_text="Your CLAIM span ids; several for a claim split by its cue.")
+    source = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                      allow_null=True, default=None)
+    cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                   allow_null=True, default=None)
+    attributes = serializers.DictField(required=False, default=dict)
+
+
+class AttributionUpdateIn(serializers.Serializer):
+    claims = ids(max_length=50, min_length=1, required=False)
+    source = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                      allow_null=True)
+    cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                   allow_null=True)
+    attributes = serializers.DictField(required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False)
+
+
+# --- Suggestions ---------------------------------------------------------------------------
+
+class SuggestionDecideIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    spans = ids(required=False, default=list)
+    attributions = ids(required=False, default=list)
+
+
+class SuggestionDecidedOut(serializers.Serializer):
+    spans = SpanOut(many=True)
+    attributions = AttributionOut(many=True)
+
+
+class SuggestedSpanIn(serializers.Serializer):
+    key = serializers.CharField(max_length=100)
+    label = serializers.CharField(max_length=50)
+    start = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET)
+    end = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+    confidence = serializers.FloatField(min_value=0, max_value=1, required=False,
+                                        allow_null=True, default=None)
+
+
+class SuggestedAttributionIn(serializers.Serializer):
+    claims = serializers.ListField(child=serializers.CharField(max_length=100), min_length=1,
+                                   max_length=50)
+    source = serializers.CharField(max_length=100, required=False, allow_null=True, default=None)
+    cue = serializers.CharField(max_length=100, required=False, allow_null=True, default=None)
+    confidence = serializers.FloatField(min_value=0, max_value=1, required=False,
+                                        allow_null=True, default=None)
+    attributes = serializers.DictField(required=False, default=dict)
+
+
+class SuggestionsStoreIn(serializers.Serializer):
+    tagger_name = serializers.CharField(max_length=100)
+    tagger_version = serializers.CharField(max_length=50)
+    spans = SuggestedSpanIn(many=True, max_length=20_000)
+    attributions = SuggestedAttributionIn(many=True, required=False, default=list,
+                                          max_length=10_000)
+
+
+class SuggestionsStoredOut(serializers.Serializer):
+    spans_created = serializers.IntegerField()
+    attributions_created = serializers.IntegerField()

@@ -1,0 +1,49 @@
+"""What every REST view shares: parsing, the expected version, path parameters."""
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from annotator import access
+from annotator.api.errors import PreconditionRequired
+from annotator.api.serializers.common import MAX_VERSION
+from annotator.models import Membership
+
+PROJECT_ID = OpenApiParameter("project_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+DOCUMENT_ID = OpenApiParameter("document_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+                            description="The version you edited (or send `version`).")
+VERSION_QUERY = OpenApiParameter("version", OpenApiTypes.INT, OpenApiParameter.QUERY,
+                                 description="The version you delete (or an If-Match header).")
+
+
+def parse(serializer_class, data):
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def expected_version(request, data=None) -> int:
+    """The version the client's change is based on: If-Match, a `version` field or query."""
+    raw = request.headers.get("If-Match")
+    if raw is not None:
+        raw = raw.strip().removeprefix("W/").strip('"')
+    elif data is not None and data.get("version") is not None:
+        return data["version"]
+    else:
+        raw = request.query_params.get("version")
+    if raw is None:
+        raise PreconditionRequired("send the version you edited: an If-Match header or a "
+                                   "`version` field.")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiValidationError({"version": ["must be an integer."]}) from None
+    if not 1 <= value <= MAX_VERSION:
+        raise ApiValidationError({"version": ["must be a positive integer."]})
+    return value
+
+
+def membership(request, project) -> Membership:
+    return access.membership_for(request.user, project)

@@ -1,0 +1,133 @@
+"""Documents: lists with the user's status, the home page, one document with its layers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from annotator.access import projects_for
+from annotator.models import Attribution, Document, DocumentStatus, Membership, Span
+from annotator.selectors.labels import (SPAN_ORDER, _labels_filter,
+                                        attribution_list_for_document, attribution_row_list,
+                                        span_list_for_document, span_row_list)
+
+
+def document_list_for_user(*, user):
+    """Documents annotated with `my_status` (not_started when there is no row)."""
+    status = DocumentStatus.objects.filter(document=OuterRef("pk"), annotator=user).values(
+        "status")[:1]
+    # A correlated count, not a join + GROUP BY over every span of the project:
+    # the page (and the paginator's COUNT) then stays cheap as projects grow.
+    span_count = (Span.objects.filter(document=OuterRef("pk"), annotator=user,
+                                      status="accepted")
+                  .order_by().values("document").annotate(n=Count("pk")).values("n")[:1])
+    return Document.objects.defer("text").annotate(
+        my_status=Coalesce(Subquery(status), Value(DocumentStatus.Status.NOT_STARTED)),
+        my_span_count=Coalesce(Subquery(span_count), Value(0)),
+    )
+
+
+def project_list_for_home(*, user):
+    """The user's projects, each with its documents (and the user's status on each) and role.
+
+    A fixed number of queries whatever the number of projects and documents.
+    """
+    documents = document_list_for_user(user=user).order_by("id")
+    roles = Membership.objects.filter(user=user)
+    return (projects_for(user).order_by("name")
+            .prefetch_related(Prefetch("documents", queryset=documents, to_attr="docs"),
+                              Prefetch("memberships", queryset=roles, to_attr="my_memberships")))
+
+
+@dataclass
+class DocumentDetail:
+    """A document with one layer and its suggestions (document_detail_for_user); what
+    agreement.DocumentLayers holds is another thing: annotators' labels to compare."""
+    document: object
+    layer: str
+    my_status: str
+    spans: list
+    attributions: list
+    suggested_spans: list
+    suggested_attributions: list
+
+
+def document_detail_for_user(*, document, user, layer: str,
+                             as_rows: bool = True) -> DocumentDetail:
+    """A document with one layer ("mine", "all" or an annotator's id) and its suggestions.
+
+    For "mine", suggestions the user already accepted or rejected are left out.
+    A fixed number of queries whatever the number of labels. Labels come as plain
+    rows (span_row_list, attribution_row_list; a layer and its suggestions in one query each)
+    for the API's fast path, or, with as_rows=False, as model objects for the
+    documented serializers.
+    """
+    ids = None if layer == "all" else [user.pk if layer == "mine" else int(layer)]
+    suggested = {model: _labels_filter(suggestions=True) for model in (Span, Attribution)}
+    if layer == "mine":
+        for model in suggested:
+            decided = model.objects.filter(document=document, annotator=user,
+                                           suggestion__isnull=False).values("suggestion_id")
+            suggested[model] &= ~Q(pk__in=decided)
+    status = DocumentStatus.objects.filter(document=document, annotator=user).values_list(
+        "status", flat=True).first() or DocumentStatus.Status.NOT_STARTED
+    layer_filter = _labels_filter(annotator_ids=ids)
+    if as_rows:
+        spans = span_row_list(queryset=Span.objects.filter(
+            layer_filter | suggested[Span], document=document).order_by(*SPAN_ORDER))
+        attributions = attribution_row_list(queryset=Attribution.objects.filter(
+            layer_filter | suggested[Attribution], document=document).order_by("id"))
+        layer_spans, suggested_spans = _split(spans)
+        layer_attributions, suggested_attributions = _split(attributions)
+    else:
+        layer_spans = list(span_list_for_document(document=document, annotator_ids=ids))
+        layer_attributions = list(attribution_list_for_document(document=document,
+                                                                annotator_ids=ids))
+        suggested_spans = list(span_list_for_document(document=document, suggestions=True)
+                               .filter(suggested[Span]))
+        suggested_attributions = list(attribution_list_for_document(
+            document=document, suggestions=True).filter(
+            suggested[Attribution]))
+    return DocumentDetail(document=document, layer=layer, my_status=status,
+                          spans=layer_spans, attributions=layer_attributions,
+                          suggested_spans=suggested_spans,
+                          suggested_attributions=suggested_attributions)
+
+
+def _split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(annotators' rows, suggestions), each in the order given."""
+    return ([row for row in rows if row["annotator_id"] is not None],
+            [row for row in rows if row["annotator_id"] is None])
+
+
+def document_list_for_project(*, project, user):
+    """The project's documents with the user's status, label count and suggestion flag."""
+    suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
+    return (document_list_for_user(user=user).filter(project=project)
+            .annotate(has_suggestions=Exists(suggestions)).order_by("id"))
+
+
+def document_list_filtered(*, project, user, status: str = "", query: str = ""):
+    """document_list_for_project, narrowed to the user's status (when one of DocStatus) and
+    to documents whose title or text holds `query` (the project page's filters)."""
+    documents = document_list_for_project(project=project, user=user)
+    if status in DocumentStatus.Status.values:
+        documents = documents.filter(my_status=status)
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    return documents
+
+
+def document_status_counts(*, project, user) -> tuple[int, list[tuple[str, str, int]]]:
+    """(number of documents, [(status, its label, how many of them the user has there)]).
+
+    Documents without a status row of the user's count as not started.
+    """
+    total = project.documents.count()
+    mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=user)
+                .exclude(status=DocumentStatus.Status.NOT_STARTED).values_list("status")
+                .annotate(n=Count("id")))
+    mine[DocumentStatus.Status.NOT_STARTED] = total - sum(mine.values())
+    return total, [(value, label, mine.get(value, 0))
+                   for value, label in DocumentStatus.Status.choices]
