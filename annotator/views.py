@@ -3,7 +3,6 @@
 The workspace itself is plain JavaScript (static/annotator/) over the REST API;
 this module only gives it its bootstrap data, through json_script.
 """
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,7 +18,8 @@ from annotator.api.errors import unavailable_response
 from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus
 from annotator.selectors import (document_list_filtered, document_status_counts,
-                                 project_list_for_home, review_queue_for_user)
+                                 project_list_for_home, review_queue_choices_for_user,
+                                 review_queue_for_user)
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -124,12 +124,9 @@ def review_queue_page(request):
     filters = {"project_id": _positive(request.GET.get("project")),
                "annotator_id": _positive(request.GET.get("annotator")),
                "older_than_days": _positive(request.GET.get("older_than_days"), upper=100_000)}
-    reviewed = access.projects_for(request.user, Need.REVIEW).order_by("name")
+    reviewed, annotators = review_queue_choices_for_user(user=request.user)
     page = Paginator(review_queue_for_user(user=request.user, **filters), 50).get_page(
         request.GET.get("page"))
-    annotators = (get_user_model().objects.filter(
-        document_statuses__status=DocStatus.SUBMITTED,
-        document_statuses__document__project__in=reviewed).distinct().order_by("username"))
     return render(request, "annotator/review_queue.html", {
         "page": page, "projects": reviewed, "annotators": annotators, "filters": filters,
         "reviews_nothing": not reviewed.exists()})

@@ -11,14 +11,15 @@ from annotator.selectors.approved import (ApprovedAttribution, ApprovedLayer, Ap
 from annotator.selectors.documents import (DocumentDetail, document_detail_for_user,
                                            document_list_for_project, document_list_for_user,
                                            document_list_filtered, document_status_counts,
-                                           project_list_for_home)
+                                           project_list_for_home, project_list_with_roles)
 from annotator.selectors.labels import (ATTRIBUTION_COLUMNS, SPAN_COLUMNS, SPAN_ORDER,
                                         attribution_list_by_id, attribution_list_for_document,
                                         attribution_row_list, attribution_row_list_by_id,
                                         history_list_for_label, span_list_for_document,
                                         span_row_list, span_row_list_by_id)
 from annotator.selectors.reviews import (FINISHED, agreement_for_project,
-                                         review_list_for_document, review_queue_for_user,
+                                         review_list_for_document, review_queue_choices_for_user,
+                                         review_queue_for_user,
                                          status_list_for_document, submitted_count_for_project)
 
 __all__ = [
@@ -29,7 +30,8 @@ __all__ = [
     "attribution_list_for_document", "attribution_row_list", "attribution_row_list_by_id",
     "document_detail_for_user", "document_list_for_project", "document_list_filtered", "document_list_for_user",
     "document_status_counts",
-    "history_list_for_label", "project_list_for_home", "review_list_for_document",
+    "history_list_for_label", "project_list_for_home", "project_list_with_roles",
+    "review_queue_choices_for_user", "review_list_for_document",
     "review_queue_for_user", "span_list_for_document", "span_row_list", "span_row_list_by_id",
     "status_list_for_document", "submitted_count_for_project",
 ]

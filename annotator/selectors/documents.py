@@ -40,6 +40,13 @@ def project_list_for_home(*, user):
                               Prefetch("memberships", queryset=roles, to_attr="my_memberships")))
 
 
+def project_list_with_roles(*, user) -> list[tuple]:
+    """The user's projects by name, each with its labels and the user's role: [(project, role)]."""
+    roles = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+    projects = projects_for(user).prefetch_related("labels").order_by("name")
+    return [(project, roles[project.pk]) for project in projects]
+
+
 @dataclass
 class DocumentDetail:
     """A document with one layer and its suggestions (document_detail_for_user); what

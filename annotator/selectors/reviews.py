@@ -59,6 +59,16 @@ def review_queue_for_user(*, user, project_id: int | None = None,
             .prefetch_related(Prefetch("statuses", queryset=submitted, to_attr="submitted")))
 
 
+def review_queue_choices_for_user(*, user) -> tuple:
+    """What the review queue page filters by: (the projects the user reviews, by name; the
+    annotators with submitted work in them, by username)."""
+    reviewed = projects_for(user, Need.REVIEW).order_by("name")
+    annotators = (get_user_model().objects.filter(
+        document_statuses__status=DocStatus.SUBMITTED,
+        document_statuses__document__project__in=reviewed).distinct().order_by("username"))
+    return reviewed, annotators
+
+
 def submitted_count_for_project(*, project) -> int:
     """How many of the project's documents wait for review (someone's work submitted)."""
     return Document.objects.filter(project=project, statuses__status=DocStatus.SUBMITTED

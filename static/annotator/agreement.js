@@ -2,11 +2,10 @@
 // documents) and a bar chart of the per-label scores, as inline SVG built here
 // (no chart library). Numbers come from GET /api/projects/{id}/agreement/.
 
-import { createApi } from "./api.js";
 import { clear, h } from "./dom.js";
+import { pageSetUp } from "./page.js";
 
-const config = JSON.parse(document.getElementById("ann-agreement-config").textContent);
-const api = createApi({ csrfToken: config.csrf_token });
+const { config, api } = pageSetUp("ann-agreement-config");
 const el = {
   form: document.getElementById("ann-agreement-filters"),
   document: document.getElementById("ann-agreement-document"),

@@ -1,13 +1,12 @@
 // Pre-tagging jobs on a project page: start one, watch its progress live, cancel it.
-import { createApi } from "./api.js";
 import { clear, h } from "./dom.js";
+import { pageSetUp } from "./page.js";
+import { jobPoller } from "./poll.js";
 
 const root = document.getElementById("ann-jobs");
-const config = JSON.parse(document.getElementById("ann-jobs-config").textContent);
-const api = createApi({ csrfToken: config.csrf_token });
+const { config, api } = pageSetUp("ann-jobs-config");
 const list = root.querySelector(".ann-job-list");
 const message = root.querySelector(".ann-job-message");
-let timer = null;
 
 function describe(job) {
   const percent = Math.round(job.progress * 100);
@@ -37,21 +36,15 @@ function describe(job) {
   return item;
 }
 
-async function refresh() {
-  clearTimeout(timer);
-  let jobs;
-  try {
-    jobs = await api.get(`/projects/${config.project_id}/pretag-jobs/`);
-  } catch (error) {
-    message.textContent = `Could not read the jobs: ${error.message} (retrying)`;
-    timer = setTimeout(refresh, 3000);
-    return;
-  }
-  clear(list).append(...jobs.slice(0, 10).map(describe));
-  if (!jobs.length) list.append(h("li", { className: "ann-muted" }, "No pre-tagging jobs yet."));
-  // Poll while something is moving; stop when everything has ended.
-  if (jobs.some((job) => ["queued", "running"].includes(job.state))) timer = setTimeout(refresh, 1000);
-}
+// Poll while something is moving; stop when everything has ended.
+const refresh = jobPoller({
+  read: () => api.get(`/projects/${config.project_id}/pretag-jobs/`),
+  show: (jobs) => {
+    clear(list).append(...jobs.slice(0, 10).map(describe));
+    if (!jobs.length) list.append(h("li", { className: "ann-muted" }, "No pre-tagging jobs yet."));
+  },
+  failed: (error) => { message.textContent = `Could not read the jobs: ${error.message} (retrying)`; },
+});
 
 const start = root.querySelector("form");
 if (start) {

@@ -1,16 +1,16 @@
 // Import and export on a project page: start an export and watch it to its download
 // link; upload a file to import, with upload progress and the list of bad lines.
 // Built with dom.js h() only: file names and error texts come from users.
-import { ApiError, createApi } from "./api.js";
+import { ApiError } from "./api.js";
 import { clear, h } from "./dom.js";
+import { pageSetUp } from "./page.js";
+import { jobPoller } from "./poll.js";
 
 const root = document.getElementById("ann-transfers");
-const config = JSON.parse(document.getElementById("ann-transfers-config").textContent);
-const api = createApi({ csrfToken: config.csrf_token });
+const { config, api } = pageSetUp("ann-transfers-config");
 const message = root.querySelector(".ann-transfer-message");
 const list = root.querySelector(".ann-export-list");
 const errors = root.querySelector(".ann-import-errors");
-let timer = null;
 
 function describeExport(job) {
   const percent = Math.round(job.progress * 100);
@@ -35,20 +35,11 @@ function describeExport(job) {
   return item;
 }
 
-async function refreshExports() {
-  if (!config.can_export) return;
-  clearTimeout(timer);
-  let jobs;
-  try {
-    jobs = await api.get(`/projects/${config.project_id}/export-jobs/`);
-  } catch (error) {
-    message.textContent = `Could not read the exports: ${error.message} (retrying)`;
-    timer = setTimeout(refreshExports, 3000);
-    return;
-  }
-  clear(list).append(...jobs.slice(0, 5).map(describeExport));
-  if (jobs.some((job) => ["queued", "running"].includes(job.state))) timer = setTimeout(refreshExports, 1000);
-}
+const refreshExports = config.can_export ? jobPoller({
+  read: () => api.get(`/projects/${config.project_id}/export-jobs/`),
+  show: (jobs) => clear(list).append(...jobs.slice(0, 5).map(describeExport)),
+  failed: (error) => { message.textContent = `Could not read the exports: ${error.message} (retrying)`; },
+}) : async () => {};
 
 const exportForm = root.querySelector(".ann-export-form");
 if (exportForm) {

@@ -144,7 +144,7 @@ SCAN_JS = r"""
     say(el, "script");
   }
   for (const el of document.querySelectorAll("link")) {
-    if (["stylesheet", "icon", "preload"].includes(el.rel) && ownUrl(el.getAttribute("href"))) continue;
+    if (["stylesheet", "icon", "preload", "modulepreload"].includes(el.rel) && ownUrl(el.getAttribute("href"))) continue;
     say(el, "link");
   }
   for (const el of document.querySelectorAll("a[href], area[href]")) {
@@ -318,7 +318,7 @@ def build_site(monkeypatch) -> Site:  # noqa: PLR0915 - one long recipe reads be
 
     # Jobs are started through their services but never run: they fail, with a payload.
     monkeypatch.setattr(pretag_services, "_enqueue", lambda job_id: None)
-    monkeypatch.setattr(export_services, "_enqueue", lambda job_id: None)
+    monkeypatch.setattr(export_services.jobs, "_enqueue", lambda job_id: None)
     monkeypatch.setattr(pretag_base, "_instances", {})
     monkeypatch.setattr(pretag_base, "_REGISTRY", dict(pretag_base._REGISTRY))
 

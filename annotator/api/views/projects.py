@@ -6,11 +6,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotator import access
+from annotator import access, selectors
 from annotator.access import Need
 from annotator.api import serializers as s
 from annotator.api.views.common import PROJECT_ID, membership, parse
-from annotator.models import Membership, Project
+from annotator.models import Project
 from annotator.services import projects as project_services
 
 def _project_out(project: Project, role: str) -> dict:
@@ -21,10 +21,8 @@ def _project_out(project: Project, role: str) -> dict:
 class ProjectListView(APIView):
     @extend_schema(responses=s.ProjectOut(many=True), summary="My projects")
     def get(self, request):
-        projects = access.projects_for(request.user).prefetch_related("labels").order_by("name")
-        roles = dict(Membership.objects.filter(user=request.user).values_list("project_id",
-                                                                                "role"))
-        return Response([_project_out(p, roles[p.pk]) for p in projects])
+        return Response([_project_out(project, role) for project, role
+                         in selectors.project_list_with_roles(user=request.user)])
 
     @extend_schema(request=s.ProjectCreateIn, responses={201: s.ProjectOut},
                    summary="Create a project (site staff); you become its admin")

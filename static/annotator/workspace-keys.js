@@ -1,0 +1,108 @@
+// The workspace's keys and clicks: a click on the text selects a span (or adds
+// it to the attribution being linked), the label hotkeys label the selection,
+// and the other keys are in the page's help (?).
+
+import { closeHistory } from "./history.js";
+import { pageEvents, toggleHelp } from "./page.js";
+import { decide, deleteSpan, labelSelection, select, submit, undo } from "./workspace-actions.js";
+import { config, el, say, state } from "./workspace-context.js";
+import { addToLink, cancelLink, saveLink, startLink } from "./workspace-links.js";
+import { openHistory } from "./workspace-panels.js";
+import { linkCandidate, nextSelected } from "./workspace-state.js";
+
+function onTextClick(event) {
+  if (!window.getSelection().isCollapsed) return; // the user is selecting text
+  const segEl = event.target.closest(".ann-seg");
+  const keys = segEl && segEl.dataset.keys ? segEl.dataset.keys.split(",") : [];
+  if (!keys.length) {
+    if (!state.link) select(null);
+    return;
+  }
+  if (state.link) {
+    const wanted = linkCandidate(state, keys);
+    if (wanted) addToLink(wanted.key);
+    return;
+  }
+  select(nextSelected(state, keys));
+}
+
+function typing(target) {
+  return target.closest("input, select, textarea, [contenteditable]");
+}
+
+function onKey(event) {
+  if (event.key === "?" || (event.key === "Escape" && !el.help.hidden)) {
+    if (!typing(event.target)) {
+      toggleHelp(el.help);
+      event.preventDefault();
+      return;
+    }
+  }
+  if (typing(event.target) || event.altKey) return;
+  const mod = event.ctrlKey || event.metaKey;
+  if (mod && event.key.toLowerCase() === "z") {
+    event.preventDefault();
+    undo();
+    return;
+  }
+  if (mod) return;
+  if (event.shiftKey && ["ArrowLeft", "ArrowRight"].includes(event.key)) {
+    // Extend the selection by a character (or a word with Ctrl) in read-only text.
+    const selection = window.getSelection();
+    if (selection.rangeCount && typeof selection.modify === "function") {
+      selection.modify("extend", event.key === "ArrowRight" ? "forward" : "backward", "character");
+      event.preventDefault();
+    }
+    return;
+  }
+  const label = config.labels.find((l) => l.hotkey && l.hotkey === event.key);
+  if (label) {
+    event.preventDefault();
+    labelSelection(label.name);
+    return;
+  }
+  const span = state.spans.get(state.selected);
+  switch (event.key) {
+    case "Delete":
+    case "Backspace":
+      if (span && span.kind === "mine") { event.preventDefault(); deleteSpan(span.key); }
+      else if (span && span.kind === "suggestion") { event.preventDefault(); decide("reject", { spans: [span.id] }); }
+      break;
+    case "a":
+      event.preventDefault();
+      startLink();
+      break;
+    case "y":
+      if (span && span.kind === "suggestion") decide("accept", { spans: [span.id] });
+      break;
+    case "n":
+      if (span && span.kind === "suggestion") decide("reject", { spans: [span.id] });
+      break;
+    case "Enter":
+      if (state.link) { event.preventDefault(); saveLink(); }
+      else if (span && span.kind === "suggestion") { event.preventDefault(); decide("accept", { spans: [span.id] }); }
+      break;
+    case "Escape":
+      if (state.link) cancelLink();
+      else if (!closeHistory()) select(null);
+      break;
+    case "h":
+      if (span && span.id) { event.preventDefault(); openHistory(span); }
+      break;
+    case "w":
+      el.snap.checked = !el.snap.checked;
+      say(`Snap to words ${el.snap.checked ? "on" : "off"}.`, "info");
+      break;
+    default:
+  }
+}
+
+export function listen() {
+  el.text.addEventListener("click", onTextClick);
+  document.addEventListener("keydown", onKey);
+  el.submit.addEventListener("click", submit);
+  pageEvents(el.help);
+  window.addEventListener("beforeunload", (event) => {
+    if (state.pending.length) event.preventDefault(); // unsaved work: let the browser ask
+  });
+}

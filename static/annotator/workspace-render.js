@@ -1,0 +1,125 @@
+// Drawing the document text: a block element per layout block, segments with
+// their spans' underlines. An edit draws again only the blocks it touched.
+// Also the way back, from a text selection in the DOM to UTF-16 positions.
+
+import { h } from "./dom.js";
+import { blockRange, loneCrs, segments } from "./layout.js";
+import { adjustSelection } from "./selection.js";
+import { patternOf, segmentElement, styleSegment } from "./spans-style.js";
+import { LABELS, PATTERN, ROLE, el, state } from "./workspace-context.js";
+import { renderPanels } from "./workspace-panels.js";
+import { dropSpan, linkKeys, putSpan, rangesOf } from "./workspace-state.js";
+
+let blockEls = []; // block index → its element
+
+function spanStyle(seg, segEl) {
+  const lines = [];
+  let tint = null;
+  const marks = [];
+  seg.ids.forEach((key) => {
+    const span = state.spans.get(key);
+    const color = (LABELS.get(span.label) || {}).color || "#666";
+    lines.push({ color, pattern: span.kind === "suggestion" ? "dashed" : patternOf(PATTERN, span.label) });
+    if (span.label === ROLE.claim && span.kind !== "suggestion") tint = color;
+    if (seg.start === span.s16) {
+      const review = span.review === "approved" ? " ✓" : span.review === "rejected" ? " ✗" : "";
+      marks.push(`${span.label}${span.kind === "suggestion" ? "?" : ""}${review}`);
+    }
+  });
+  styleSegment(segEl, seg, lines, tint && `${tint}1f`, marks);
+}
+
+function renderBlock(i) {
+  const block = state.blocks[i];
+  const spans = [...state.byBlock[i]].map((key) => {
+    const span = state.spans.get(key);
+    return { id: key, start: span.s16, end: span.e16 };
+  });
+  const children = [];
+  const linking = new Set(linkKeys(state));
+  const crs = loneCrs(state.text, block.start, block.end);
+  for (const seg of segments(block.start, block.end, spans, crs)) {
+    const segEl = segmentElement(state.text, seg, crs);
+    if (seg.ids.length) {
+      segEl.classList.add("ann-spanned");
+      segEl.dataset.keys = seg.ids.join(",");
+      spanStyle(seg, segEl);
+      const spansHere = seg.ids.map((key) => state.spans.get(key));
+      if (seg.ids.includes(state.selected)) segEl.classList.add("ann-selected");
+      if (seg.ids.some((key) => state.flash.has(key))) segEl.classList.add("ann-flash");
+      if (spansHere.some((s) => s.kind === "suggestion")) segEl.classList.add("ann-suggested");
+      if (spansHere.some((s) => s.unsaved)) segEl.classList.add("ann-unsaved");
+      if (linking.size && seg.ids.some((k) => linking.has(k))) segEl.classList.add("ann-linking");
+    }
+    children.push(segEl);
+  }
+  blockEls[i].replaceChildren(...children);
+}
+
+export function renderBlocks(ranges) {
+  const done = new Set();
+  for (const [first, last] of ranges) {
+    for (let i = first; i <= last; i++) {
+      if (!done.has(i)) renderBlock(i);
+      done.add(i);
+    }
+  }
+  renderPanels();
+}
+
+export function renderAll() {
+  blockEls = state.blocks.map((_, i) => h("div", { className: "ann-block", dataset: { block: i } }));
+  state.blocks.forEach((_, i) => renderBlock(i));
+  el.text.replaceChildren(...blockEls);
+  renderPanels();
+}
+
+export function rerenderKeys(keys) {
+  renderBlocks(rangesOf(state, keys));
+}
+
+// State changes that draw their blocks again.
+export function showSpan(span) {
+  renderBlocks(putSpan(state, span));
+}
+
+export function removeSpan(key) {
+  const ranges = dropSpan(state, key);
+  if (ranges) renderBlocks(ranges);
+}
+
+export function scrollToSpan(span) {
+  const [blockIndex] = blockRange(state.blocks, span.s16, span.e16);
+  const segEl = [...blockEls[blockIndex].children].find((s) => (s.dataset.keys || "").split(",").includes(span.key));
+  (segEl || blockEls[blockIndex]).scrollIntoView({ block: "center", behavior: "smooth" });
+}
+
+// --- Selection → offsets -------------------------------------------------------------
+
+function positionOf(node, offset) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    return Number(node.parentElement.closest("[data-u16]").dataset.u16) + offset;
+  }
+  if (node === el.text) {
+    const block = el.text.children[offset];
+    return block ? state.blocks[Number(block.dataset.block)].start : state.text.length;
+  }
+  if (node.classList.contains("ann-block")) {
+    const seg = node.children[offset];
+    return seg ? Number(seg.dataset.u16) : state.blocks[Number(node.dataset.block)].end;
+  }
+  const seg = node.closest("[data-u16]");
+  if (!seg) return null;
+  return Number(seg.dataset.u16) + (offset === 0 ? 0 : seg.textContent.length);
+}
+
+export function selectedRange() {
+  const selection = window.getSelection();
+  if (!selection.rangeCount || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  if (!el.text.contains(range.startContainer) || !el.text.contains(range.endContainer)) return null;
+  const a = positionOf(range.startContainer, range.startOffset);
+  const b = positionOf(range.endContainer, range.endOffset);
+  if (a === null || b === null) return null;
+  return adjustSelection(state.text, a, b, { snap: el.snap.checked });
+}
