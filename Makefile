@@ -46,22 +46,30 @@ $(CHROMIUM):
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nodejs; \
 	else echo "Please run: sudo apt-get install chromium nodejs"; exit 1; fi
 
+# pytest-xdist spreads the tests over PYTEST_WORKERS processes (auto: one per CPU; 0: all in
+# one process, as before). Each process has its own test database (SQLite file or
+# PostgreSQL database), export folder, Celery queue and server ports; worksteal evens
+# out the long tests (the schema fuzz is one test per operation).
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist worksteal
+
 # Core tier: SQLite, nothing to install; the browser tests; the DOM-free JavaScript modules.
 test-core: $(VENV)/.test $(CHROMIUM)
 	node --test tests/js/
-	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not integration" $(XDIST) $(PYTEST_ARGS)
 
 # Integration tier: the whole suite again on PostgreSQL, plus the tests of the
 # real Redis broker and Celery worker. Mandatory when CI=true; elsewhere it
 # is left out, loudly, when the servers are not reachable. The browser tests
-# ran in the core tier already: the front end does not change with the database.
+# ran in the core tier already: the front end does not change with the database;
+# nor do the tests that use no database (database_free, marked by tests/conftest.py).
 test-integration: $(VENV)/.test
 	@if [ "$$CI" != "true" ] && ! DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	    $(BIN)/python -m tests.services_check; then \
 	  echo "*** Integration tier NOT RUN: start PostgreSQL and Redis (see README) to run it. ***"; \
 	else \
 	  DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-	    $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	    $(BIN)/python -m pytest -m "not browser and not database_free" $(XDIST) $(PYTEST_ARGS); \
 	fi
 
 # One test file or test, with the test tools installed first (`make run` installs only the

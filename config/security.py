@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
+from ipware import get_client_ip
 from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request as DrfRequest
@@ -121,13 +122,24 @@ def client_ip(request) -> str | None:
     is ignored: anybody can send that header. Behind N proxies that each append
     the address they received from, the client is the N-th address from the
     right; what is left of it was written by the client and is not trusted.
+
+    django-ipware reads the header (ports, IPv6 brackets and entries that are no
+    address are dealt with there). Its proxy count is of the proxies named in the
+    header: the nearest proxy's own address is REMOTE_ADDR, not in the header, so
+    it is N - 1. A header with fewer addresses than that did not come through
+    every proxy, and is not believed either: REMOTE_ADDR. Not axes' own
+    AXES_IPWARE_* settings: with REMOTE_ADDR as their fallback header, ipware
+    prefers a public REMOTE_ADDR (a proxy on another machine) over a private
+    client address from the header, so every caller on an intranet would share
+    the proxy's address and lock each other out.
     """
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
-        forwarded = [part.strip() for part in
-                     request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-min(count, len(forwarded))]
+        address, _routable = get_client_ip(request, proxy_count=count - 1,
+                                           request_header_order=["HTTP_X_FORWARDED_FOR"],
+                                           strict=False)
+        if address is not None:
+            return address
     return request.META.get("REMOTE_ADDR")
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -156,3 +158,71 @@ def wait_for():
             time.sleep(0.1)
         pytest.fail(f"timed out after {timeout:.0f} s waiting for {message}")
     return wait
+
+
+# --- Tests that need no database run in the core tier only -------------------------------
+
+# What pytest-django gives a test that reads or writes the database (directly or through
+# the fixtures above, e.g. make_user: fixturenames is the whole closure).
+INTEGRATION = Path(__file__).resolve().parent / "integration"
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server",
+                     "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark database_free the tests that use no database: pure functions (formats,
+    pre-taggers, text, metrics) and processes started with an environment of their own.
+    Their result is the same on SQLite and PostgreSQL, so the integration tier
+    (Makefile) leaves them out instead of running them a second time."""
+    for item in items:
+        if item.get_closest_marker("django_db") or INTEGRATION in item.path.parents:
+            continue
+        if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database_free)
+
+
+# --- The schema fuzz's reach, over all its operations (tests/api/test_schema_fuzz.py) -----
+
+class FuzzReach:
+    """Over a run of every operation, more than one fuzz request in ten must have got a 2xx:
+    the fuzz reached the seeded objects and the services behind them, not only 404s and
+    validation errors. Each operation is a test of its own, and the tests are spread over
+    pytest-xdist's workers, so their counts (record_property) are summed here, in the
+    process that gathers the reports; a shortfall fails the run like a failed test."""
+
+    def __init__(self):
+        self.operations: dict[str, tuple[int, int]] = {}  # label: (examples asked, 2xx)
+        self.expected = 0
+        self.summary = self.problem = ""
+
+    def pytest_runtest_logreport(self, report):
+        found = dict(report.user_properties)
+        if report.when == "call" and report.passed and "fuzz_operation" in found:
+            self.operations[found["fuzz_operation"]] = (found["fuzz_examples"],
+                                                        found["fuzz_2xx"])
+            self.expected = found["fuzz_operations"]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session):
+        if not self.expected or len(self.operations) < self.expected:
+            return  # a part of the fuzz ran (-k, -x, a failure): its reach is not judged
+        asked = sum(examples for examples, _ in self.operations.values())
+        successes = sum(ok for _, ok in self.operations.values())
+        self.summary = (f"schema fuzz: {successes} of {asked} requests over "
+                        f"{len(self.operations)} operations got a 2xx")
+        if successes * 10 <= asked:
+            self.problem = (f"{self.summary}, not more than one in ten: "
+                            f"{json.dumps(self.operations)}")
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if self.problem:
+            terminalreporter.write_line(f"FAILED {self.problem}", red=True, bold=True)
+        elif self.summary:
+            terminalreporter.write_line(self.summary)
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the process that gathers every worker's reports
+        config.pluginmanager.register(FuzzReach(), "fuzz-reach")
