@@ -1,0 +1,24 @@
+"""The data model (DESIGN.md). Fields, constraints and trivial properties only:
+every write goes through annotator/services, every permission through access.py.
+
+One module per part (choices, projects, labels, jobs, events, accounts); every name is
+imported here, so `from annotator.models import Span` and the migrations keep working.
+"""
+from annotator.models.choices import (Decision, DocStatus, JobState, LabelStatus, Origin,
+                                      ReviewState, Role, TokenStatus)
+from annotator.models.projects import Document, DocumentStatus, Label, Membership, Project
+from annotator.models.labels import (DEDUP_KEY_LENGTH, Attribution, ClaimFragment, Provenance,
+                                     ReviewDecision, Span, attribution_dedup_key)
+from annotator.models.jobs import (ExportFormat, ExportJob, ExportLayer, Job, PretagJob,
+                                   PretagJobItem, TaggerModel, TrainingJob)
+from annotator.models.events import Event, IdempotencyKey, WorkerPing
+from annotator.models.accounts import ApiToken
+
+__all__ = [
+    "ApiToken", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
+    "Document", "DocumentStatus", "Event", "ExportFormat", "ExportJob", "ExportLayer",
+    "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
+    "PretagJob", "PretagJobItem", "Project", "Provenance", "ReviewDecision", "ReviewState",
+    "Role", "Span", "TaggerModel", "TokenStatus", "TrainingJob", "WorkerPing",
+    "attribution_dedup_key",
+]
