@@ -174,6 +174,20 @@ class ExportJobAdmin(CheckedAdmin):
     readonly_fields = ["file_name", "sha256", "size", "counts"]
 
 
+@admin.register(models.TaggerModel)
+class TaggerModelAdmin(CheckedAdmin):
+    list_display = ["id", "project", "version", "tagger_name", "tagger_version", "in_use",
+                    "created_by", "created_at"]
+    list_filter = ["in_use", "tagger_name"]
+    readonly_fields = ["path", "training_sha256", "counts", "scores", "curve"]
+
+
+@admin.register(models.TrainingJob)
+class TrainingJobAdmin(CheckedAdmin):
+    list_display = ["id", "project", "tagger_name", "state", "done", "total", "created_at"]
+    list_filter = ["state"]
+
+
 @admin.register(models.Event)
 class EventAdmin(CheckedAdmin):
     list_display = ["created_at", "actor", "action", "target_type", "target_id", "document"]

@@ -8,7 +8,6 @@ import { CURVE_LABELS, curveGeometry } from "./training-chart.js";
 const root = document.getElementById("ann-training");
 const config = JSON.parse(document.getElementById("ann-jobs-config").textContent);
 const api = createApi({ csrfToken: config.csrf_token });
-const base = `/projects/${config.project_id}`;
 const message = root.querySelector(".ann-training-message");
 const using = root.querySelector(".ann-training-tagger");
 const needs = root.querySelector(".ann-training-needs");
@@ -82,7 +81,7 @@ async function showModel(id) {
   shown = id;
   let model;
   try {
-    model = await api.get(`${base}/models/${id}/`);
+    model = await api.get(`/projects/${config.project_id}/models/${id}/`);
   } catch (error) {
     message.textContent = `Could not read the model: ${error.message}`;
     return;
@@ -99,7 +98,7 @@ async function showModel(id) {
 
 async function choose(body) {
   try {
-    await api.post(`${base}/tagger/`, body);
+    await api.post(`/projects/${config.project_id}/tagger/`, body);
   } catch (error) {
     message.textContent = `Could not choose: ${error.message}`;
   }
@@ -146,7 +145,9 @@ async function refresh() {
   let tagger, models, jobs;
   try {
     [tagger, models, jobs] = await Promise.all([
-      api.get(`${base}/tagger/`), api.get(`${base}/models/`), api.get(`${base}/training-jobs/`)]);
+      api.get(`/projects/${config.project_id}/tagger/`),
+      api.get(`/projects/${config.project_id}/models/`),
+      api.get(`/projects/${config.project_id}/training-jobs/`)]);
   } catch (error) {
     message.textContent = `Could not read the models: ${error.message} (retrying)`;
     timer = setTimeout(refresh, 3000);
@@ -187,7 +188,7 @@ if (button) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      const job = await api.post(`${base}/models/`, {});
+      const job = await api.post(`/projects/${config.project_id}/models/`, {});
       message.textContent = `Training job ${job.id} started.`;
       watching = true;
     } catch (error) {

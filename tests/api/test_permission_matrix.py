@@ -383,7 +383,9 @@ def import_upload(m, user):
 
 
 def model_trained(m, user):
-    """A model of the project (its row: choosing and listing read no files)."""
+    """A model of the project (its row: choosing and listing read no files); once per world."""
+    if getattr(m, "tagger_model", None) is not None:
+        return
     m.tagger_model = TaggerModel.objects.create(
         project=m.w.project, version=1, tagger_name="learned-attribution",
         tagger_version="1.0.0+abc", path="project-x/model", training_sha256="0" * 64,
