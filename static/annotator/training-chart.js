@@ -5,10 +5,12 @@ export const CURVE_LABELS = ["CLAIM", "SOURCE", "CUE"];
 
 // curve: [{documents, overlap: {CLAIM: f1|null, ...}}, ...] in order of documents.
 // Returns {width, height, plot: {left, top, right, bottom}, lines: [{label, points:
-// [{x, y, documents, f1}]}], xTicks: [{x, text}], yTicks: [{y, text}]}. A label with no
+// [{x, y, documents, f1}]}], xTicks: [{x, text}], yTicks: [{y, text}], legend: {x, rows:
+// [{label, y}]}}. A label with no
 // score at some point (nothing predicted, nothing in the held-out slice) skips it.
-export function curveGeometry(curve, { width = 360, height = 200, labels = CURVE_LABELS } = {}) {
-  const plot = { left: 40, top: 12, right: width - 12, bottom: height - 32 };
+// The legend goes in the right margin (legend.x), beside the plot, never over its lines.
+export function curveGeometry(curve, { width = 440, height = 200, labels = CURVE_LABELS } = {}) {
+  const plot = { left: 40, top: 12, right: width - 84, bottom: height - 32 };
   const most = Math.max(1, ...curve.map((point) => point.documents));
   const least = Math.min(most, ...curve.map((point) => point.documents));
   const span = most - least || 1;
@@ -25,7 +27,8 @@ export function curveGeometry(curve, { width = 360, height = 200, labels = CURVE
   }));
   const xTicks = curve.map((point) => ({ x: round(x(point.documents)), text: String(point.documents) }));
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f1) => ({ y: round(y(f1)), text: f1.toFixed(2) }));
-  return { width, height, plot, lines, xTicks, yTicks };
+  const legend = { x: plot.right + 14, rows: labels.map((label, index) => ({ label, y: plot.top + 8 + index * 16 })) };
+  return { width, height, plot, lines, xTicks, yTicks, legend };
 }
 
 function round(value) {

@@ -58,9 +58,9 @@ function chart(curve) {
       dot.append(svg("title", {}, `${line.label}: F1 ${figure(p.f1)} with ${p.documents} documents`));
       root.append(dot);
     }
-    const y = g.plot.top + 4 + index * 13;
-    root.append(svg("rect", { x: g.plot.left + 8, y: y - 8, width: 10, height: 3, fill: color }),
-      svg("text", { x: g.plot.left + 22, y: y - 4, "font-size": 10 }, line.label));
+    const { y } = g.legend.rows[index];
+    root.append(svg("rect", { x: g.legend.x, y: y - 4, width: 12, height: 3, fill: color }),
+      svg("text", { x: g.legend.x + 16, y: y, "font-size": 11 }, line.label));
   });
   return root;
 }
@@ -198,3 +198,5 @@ if (button) {
   });
 }
 refresh();
+// An import may bring approved documents: the count and the button follow at once.
+document.addEventListener("ann:imported", () => refresh());

@@ -145,6 +145,8 @@ if (importForm) {
       message.textContent = describeImport(report);
       showImportNotes(report);
       if (report.created) {
+        // Other cards of the page count documents too (the learned tagger's card).
+        document.dispatchEvent(new CustomEvent("ann:imported", { detail: report }));
         try {
           await refreshDocuments();
         } catch (error) {

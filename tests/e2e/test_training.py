@@ -5,7 +5,6 @@ import threading
 import pytest
 
 from annotator.models import TaggerModel, TrainingJob
-from annotator.services.imports import import_file
 from annotator.services.training import training_job_run
 from tests.e2e.conftest import login, text_of
 from tests.pretag.learned_data import documents
@@ -27,10 +26,17 @@ def test_admin_trains_sees_progress_scores_and_curve_and_picks_the_model(
     assert "this project has 0" in text_of(page, ".ann-training-needs")
     assert "rules-attribution" in text_of(page, ".ann-training-tagger")
 
-    import_file(project=project, user=world.admin, stream=jsonl(documents(10)),
-                file_name="gold.jsonl", fmt="jsonl", approve_labels=True)
-    page.reload()
+    # Bootstrapping through the page: an annotated file taken as approved; the card counts
+    # the new documents at once, without a reload.
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(jsonl(documents(10)).getvalue())
+    page.set_input_files("#ann-import-file", str(gold))
+    page.select_option("#ann-import-format", "jsonl")
+    page.click(".ann-import-options summary")
+    page.check("#ann-import-approve")
+    page.click(".ann-import-form button[type=submit]")
     page.wait_for_selector(".ann-training-start:not([disabled])")
+    assert "10 approved documents" in text_of(page, ".ann-training-needs")
     page.click(".ann-training-start")
     page.wait_for_selector(".ann-training-progress .ann-job progress")   # queued, polled
     job = TrainingJob.objects.get(project=project)

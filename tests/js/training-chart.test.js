@@ -32,3 +32,12 @@ test("one point, or the same size throughout, sits in the middle", () => {
   const [point] = g.lines[0].points;
   assert.equal(point.x, (g.plot.left + g.plot.right) / 2);
 });
+
+test("the legend sits right of the plot, one row per label, clear of every point", () => {
+  const g = curveGeometry(curve);
+  assert.deepEqual(g.legend.rows.map((row) => row.label), ["CLAIM", "SOURCE", "CUE"]);
+  const xs = g.lines.flatMap((line) => line.points.map((p) => p.x));
+  assert.ok(g.legend.x > Math.max(...xs) && g.legend.x + 50 <= g.width);
+  const ys = g.legend.rows.map((row) => row.y);
+  assert.ok(ys[0] < ys[1] && ys[1] < ys[2] && ys[2] < g.plot.bottom);
+});
