@@ -178,3 +178,24 @@ def test_without_a_model_the_tagger_is_listed_but_says_it_needs_one():
         get_tagger("no-such-tagger")
     with pytest.raises(ValueError, match="takes no model"):
         get_tagger("rules-attribution", model="/tmp")
+
+
+def test_sigterm_stays_the_callers_unless_the_command_asks(tmp_path):
+    # In a Celery worker's process SIGTERM is the worker's: training there must not take it.
+    import signal
+
+    from annotator.pretag.learned import train_records
+    from annotator.pretag.learned.data import read_annotated
+
+    write(tmp_path / "train.jsonl", documents(6, seed=4))
+    records = read_annotated(str(tmp_path / "train.jsonl"))
+    seen = []
+    before = signal.getsignal(signal.SIGTERM)
+    for ask in (False, True):
+        train_records(records, str(tmp_path / f"model-{ask}"), data={"file": "t", "sha256": "0"},
+                      seed=1, workers=1, params={"max_iterations": 2}, stream=StringIO(),
+                      on_progress=lambda *a: seen.append((ask, signal.getsignal(signal.SIGTERM))),
+                      stop_on_sigterm=ask)
+    assert {handler for ask, handler in seen if not ask} == {before}
+    assert before not in {handler for ask, handler in seen if ask}
+    assert signal.getsignal(signal.SIGTERM) == before  # given back after training

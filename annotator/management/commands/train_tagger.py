@@ -35,7 +35,7 @@ class Command(BaseCommand):
         try:
             manifest = train(options["train"], options["model_dir"], dev_path=options["dev"],
                              seed=options["seed"], workers=options["workers"], params=params,
-                             stream=self.stderr._out)
+                             stream=self.stderr._out, stop_on_sigterm=True)
         except (TrainingDataError, ModelError) as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:

@@ -171,7 +171,7 @@ class Progress:
 
 def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed: int = 0,
           workers: int | None = None, params: dict | None = None, stream=None,
-          limit: int | None = None) -> dict:
+          limit: int | None = None, stop_on_sigterm: bool = False) -> dict:
     """Train on a JSON Lines file, write MODEL_DIR, return the manifest."""
     warnings: list[str] = []
     records = read_annotated(train_path, warnings=warnings)
@@ -182,13 +182,13 @@ def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed:
                                                    "sha256": file_sha256(train_path),
                                                    "warnings": warnings},
                          dev=dev, dev_name=dev_path, seed=seed, workers=workers, params=params,
-                         stream=stream)
+                         stream=stream, stop_on_sigterm=stop_on_sigterm)
 
 
 def train_records(records: list[dict], model_dir: str, *, data: dict,
                   dev: list[dict] | None = None, dev_name: str | None = None, seed: int = 0,
                   workers: int | None = None, params: dict | None = None, stream=None,
-                  on_progress=None) -> dict:
+                  on_progress=None, stop_on_sigterm: bool = False) -> dict:
     """Train on checked records (read_annotated's shape), write MODEL_DIR, return the manifest.
 
     `data` describes the training data for the manifest ({"file", "sha256", "warnings"}).
@@ -205,8 +205,10 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     started = time.perf_counter()
     previous_handler = None
-    if threading.current_thread() is threading.main_thread():
-        # a training stopped with SIGTERM cleans up like one stopped with Ctrl-C
+    if stop_on_sigterm and threading.current_thread() is threading.main_thread():
+        # From the command line, a training stopped with SIGTERM cleans up like one stopped
+        # with Ctrl-C. Not in a Celery worker: there SIGTERM belongs to the worker, whose
+        # lost task goes back to the queue and is resumed like any job's.
         previous_handler = signal.signal(signal.SIGTERM, _terminated)
     try:
         cue_rows: tuple[list, list] = ([], [])
