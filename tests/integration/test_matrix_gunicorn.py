@@ -149,6 +149,9 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory):
                         extra_env={"EXPORT_DIR": str(settings.EXPORT_DIR),
                                    "APP_ENV": "production", "TRUSTED_PROXY_COUNT": "1",
                                    "LOG_LEVEL": "WARNING",
+                                   # as the in-process matrix: its world has two approved
+                                   # documents, enough to start a training job
+                                   "TRAINING_MIN_DOCUMENTS": "2",
                                    # libpq's: the server's commits do not wait for the disk.
                                    "PGOPTIONS": "-c synchronous_commit=off"}) as deployment:
             web = deployment.start_web(workers=2, threads=2)
