@@ -84,6 +84,7 @@ function renderLists() {
   const suggestedSpans = [...state.spans.values()].filter((s) => s.kind === "suggestion");
   const suggested = [...state.suggestedAttributions.values()];
   clear(el.suggestions);
+  el.suggestions.hidden = state.readOnly;  // nothing to accept or reject: no empty card
   if (!state.readOnly) {
     el.suggestions.append(h("h2", {}, `Suggestions (${suggestedSpans.length} spans, ${suggested.length} attributions)`));
     if (suggestedSpans.length || suggested.length) {

@@ -14,8 +14,8 @@ from annotator.services.documents import document_create, document_status_change
 from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
                                             suggestions_store)
 
-from .conftest import (drawn_keys, login, mouse_select, open_workspace, segs_of, text_of,
-                       wait_saved)
+from .conftest import (PASSWORD, drawn_keys, login, mouse_select, open_workspace, segs_of,
+                       text_of, wait_saved)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -307,3 +307,21 @@ def test_the_return_comment_comes_first_and_marked_in_the_feedback(page, live_se
     assert looks[0] != looks[1] and looks[0][0] == "4px"
     shot(page, "feedback-return-first")
     assert not page.js_errors
+
+
+def test_a_reviewer_reads_the_workspace_without_stray_template_text_or_empty_cards(
+        page, live_server, world, make_document):
+    from django.contrib.auth import get_user_model
+
+    from annotator.services.projects import membership_set
+
+    reviewer = get_user_model().objects.create_user("rita", password=PASSWORD)
+    membership_set(project=world.project, user=reviewer, role="reviewer")
+    document = make_document(world.project, text="Officials said talks collapsed.")
+    login(page, live_server, "rita", next_path=f"/documents/{document.pk}/")
+    page.wait_for_selector(".ann-text")
+    page.wait_for_function("() => document.querySelector('#ann-attributions h2')")
+    body = page.inner_text("body")
+    assert "{#" not in body and "#}" not in body and "{%" not in body
+    assert "Read only" in body
+    assert page.locator("#ann-suggestions").is_hidden()  # nothing to accept: no empty card
