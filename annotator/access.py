@@ -311,23 +311,24 @@ def row_in_document(model, document: Document, row_id, *, field: str):
 
 # --- Objects of a project, by id from the URL ----------------------------------
 
+def _of_project(queryset, user, project_id, row_id, need: Need, missing: str):
+    """A row of `queryset` in a project the user may `need`, by id from the URL, or 404."""
+    project = access_project(user, project_id, need)
+    found = queryset.filter(project=project, pk=object_id(row_id)).first()
+    if found is None:
+        raise Http404(missing)
+    return found
+
+
 def access_label(user, project_id, label_id, need: Need = Need.MANAGE) -> Label:
     """A label of a project the user may `need` (labels are changed by admins)."""
-    project = access_project(user, project_id, need)
-    label = Label.objects.filter(project=project, pk=object_id(label_id)).first()
-    if label is None:
-        raise Http404("No such label.")
-    return label
+    return _of_project(Label.objects, user, project_id, label_id, need, "No such label.")
 
 
 def access_membership(user, project_id, membership_id, need: Need = Need.MANAGE) -> Membership:
     """A membership of a project the user may `need` (members are managed by admins)."""
-    project = access_project(user, project_id, need)
-    found = Membership.objects.select_related("user").filter(
-        project=project, pk=object_id(membership_id)).first()
-    if found is None:
-        raise Http404("No such member.")
-    return found
+    return _of_project(Membership.objects.select_related("user"), user, project_id,
+                       membership_id, need, "No such member.")
 
 
 def _access_job(queryset, user, job_id, need: Need, what: str):
@@ -401,19 +402,11 @@ def access_document_status(user, document_id, *, action: str,
 
 def access_tagger_model(user, project_id, model_id, need: Need = Need.READ) -> TaggerModel:
     """A trained model of a project the user may `need` (any member reads it)."""
-    project = access_project(user, project_id, need)
-    model = TaggerModel.objects.select_related("created_by").filter(
-        project=project, pk=object_id(model_id)).first()
-    if model is None:
-        raise Http404("No such model in this project.")
-    return model
+    return _of_project(TaggerModel.objects.select_related("created_by"), user, project_id,
+                       model_id, need, "No such model in this project.")
 
 
 def access_training_job(user, project_id, job_id, need: Need = Need.READ) -> TrainingJob:
     """A training job of a project the user may `need` (any member follows it)."""
-    project = access_project(user, project_id, need)
-    job = TrainingJob.objects.select_related("requested_by").filter(
-        project=project, pk=object_id(job_id)).first()
-    if job is None:
-        raise Http404("No such training job in this project.")
-    return job
+    return _of_project(TrainingJob.objects.select_related("requested_by"), user, project_id,
+                       job_id, need, "No such training job in this project.")

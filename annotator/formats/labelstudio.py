@@ -293,16 +293,21 @@ def _task_name(name: str, task, index: int) -> str:
         else f"{name}#{index + 1}"
 
 
-def read(data: bytes, name: str, roles: dict | None = None) -> Iterator[Entry]:
+def _listed(data: bytes, name: str, not_a_list: str) -> tuple[list | None, list[Entry]]:
+    """The export's items (one object alone is a list of one), and what was wrong reading it."""
     items, problems = load(data)
-    for suffix, problem in problems:
-        yield Entry(f"{name}{suffix}", errors=[problem])
-    if items is None:
-        return
+    wrong = [Entry(f"{name}{suffix}", errors=[problem]) for suffix, problem in problems]
     if isinstance(items, dict):
         items = [items]
-    if not isinstance(items, list):
-        yield Entry(name, errors=["a Label Studio JSON export is a list of tasks."])
+    if items is not None and not isinstance(items, list):
+        items, wrong = None, [*wrong, Entry(name, errors=[not_a_list])]
+    return items, wrong
+
+
+def read(data: bytes, name: str, roles: dict | None = None) -> Iterator[Entry]:
+    items, wrong = _listed(data, name, "a Label Studio JSON export is a list of tasks.")
+    yield from wrong
+    if items is None:
         return
     for index, task in enumerate(items):
         where = _task_name(name, task, index)
@@ -322,15 +327,9 @@ def read_min(data: bytes, name: str, roles: dict | None = None) -> Iterator[Entr
     """JSON_MIN has one row per annotation: the rows of one task (same "id", same text) are
     one document, each row an annotator's layer."""
     roles = roles or DEFAULT_ROLES
-    items, problems = load(data)
-    for suffix, problem in problems:
-        yield Entry(f"{name}{suffix}", errors=[problem])
+    items, wrong = _listed(data, name, "a Label Studio JSON_MIN export is a list of objects.")
+    yield from wrong
     if items is None:
-        return
-    if isinstance(items, dict):
-        items = [items]
-    if not isinstance(items, list):
-        yield Entry(name, errors=["a Label Studio JSON_MIN export is a list of objects."])
         return
     tasks: dict[object, list[tuple[int, dict]]] = {}
     for index, row in enumerate(items):

@@ -317,10 +317,6 @@ def _model_create(*, job, current, relative, loaded, manifest, counts, scores, c
     raise Conflict("Could not number the new model: try again.", code="model_version")
 
 
-def training_jobs_resume_stale(*, older_than_seconds: float | None = None) -> list[int]:
-    return jobs.jobs_resume_stale(kind=KIND, older_than_seconds=older_than_seconds)
-
-
 def _gave_up(job: TrainingJob, times: int) -> str:
     return (f"The worker training this model stopped {times} times, never past step "
             f"{job.done} of {job.total}; giving up. See the worker logs (memory?), then "

@@ -19,16 +19,20 @@ def _confidence(value) -> float | None:
     return None if value is None else float(value)
 
 
+def _provenance(row: dict) -> dict:
+    """What spans and attributions both say of where they come from and where they stand."""
+    return {"origin": row["origin"], "tagger_name": row["tagger_name"],
+            "tagger_version": row["tagger_version"], "confidence": _confidence(row["confidence"]),
+            "status": row["status"], "suggestion": row["suggestion_id"],
+            "review_state": row["review_state"], "version": row["version"],
+            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+
+
 def span_row_dict(row: dict) -> dict:
     """SpanOut's shape from a row of selectors.span_row_list."""
     return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
             "label": row["label_name"], "start": row["start"], "end": row["end"],
-            "quote": row["quote"], "origin": row["origin"], "tagger_name": row["tagger_name"],
-            "tagger_version": row["tagger_version"],
-            "confidence": _confidence(row["confidence"]), "status": row["status"],
-            "suggestion": row["suggestion_id"], "review_state": row["review_state"],
-            "version": row["version"], "created_at": row["created_at"],
-            "updated_at": row["updated_at"]}
+            "quote": row["quote"], **_provenance(row)}
 
 
 def span_dict(span) -> dict:
@@ -41,12 +45,7 @@ def attribution_row_dict(row: dict) -> dict:
     """AttributionOut's shape from a row of selectors.attribution_row_list."""
     return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
             "claims": [row["claim_id"], *row["fragment_ids"]], "source": row["source_id"],
-            "cue": row["cue_id"], "attributes": row["attributes"], "origin": row["origin"],
-            "tagger_name": row["tagger_name"], "tagger_version": row["tagger_version"],
-            "confidence": _confidence(row["confidence"]), "status": row["status"],
-            "suggestion": row["suggestion_id"], "review_state": row["review_state"],
-            "version": row["version"], "created_at": row["created_at"],
-            "updated_at": row["updated_at"]}
+            "cue": row["cue_id"], "attributes": row["attributes"], **_provenance(row)}
 
 
 def attribution_dict(attribution) -> dict:
