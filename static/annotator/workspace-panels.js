@@ -78,7 +78,8 @@ function renderLists() {
   }
   clear(el.attributions).append(
     h("h2", {}, `Attributions (${mine.length})`),
-    mine.length ? list : h("p", { className: "ann-muted" }, "None yet. Select a claim, press a, then click its source and cue."));
+    mine.length ? list : h("p", { className: "ann-muted" }, state.readOnly ? "None yet."
+      : "None yet. Select a claim, press a, then click its source and cue."));
 
   // Suggestions.
   const suggestedSpans = [...state.spans.values()].filter((s) => s.kind === "suggestion");

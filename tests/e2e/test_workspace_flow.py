@@ -325,3 +325,4 @@ def test_a_reviewer_reads_the_workspace_without_stray_template_text_or_empty_car
     assert "{#" not in body and "#}" not in body and "{%" not in body
     assert "Read only" in body
     assert page.locator("#ann-suggestions").is_hidden()  # nothing to accept: no empty card
+    assert text_of(page, "#ann-attributions p") == "None yet."  # no annotator's how-to
