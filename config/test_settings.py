@@ -14,14 +14,23 @@ os.environ.setdefault("SECURE_COOKIES", "false")
 
 from .settings import *  # noqa: E402,F401,F403
 
-# Exports of the tests go to a throwaway folder (inherited by worker processes).
+# Exports and models of the tests go to throwaway folders, one per test process: job ids
+# start at 1 in every test database, so two pytest-xdist workers sharing a folder would
+# write the same file names, and one's clean-up would delete the other's files as orphans.
+# Worker processes a test starts inherit the folders (and the owner) through the environment;
+# a folder named in the environment by hand is kept.
 import tempfile  # noqa: E402
 
-os.environ.setdefault("EXPORT_DIR", str(Path(tempfile.gettempdir())  # noqa: F405
-                                        / f"annotator-test-exports-{os.getpid()}"))
-EXPORT_DIR = Path(os.environ["EXPORT_DIR"])  # noqa: F405
+_OWNER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+if os.environ.get("ANNOTATOR_TEST_DIRS_OWNER", _OWNER) != _OWNER or "EXPORT_DIR" not in os.environ:
+    # unset, or inherited from pytest-xdist's controller process: this process's own
+    os.environ["ANNOTATOR_TEST_DIRS_OWNER"] = _OWNER
+    for _name, _kind in (("EXPORT_DIR", "exports"), ("MODEL_DIR", "models")):
+        os.environ[_name] = str(Path(tempfile.gettempdir())  # noqa: F405
+                                / f"annotator-test-{_kind}-{os.getpid()}-{_OWNER}")
 os.environ.setdefault("MODEL_DIR", str(Path(tempfile.gettempdir())  # noqa: F405
-                                       / f"annotator-test-models-{os.getpid()}"))
+                                       / f"annotator-test-models-{os.getpid()}-{_OWNER}"))
+EXPORT_DIR = Path(os.environ["EXPORT_DIR"])  # noqa: F405
 MODEL_DIR = Path(os.environ["MODEL_DIR"])  # noqa: F405
 
 # Fast hashing: tests create many users; production keeps Django's default.

@@ -109,9 +109,14 @@ def settings_check(settings) -> None:
     """The settings the app reads must have the shape it reads; other keys are free."""
     if not isinstance(settings, dict):
         raise ValidationError({"settings": "must be an object."})
-    for flag in ("annotators_see_each_other", "review_own_labels"):
-        if not isinstance(settings.get(flag, False), bool):
+    for flag, default in (("annotators_see_each_other", False), ("review_own_labels", False),
+                          ("unassigned_open", True)):
+        if not isinstance(settings.get(flag, default), bool):
             raise ValidationError({"settings": f"'{flag}' must be true or false."})
+    needed = settings.get("annotators_per_document", 1)
+    if isinstance(needed, bool) or not isinstance(needed, int) or not 1 <= needed <= 20:
+        raise ValidationError({"settings": "'annotators_per_document' must be a whole number "
+                                           "from 1 to 20."})
     roles = settings.get("role_labels", {})
     if not isinstance(roles, dict) or not all(
             role in ("claim", "source", "cue") and isinstance(name, str) and name

@@ -55,7 +55,9 @@ class ProjectUpdateIn(ProjectCreateIn):
         required=False, help_text="Replaces the settings: `annotators_see_each_other` (bool), "
                                   "`review_own_labels` (bool, default false: nobody approves "
                                   "or rejects a label they made), `role_labels` (claim, "
-                                  "source, cue → label name).")
+                                  "source, cue → label name), `annotators_per_document` "
+                                  "(1–20, default 1), `unassigned_open` (bool, default true: "
+                                  "members may open documents nobody is assigned to).")
 
 
 class MemberOut(serializers.ModelSerializer):
