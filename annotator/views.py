@@ -17,9 +17,10 @@ from annotator.access import Need
 from annotator.api.errors import unavailable_response
 from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus
-from annotator.selectors import (document_list_filtered, document_status_counts,
-                                 project_list_for_home, review_queue_choices_for_user,
-                                 review_queue_for_user)
+from annotator.selectors import (assignment_choices_for_project, dashboard_for_project,
+                                 document_list_filtered, document_status_counts,
+                                 next_document_for_user, project_list_for_home,
+                                 review_queue_choices_for_user, review_queue_for_user)
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -65,7 +66,8 @@ def project_page(request, project_id):
         "statuses": DocStatus.choices,
         "jobs_config": {"project_id": project.pk, "csrf_token": get_token(request),
                         "can_manage": access.allows(membership, Need.MANAGE)},
-        "transfers_config": _transfers_config(request, project, membership)})
+        "transfers_config": _transfers_config(request, project, membership),
+        "assign_config": _assign_config(request, project, membership)})
 
 
 def _transfers_config(request, project, membership) -> dict:
@@ -86,7 +88,10 @@ def _transfers_config(request, project, membership) -> dict:
 @login_required
 @require_GET
 def workspace(request, document_id):
-    document = access.access_document(request.user, document_id)
+    try:
+        document = access.access_document(request.user, document_id)
+    except access.Forbidden as exc:  # not assigned to an annotator of a closed project
+        raise PermissionDenied(str(exc)) from None
     project = document.project
     membership = access.membership_for(request.user, project)
     config = {
@@ -103,6 +108,10 @@ def workspace(request, document_id):
         "role_labels": {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE",
                         **project.settings.get("role_labels", {})},
     }
+    if config["can_annotate"]:  # the "next document" key: the next assigned, not submitted
+        following = next_document_for_user(user=request.user, document=document)
+        config["next_document"] = (None if following is None else
+                                   {"id": following.pk, "title": str(following)})
     return render(request, "annotator/workspace.html", {
         "document": document, "project": project, "config": config})
 
@@ -171,6 +180,33 @@ def agreement_page(request, project_id):
     config = {"project_id": project.pk, "csrf_token": get_token(request),
               "labels": list(project.labels.values_list("name", flat=True))}
     return render(request, "annotator/agreement.html", {"project": project, "config": config})
+
+
+# --- Assignment and progress (issue #15) -----------------------------------------------------
+
+def _assign_config(request, project, membership) -> dict | None:
+    """What static/annotator/assignments.js needs (admins only): the members one may assign
+    to, with their loads, and the project's annotators per document."""
+    if not access.allows(membership, Need.MANAGE):
+        return None
+    return {"project_id": project.pk, "csrf_token": get_token(request),
+            "annotators_per_document": project.settings.get("annotators_per_document", 1),
+            "annotators": [{"id": row["user_id"], "username": row["user__username"],
+                            "role": row["role"], "assigned": row["assigned"]}
+                           for row in assignment_choices_for_project(project=project)]}
+
+
+@login_required
+@require_GET
+def dashboard_page(request, project_id):
+    """A project's progress, for reviewers and admins (annotators: 403, as on agreement)."""
+    project = access.access_project(request.user, project_id)
+    _require(request.user, project, Need.REVIEW)
+    dashboard = dashboard_for_project(project=project, page=request.GET.get("page"))
+    for row in dashboard["document_page"]["results"]:
+        for person in row["annotators"]:
+            person["status_label"] = DocStatus(person["status"]).label
+    return render(request, "annotator/dashboard.html", {"project": project, "d": dashboard})
 
 
 @require_GET

@@ -36,6 +36,17 @@ def assignment_list_for_project(*, project, annotator_id: int | None = None,
     return rows
 
 
+def assignment_choices_for_project(*, project) -> list[dict]:
+    """The members one may assign documents to (their role annotates), by username, each with
+    how many of the project's documents they have now: [{id, username, role, assigned}]."""
+    load = (Assignment.objects.filter(document__project=project, annotator=OuterRef("user"))
+            .order_by().values("annotator").annotate(n=Count("id")).values("n")[:1])
+    return list(Membership.objects.filter(project=project, role__in=[
+        role.value for role in access.ROLES_FOR[access.Need.ANNOTATE]])
+        .annotate(assigned=Coalesce(Subquery(load), Value(0)))
+        .order_by("user__username").values("user_id", "user__username", "role", "assigned"))
+
+
 def next_document_for_user(*, user, document):
     """The next document assigned to the user in the document's project that the user has
     not submitted yet: the first such after this one by id, else the first before it."""

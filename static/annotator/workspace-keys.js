@@ -93,6 +93,12 @@ function onKey(event) {
       el.snap.checked = !el.snap.checked;
       say(`Snap to words ${el.snap.checked ? "on" : "off"}.`, "info");
       break;
+    case "]": // the next assigned document not yet submitted (views.workspace finds it)
+      if (!config.can_annotate) break;
+      event.preventDefault();
+      if (config.next_document) location.assign(`/documents/${config.next_document.id}/`);
+      else say("No other document assigned to you is left to do.", "info");
+      break;
     default:
   }
 }

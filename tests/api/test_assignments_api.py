@@ -176,3 +176,16 @@ def test_reads_run_a_fixed_number_of_queries_whatever_the_number_of_annotators_a
     if path == "dashboard/":
         assert len(response.json()["annotators"]) == 2 + 2 + 12
 
+
+
+def test_dashboard_page_runs_a_fixed_number_of_queries_whatever_the_size(
+        world, client, make_document, make_user, django_assert_num_queries):
+    client.force_login(world.reviewer)
+    target = f"/projects/{world.project.pk}/dashboard/"
+    _grow(world, make_document, make_user, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(target).status_code == 200
+    _grow(world, make_document, make_user, 12)
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(target).content.decode()
+    assert "grow12-11" in html

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from annotator import access, selectors
 from annotator.access import Need
 from annotator.api.serializers import assignments as a
+from annotator.api.idempotency import idempotent
 from annotator.api.views.common import PROJECT_ID, membership, parse
 from annotator.api.views.documents import DocumentPagination
 from annotator.api.views.review_workflow import _parse_query
@@ -52,6 +53,7 @@ class AssignmentListView(GenericAPIView):
                    responses={201: a.AssignmentOutcomeOut},
                    summary="Assign every document given to every annotator given (admins); "
                            "pairs already assigned stay")
+    @idempotent
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(a.AssignmentBulkIn, request.data)
@@ -66,6 +68,7 @@ class AssignmentUnassignView(APIView):
                    responses=a.AssignmentOutcomeOut,
                    summary="Unassign every document given from every annotator given (admins); "
                            "their labels stay")
+    @idempotent
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(a.AssignmentBulkIn, request.data)
@@ -78,6 +81,7 @@ class AssignmentUnassignView(APIView):
 class AssignmentDetailView(APIView):
     @extend_schema(parameters=[PROJECT_ID, ASSIGNMENT_ID], responses={204: None},
                    summary="Remove one assignment (admins); the annotator's labels stay")
+    @idempotent
     def delete(self, request, project_id, assignment_id):
         assignment = access.access_assignment(request.user, project_id, assignment_id)
         assignment_services.assignment_delete(assignment=assignment, actor=request.user)
@@ -90,6 +94,7 @@ class AssignmentAutoView(APIView):
                    summary="Assign automatically (admins): each document to k annotators, "
                            "balanced by the assignments each has, reproducible for a seed; "
                            "documents with k assignees already get none")
+    @idempotent
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(a.AssignmentAutoIn, request.data)
