@@ -410,3 +410,20 @@ def access_training_job(user, project_id, job_id, need: Need = Need.READ) -> Tra
     """A training job of a project the user may `need` (any member follows it)."""
     return _of_project(TrainingJob.objects.select_related("requested_by"), user, project_id,
                        job_id, need, "No such training job in this project.")
+
+
+# --- Creating projects (settings.PROJECT_CREATORS) -----------------------------------------
+
+def may_create_projects(user) -> bool:
+    """Who creates projects: site staff ("staff", the default) or anyone signed in ("anyone").
+    The API, the New project page and the home page's link all ask this."""
+    from django.conf import settings
+
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or getattr(settings, "PROJECT_CREATORS", "staff") == "anyone"
+
+
+def require_project_creator(user) -> None:
+    if not may_create_projects(user):
+        raise Forbidden("Only site staff create projects here (the PROJECT_CREATORS setting).")
