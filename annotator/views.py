@@ -42,7 +42,8 @@ def home(request):
         project.my_role = project.my_memberships[0].role if project.my_memberships else ""
         project.more_documents = max(0, len(project.docs) - HOME_DOCUMENTS_PER_PROJECT)
         project.docs = project.docs[:HOME_DOCUMENTS_PER_PROJECT]
-    return render(request, "annotator/home.html", {"projects": projects})
+    return render(request, "annotator/home.html", {
+        "projects": projects, "can_create_projects": access.may_create_projects(request.user)})
 
 
 @login_required
