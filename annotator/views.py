@@ -10,6 +10,8 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET
 
 from annotator import access
@@ -204,6 +206,11 @@ def dashboard_page(request, project_id):
     project = access.access_project(request.user, project_id)
     _require(request.user, project, Need.REVIEW)
     dashboard = dashboard_for_project(project=project, page=request.GET.get("page"))
+    now = timezone.now()
+    for person in dashboard["annotators"]:
+        at = person["last_activity_at"]
+        person["since"] = ("" if at is None else "just now" if (now - at).total_seconds() < 60
+                           else f"{timesince(at, now)} ago")
     for row in dashboard["document_page"]["results"]:
         for person in row["annotators"]:
             person["status_label"] = DocStatus(person["status"]).label

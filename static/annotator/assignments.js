@@ -63,7 +63,8 @@ auto.addEventListener("submit", async (event) => {
   }
   try {
     const out = await api.post(`/projects/${config.project_id}/assignments/auto/`, body);
-    done(`Assigned ${plural(out.created.length, "document-annotator pair")} automatically; ${plural(out.unchanged, "document")} had enough annotators already.`);
+    const full = out.unchanged ? `; ${plural(out.unchanged, "document")} had enough annotators already` : "";
+    done(`Assigned ${plural(out.created.length, "document-annotator pair")} automatically${full}.`);
   } catch (error) {
     message.textContent = `Could not assign automatically: ${error.message}`;
   }
