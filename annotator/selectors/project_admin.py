@@ -2,6 +2,8 @@
 attributes are used by (the settings page's counts)."""
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
@@ -28,17 +30,20 @@ def attribute_values_for_project(*, project: Project, name: str):
 def label_usage_for_project(*, project: Project) -> list[dict]:
     """Each label with the spans (every layer, suggestions too) and attributions using it.
 
-    One query for the span counts and one per label in use (for its attributions).
+    Six queries whatever the number of labels: the labels, the span counts, and the
+    (label, attribution) pairs of each role, joined here so that an attribution using a
+    label in two roles (two claim fragments) counts once.
     """
     spans = dict(Span.objects.filter(label__project=project).values("label").annotate(
         n=Count("id")).values_list("label", "n"))
-    rows = []
-    for label in project.labels.all():
-        n = spans.get(label.pk, 0)
-        used = Attribution.objects.filter(attributions_using_labels([label.pk])).distinct(
-        ).count() if n else 0
-        rows.append({"id": label.pk, "name": label.name, "spans": n, "attributions": used})
-    return rows
+    pairs = set()
+    of_project = Attribution.objects.filter(document__project=project)
+    for path in ("claim__label", "source__label", "cue__label", "fragments__span__label"):
+        pairs.update(of_project.filter(**{f"{path}__isnull": False}).values_list(
+            path, "pk").distinct())
+    attributions = Counter(label_id for label_id, _ in pairs)
+    return [{"id": label.pk, "name": label.name, "spans": spans.get(label.pk, 0),
+             "attributions": attributions.get(label.pk, 0)} for label in project.labels.all()]
 
 
 def attribute_usage_for_project(*, project: Project) -> list[dict]:

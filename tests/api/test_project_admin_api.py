@@ -366,3 +366,24 @@ def test_spans_keep_their_status_when_merged(world, api):
     assert response.json()["moved"] == 1
     assert Span.objects.get(pk=moving.pk).status == LabelStatus.REJECTED
     assert Attribution.objects.count() == 0
+
+
+def test_usage_runs_a_fixed_number_of_queries_whatever_the_number_of_labels_used(
+        world, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/api/projects/{world.project.pk}/usage/"
+    span(world, world.annotator, "said", "CUE")
+    with CaptureQueriesContext(connection) as one:
+        api(world.admin).get(url)
+    for n in range(6):
+        Label.objects.create(project=world.project, name=f"EXTRA{n}", position=10 + n)
+        span(world, world.annotator, "the minister", f"EXTRA{n}")
+    claim = span(world, world.annotator, "The deal is dead,", "CLAIM")
+    attribution_create(document=world.document, annotator=world.annotator, claims=[claim.pk],
+                       source=None, cue=None, attributes={"quote_type": "direct"})
+    with CaptureQueriesContext(connection) as many:
+        body = api(world.admin).get(url).json()
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert sum(row["spans"] for row in body["labels"]) == 8
