@@ -14,8 +14,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 
 from annotator.models import (ApiToken, Assignment, Attribution, Document, Event, ExportJob, Label,
-                              Membership, Origin, PretagJob, Project, Role, Span, TaggerModel,
-                              TrainingJob)
+                              Membership, Origin, PretagJob, Project, Role, SourceEntity, Span,
+                              TaggerModel, TrainingJob)
 
 
 class Need(Enum):
@@ -334,6 +334,27 @@ def access_membership(user, project_id, membership_id, need: Need = Need.MANAGE)
     """A membership of a project the user may `need` (members are managed by admins)."""
     return _of_project(Membership.objects.select_related("user"), user, project_id,
                        membership_id, need, "No such member.")
+
+
+def access_entity(user, project_id, entity_id, need: Need = Need.READ) -> SourceEntity:
+    """A source entity of a project the user may `need`: every member reads them, annotators
+    create them and link spans, reviewers and admins change, merge and delete them."""
+    return _of_project(SourceEntity.objects, user, project_id, entity_id, need,
+                       "No such entity in this project.")
+
+
+def entity_in_project(project: Project, entity_id, *, field: str) -> SourceEntity:
+    """An entity named in a request's body: one of this project's, or a 400 on `field`
+    (an id of another project's entity is as unknown here as a made-up one)."""
+    try:
+        number = object_id(entity_id)
+    except Http404:
+        number = None
+    found = None if number is None else SourceEntity.objects.filter(
+        project=project, pk=number).first()
+    if found is None:
+        raise ValidationError({field: [f"{entity_id} is not an entity of this project."]})
+    return found
 
 
 def _access_job(queryset, user, job_id, need: Need, what: str):

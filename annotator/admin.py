@@ -255,3 +255,22 @@ class AssignmentAdmin(CheckedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.SourceEntity)
+class SourceEntityAdmin(CheckedAdmin):
+    """Read only: entities are made, renamed and merged through the API (services/entities.py
+    records each change as an event, and a merge moves every mention)."""
+
+    list_display = ["name", "type", "project", "created_by", "updated_at"]
+    list_filter = ["type"]
+    search_fields = ["name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

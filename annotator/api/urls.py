@@ -4,6 +4,7 @@ from annotator.api.views import assignments
 from annotator.api.views import attributions
 from annotator.api.views import auth
 from annotator.api.views import documents
+from annotator.api.views import entities
 from annotator.api.views import history
 from annotator.api.views import jobs
 from annotator.api.views import projects
@@ -116,4 +117,12 @@ urlpatterns = [
          name="invitation"),
     path("projects/<int:project_id>/accounts/", projects.AccountCreateView.as_view(),
          name="account-create"),
+    # Source entities (issue #16).
+    path("projects/<int:project_id>/entities/", entities.EntityListView.as_view(),
+         name="entity-list"),
+    path("projects/<int:project_id>/entities/<int:entity_id>/",
+         entities.EntityDetailView.as_view(), name="entity-detail"),
+    path("projects/<int:project_id>/entities/<int:entity_id>/merge/",
+         entities.EntityMergeView.as_view(), name="entity-merge"),
+    path("spans/<int:span_id>/entity/", entities.SpanEntityView.as_view(), name="span-entity"),
 ]

@@ -1,7 +1,8 @@
 """The data model (DESIGN.md). Fields, constraints and trivial properties only:
 every write goes through annotator/services, every permission through access.py.
 
-One module per part (choices, projects, labels, jobs, events, accounts); every name is
+One module per part (choices, projects, labels, jobs, events, accounts, assignments,
+entities); every name is
 imported here, so `from annotator.models import Span` and the migrations keep working.
 """
 from annotator.models.choices import (Decision, DocStatus, JobState, LabelStatus, Origin,
@@ -14,9 +15,11 @@ from annotator.models.jobs import (ExportFormat, ExportJob, ExportLayer, Job, Pr
 from annotator.models.events import Event, IdempotencyKey, WorkerPing
 from annotator.models.accounts import ApiToken
 from annotator.models.assignments import Assignment
+from annotator.models.entities import ENTITY_NAME_LENGTH, EntityType, SourceEntity
 
 __all__ = [
     "ApiToken", "Assignment", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
+    "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
     "Document", "DocumentStatus", "Event", "ExportFormat", "ExportJob", "ExportLayer",
     "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
     "PretagJob", "PretagJobItem", "Project", "Provenance", "ReviewDecision", "ReviewState",

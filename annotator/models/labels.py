@@ -75,6 +75,10 @@ class Span(Provenance):
     # The suggestion an annotator accepted or rejected to make this row.
     suggestion = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="decisions")
+    # The source entity a SOURCE span mentions (coreference within and across documents);
+    # an entity with mentions is merged, never deleted from under them.
+    entity = models.ForeignKey("annotator.SourceEntity", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="mentions")
 
     class Meta:
         ordering = ["document", "start", "-end", "id"]

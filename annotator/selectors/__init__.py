@@ -5,6 +5,7 @@ public names are re-exported here so that `from annotator import selectors` and
 `from annotator.selectors import ...` keep working.
 """
 from annotator.selectors.accounts import api_token_list_for_user
+from annotator.selectors.entities import entity_list_for_project, entity_with_mentions
 from annotator.selectors.approved import (ApprovedAttribution, ApprovedLayer, ApprovedSpan,
                                           approved_layer_for_document,
                                           approved_layer_list_for_documents)
@@ -32,6 +33,7 @@ __all__ = [
     "api_token_list_for_user", "approved_layer_for_document",
     "approved_layer_list_for_documents", "attribution_list_by_id",
     "attribution_list_for_document", "attribution_row_list", "attribution_row_list_by_id",
+    "entity_list_for_project", "entity_with_mentions",
     "document_detail_for_user", "document_list_for_project", "document_list_filtered", "document_list_for_user",
     "document_status_counts",
     "history_list_for_label", "project_list_for_home", "project_list_with_roles",

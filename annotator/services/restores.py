@@ -28,7 +28,7 @@ from annotator import text
 from annotator.access import Forbidden, LabelTrace
 from annotator.errors import Conflict
 from annotator.models import (Attribution, Document, Event, Label, LabelStatus, Origin,
-                              ReviewDecision, Span)
+                              ReviewDecision, SourceEntity, Span)
 from annotator.services.attributions import (_resolve, _write_fragments, attribution_same,
                                              attribution_snapshot, attribution_update,
                                              dedup_key_of)
@@ -117,6 +117,13 @@ def _suggestion(model, snapshot: dict) -> int | None:
     return suggestion if suggestion and model.objects.filter(pk=suggestion).exists() else None
 
 
+def _entity(document: Document, snapshot: dict) -> int | None:
+    """The source entity the span mentioned, if it is still there (merged away: none)."""
+    entity = snapshot.get("entity")
+    return entity if entity and SourceEntity.objects.filter(
+        pk=entity, project_id=document.project_id).exists() else None
+
+
 def _insert(model, snapshot: dict, *, duplicate, **fields):
     """Insert the row with its old id (and created_at); Conflict if it clashes."""
     try:
@@ -153,7 +160,8 @@ def _span_insert(document: Document, snapshot: dict) -> Span:
 
     span = _insert(Span, snapshot, duplicate=duplicate, document=document,
                    annotator_id=snapshot["annotator"], label=label, start=start, end=end,
-                   quote=quote, suggestion_id=_suggestion(Span, snapshot), **_common(snapshot))
+                   quote=quote, suggestion_id=_suggestion(Span, snapshot),
+                   entity_id=_entity(document, snapshot), **_common(snapshot))
     _reviews_restore("span", span)
     return Span.objects.select_related("label").get(pk=span.pk)
 

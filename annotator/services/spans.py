@@ -35,7 +35,7 @@ def span_snapshot(span: Span) -> dict:
             "review_state": span.review_state, "version": span.version,
             "tagger_name": span.tagger_name, "tagger_version": span.tagger_version,
             "confidence": span.confidence, "suggestion": span.suggestion_id,
-            "created_at": iso_time(span.created_at)}
+            "entity": span.entity_id, "created_at": iso_time(span.created_at)}
 
 
 def iso_time(value) -> str | None:

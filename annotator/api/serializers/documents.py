@@ -54,9 +54,9 @@ class SpanOut(serializers.ModelSerializer):
 
     class Meta:
         model = Span
-        fields = ["id", "document", "annotator", "label", "start", "end", "quote", "origin",
-                  "tagger_name", "tagger_version", "confidence", "status", "suggestion",
-                  "review_state", "version", "created_at", "updated_at"]
+        fields = ["id", "document", "annotator", "label", "start", "end", "quote", "entity",
+                  "origin", "tagger_name", "tagger_version", "confidence", "status",
+                  "suggestion", "review_state", "version", "created_at", "updated_at"]
 
 
 class AttributionOut(serializers.ModelSerializer):

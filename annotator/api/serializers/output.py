@@ -32,7 +32,7 @@ def span_row_dict(row: dict) -> dict:
     """SpanOut's shape from a row of selectors.span_row_list."""
     return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
             "label": row["label_name"], "start": row["start"], "end": row["end"],
-            "quote": row["quote"], **_provenance(row)}
+            "quote": row["quote"], "entity": row["entity_id"], **_provenance(row)}
 
 
 def span_dict(span) -> dict:
