@@ -35,7 +35,7 @@ from annotator.models import (ApiToken, Attribution, ClaimFragment, Document, Do
 from annotator.services.accounts import api_token_create
 from annotator.services.attributions import attribution_create, attribution_delete
 from annotator.services.documents import document_status_change
-from annotator.models import Assignment, ExportJob, TaggerModel, TrainingJob
+from annotator.models import Assignment, ExportJob, SourceEntity, TaggerModel, TrainingJob
 from annotator.services.exports import export_job_run, export_job_start
 from annotator.services.pretag_jobs import pretag_job_start
 from annotator.services.projects import label_create, membership_set
@@ -143,7 +143,8 @@ def matrix(world, settings) -> Matrix:
 
 SNAPSHOT_MODELS = (Project, Label, Membership, Document, DocumentStatus, Span, Attribution,
                    ClaimFragment, ReviewDecision, Event, ApiToken, PretagJob, PretagJobItem,
-                   ExportJob, TaggerModel, TrainingJob, Assignment, get_user_model())
+                   ExportJob, TaggerModel, TrainingJob, Assignment, SourceEntity,
+                   get_user_model())
 
 
 # Written by authentication itself, whatever the request (at most once a minute): a
@@ -426,6 +427,18 @@ def assignment_body(m, user):
     return {"documents": [m.w.document.pk], "annotators": [m.w.annotator.pk]}
 
 
+def entities_made(m, user):
+    """Two source entities of the project, made by the admin: m.entity, m.entity2."""
+    from annotator.services.entities import entity_create
+
+    m.entity = entity_create(project=m.w.project, actor=m.w.admin, name="The minister")
+    m.entity2 = entity_create(project=m.w.project, actor=m.w.admin, name="Antony Blinken")
+
+
+def entity_id(m):
+    return {"entity_id": m.entity.pk}
+
+
 POLICY: tuple[Row, ...] = (
     # Auth and the caller's own account.
     Row("GET", "/api/auth/csrf/", per_user(anonymous=OK)),
@@ -638,6 +651,25 @@ POLICY: tuple[Row, ...] = (
         body=lambda m, user: {"email": "invited@example.org", "role": "annotator"}),
     Row("POST", "/api/projects/{project_id}/accounts/", MANAGE,
         body=lambda m, user: {"username": "fresh-account", "role": "reviewer"}),
+
+    # Source entities (issue #16): members read, annotators make them and link their own
+    # SOURCE spans, reviewers and admins rename, merge and delete them.
+    Row("GET", "/api/projects/{project_id}/entities/", READ, prepare=entities_made),
+    Row("POST", "/api/projects/{project_id}/entities/", ANNOTATE,
+        body=lambda m, user: {"name": "Officials", "type": "group"}),
+    Row("GET", "/api/projects/{project_id}/entities/{entity_id}/", READ, prepare=entities_made,
+        params=entity_id),
+    Row("PATCH", "/api/projects/{project_id}/entities/{entity_id}/", REVIEW,
+        prepare=entities_made, params=entity_id,
+        body=lambda m, user: {"name": "The foreign minister", "version": 1}),
+    Row("DELETE", "/api/projects/{project_id}/entities/{entity_id}/", REVIEW,
+        prepare=entities_made, params=entity_id),
+    Row("POST", "/api/projects/{project_id}/entities/{entity_id}/merge/", REVIEW,
+        prepare=entities_made, params=entity_id,
+        body=lambda m, user: {"into": m.entity2.pk}),
+    Row("PUT", "/api/spans/{span_id}/entity/", OWN_WRITE, prepare=entities_made,
+        params=lambda m: {"span_id": m.owner.source.pk},
+        body=lambda m, user: {"entity": m.entity.pk, "version": version_of(m.owner.source)}),
 )
 
 

@@ -40,10 +40,11 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                status_code_conformance)
 
 from annotator.models import (ApiToken, Attribution, DocStatus, DocumentStatus, Label,
-                              LabelStatus, Membership, Role, Span)
+                              LabelStatus, Membership, Role, SourceEntity, Span)
 from annotator.services.accounts import api_token_create
 from annotator.services.attributions import attribution_create
 from annotator.services.documents import document_status_change
+from annotator.services.entities import entity_create
 from annotator.services.projects import label_create, membership_set
 from annotator.services.reviews import review_decide
 from annotator.services.spans import span_create
@@ -126,6 +127,9 @@ class Seed:
             label_create(project=world.project, actor=self.admin, data={"name": "SPARE"})
         if not Membership.objects.filter(project=world.project, user=world.annotator2).exists():
             membership_set(project=world.project, user=world.annotator2, role=Role.ANNOTATOR)
+        for name in ("Seeded entity", "Another seeded entity"):  # merged or deleted: again
+            if not SourceEntity.objects.filter(project=world.project, name=name).exists():
+                entity_create(project=world.project, actor=self.admin, name=name)
         spans = Span.objects.filter(document=doc)
         attributions = Attribution.objects.filter(document=doc)
 
@@ -155,7 +159,10 @@ class Seed:
             "span": pks(spans.exclude(annotator=None)),
             "attribution": pks(attributions.exclude(annotator=None)),
             "username": ["ann2", "rev", "stranger", "outsider", "boss"],
-            "into": pks(Label.objects.filter(project=world.project)),
+            "into": pks(Label.objects.filter(project=world.project))
+                    + pks(SourceEntity.objects.filter(project=world.project)),
+            "entity_id": pks(SourceEntity.objects.filter(project=world.project)),
+            "entity": pks(SourceEntity.objects.filter(project=world.project)),
         }
         self.versions = {"span_id": dict(spans.values_list("pk", "version")),
                          "attribution_id": dict(attributions.values_list("pk", "version"))}
