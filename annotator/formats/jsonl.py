@@ -20,7 +20,8 @@ import json
 from typing import Callable, Iterable, Iterator
 
 from annotator import text as text_mod
-from annotator.formats.records import AttributionRecord, DocumentRecord, Entry, SpanRecord
+from annotator.formats.records import (AttributionRecord, DocumentRecord, EntityRecord, Entry,
+                                       SpanRecord)
 
 
 def document_to_dict(document: DocumentRecord) -> dict:
@@ -28,13 +29,21 @@ def document_to_dict(document: DocumentRecord) -> dict:
         "id": document.id, "title": document.title, "text": document.text,
         "text_sha256": text_mod.sha256(document.text), "source_url": document.source_url,
         "metadata": document.metadata,
-        "spans": [{"id": s.id, "label": s.label, "start": s.start, "end": s.end,
-                   "text": document.text[s.start:s.end], "provenance": s.provenance}
-                  for s in document.spans],
+        "spans": [_span_dict(document, s) for s in document.spans],
         "attributions": [{"id": a.id, "claims": a.claims, "source": a.source, "cue": a.cue,
                           "attributes": a.attributes, "provenance": a.provenance}
                          for a in document.attributions],
+        "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases}
+                     for e in document.entities],
     }
+
+
+def _span_dict(document: DocumentRecord, span) -> dict:
+    written = {"id": span.id, "label": span.label, "start": span.start, "end": span.end,
+               "text": document.text[span.start:span.end], "provenance": span.provenance}
+    if span.entity is not None:  # a SOURCE span's source entity (an id of "entities")
+        written["entity"] = span.entity
+    return written
 
 
 def write(documents: Iterable[DocumentRecord]) -> Iterator[str]:
@@ -84,6 +93,7 @@ def parse_document(record) -> tuple[DocumentRecord | None, list[str]]:
     if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, (str, int))):
         errors.append("id: must be a string or an integer.")
     spans, attributions = [], []
+    entities = _entities(record.get("entities"), errors)
     raw_spans = record.get("spans") or []
     if not isinstance(raw_spans, list):
         errors.append("spans: must be a list.")
@@ -95,9 +105,13 @@ def parse_document(record) -> tuple[DocumentRecord | None, list[str]]:
             if not isinstance(item.get("label"), str):
                 raise ValueError("label: is required and must be a string.")
             span_id = _id(item.get("id")) or f"#{index}"
+            entity = _id(item.get("entity"))
+            if entity is not None and entity not in entities:
+                raise ValueError(f"entity: {entity!r} is not the id of one of \"entities\".")
             spans.append(SpanRecord(id=span_id, label=item["label"], start=item.get("start"),
                                     end=item.get("end"), text=item.get("text"),
-                                    provenance=_dict(item.get("provenance"), "provenance")))
+                                    provenance=_dict(item.get("provenance"), "provenance"),
+                                    entity=entity))
         except ValueError as exc:
             errors.append(f"spans[{index}]: {exc}")
     raw_attributions = record.get("attributions") or []
@@ -121,8 +135,40 @@ def parse_document(record) -> tuple[DocumentRecord | None, list[str]]:
     if errors:
         return None, errors
     return DocumentRecord(text=record["text"], title=title, id=doc_id, source_url=source_url,
-                          metadata=metadata or {}, spans=spans,
-                          attributions=attributions), []
+                          metadata=metadata or {}, spans=spans, attributions=attributions,
+                          entities=list(entities.values())), []
+
+
+def _entities(raw, errors: list[str]) -> dict[str, EntityRecord]:
+    """The "entities" list (source entities the spans mention), by id; problems to errors."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        errors.append("entities: must be a list.")
+        return {}
+    found: dict[str, EntityRecord] = {}
+    for index, item in enumerate(raw):
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("must be an object with id and name.")
+            entity_id = _id(item.get("id"))
+            if entity_id is None:
+                raise ValueError("id: is required.")
+            if entity_id in found:
+                raise ValueError(f"id: {entity_id!r} is used twice.")
+            name, kind = item.get("name"), item.get("type", "person")
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError("name: is required and must be a non-empty string.")
+            if not isinstance(kind, str):
+                raise ValueError("type: must be a string.")
+            aliases = item.get("aliases") or []
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                raise ValueError("aliases: must be a list of strings.")
+            found[entity_id] = EntityRecord(id=entity_id, name=name, type=kind,
+                                            aliases=list(aliases))
+        except ValueError as exc:
+            errors.append(f"entities[{index}]: {exc}")
+    return found
 
 
 def decode_line(raw: bytes) -> tuple[object, str | None]:

@@ -13,6 +13,15 @@ DEFAULT_ROLES = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
 
 
 @dataclass
+class EntityRecord:
+    """A source entity a document's SOURCE spans mention (ids local to the document: "E1")."""
+    id: str
+    name: str
+    type: str = "person"
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
 class SpanRecord:
     id: str
     label: str
@@ -20,6 +29,7 @@ class SpanRecord:
     end: int
     text: str | None = None          # text[start:end]; checked on import when given
     provenance: dict = field(default_factory=dict)
+    entity: str | None = None        # the id of one of the document's EntityRecords
 
 
 @dataclass
@@ -41,6 +51,7 @@ class DocumentRecord:
     metadata: dict = field(default_factory=dict)
     spans: list[SpanRecord] = field(default_factory=list)
     attributions: list[AttributionRecord] = field(default_factory=list)
+    entities: list[EntityRecord] = field(default_factory=list)
     # What the offsets count: "codepoints" (ours, brat's), or "unknown" for files of tools
     # whose browser page may have counted UTF-16 units (formats/units.py decides).
     offset_units: str = "codepoints"

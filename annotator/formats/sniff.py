@@ -162,12 +162,14 @@ def sniff_content(head: bytes) -> str | None:
         return "labelstudio-min"
     if array:
         return None
-    if isinstance(value.get("entities"), list) or "relations" in value or \
-            _triples(value.get("label")) or _triples(value.get("labels")):
-        return "doccano"
+    # Ours first: our lines carry "entities" too (source entities, issue #16), and always
+    # "spans" and "text_sha256", which doccano's never do.
     if isinstance(value.get("spans"), list) or isinstance(value.get("attributions"), list) \
             or "text_sha256" in value:
         return "jsonl"
+    if isinstance(value.get("entities"), list) or "relations" in value or \
+            _triples(value.get("label")) or _triples(value.get("labels")):
+        return "doccano"
     return None
 
 

@@ -1,7 +1,8 @@
 """CSV: one row per attribution (claim, source, cue, attributes, document). Lossy.
 
 Columns: document_id, document_title, attribution_id, claim, claim_offsets,
-source, source_start, source_end, cue, cue_start, cue_end, one column per
+source, source_start, source_end, source_entity (the source's entity name, issue #16),
+cue, cue_start, cue_end, one column per
 attribute (the project's attribute definitions), then the provenance:
 annotators, reviewer, origin, tagger, tagger_version, review_state,
 created_at, updated_at. A claim in fragments is written as its fragments
@@ -22,7 +23,8 @@ from annotator.formats.records import DocumentRecord
 
 FRAGMENT_JOIN = " … "
 BASE_COLUMNS = ["document_id", "document_title", "attribution_id", "claim", "claim_offsets",
-                "source", "source_start", "source_end", "cue", "cue_start", "cue_end"]
+                "source", "source_start", "source_end", "source_entity", "cue", "cue_start",
+                "cue_end"]
 PROVENANCE_COLUMNS = ["annotators", "reviewer", "origin", "tagger", "tagger_version",
                       "review_state", "created_at", "updated_at"]
 
@@ -53,6 +55,7 @@ def write(documents: Iterable[DocumentRecord], attribute_names: list[str]) -> It
     yield flush()
     for document in documents:
         spans = document.span_map()
+        names = {entity.id: entity.name for entity in document.entities}
         text = document.text
         for attribution in document.attributions:
             claims = [spans[i] for i in attribution.claims]
@@ -65,6 +68,7 @@ def write(documents: Iterable[DocumentRecord], attribute_names: list[str]) -> It
                 ";".join(f"{c.start}-{c.end}" for c in claims),
                 text[source.start:source.end] if source else "",
                 _cell(source and source.start), _cell(source and source.end),
+                names.get(source.entity, "") if source else "",
                 text[cue.start:cue.end] if cue else "",
                 _cell(cue and cue.start), _cell(cue and cue.end),
                 *[_cell(attribution.attributes.get(name)) for name in attribute_names],

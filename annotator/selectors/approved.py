@@ -20,9 +20,12 @@ from django.db.models import Q
 from annotator.models import Attribution, ClaimFragment, LabelStatus, Origin, ReviewState, Span
 
 # The columns each copy keeps: what a label and its provenance say (services/exports).
+# A SOURCE span's source entity, as exports write it (issue #16).
+ENTITY_FIELDS = ("entity_id", "entity__name", "entity__type", "entity__aliases")
 SPAN_COPY_FIELDS = ("pk", "document_id", "label__name", "start", "end", "quote",
                     "annotator_id", "annotator__username", "origin", "tagger_name",
-                    "tagger_version", "confidence", "review_state", "created_at", "updated_at")
+                    "tagger_version", "confidence", "review_state", "created_at", "updated_at",
+                    *ENTITY_FIELDS)
 ATTRIBUTION_COPY_FIELDS = ("pk", "document_id", "claim_id", "source_id", "cue_id",
                            "attributes", "annotator_id", "annotator__username", "origin",
                            "tagger_name", "tagger_version", "confidence", "review_state",
@@ -39,6 +42,8 @@ class ApprovedSpan:
     annotators: tuple        # whose rows these are (the reviewer's, for a correction)
     corrected: bool          # a reviewer's correction is among them
     copies: tuple = field(default=(), compare=False, repr=False)  # rows (SPAN_COPY_FIELDS)
+    # The source entity (id) of the first copy that names one, approved copies first.
+    entity: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,8 @@ def _merged(document, span_rows: list[dict], attribution_rows: list[dict],
         first = copies[0]
         spans[(label, start, end)] = ApprovedSpan(
             id=first["pk"], label=label, start=start, end=end, quote=first["quote"],
-            annotators=_annotators(copies), corrected=_corrected(copies), copies=tuple(copies))
+            annotators=_annotators(copies), corrected=_corrected(copies), copies=tuple(copies),
+            entity=next((c["entity_id"] for c in copies if c["entity_id"]), None))
     by_pk = {row["pk"]: spans[(row["label__name"], row["start"], row["end"])]
              for row in span_rows}
     attribution_groups: dict[tuple, list[dict]] = {}

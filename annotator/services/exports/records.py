@@ -6,10 +6,10 @@ from typing import Callable, Iterator
 
 from django.db.models import Q
 
-from annotator.formats.records import AttributionRecord, DocumentRecord, SpanRecord
+from annotator.formats.records import AttributionRecord, DocumentRecord, EntityRecord, SpanRecord
 from annotator.models import (Attribution, ClaimFragment, Document, ExportLayer, LabelStatus,
                               Project, ReviewDecision, Span)
-from annotator.selectors.approved import approved_layer_list_for_documents
+from annotator.selectors.approved import ENTITY_FIELDS, approved_layer_list_for_documents
 from annotator.services.exports.layers import Layer
 
 BATCH = 100
@@ -17,7 +17,7 @@ BATCH = 100
 
 SPAN_FIELDS = ("pk", "document_id", "label__name", "start", "end", "annotator__username",
                "origin", "tagger_name", "tagger_version", "confidence", "review_state",
-               "created_at", "updated_at")
+               "created_at", "updated_at", *ENTITY_FIELDS)
 ATTRIBUTION_FIELDS = ("pk", "document_id", "claim_id", "source_id", "cue_id", "attributes",
                       "annotator__username", "origin", "tagger_name", "tagger_version",
                       "confidence", "review_state", "created_at", "updated_at")
@@ -151,17 +151,25 @@ def _document_record(row, spans, attributions, span_reviewers,
                      attribution_reviewers) -> DocumentRecord:
     """The record of one document: its labels numbered T1.., A1.. in text order, each with
     the provenance of its first copy and the names of every copy's annotator."""
-    records = {}
+    records, mentioned = {}, {}
     for span in spans:
         first = span.copies[0]
         provenance = _provenance(first, span_reviewers.get(first["pk"]))
         provenance["annotators"] = _names(span.copies)
         records[span] = SpanRecord(id="", label=span.label, start=span.start, end=span.end,
                                    provenance=provenance)
+        mentioned[span] = _entity_of(span.copies)
     ordered = sorted(records.items(), key=lambda kv: (kv[1].start, -kv[1].end, kv[1].label,
                                                       kv[1].provenance["annotators"]))
-    for number, (_, record) in enumerate(ordered, start=1):
+    entities: dict[int, EntityRecord] = {}
+    for number, (span, record) in enumerate(ordered, start=1):
         record.id = f"T{number}"
+        copy = mentioned[span]
+        if copy is not None:  # entities numbered E1.. in the order the text mentions them
+            entity = entities.setdefault(copy["entity_id"], EntityRecord(
+                id=f"E{len(entities) + 1}", name=copy["entity__name"],
+                type=copy["entity__type"], aliases=list(copy["entity__aliases"] or [])))
+            record.entity = entity.id
     position = {record.id: n for n, (_, record) in enumerate(ordered)}
 
     def span_id(span) -> str | None:
@@ -184,4 +192,10 @@ def _document_record(row, spans, attributions, span_reviewers,
     return DocumentRecord(text=row["text"], title=row["title"], id=row["pk"],
                           source_url=row["source_url"], metadata=row["metadata"],
                           spans=[record for _, record in ordered],
-                          attributions=attribution_records)
+                          attributions=attribution_records, entities=list(entities.values()))
+
+
+def _entity_of(copies) -> dict | None:
+    """The copy whose source entity a label stands for: the first that names one (approved
+    copies come first in the approved layer, so a reviewer's choice wins)."""
+    return next((copy for copy in copies if copy.get("entity_id")), None)
