@@ -15,15 +15,17 @@ exceptions the importer asks for or the file shows:
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from annotator import text as text_mod
 from annotator.formats import units
-from annotator.formats.records import (DEFAULT_ROLES, AttributionRecord, DocumentRecord,
-                                       SpanRecord)
+from annotator.formats.records import (DEFAULT_ROLES, ENTITY_TYPES, AttributionRecord,
+                                       DocumentRecord, SpanRecord)
 from annotator.formats.textmap import OffsetMap
 
 MAX_TITLE = 500
+MAX_ENTITY_NAME = 300  # models.ENTITY_NAME_LENGTH (tests/formats keep the two equal)
 
 
 @dataclass
@@ -76,19 +78,49 @@ def check_document(document: DocumentRecord, rules: Rules) -> tuple[DocumentReco
             start, end = offsets(span.start), offsets(span.end)
             moved += (start, end) != (span.start, span.end)
             spans.append(SpanRecord(id=span.id, label=span.label, start=start, end=end,
-                                    text=text[start:end], provenance=span.provenance))
+                                    text=text[start:end], provenance=span.provenance,
+                                    entity=span.entity))
     by_id = {span.id: span for span in spans}
     known = set(seen_ids)
     for index, attribution in enumerate(document.attributions):
         errors += [f"attributions[{index}].{p}"
                    for p in _check_attribution(attribution, by_id, known, rules)]
+    errors += _check_entities(document, rules)
     changes = offsets.changes() if text != raw else {}
     if changes:
         changes["spans_moved"] = moved
     return DocumentRecord(text=text, title=title, id=document.id, source_url=document.source_url,
                           metadata=document.metadata, spans=spans,
                           attributions=list(document.attributions), layered=document.layered,
-                          notes=notes, normalized=changes), errors
+                          notes=notes, normalized=changes,
+                          entities=list(document.entities)), errors
+
+
+def _check_entities(document: DocumentRecord, rules: Rules) -> list[str]:
+    """Source entities as the project stores them (services/entities.py): a name of one
+    line, at most MAX_ENTITY_NAME long, a known type; only source spans mention one."""
+    problems = []
+    for index, entity in enumerate(document.entities):
+        name = " ".join(entity.name.split())
+        if len(name) > MAX_ENTITY_NAME:
+            problems.append(f"entities[{index}].name: is {len(name)} characters long; at most "
+                            f"{MAX_ENTITY_NAME}.")
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+            problems.append(f"entities[{index}].name: holds a control character.")
+        if entity.type not in ENTITY_TYPES:
+            problems.append(f"entities[{index}].type: {entity.type!r} is not one of "
+                            f"{', '.join(ENTITY_TYPES)}.")
+        for alias in entity.aliases:
+            if len(" ".join(alias.split())) > MAX_ENTITY_NAME:
+                problems.append(f"entities[{index}].aliases: an alias is longer than "
+                                f"{MAX_ENTITY_NAME} characters.")
+                break
+    source = rules.roles.get("source", "SOURCE")
+    for index, span in enumerate(document.spans):
+        if span.entity is not None and span.label != source:
+            problems.append(f"spans[{index}].entity: only {source} spans mention a source "
+                            f"entity; this is a {span.label} span.")
+    return problems
 
 
 def _code_points(document: DocumentRecord, rules: Rules,
@@ -139,7 +171,8 @@ def _code_points(document: DocumentRecord, rules: Rules,
                          f"{what}: stored at code points [{start}, {end}) "
                          f"{raw[start:end]!r}.")
         converted.append(SpanRecord(id=span.id, label=span.label, start=start, end=end,
-                                    text=span.text, provenance=span.provenance))
+                                    text=span.text, provenance=span.provenance,
+                                    entity=span.entity))
     if moved:
         notes.insert(len(document.notes), f"offsets read as {what} ({reading.reason}); "
                                           f"{moved} span(s) moved to code points.")

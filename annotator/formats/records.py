@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEFAULT_ROLES = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
+# The kinds of source entity (models.EntityType; tests/formats keep the two equal).
+ENTITY_TYPES = ("person", "organisation", "anonymous", "document", "group", "other")
 
 
 @dataclass

@@ -185,3 +185,75 @@ def test_the_entity_list_reads_in_a_fixed_number_of_queries(api, world,
         entity_create(project=world.project, actor=world.admin, name=f"Source {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(entities_url(world.project)).json()["count"] == 30
+
+
+def test_an_export_with_entities_imports_into_another_project_with_them(api, world, tmp_path):
+    """JSON Lines round trip: the entities come back by name, existing ones are reused,
+    and the SOURCE spans mention them again."""
+    import io
+    import json
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from annotator.models import Document
+    from annotator.services.exports import export_job_run, export_job_start
+
+    entity = entity_create(project=world.project, actor=world.admin, name="The minister",
+                           type="person", aliases=["minister"])
+    span = make_span(api, world, "the minister")
+    assert link(api, world.annotator, span, entity.pk).status_code == 200
+    job = export_job_start(project=world.project, requested_by=world.admin, fmt="jsonl",
+                           layer="all")
+    export_job_run(job_id=job.pk)
+    download = api(world.admin).get(f"/api/export-jobs/{job.pk}/download/")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    [name] = [n for n in archive.namelist() if n.endswith(".jsonl")]
+    line = json.loads(archive.read(name).decode().splitlines()[0])
+    assert line["entities"] == [{"id": "E1", "name": "The minister", "type": "person",
+                                 "aliases": ["minister"]}]
+    [source] = [s for s in line["spans"] if s["label"] == "SOURCE"]
+    assert source["entity"] == "E1"
+
+    # Into the other project, which has an entity of that name already: it is reused.
+    existing = entity_create(project=world.other_project, actor=world.outsider,
+                             name="The minister")
+    data = archive.read(name)
+    response = api(world.outsider).post(
+        f"/api/projects/{world.other_project.pk}/imports/",
+        {"file": SimpleUploadedFile("back.jsonl", data), "format": "jsonl"}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert response.json()["entities_created"] == 0
+    imported = Document.objects.get(project=world.other_project, text=world.document.text)
+    assert list(Span.objects.filter(document=imported, label__name="SOURCE").values_list(
+        "entity_id", flat=True)) == [existing.pk]
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda line: line["spans"][0].update(entity="E9"), "is not the id of one of"),
+    (lambda line: line["entities"].append({"id": "E2", "name": "x" * 10_000}), "at most 300"),
+    (lambda line: line["entities"].append({"id": "E2", "name": "Ok", "type": "alien"}),
+     "is not one of"),
+])
+def test_an_import_whose_entities_are_wrong_is_refused_and_writes_nothing(api, world, change,
+                                                                          reason):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from annotator.models import Document
+
+    text = "The minister said the deal is dead."
+    line = {"text": text, "spans": [{"id": "T1", "label": "SOURCE", "start": 0, "end": 12,
+                                     "entity": "E1"}],
+            "entities": [{"id": "E1", "name": "The minister"}]}
+    change(line)
+    response = api(world.admin).post(
+        f"/api/projects/{world.project.pk}/imports/",
+        {"file": SimpleUploadedFile("bad.jsonl", (json.dumps(line) + "\n").encode()),
+         "format": "jsonl"}, format="multipart")
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]
+    assert errors[0]["where"] == "bad.jsonl:1" and reason in errors[0]["reason"], errors
+    assert not Document.objects.filter(text=text).exists()
+    assert not SourceEntity.objects.exists()

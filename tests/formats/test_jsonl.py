@@ -69,3 +69,20 @@ def test_deeply_nested_json_is_an_error_not_a_crash_when_read():
     data = b'{"text": "x", "metadata": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n"
     entry = next(jsonl.read(lines_of(data, 1 << 21), "deep.jsonl"))
     assert entry.errors
+
+
+def test_the_formats_know_the_entity_types_and_name_length_the_models_store():
+    from annotator.formats.check import MAX_ENTITY_NAME
+    from annotator.formats.records import ENTITY_TYPES
+    from annotator.models import ENTITY_NAME_LENGTH, EntityType
+
+    assert ENTITY_TYPES == tuple(EntityType.values)
+    assert MAX_ENTITY_NAME == ENTITY_NAME_LENGTH
+
+
+def test_entities_are_read_back_with_the_spans_that_mention_them(example):
+    [entity] = example.entities
+    assert (entity.id, entity.name, entity.aliases) == ("E1", "The foreign minister",
+                                                        ["the minister"])
+    assert [example.text[s.start:s.end] for s in example.spans if s.entity == "E1"] == [
+        "the minister"]

@@ -127,6 +127,9 @@ class ImportReportOut(serializers.Serializer):
     spans = serializers.IntegerField()
     attributions = serializers.IntegerField()
     suggestions = serializers.IntegerField(help_text="Predictions stored as suggestions.")
+    entities_created = serializers.IntegerField(help_text="Source entities made: the file "
+                                                          "named them, the project had none "
+                                                          "of that name.")
     errors = ImportErrorOut(many=True)
     more_errors = serializers.IntegerField(help_text="Problems past the first 1000.")
     notes = ImportNoteOut(many=True, help_text="What was repaired or left out, per line: "

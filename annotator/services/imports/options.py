@@ -41,6 +41,7 @@ class ImportReport:
     spans: int = 0
     attributions: int = 0
     suggestions: int = 0      # spans and attributions stored as suggestions (predictions)
+    entities_created: int = 0  # source entities the project did not have (by name)
     errors: list[dict] = field(default_factory=list)   # {"where": "x.jsonl:3", "reason": "…"}
     more_errors: int = 0
     notes: list[dict] = field(default_factory=list)    # {"where", "note"}: repairs, omissions
@@ -67,7 +68,7 @@ class ImportReport:
                 "documents": self.documents, "created": self.created,
                 "duplicates": self.duplicates, "spans": self.spans,
                 "attributions": self.attributions, "suggestions": self.suggestions,
-                "errors": self.errors, "more_errors": self.more_errors, "notes": self.notes,
+                "entities_created": self.entities_created, "errors": self.errors, "more_errors": self.more_errors, "notes": self.notes,
                 "more_notes": self.more_notes, "normalized": self.normalized,
                 "review_states_dropped": self.review_states_dropped, "layers": self.layers,
                 "options": self.options}

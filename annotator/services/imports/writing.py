@@ -4,7 +4,8 @@ from __future__ import annotations
 from annotator import text as text_mod
 from annotator.formats.records import DocumentRecord
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Origin,
-                              Project, ReviewDecision, ReviewState, Span, attribution_dedup_key)
+                              Project, ReviewDecision, ReviewState, SourceEntity, Span,
+                              attribution_dedup_key)
 from annotator.services.imports.layers import _Layers, _is_prediction
 from annotator.services.imports.options import IMPORT_TAGGER, ImportOptions, ImportReport
 
@@ -78,7 +79,8 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
     else:
         _write_labels(stored, batch, report, user, labels, owners=owners,
                       keep_review_state=options.keep_review_state,
-                      approve=options.approve_labels)
+                      approve=options.approve_labels,
+                      entities=_entities_of(project, user, batch, report))
         _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=True)
     Event.objects.bulk_create([
         Event(project_id=project.pk, document_id=document.pk, actor=user, action="import",
@@ -88,8 +90,39 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
         for document, (_, record) in zip(stored, batch)])
 
 
+def _entities_of(project: Project, user, batch, report: ImportReport) -> list[dict]:
+    """For each document of the batch, its file's entity ids → the project's entities: one
+    of the same name if the project has it, else made now (an event each)."""
+    def name_of(entity) -> str:
+        return " ".join(entity.name.split())
+
+    wanted = {name_of(e): e for _, record in batch for e in record.entities}
+    if not wanted:
+        return [{} for _ in batch]
+    found = {e.name: e for e in SourceEntity.objects.filter(project=project,
+                                                             name__in=list(wanted))}
+    made = SourceEntity.objects.bulk_create([
+        SourceEntity(project=project, name=name, type=e.type, created_by=user,
+                     aliases=list(dict.fromkeys(a for a in (" ".join(x.split())
+                                                            for x in e.aliases)
+                                                if a and a != name))[:50])
+        for name, e in wanted.items() if name not in found])
+    if made and made[0].pk is None:  # no ids back from bulk_create: read them
+        made = list(SourceEntity.objects.filter(project=project,
+                                                name__in=[e.name for e in made]))
+    report.entities_created += len(made)
+    Event.objects.bulk_create([
+        Event(project_id=project.pk, actor=user, action="create", target_type="entity",
+              target_id=e.pk, after={"id": e.pk, "name": e.name, "type": e.type,
+                                     "aliases": e.aliases, "version": 1},
+              note=f"imported from {report.file}") for e in made])
+    found.update({e.name: e for e in made})
+    return [{e.id: found[name_of(e)].pk for e in record.entities} for _, record in batch]
+
+
 def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
-                  keep_review_state: bool, approve: bool = False) -> None:
+                  keep_review_state: bool, approve: bool = False,
+                  entities: list[dict] | None = None) -> None:
     span_rows = []
     alias: list[dict[str, int]] = []
     reviewed: list[tuple[str, int, str, dict]] = []  # (kind, row index, where, provenance)
@@ -107,10 +140,12 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
                 _count_dropped(report, span.provenance, keep_review_state or approve)
                 if fields["review_state"] != ReviewState.PENDING:
                     reviewed.append(("span", len(span_rows), where, span.provenance))
+                entity = (entities[index].get(span.entity)
+                          if entities and span.entity is not None else None)
                 span_rows.append(Span(document=document, annotator=owner,
                                       label=labels[span.label], start=span.start, end=span.end,
                                       quote=record.text[span.start:span.end],
-                                      status=LabelStatus.ACCEPTED, **fields))
+                                      status=LabelStatus.ACCEPTED, entity_id=entity, **fields))
                 name = owner.get_username()
                 report.layers[name] = report.layers.get(name, 0) + 1
             mapping[span.id] = first_of[key]
