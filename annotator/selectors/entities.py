@@ -7,7 +7,8 @@ from django.db.models.functions import Cast
 from annotator.models import Project, SourceEntity
 
 
-def entity_list_for_project(*, project: Project, q: str = "", type: str = "") -> QuerySet:
+def entity_list_for_project(*, project: Project, q: str = "", type: str = "",
+                            ids: list[int] | None = None) -> QuerySet:
     """The project's entities with their mention counts, by name; `q` matches part of the
     name or of an alias, in any case (one query, whatever the number of entities)."""
     rows = SourceEntity.objects.filter(project=project).annotate(mention_count=Count("mentions"))
@@ -17,6 +18,8 @@ def entity_list_for_project(*, project: Project, q: str = "", type: str = "") ->
             Q(name__icontains=q) | Q(aliases_text__icontains=q))
     if type:
         rows = rows.filter(type=type)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
     return rows.order_by("name", "pk")
 
 

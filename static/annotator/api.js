@@ -84,6 +84,7 @@ export function createApi({ csrfToken, base = "/api", fetchImpl = globalThis.fet
     get: (path) => request("GET", path),
     post: (path, body) => request("POST", path, { body }),
     patch: (path, body, version) => request("PATCH", path, { body, version }),
+    put: (path, body, version) => request("PUT", path, { body, version }),
     delete: (path, version) => request("DELETE", path, { version }),
   };
 }

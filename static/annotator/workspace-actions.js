@@ -4,6 +4,7 @@
 
 import { ApiError, NetworkError } from "./api.js";
 import { api, config, el, say, state } from "./workspace-context.js";
+import { loadEntityNames } from "./workspace-entities.js";
 import { addToLink } from "./workspace-links.js";
 import { renderPanels } from "./workspace-panels.js";
 import { removeSpan, renderAll, rerenderKeys, selectedRange, showSpan } from "./workspace-render.js";
@@ -67,6 +68,7 @@ export async function load() {
     api.get(`/documents/${config.document_id}/reviews/`),
   ]);
   ingest(state, detail, reviews);
+  await loadEntityNames().catch(() => {}); // names beside sources: the labels load without them
 }
 
 export async function reload({ keepMessage = false } = {}) {

@@ -8,7 +8,8 @@ import { decide, deleteSpan, labelSelection, select, submit, undo } from "./work
 import { config, el, say, state } from "./workspace-context.js";
 import { addToLink, cancelLink, saveLink, startLink } from "./workspace-links.js";
 import { toggleArcs } from "./workspace-arcs.js";
-import { openHistory } from "./workspace-panels.js";
+import { closePicker } from "./workspace-entities.js";
+import { linkEntity, openHistory } from "./workspace-panels.js";
 import { linkCandidate, nextSelected } from "./workspace-state.js";
 
 function onTextClick(event) {
@@ -83,7 +84,13 @@ function onKey(event) {
       if (state.link) { event.preventDefault(); saveLink(); }
       else if (span && span.kind === "suggestion") { event.preventDefault(); decide("accept", { spans: [span.id] }); }
       break;
+    case "@": // link the selected SOURCE span of mine to a source entity
+      event.preventDefault();
+      if (span) linkEntity(span);
+      else say("Select one of your SOURCE spans first: @ links it to a source entity.", "info");
+      break;
     case "Escape":
+      if (closePicker()) break;
       if (state.link) cancelLink();
       else if (!closeHistory()) select(null);
       break;

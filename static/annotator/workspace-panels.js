@@ -6,14 +6,16 @@
 import { clear, h, own } from "./dom.js";
 import { showHistory } from "./history.js";
 import { button } from "./page.js";
-import { decide, decideAll, deleteSpan, labelSelection } from "./workspace-actions.js";
+import { decide, decideAll, deleteSpan, labelSelection, reload } from "./workspace-actions.js";
 import { config, api, el, PATTERN, ROLE, state } from "./workspace-context.js";
 import { cancelLink, deleteAttribution, saveLink, setAttribute, showAttribution, startLink } from "./workspace-links.js";
 import { spanQuote } from "./workspace-state.js";
+import { canLinkEntity, entityBadge, openPicker } from "./workspace-entities.js";
 
 function describeAttribution(a) {
   return [
     h("span", { className: "ann-role-source" }, a.source ? spanQuote(state, a.source, 40) : "(no source)"),
+    a.source ? entityBadge(state.spans.get(a.source)) || "" : "",
     " — ",
     h("span", { className: "ann-role-cue" }, a.cue ? spanQuote(state, a.cue, 30) : "(no cue)"),
     " → ",
@@ -151,6 +153,11 @@ function renderSelected() {
     h("strong", {}, `${span.label}${span.kind === "suggestion" ? " (suggestion)" : ""}`), " ",
     h("q", {}, spanQuote(state, span.key, 80)), " ",
     h("span", { className: "ann-muted" }, `[${span.start}, ${span.end})`));
+  const badge = entityBadge(span);
+  if (badge) el.selectedInfo.append(" ", badge);
+  if (canLinkEntity(span)) {
+    el.selectedInfo.append(" ", button("Source entity (@)", () => linkEntity(span), { id: "ann-entity-open" }));
+  }
   if (span.kind === "suggestion") {
     el.selectedInfo.append(" ", button("Accept (y)", () => decide("accept", { spans: [span.id] })),
       " ", button("Reject (n)", () => decide("reject", { spans: [span.id] })));
@@ -159,6 +166,10 @@ function renderSelected() {
     el.selectedInfo.append(" ", button("Delete (Del)", () => deleteSpan(span.key)));
   }
   if (span.id) el.selectedInfo.append(" ", button("History (h)", () => openHistory(span), { id: "ann-history-open" }));
+}
+
+export function linkEntity(span) {
+  openPicker(span, () => reload({ keepMessage: true }));
 }
 
 // Who made, changed, accepted, approved or rejected it, when and why: a side panel.

@@ -45,7 +45,7 @@ export function spanFromApi(state, raw, kind) {
     key: String(raw.id), id: raw.id, kind, label: raw.label, start: raw.start, end: raw.end,
     s16: toUtf16(state.index, raw.start), e16: toUtf16(state.index, raw.end),
     quote: raw.quote, version: raw.version, review: raw.review_state, origin: raw.origin,
-    confidence: raw.confidence, unsaved: false,
+    confidence: raw.confidence, entity: raw.entity ?? null, unsaved: false,
   };
 }
 

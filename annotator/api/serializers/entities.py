@@ -43,6 +43,9 @@ class EntityFilterIn(serializers.Serializer):
     q = serializers.CharField(max_length=300, required=False, allow_blank=True,
                               help_text="Part of the name or of an alias (any case).")
     type = serializers.ChoiceField(choices=EntityType.choices, required=False)
+    ids = serializers.RegexField(r"^\d{1,18}(,\d{1,18}){0,499}$", required=False,
+                                 help_text="Only these entities: ids, comma-separated (at most "
+                                           "500), e.g. the ones a document's spans mention.")
 
 
 class EntityMergeIn(serializers.Serializer):

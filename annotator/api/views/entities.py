@@ -43,8 +43,9 @@ class EntityListView(GenericAPIView):
     def get(self, request, project_id):
         project = access.access_project(request.user, project_id)
         query = parse(e.EntityFilterIn, request.query_params)
+        ids = [int(i) for i in query["ids"].split(",")] if query.get("ids") else None
         rows = selectors.entity_list_for_project(project=project, q=query.get("q", ""),
-                                                 type=query.get("type", ""))
+                                                 type=query.get("type", ""), ids=ids)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(e.EntityOut(page, many=True).data)
 
