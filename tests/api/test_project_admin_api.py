@@ -387,3 +387,10 @@ def test_usage_runs_a_fixed_number_of_queries_whatever_the_number_of_labels_used
         body = api(world.admin).get(url).json()
     assert len(many.captured_queries) == len(one.captured_queries)
     assert sum(row["spans"] for row in body["labels"]) == 8
+
+
+def test_a_label_key_the_workspace_uses_is_refused_naming_it_when_chosen(world, api):
+    response = api(world.admin).post(f"/api/projects/{world.project.pk}/labels/",
+                                     {"name": "LINKER", "hotkey": "a"}, format="json")
+    assert response.status_code == 400
+    assert "link" in response.json()["hotkey"][0]
