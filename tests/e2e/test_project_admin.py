@@ -225,3 +225,19 @@ def test_admin_adds_members_three_ways_changes_a_role_and_is_refused_as_last_adm
         other.close()
     assert users.get(username="dana").check_password("a-Long-chosen-passw0rd")
     assert page.js_errors == []
+
+
+def test_new_project_page_names_the_row_when_the_api_refuses_a_field(page, live_server, world):
+    """A key of two characters is refused by the API's parsing (not the services): the
+    message still names the label row and the field."""
+    staff(world.admin)
+    login(page, live_server, "boss", next_path="/projects/new/")
+    ready(page)
+    page.fill("#ann-name", "Broken keys")
+    page.locator(".ann-label-row").nth(2).locator("input[name=label-hotkey]").evaluate(
+        "(el) => { el.removeAttribute('maxlength'); }")
+    page.locator(".ann-label-row").nth(2).locator("input[name=label-hotkey]").fill("33")
+    page.click("#ann-save")
+    page.wait_for_selector("#ann-form-message.ann-message-error")
+    message = page.inner_text("#ann-form-message")
+    assert "Label 3 (CUE), hotkey" in message
