@@ -394,3 +394,18 @@ def test_a_label_key_the_workspace_uses_is_refused_naming_it_when_chosen(world, 
                                      {"name": "LINKER", "hotkey": "a"}, format="json")
     assert response.status_code == 400
     assert "link" in response.json()["hotkey"][0]
+
+
+def test_members_list_runs_a_fixed_number_of_queries_whatever_the_number_of_members(
+        world, api, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/api/projects/{world.project.pk}/members/"
+    with CaptureQueriesContext(connection) as few:
+        api(world.admin).get(url)
+    for n in range(8):
+        membership_set(project=world.project, user=make_user(f"extra{n}"), role="annotator")
+    with CaptureQueriesContext(connection) as many:
+        assert len(api(world.admin).get(url).json()) == 12
+    assert len(many.captured_queries) == len(few.captured_queries)
