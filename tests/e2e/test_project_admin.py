@@ -241,3 +241,31 @@ def test_new_project_page_names_the_row_when_the_api_refuses_a_field(page, live_
     page.wait_for_selector("#ann-form-message.ann-message-error")
     message = page.inner_text("#ann-form-message")
     assert "Label 3 (CUE), hotkey" in message
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">"\'&'
+
+
+def test_settings_and_members_pages_show_hostile_names_as_text(page, live_server, world):
+    project = world.project
+    project.name = f"Desk {HOSTILE}"
+    project.guidelines = f"# {HOSTILE}\n\n- **{HOSTILE}**"
+    project.save()
+    Label.objects.filter(project=project, name="CUE").update(description=HOSTILE)
+    get_user_model().objects.create_user("mallory", email="m@example.org", password=PASSWORD,
+                                         first_name=HOSTILE)
+    Membership.objects.create(project=project, user=get_user_model().objects.get(
+        username="mallory"), role="annotator")
+    login(page, live_server, "boss", next_path=f"/projects/{project.pk}/settings/")
+    ready(page)
+    assert page.input_value("#ann-name") == f"Desk {HOSTILE}"
+    assert HOSTILE in page.inner_text("#ann-guidelines-preview")
+    assert page.locator("#ann-guidelines-preview img, .ann-label-table img").count() == 0
+    assert page.locator(".ann-label-row").nth(2).locator(
+        "input[name=label-description]").input_value() == HOSTILE
+    page.goto(f"{live_server.url}/projects/{project.pk}/members/")
+    ready(page)
+    assert HOSTILE in page.inner_text(".ann-crumbs")
+    assert page.locator("main img").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.js_errors == []
