@@ -118,6 +118,10 @@ def test_settings_show_a_label_in_use_and_merge_it_into_another(
     offer = page.locator(".ann-in-use")
     assert "QUOTE is used by 2 spans" in offer.inner_text()
     shot(page, "project-settings-in-use")
+    offer.locator(".ann-rename-button").click()   # closes the offer, the name to edit
+    assert page.locator(".ann-in-use").count() == 0
+    assert page.evaluate("() => document.activeElement.value") == "QUOTE"
+    row.locator("button[aria-label='Remove QUOTE']").click()
     offer.locator("select.ann-merge-into").select_option(label="CLAIM")
     page.once("dialog", lambda dialog: dialog.accept())
     offer.locator(".ann-merge-button").click()
