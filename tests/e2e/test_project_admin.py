@@ -132,7 +132,8 @@ def test_settings_show_a_label_in_use_and_merge_it_into_another(
     page.wait_for_function("() => document.querySelector('.ann-label-row .ann-usage')"
                            ".textContent === '2 spans'")   # CLAIM now counts them
     page.click("#ann-save")
-    page.wait_for_selector("#ann-form-message.ann-message-success")
+    page.wait_for_function("() => document.querySelector('#ann-form-message')"
+                           ".textContent === 'Saved.'")
     assert list(project.labels.values_list("name", flat=True)) == ["CLAIM", "WHO", "CUE"]
     project.refresh_from_db()
     assert project.settings["role_labels"]["source"] == "WHO"
@@ -199,7 +200,8 @@ def test_admin_adds_members_three_ways_changes_a_role_and_is_refused_as_last_adm
 
     # A role changed; then the last admin is refused, and the page says why.
     page.select_option(".ann-member-row[data-username=ann] select", "reviewer")
-    page.wait_for_selector("#ann-members-message.ann-message-success")
+    page.wait_for_function("() => document.querySelector('#ann-members-message')"
+                           ".textContent === 'ann is now reviewer.'")
     assert Membership.objects.get(project=project, user=world.annotator).role == "reviewer"
     page.select_option(".ann-member-row[data-username=boss] select", "annotator")
     page.wait_for_selector("#ann-members-message.ann-message-error")
