@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from django.conf import settings as django_settings  # `settings` names projects' settings here
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
@@ -469,3 +470,18 @@ def access_assignment(user, project_id, assignment_id, need: Need = Need.MANAGE)
     if found is None:
         raise Http404("No such assignment in this project.")
     return found
+
+
+# --- Creating projects (settings.PROJECT_CREATORS) -----------------------------------------
+
+def may_create_projects(user) -> bool:
+    """Who creates projects: site staff ("staff", the default) or anyone signed in ("anyone").
+    The API, the New project page and the home page's link all ask this."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or getattr(django_settings, "PROJECT_CREATORS", "staff") == "anyone"
+
+
+def require_project_creator(user) -> None:
+    if not may_create_projects(user):
+        raise Forbidden("Only site staff create projects here (the PROJECT_CREATORS setting).")

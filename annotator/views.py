@@ -18,7 +18,7 @@ from annotator import access
 from annotator.access import Need
 from annotator.api.errors import unavailable_response
 from annotator.formats import registry
-from annotator.models import DocStatus, DocumentStatus
+from annotator.models import DocStatus, DocumentStatus, Role
 from annotator.selectors import (assignment_choices_for_project, dashboard_for_project,
                                  document_list_filtered, document_status_counts,
                                  next_document_for_user, project_list_for_home,
@@ -45,7 +45,8 @@ def home(request):
         project.my_role = project.my_memberships[0].role if project.my_memberships else ""
         project.more_documents = max(0, len(project.docs) - HOME_DOCUMENTS_PER_PROJECT)
         project.docs = project.docs[:HOME_DOCUMENTS_PER_PROJECT]
-    return render(request, "annotator/home.html", {"projects": projects})
+    return render(request, "annotator/home.html", {
+        "projects": projects, "can_create_projects": access.may_create_projects(request.user)})
 
 
 @login_required
@@ -226,3 +227,50 @@ def health(request):
     except DatabaseError as exc:  # whatever it is, the database cannot answer SELECT 1
         return unavailable_response(request, exc)
     return JsonResponse({"status": "ok"})
+
+
+# --- Running a project: new project, settings, members (branch projects-ui) ------------------
+
+def _project_form_config(request, project=None) -> dict:
+    """What static/annotator/project-form.js needs to create or edit a project."""
+    from annotator.services.projects import DEFAULT_ATTRIBUTES, DEFAULT_LABELS
+
+    config = {"csrf_token": get_token(request), "project": None,
+              "default_labels": DEFAULT_LABELS, "default_attributes": DEFAULT_ATTRIBUTES}
+    if project is not None:
+        config["project"] = {
+            "id": project.pk, "name": project.name, "description": project.description,
+            "guidelines": project.guidelines, "settings": project.settings,
+            "attribute_definitions": project.attribute_definitions,
+            "labels": list(project.labels.values("id", "name", "hotkey", "color",
+                                                 "description"))}
+    return config
+
+
+@login_required
+@require_GET
+def project_new_page(request):
+    if not access.may_create_projects(request.user):
+        raise PermissionDenied("Only site staff create projects here.")
+    return render(request, "annotator/project_form.html", {
+        "project": None, "config": _project_form_config(request)})
+
+
+@login_required
+@require_GET
+def project_settings_page(request, project_id):
+    project = access.access_project(request.user, project_id)
+    _require(request.user, project, Need.MANAGE)
+    return render(request, "annotator/project_form.html", {
+        "project": project, "config": _project_form_config(request, project)})
+
+
+@login_required
+@require_GET
+def project_members_page(request, project_id):
+    project = access.access_project(request.user, project_id)
+    _require(request.user, project, Need.MANAGE)
+    config = {"csrf_token": get_token(request), "project_id": project.pk,
+              "user_id": request.user.pk, "roles": [{"value": v, "label": label}
+                                                    for v, label in Role.choices]}
+    return render(request, "annotator/members.html", {"project": project, "config": config})

@@ -357,3 +357,29 @@ LOGGING = {
                 # django-axes: its warnings (each failure, each lockout), not its chatter.
                 "axes": {"level": "WARNING"}},
 }
+
+# --- Projects and accounts made from the browser (members page) ------------------------
+try:
+    # Who may create projects: "staff" (site staff, the default) or "anyone" signed in
+    # (annotator.access.may_create_projects decides it for the API and the page).
+    PROJECT_CREATORS = os.environ.get("PROJECT_CREATORS", "staff").strip().lower() or "staff"
+    if PROJECT_CREATORS not in ("staff", "anyone"):
+        raise ImproperlyConfiguredEnv(f"PROJECT_CREATORS={os.environ['PROJECT_CREATORS']!r} "
+                                      "is not one of: staff, anyone.")
+    # Invitations send a set-password link by e-mail. Without EMAIL_HOST the mails are
+    # written to the log (console backend) and the members page shows the link to pass on.
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+        "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+        else "django.core.mail.backends.console.EmailBackend")
+    EMAIL_PORT = env_positive_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 10
+    DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "annotator@localhost")
+    # How long an invitation's set-password link works (Django's password reset timeout).
+    PASSWORD_RESET_TIMEOUT = env_positive_int("INVITE_LINK_DAYS", 7) * 24 * 3600
+except ImproperlyConfiguredEnv as exc:
+    sys.stderr.write(f"annotator: {exc}\n")
+    raise SystemExit(2) from None

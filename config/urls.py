@@ -2,7 +2,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from annotator import views
@@ -24,6 +24,17 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file (?script), so the
     # page needs no inline script; Swagger UI's stylesheet still needs inline styles
     # and data: images (its icons).
+    # Running a project from the browser (branch projects-ui).
+    path("projects/new/", views.project_new_page, name="project-new"),
+    path("projects/<int:project_id>/settings/", views.project_settings_page,
+         name="project-settings"),
+    path("projects/<int:project_id>/members/", views.project_members_page,
+         name="project-members"),
+    path("accounts/set-password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="registration/set_password.html",
+        success_url=reverse_lazy("set-password-done")), name="set-password"),
+    path("accounts/set-password/done/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="registration/set_password_done.html"), name="set-password-done"),
     path("api/docs/", csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["data:"]})(
         SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
 ]

@@ -106,4 +106,14 @@ urlpatterns = [
          name="assignment-auto"),
     path("projects/<int:project_id>/dashboard/", assignments.DashboardView.as_view(),
          name="dashboard"),
+    # Running a project from the browser (branch projects-ui).
+    path("projects/<int:project_id>/labels/<int:label_id>/merge/",
+         projects.LabelMergeView.as_view(), name="label-merge"),
+    path("projects/<int:project_id>/usage/", projects.UsageView.as_view(), name="usage"),
+    path("projects/<int:project_id>/user-search/", projects.UserSearchView.as_view(),
+         name="user-search"),
+    path("projects/<int:project_id>/invitations/", projects.InvitationView.as_view(),
+         name="invitation"),
+    path("projects/<int:project_id>/accounts/", projects.AccountCreateView.as_view(),
+         name="account-create"),
 ]

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -9,7 +7,11 @@ from django.db import IntegrityError, transaction
 
 from annotator.errors import Conflict
 from annotator.models import Label, Membership, Project, Role
+from annotator.services.accounts import (Invitation, account_create_with_password,
+                                         account_invite)
 from annotator.services.events import event_record
+from annotator.services.label_sets import (attribute_definitions_guard, label_delete_check,
+                                             label_fields_check, labels_replace)
 
 DEFAULT_LABELS = [
     {"name": "CLAIM", "hotkey": "1", "color": "#c2410c",
@@ -58,6 +60,7 @@ DUPLICATE_NAME = "another project has this name."
 def project_create(*, name: str, guidelines: str = "", description: str = "",
                    labels: list[dict] | None = None,
                    attribute_definitions: list[dict] | None = None,
+                   settings: dict | None = None,
                    creator: AbstractBaseUser | None = None) -> Project:
     """A project with its labels and attributes (the defaults unless given), and its creator
     as admin. Project names are unique: another project's name is a 400 on `name`."""
@@ -65,17 +68,22 @@ def project_create(*, name: str, guidelines: str = "", description: str = "",
         raise ValidationError({"name": DUPLICATE_NAME})
     definitions = DEFAULT_ATTRIBUTES if attribute_definitions is None else attribute_definitions
     attribute_definitions_check(definitions)
+    settings_check(settings or {})
     try:
         with transaction.atomic():
             project = Project.objects.create(name=name, guidelines=guidelines,
                                              description=description,
-                                             attribute_definitions=definitions)
+                                             attribute_definitions=definitions,
+                                             settings=settings or {})
     except IntegrityError:  # the same name, stored meanwhile by a concurrent request
         raise ValidationError({"name": DUPLICATE_NAME}) from None
-    for position, spec in enumerate(DEFAULT_LABELS if labels is None else labels):
-        Label.objects.create(project=project, position=position, **spec)
+    labels_replace(project=project, actor=creator, items=DEFAULT_LABELS if labels is None
+                   else labels, record=False)
     if creator is not None:
-        Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
+        membership = Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
+        event_record(project_id=project.pk, actor=creator, action="create",
+                     target_type="project", target_id=project.pk,
+                     after={"name": name, "admin": creator.pk, "membership": membership.pk})
     return project
 
 
@@ -88,21 +96,67 @@ def membership_set(*, project: Project, user: AbstractBaseUser, role: str) -> Me
     return membership
 
 
-def membership_add(*, project: Project, actor, username: str, role: str) -> Membership:
-    """Give the user of this name a role in the project: a new member, or a member's new
-    role (through membership_change, so the last admin stays one)."""
-    user = get_user_model().objects.filter(username=username).first()
+@transaction.atomic
+def membership_add(*, project: Project, actor, username: str | None = None, role: str,
+                   user: AbstractBaseUser | None = None, note: str = "") -> Membership:
+    """Give a user (or the user of this name) a role in the project: a new member, or a
+    member's new role (through membership_change, so the last admin stays one)."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"must be one of {', '.join(Role.values)}."})
+    if user is None:
+        user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise ValidationError({"username": "no user has this name."})
     existing = Membership.objects.filter(project=project, user=user).first()
     if existing is not None:
+        if existing.role == role:
+            return existing
         return membership_change(membership=existing, actor=actor, role=role)
-    return membership_set(project=project, user=user, role=role)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(project=project, user=user, role=role)
+    except IntegrityError:  # added meanwhile by another admin: the role is theirs to change
+        raise Conflict(f"{user.get_username()} was added meanwhile by someone else.",
+                       code="duplicate") from None
+    event_record(project_id=project.pk, actor=actor, action="create",
+                 target_type="membership", target_id=membership.pk,
+                 after={"user": user.pk, "username": user.get_username(), "role": role},
+                 note=note)
+    membership.user = user
+    return membership
+
+
+@transaction.atomic
+def member_invite(*, project: Project, actor, email: str, role: str,
+                  base_url: str) -> tuple[Membership, Invitation]:
+    """Invite an address: its account (made if none exists) becomes a member."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"must be one of {', '.join(Role.values)}."})
+    invitation = account_invite(email=email, invited_by=actor, project_name=project.name,
+                                base_url=base_url)
+    note = "invited; account made" if invitation.created else "invited"
+    membership = membership_add(project=project, actor=actor, user=invitation.user, role=role,
+                                note=note)
+    return membership, invitation
+
+
+@transaction.atomic
+def member_create_with_password(*, project: Project, actor, username: str, role: str,
+                                email: str = "") -> Membership:
+    """A new account with a one-time password (on `membership.user.one_time_password`)."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"must be one of {', '.join(Role.values)}."})
+    user = account_create_with_password(username=username, email=email)
+    membership = membership_add(project=project, actor=actor, user=user, role=role,
+                                note="account made with a one-time password")
+    membership.user = user
+    return membership
 
 
 # --- Managing a project (admins) -----------------------------------------------
 
-PROJECT_FIELDS = {"name", "description", "guidelines", "attribute_definitions", "settings"}
+PROJECT_FIELDS = {"name", "description", "guidelines", "attribute_definitions", "settings",
+                  "labels"}
 
 
 def settings_check(settings) -> None:
@@ -127,13 +181,25 @@ def settings_check(settings) -> None:
 
 @transaction.atomic
 def project_update(*, project: Project, actor, **changes) -> Project:
+    """Change a project; `labels` replaces its label set (label_sets.labels_replace), and
+    nothing in use is removed: a label, an attribute or a choice that labels use is a 409."""
     unknown = set(changes) - PROJECT_FIELDS
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "cannot be changed here."})
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    labels = changes.pop("labels", None)
     if "attribute_definitions" in changes:
         attribute_definitions_check(changes["attribute_definitions"])
+        attribute_definitions_guard(project=project, new=changes["attribute_definitions"])
     if "settings" in changes:
         settings_check(changes["settings"])
+    if labels is not None:
+        labels_replace(project=project, actor=actor, items=labels)
+        project.refresh_from_db(fields=["settings"])
+        if "settings" in changes and "role_labels" not in changes["settings"] and \
+                "role_labels" in project.settings:  # a rename moved a role: keep it
+            changes["settings"] = {**changes["settings"],
+                                   "role_labels": project.settings["role_labels"]}
     before = {k: getattr(project, k) for k in changes}
     for key, value in changes.items():
         setattr(project, key, value)
@@ -142,32 +208,14 @@ def project_update(*, project: Project, actor, **changes) -> Project:
             project.save()
     except IntegrityError:
         raise ValidationError({"name": DUPLICATE_NAME}) from None
-    event_record(project_id=project.pk, actor=actor, action="update", target_type="project",
-                 target_id=project.pk, before=before, after=changes)
+    if changes:
+        event_record(project_id=project.pk, actor=actor, action="update",
+                     target_type="project", target_id=project.pk, before=before, after=changes)
     return project
 
 
 def _label_fields(project: Project, data: dict, label: Label | None = None) -> dict:
-    clean = {}
-    if "name" in data:
-        if not isinstance(data["name"], str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,49}",
-                                                                 data["name"]):
-            raise ValidationError({"name": "must start with a letter and hold only letters, "
-                                           "digits, - and _ (50 at most)."})
-        clean["name"] = data["name"]
-    if "hotkey" in data:
-        if not isinstance(data["hotkey"], str) or len(data["hotkey"]) > 1:
-            raise ValidationError({"hotkey": "must be one character or empty."})
-        clean["hotkey"] = data["hotkey"]
-    if "color" in data:
-        if not isinstance(data["color"], str) or not re.fullmatch(r"#[0-9a-fA-F]{6}",
-                                                                  data["color"]):
-            raise ValidationError({"color": "must look like #1d4ed8."})
-        clean["color"] = data["color"]
-    for key in ("description",):
-        if key in data:
-            clean[key] = str(data[key])
-    return clean
+    return label_fields_check(data)
 
 
 @transaction.atomic
@@ -206,10 +254,7 @@ def label_update(*, label: Label, actor, data: dict) -> Label:
 
 @transaction.atomic
 def label_delete(*, label: Label, actor) -> None:
-    used = label.spans.count()
-    if used:
-        raise Conflict(f"{used} span(s) use the label {label.name}: it cannot be deleted.",
-                       code="label_in_use")
+    label_delete_check(label)
     event_record(project_id=label.project_id, actor=actor, action="delete",
                  target_type="label", target_id=label.pk, before={"name": label.name})
     label.delete()
@@ -250,7 +295,9 @@ def membership_remove(*, membership: Membership, actor) -> None:
         raise Conflict(LAST_ADMIN, code="last_admin")
     event_record(project_id=current.project_id, actor=actor, action="delete",
                  target_type="membership", target_id=current.pk,
-                 before={"user": current.user_id, "role": current.role})
+                 before={"user": current.user_id, "username": current.user.get_username(),
+                         "role": current.role},
+                 note="their labels stay, attributed to them")
     current.delete()
 
 
@@ -266,5 +313,6 @@ def membership_change(*, membership: Membership, actor, role: str) -> Membership
     current.save(update_fields=["role"])
     event_record(project_id=current.project_id, actor=actor, action="update",
                  target_type="membership", target_id=current.pk,
-                 before={"role": before}, after={"role": role})
+                 before={"role": before}, after={"role": role},
+                 note=f"user {current.user.get_username()}")
     return current

@@ -7,6 +7,7 @@ import { pageEvents, toggleHelp } from "./page.js";
 import { decide, deleteSpan, labelSelection, select, submit, undo } from "./workspace-actions.js";
 import { config, el, say, state } from "./workspace-context.js";
 import { addToLink, cancelLink, saveLink, startLink } from "./workspace-links.js";
+import { toggleArcs } from "./workspace-arcs.js";
 import { openHistory } from "./workspace-panels.js";
 import { linkCandidate, nextSelected } from "./workspace-state.js";
 
@@ -88,6 +89,9 @@ function onKey(event) {
       break;
     case "h":
       if (span && span.id) { event.preventDefault(); openHistory(span); }
+      break;
+    case "l":
+      toggleArcs();
       break;
     case "w":
       el.snap.checked = !el.snap.checked;

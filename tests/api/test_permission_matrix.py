@@ -622,6 +622,22 @@ POLICY: tuple[Row, ...] = (
     Row("POST", "/api/documents/{document_id}/spans/", inside(OK, FORBIDDEN, FORBIDDEN, OK),
         variant="unassigned closed, assigned to the annotator",
         prepare=closed_and_assigned_to_annotator, body=span_body("prices will rise.", "CLAIM")),
+
+    # Running a project from the browser: label set, usage, merging, members.
+    Row("PATCH", "/api/projects/{project_id}/", MANAGE, variant="the label set",
+        body=lambda m, user: {"labels": [{"id": label.pk, "name": label.name}
+                                         for label in m.w.project.labels.all()]
+                              + [{"name": "EXTRA", "hotkey": "x"}]}),
+    Row("GET", "/api/projects/{project_id}/usage/", READ),
+    Row("POST", "/api/projects/{project_id}/labels/{label_id}/merge/", MANAGE,
+        params=lambda m: {"label_id": m.spare_label.pk},
+        body=lambda m, user: {"into": m.w.project.labels.get(name="CLAIM").pk}),
+    Row("GET", "/api/projects/{project_id}/user-search/", MANAGE,
+        query=lambda m: {"q": "stranger"}),
+    Row("POST", "/api/projects/{project_id}/invitations/", MANAGE,
+        body=lambda m, user: {"email": "invited@example.org", "role": "annotator"}),
+    Row("POST", "/api/projects/{project_id}/accounts/", MANAGE,
+        body=lambda m, user: {"username": "fresh-account", "role": "reviewer"}),
 )
 
 

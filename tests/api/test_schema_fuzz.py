@@ -155,6 +155,7 @@ class Seed:
             "span": pks(spans.exclude(annotator=None)),
             "attribution": pks(attributions.exclude(annotator=None)),
             "username": ["ann2", "rev", "stranger", "outsider", "boss"],
+            "into": pks(Label.objects.filter(project=world.project)),
         }
         self.versions = {"span_id": dict(spans.values_list("pk", "version")),
                          "attribution_id": dict(attributions.values_list("pk", "version"))}

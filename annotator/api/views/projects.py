@@ -1,16 +1,19 @@
 """REST views: projects, their labels and their members."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator import access, selectors
 from annotator.access import Need
-from annotator.api import serializers as s
+from annotator.api.serializers import projects as s
 from annotator.api.views.common import PROJECT_ID, membership, parse
 from annotator.models import Project
+from annotator.selectors import project_admin
+from annotator.services import label_sets
 from annotator.services import projects as project_services
 
 def _project_out(project: Project, role: str) -> dict:
@@ -25,9 +28,10 @@ class ProjectListView(APIView):
                          in selectors.project_list_with_roles(user=request.user)])
 
     @extend_schema(request=s.ProjectCreateIn, responses={201: s.ProjectOut},
-                   summary="Create a project (site staff); you become its admin")
+                   summary="Create a project (site staff, or anyone when PROJECT_CREATORS is "
+                           "'anyone'); you become its admin")
     def post(self, request):
-        access.require_staff(request.user, "Only site staff create projects.")
+        access.require_project_creator(request.user)
         data = parse(s.ProjectCreateIn, request.data)
         project = project_services.project_create(creator=request.user, **data)
         return Response(_project_out(project, "admin"), status=status.HTTP_201_CREATED)
@@ -81,12 +85,39 @@ class LabelDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberListView(APIView):
-    @extend_schema(parameters=[PROJECT_ID], responses=s.MemberOut(many=True),
-                   summary="Members and roles")
+class LabelMergeView(APIView):
+    @extend_schema(parameters=[PROJECT_ID], request=s.LabelMergeIn,
+                   responses=s.LabelMergeOut,
+                   summary="Merge a label into another (admins): its spans move, it goes")
+    def post(self, request, project_id, label_id):
+        label = access.access_label(request.user, project_id, label_id)
+        data = parse(s.LabelMergeIn, request.data)
+        result = label_sets.label_merge(label=label, into_id=data["into"], actor=request.user)
+        return Response({**result, "into": s.LabelOut(result["into"]).data})
+
+
+class UsageView(APIView):
+    @extend_schema(parameters=[PROJECT_ID], responses=s.UsageOut,
+                   summary="How many spans and attributions use each label, attribute, choice")
     def get(self, request, project_id):
         project = access.access_project(request.user, project_id)
-        return Response(s.MemberOut(project.memberships.select_related("user"), many=True).data)
+        return Response({
+            "labels": project_admin.label_usage_for_project(project=project),
+            "attributes": project_admin.attribute_usage_for_project(project=project)})
+
+
+def _members_out(request, project, rows, many=False):
+    admin = access.allows(membership(request, project), Need.MANAGE)
+    return s.MemberOut(rows, many=many, context={"admin": admin}).data
+
+
+class MemberListView(APIView):
+    @extend_schema(parameters=[PROJECT_ID], responses=s.MemberOut(many=True),
+                   summary="Members and roles (e-mail addresses for admins only)")
+    def get(self, request, project_id):
+        project = access.access_project(request.user, project_id)
+        return Response(_members_out(request, project, project_admin.member_list_for_project(
+            project=project), many=True))
 
     @extend_schema(parameters=[PROJECT_ID], request=s.MemberCreateIn,
                    responses={201: s.MemberOut}, summary="Add a member or change a role (admins)")
@@ -95,7 +126,7 @@ class MemberListView(APIView):
         data = parse(s.MemberCreateIn, request.data)
         result = project_services.membership_add(project=project, actor=request.user,
                                                  username=data["username"], role=data["role"])
-        return Response(s.MemberOut(result).data, status=status.HTTP_201_CREATED)
+        return Response(_members_out(request, project, result), status=status.HTTP_201_CREATED)
 
 
 class MemberDetailView(APIView):
@@ -106,7 +137,7 @@ class MemberDetailView(APIView):
         member = access.access_membership(request.user, project_id, membership_id)
         result = project_services.membership_change(membership=member, actor=request.user,
                                                     role=data["role"])
-        return Response(s.MemberOut(result).data)
+        return Response(_members_out(request, result.project, result))
 
     @extend_schema(parameters=[PROJECT_ID], responses={204: None},
                    summary="Remove a member (admins)")
@@ -114,3 +145,50 @@ class MemberDetailView(APIView):
         member = access.access_membership(request.user, project_id, membership_id)
         project_services.membership_remove(membership=member, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+QUERY = OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY,
+                         description="Part of a user name, or a whole e-mail address.")
+
+
+class UserSearchView(APIView):
+    @extend_schema(parameters=[PROJECT_ID, QUERY], responses=s.UserFoundOut(many=True),
+                   summary="Find accounts to add as members (admins)")
+    def get(self, request, project_id):
+        project = access.access_project(request.user, project_id, Need.MANAGE)
+        query = request.query_params.get("q", "")[:254]
+        return Response(project_admin.user_list_for_member_search(project=project, query=query))
+
+
+class InvitationView(APIView):
+    @extend_schema(parameters=[PROJECT_ID], request=s.InvitationIn,
+                   responses={201: s.InvitationOut},
+                   summary="Invite an e-mail address (admins): an account is made if none "
+                           "has it, and a set-password link is e-mailed")
+    def post(self, request, project_id):
+        project = access.access_project(request.user, project_id, Need.MANAGE)
+        data = parse(s.InvitationIn, request.data)
+        member, invitation = project_services.member_invite(
+            project=project, actor=request.user, email=data["email"], role=data["role"],
+            base_url=request.build_absolute_uri("/").rstrip("/"))
+        return Response({"member": _members_out(request, project, member),
+                         "account_created": invitation.created, "email_sent": invitation.sent,
+                         "set_password_url": invitation.url}, status=status.HTTP_201_CREATED)
+
+
+class AccountCreateView(APIView):
+    # Not @idempotent: a replayed answer would have to store the password in clear.
+    @extend_schema(parameters=[PROJECT_ID], request=s.AccountCreateIn,
+                   responses={201: s.AccountCreatedOut},
+                   summary="Make an account with a one-time password, shown once (admins)")
+    def post(self, request, project_id):
+        project = access.access_project(request.user, project_id, Need.MANAGE)
+        data = parse(s.AccountCreateIn, request.data)
+        member = project_services.member_create_with_password(
+            project=project, actor=request.user, username=data["username"],
+            email=data.get("email", ""), role=data["role"])
+        response = Response({"member": _members_out(request, project, member),
+                             "password": member.user.one_time_password},
+                            status=status.HTTP_201_CREATED)
+        response["Cache-Control"] = "no-store"
+        return response
