@@ -42,6 +42,7 @@ def test_annotator_sees_assigned_documents_first_marked_when_on_the_project_page
     assert "ann-assign-config" not in html  # annotators do not assign
     home = client.get("/").content.decode()
     assert rows(home) == [second, third, first]
+    assert "Assigned to you: <strong>2</strong>" in home
 
 
 def test_reviewer_sees_who_is_on_each_document_and_admin_gets_the_assign_card_when_shown(
