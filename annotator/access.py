@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from django.conf import settings as django_settings  # `settings` names projects' settings here
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 
-from annotator.models import (ApiToken, Attribution, Document, Event, ExportJob, Label,
+from annotator.models import (ApiToken, Assignment, Attribution, Document, Event, ExportJob, Label,
                               Membership, Origin, PretagJob, Project, Role, Span, TaggerModel,
                               TrainingJob)
 
@@ -76,7 +77,9 @@ def access_document(user, document_id, need: Need = Need.READ) -> Document:
                 .filter(pk=number).first() if user.is_authenticated else None)
     if document is None:
         raise Http404("No such document.")
-    require(_remember_membership(user, document.project, document), need)
+    membership = _remember_membership(user, document.project, document)
+    require(membership, need)
+    require_document_open(membership, document)
     return document
 
 
@@ -193,6 +196,7 @@ def _access_row(model, user, row_id, what: str, need: Need):
     membership = _remember_membership(user, row.document.project, row)
     if not can_see(membership, row):
         raise Http404(f"No such {what}.")
+    require_document_open(membership, row.document)
     if need is not Need.READ:
         # Checked here, not only by ownership: a member who made labels as an annotator
         # and is now a reviewer changes them no more (reviewers use review decisions).
@@ -251,6 +255,7 @@ def access_label_trace(user, kind: str, row_id, need: Need = Need.READ) -> Label
     membership = _remember_membership(user, document.project, document)
     if not can_see_layer(membership, snapshot.get("annotator")):
         raise Http404(f"No such {kind}.")
+    require_document_open(membership, document)
     if need is not Need.READ:
         require(membership, need)
     return LabelTrace(kind=kind, id=number, document=document, row=None, deleted=last)
@@ -412,16 +417,69 @@ def access_training_job(user, project_id, job_id, need: Need = Need.READ) -> Tra
                        job_id, need, "No such training job in this project.")
 
 
+# --- Assignment: who may open which document (issue #15) -----------------------------------
+# A project whose setting `unassigned_open` is false opens a document to an annotator only
+# when it is assigned to them; reviewers and admins see every document. These two are the
+# one place that decides it: access_document and the label lookups above call the first,
+# the selectors of lists (project page, home, API list) filter with the second.
+
+def unassigned_open(settings: dict) -> bool:
+    """The project setting: may members open documents assigned to nobody (or others)?"""
+    return settings.get("unassigned_open", True) is not False
+
+
+def require_document_open(membership: Membership, document: Document) -> None:
+    """403 unless the member may open this document under the project's assignment rule."""
+    if allows(membership, Need.REVIEW) or unassigned_open(membership.project.settings):
+        return
+    if not Assignment.objects.filter(document=document, annotator_id=membership.user_id).exists():
+        raise Forbidden("This document is not assigned to you: in this project annotators "
+                        "open only the documents assigned to them.")
+
+
+def documents_open_filter(user) -> Q:
+    """A filter on Document: the documents of the user's projects the user may open.
+
+    Documents of projects where the user only annotates and `unassigned_open` is false
+    pass only when assigned to the user (one subquery each, whatever the number of projects).
+    """
+    restricted = [role.value for role in Role if role not in ROLES_FOR[Need.REVIEW]]
+    closed = Membership.objects.filter(user=user, role__in=restricted,
+                                       project__settings__unassigned_open=False)
+    mine = Assignment.objects.filter(document=OuterRef("pk"), annotator=user)
+    return ~Q(project_id__in=closed.values("project_id")) | Q(Exists(mine))
+
+
+def documents_in_project(project: Project, ids, *, field: str) -> list[Document]:
+    """Documents of this project by id, from a request's body, in the order given; any id
+    that is not one of its documents is a 400 naming the field."""
+    wanted = list(dict.fromkeys(ids))
+    found = {d.pk: d for d in Document.objects.defer("text").filter(project=project,
+                                                                       pk__in=wanted)}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise ValidationError({field: [f"{missing[0]} is not a document of this project."]})
+    return [found[i] for i in wanted]
+
+
+def access_assignment(user, project_id, assignment_id, need: Need = Need.MANAGE) -> Assignment:
+    """An assignment of a project the user may `need` (admins assign and unassign)."""
+    project = access_project(user, project_id, need)
+    found = (Assignment.objects.select_related("document", "annotator")
+             .filter(document__project=project, pk=object_id(assignment_id)).first())
+    if found is None:
+        raise Http404("No such assignment in this project.")
+    return found
+
+
 # --- Creating projects (settings.PROJECT_CREATORS) -----------------------------------------
 
 def may_create_projects(user) -> bool:
     """Who creates projects: site staff ("staff", the default) or anyone signed in ("anyone").
     The API, the New project page and the home page's link all ask this."""
-    from django.conf import settings
-
     if not user.is_authenticated:
         return False
-    return user.is_staff or getattr(settings, "PROJECT_CREATORS", "staff") == "anyone"
+    return user.is_staff or getattr(django_settings, "PROJECT_CREATORS", "staff") == "anyone"
 
 
 def require_project_creator(user) -> None:

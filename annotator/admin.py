@@ -237,3 +237,21 @@ class ApiTokenAdmin(CheckedAdmin):
 
         for token in queryset:
             api_token_revoke(token=token)
+
+
+@admin.register(models.Assignment)
+class AssignmentAdmin(CheckedAdmin):
+    """Read only: assignments are made on the project page or through the API, by
+    services/assignments.py, which records each as an event."""
+
+    list_display = ["document", "annotator", "assigned_by", "created_at"]
+    search_fields = ["annotator__username", "document__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

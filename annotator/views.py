@@ -10,6 +10,8 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET
 
 from annotator import access
@@ -17,9 +19,10 @@ from annotator.access import Need
 from annotator.api.errors import unavailable_response
 from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus, Role
-from annotator.selectors import (document_list_filtered, document_status_counts,
-                                 project_list_for_home, review_queue_choices_for_user,
-                                 review_queue_for_user)
+from annotator.selectors import (assignment_choices_for_project, dashboard_for_project,
+                                 document_list_filtered, document_status_counts,
+                                 next_document_for_user, project_list_for_home,
+                                 review_queue_choices_for_user, review_queue_for_user)
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -40,6 +43,7 @@ def home(request):
             document.my_status_label = DocumentStatus.Status(document.my_status).label
         project.status_counts = _status_counts(d.my_status for d in project.docs)
         project.my_role = project.my_memberships[0].role if project.my_memberships else ""
+        project.assigned_count = sum(1 for d in project.docs if d.assigned_to_me)
         project.more_documents = max(0, len(project.docs) - HOME_DOCUMENTS_PER_PROJECT)
         project.docs = project.docs[:HOME_DOCUMENTS_PER_PROJECT]
     return render(request, "annotator/home.html", {
@@ -66,7 +70,8 @@ def project_page(request, project_id):
         "statuses": DocStatus.choices,
         "jobs_config": {"project_id": project.pk, "csrf_token": get_token(request),
                         "can_manage": access.allows(membership, Need.MANAGE)},
-        "transfers_config": _transfers_config(request, project, membership)})
+        "transfers_config": _transfers_config(request, project, membership),
+        "assign_config": _assign_config(request, project, membership)})
 
 
 def _transfers_config(request, project, membership) -> dict:
@@ -87,7 +92,10 @@ def _transfers_config(request, project, membership) -> dict:
 @login_required
 @require_GET
 def workspace(request, document_id):
-    document = access.access_document(request.user, document_id)
+    try:
+        document = access.access_document(request.user, document_id)
+    except access.Forbidden as exc:  # not assigned to an annotator of a closed project
+        raise PermissionDenied(str(exc)) from None
     project = document.project
     membership = access.membership_for(request.user, project)
     config = {
@@ -104,6 +112,10 @@ def workspace(request, document_id):
         "role_labels": {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE",
                         **project.settings.get("role_labels", {})},
     }
+    if config["can_annotate"]:  # the "next document" key: the next assigned, not submitted
+        following = next_document_for_user(user=request.user, document=document)
+        config["next_document"] = (None if following is None else
+                                   {"id": following.pk, "title": str(following)})
     return render(request, "annotator/workspace.html", {
         "document": document, "project": project, "config": config})
 
@@ -172,6 +184,38 @@ def agreement_page(request, project_id):
     config = {"project_id": project.pk, "csrf_token": get_token(request),
               "labels": list(project.labels.values_list("name", flat=True))}
     return render(request, "annotator/agreement.html", {"project": project, "config": config})
+
+
+# --- Assignment and progress (issue #15) -----------------------------------------------------
+
+def _assign_config(request, project, membership) -> dict | None:
+    """What static/annotator/assignments.js needs (admins only): the members one may assign
+    to, with their loads, and the project's annotators per document."""
+    if not access.allows(membership, Need.MANAGE):
+        return None
+    return {"project_id": project.pk, "csrf_token": get_token(request),
+            "annotators_per_document": project.settings.get("annotators_per_document", 1),
+            "annotators": [{"id": row["user_id"], "username": row["user__username"],
+                            "role": row["role"], "assigned": row["assigned"]}
+                           for row in assignment_choices_for_project(project=project)]}
+
+
+@login_required
+@require_GET
+def dashboard_page(request, project_id):
+    """A project's progress, for reviewers and admins (annotators: 403, as on agreement)."""
+    project = access.access_project(request.user, project_id)
+    _require(request.user, project, Need.REVIEW)
+    dashboard = dashboard_for_project(project=project, page=request.GET.get("page"))
+    now = timezone.now()
+    for person in dashboard["annotators"]:
+        at = person["last_activity_at"]
+        person["since"] = ("" if at is None else "just now" if (now - at).total_seconds() < 60
+                           else f"{timesince(at, now)} ago")
+    for row in dashboard["document_page"]["results"]:
+        for person in row["annotators"]:
+            person["status_label"] = DocStatus(person["status"]).label
+    return render(request, "annotator/dashboard.html", {"project": project, "d": dashboard})
 
 
 @require_GET

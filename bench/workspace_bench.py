@@ -20,7 +20,13 @@ comparison):
 - label → saved → visible: the same keydown → the segment holds the saved
   span's numeric id (POST answered, drawn, next frame);
 - for each edit, the DOM nodes it added and the longest task it caused: an
-  edit re-renders the blocks it touches, so neither may grow with the document.
+  edit re-renders the blocks it touches, so neither may grow with the document;
+- scrolling: 120 steps of 240 px, one per frame (`scrollBy` in
+  requestAnimationFrame) from 40 % of the text: the interval between frames
+  (16.7 ms when every frame keeps up) and the longest task; and 9 jumps
+  (`scrollTo` 10 %, 20 % … 90 %): the jump → the third frame after it (the
+  blocks that came into view are laid out, and whatever the page draws for
+  them once it has seen them, like attribution arcs, is drawn).
 
 Edits are made at 50 %, 90 % and 99 % of the document, on words no span
 covers, with a programmatic text selection and a real key press.
@@ -287,6 +293,43 @@ PREPARE_EDIT_JS = """(fraction) => {
 }"""
 
 
+# Scroll as a user does, a step per frame, then jump around: frame intervals and long tasks.
+SCROLL_JS = """async () => {
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  const root = document.scrollingElement;
+  let longest = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longest = Math.max(longest, entry.duration);
+  });
+  observer.observe({ type: "longtask" });
+  const height = root.scrollHeight;
+  root.scrollTop = 0.4 * height;
+  await frame(); await frame();
+  const intervals = [];
+  let last = await frame();
+  for (let i = 0; i < 120; i++) {
+    root.scrollBy(0, 240);
+    const now = await frame();
+    intervals.push(now - last);
+    last = now;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const stepLongest = longest;
+  longest = 0;
+  const jumps = [];
+  for (let i = 1; i <= 9; i++) {
+    await frame();
+    const began = performance.now();
+    root.scrollTop = (i / 10) * root.scrollHeight;
+    await frame(); await frame(); await frame();
+    jumps.push(performance.now() - began);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  return { intervals, stepLongest, jumps, jumpLongest: longest };
+}"""
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -345,7 +388,7 @@ def api_alone(base: str, state: dict, document: dict, runs: int) -> list[float]:
 def measure(browser, base: str, state: dict, document: dict, runs: int,
             fractions: list[float]) -> dict:
     url = f"{base}/documents/{document['id']}/"
-    cold, warm, edits = [], [], []
+    cold, warm, edits, scrolls = [], [], [], []
     for run in range(runs):
         context = browser.new_context(viewport=VIEWPORT, storage_state=state)
         context.add_init_script(INIT_JS)
@@ -358,13 +401,15 @@ def measure(browser, base: str, state: dict, document: dict, runs: int,
         warm.append(open_figures(page))
         for fraction in fractions:
             edits.append(one_edit(page, min(0.995, fraction + run * 0.001), "1"))
+        scrolls.append(page.evaluate(SCROLL_JS))
         if errors:
             raise RuntimeError(f"page errors: {errors}")
         context.close()
         say(f"  run {run + 1}/{runs}: open {cold[-1]['ready']:.0f} ms cold, "
             f"{warm[-1]['ready']:.0f} ms warm; label → saved "
-            + ", ".join(f"{e['saved']:.0f}" for e in edits[-len(fractions):]) + " ms")
-    return {"cold": cold, "warm": warm, "edits": edits,
+            + ", ".join(f"{e['saved']:.0f}" for e in edits[-len(fractions):]) + " ms; scroll "
+            f"frames ≤ {max(scrolls[-1]['intervals']):.0f} ms, jumps ≤ {max(scrolls[-1]['jumps']):.0f} ms")
+    return {"cold": cold, "warm": warm, "edits": edits, "scrolls": scrolls,
             "api_alone": api_alone(base, state, document, runs)}
 
 
@@ -417,6 +462,14 @@ def report(world: dict, results: dict, runs: int, fractions: list[float], worker
             ("DOM nodes added per edit", [e["added"] for e in res["edits"]], None),
             ("longest task during an edit (0: none ≥ 50 ms)",
              [e["longest_task"] for e in res["edits"]], None),
+            ("scrolling 240 px a frame: interval between frames",
+             [i for s in res["scrolls"] for i in s["intervals"]], None),
+            ("  … longest task while scrolling (0: none ≥ 50 ms)",
+             [s["stepLongest"] for s in res["scrolls"]], None),
+            ("jump (scrollTo 10 % … 90 %) → third frame after it",
+             [j for s in res["scrolls"] for j in s["jumps"]], None),
+            ("  … longest task while jumping (0: none ≥ 50 ms)",
+             [s["jumpLongest"] for s in res["scrolls"]], None),
         ]
         for label, values, target in rows:
             median, worst = stats(values)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/<int:document_id>/review/", views.review_page, name="review-page"),
     path("review/", views.review_queue_page, name="review-queue-page"),
     path("projects/<int:project_id>/agreement/", views.agreement_page, name="agreement-page"),
+    path("projects/<int:project_id>/dashboard/", views.dashboard_page, name="dashboard-page"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),

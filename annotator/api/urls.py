@@ -1,5 +1,6 @@
 from django.urls import path
 
+from annotator.api.views import assignments
 from annotator.api.views import attributions
 from annotator.api.views import auth
 from annotator.api.views import documents
@@ -95,6 +96,16 @@ urlpatterns = [
          name="attribution-history"),
     path("attributions/<int:attribution_id>/restore/", history.AttributionRestoreView.as_view(),
          name="attribution-restore"),
+    path("projects/<int:project_id>/assignments/", assignments.AssignmentListView.as_view(),
+         name="assignment-list"),
+    path("projects/<int:project_id>/assignments/<int:assignment_id>/",
+         assignments.AssignmentDetailView.as_view(), name="assignment-detail"),
+    path("projects/<int:project_id>/assignments/unassign/",
+         assignments.AssignmentUnassignView.as_view(), name="assignment-unassign"),
+    path("projects/<int:project_id>/assignments/auto/", assignments.AssignmentAutoView.as_view(),
+         name="assignment-auto"),
+    path("projects/<int:project_id>/dashboard/", assignments.DashboardView.as_view(),
+         name="dashboard"),
     # Running a project from the browser (branch projects-ui).
     path("projects/<int:project_id>/labels/<int:label_id>/merge/",
          projects.LabelMergeView.as_view(), name="label-merge"),

@@ -13,9 +13,10 @@ from annotator.models.jobs import (ExportFormat, ExportJob, ExportLayer, Job, Pr
                                    PretagJobItem, TaggerModel, TrainingJob)
 from annotator.models.events import Event, IdempotencyKey, WorkerPing
 from annotator.models.accounts import ApiToken
+from annotator.models.assignments import Assignment
 
 __all__ = [
-    "ApiToken", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
+    "ApiToken", "Assignment", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
     "Document", "DocumentStatus", "Event", "ExportFormat", "ExportJob", "ExportLayer",
     "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
     "PretagJob", "PretagJobItem", "Project", "Provenance", "ReviewDecision", "ReviewState",

@@ -21,10 +21,14 @@ from annotator.selectors.reviews import (FINISHED, agreement_for_project,
                                          review_list_for_document, review_queue_choices_for_user,
                                          review_queue_for_user,
                                          status_list_for_document, submitted_count_for_project)
+from annotator.selectors.progress import (assignment_choices_for_project,
+                                          assignment_list_for_project, dashboard_for_project,
+                                          next_document_for_user)
 
 __all__ = [
     "ATTRIBUTION_COLUMNS", "FINISHED", "SPAN_COLUMNS", "SPAN_ORDER", "ApprovedAttribution",
     "ApprovedLayer", "ApprovedSpan", "DocumentDetail", "agreement_for_project",
+    "assignment_choices_for_project", "assignment_list_for_project", "dashboard_for_project", "next_document_for_user",
     "api_token_list_for_user", "approved_layer_for_document",
     "approved_layer_list_for_documents", "attribution_list_by_id",
     "attribution_list_for_document", "attribution_row_list", "attribution_row_list_by_id",

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from annotator.access import projects_for
-from annotator.models import Attribution, Document, DocumentStatus, Membership, Span
+from annotator.access import documents_open_filter, projects_for
+from annotator.models import Assignment, Attribution, Document, DocumentStatus, Membership, Span
 from annotator.selectors.labels import (SPAN_ORDER, _labels_filter,
                                         attribution_list_for_document, attribution_row_list,
                                         span_list_for_document, span_row_list)
@@ -22,9 +22,12 @@ def document_list_for_user(*, user):
     span_count = (Span.objects.filter(document=OuterRef("pk"), annotator=user,
                                       status="accepted")
                   .order_by().values("document").annotate(n=Count("pk")).values("n")[:1])
-    return Document.objects.defer("text").annotate(
+    # Only the documents the user may open (access.py: the project's `unassigned_open`),
+    # those assigned to the user marked, to come first.
+    return Document.objects.defer("text").filter(documents_open_filter(user)).annotate(
         my_status=Coalesce(Subquery(status), Value(DocumentStatus.Status.NOT_STARTED)),
         my_span_count=Coalesce(Subquery(span_count), Value(0)),
+        assigned_to_me=Exists(Assignment.objects.filter(document=OuterRef("pk"), annotator=user)),
     )
 
 
@@ -33,7 +36,7 @@ def project_list_for_home(*, user):
 
     A fixed number of queries whatever the number of projects and documents.
     """
-    documents = document_list_for_user(user=user).order_by("id")
+    documents = document_list_for_user(user=user).order_by("-assigned_to_me", "id")
     roles = Membership.objects.filter(user=user)
     return (projects_for(user).order_by("name")
             .prefetch_related(Prefetch("documents", queryset=documents, to_attr="docs"),
@@ -109,10 +112,14 @@ def _split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def document_list_for_project(*, project, user):
-    """The project's documents with the user's status, label count and suggestion flag."""
+    """The project's documents with the user's status, label count and suggestion flag,
+    those assigned to the user first, each with its assignees (`assignee_rows`)."""
     suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
+    assignees = Assignment.objects.select_related("annotator").order_by("annotator__username")
     return (document_list_for_user(user=user).filter(project=project)
-            .annotate(has_suggestions=Exists(suggestions)).order_by("id"))
+            .annotate(has_suggestions=Exists(suggestions)).order_by("-assigned_to_me", "id")
+            .prefetch_related(Prefetch("assignments", queryset=assignees,
+                                       to_attr="assignee_rows")))
 
 
 def document_list_filtered(*, project, user, status: str = "", query: str = ""):
@@ -131,8 +138,9 @@ def document_status_counts(*, project, user) -> tuple[int, list[tuple[str, str, 
 
     Documents without a status row of the user's count as not started.
     """
-    total = project.documents.count()
-    mine = dict(DocumentStatus.objects.filter(document__project=project, annotator=user)
+    open_documents = project.documents.filter(documents_open_filter(user))
+    total = open_documents.count()
+    mine = dict(DocumentStatus.objects.filter(document__in=open_documents, annotator=user)
                 .exclude(status=DocumentStatus.Status.NOT_STARTED).values_list("status")
                 .annotate(n=Count("id")))
     mine[DocumentStatus.Status.NOT_STARTED] = total - sum(mine.values())

@@ -11,3 +11,14 @@ def event_record(*, project_id: int, action: str, target_type: str, target_id: i
     return Event.objects.create(project_id=project_id, document_id=document_id, actor=actor,
                                 action=action, target_type=target_type, target_id=target_id,
                                 before=before, after=after, note=note, cause=cause)
+
+
+def event_record_bulk(*, project_id: int, action: str, target_type: str, actor=None,
+                      items: list[dict]) -> None:
+    """Many events of one action at once (one INSERT a thousand): each item gives target_id
+    and optionally document_id, before, after and note, as event_record takes them."""
+    Event.objects.bulk_create([
+        Event(project_id=project_id, actor=actor, action=action, target_type=target_type,
+              target_id=item["target_id"], document_id=item.get("document_id"),
+              before=item.get("before"), after=item.get("after"), note=item.get("note", ""))
+        for item in items], batch_size=1000)

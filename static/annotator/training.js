@@ -133,7 +133,8 @@ function describeJob(job) {
     h("div", { className: "ann-job-head" },
       h("strong", {}, `Training job ${job.id}`),
       h("span", { className: "ann-job-state" }, job.state),
-      h("span", { className: "ann-muted" }, job.stage || "")),
+      // the stage says more than the state only while the job runs ("done done" otherwise)
+      h("span", { className: "ann-muted" }, job.stage && job.stage !== job.state ? job.stage : "")),
     h("progress", { max: 100, value: percent, "aria-label": `Training job ${job.id} progress` }),
     h("div", { className: "ann-job-counts" }, `${percent}%`));
   if (job.error) box.append(h("div", { className: job.state === "failed" ? "ann-error" : "ann-muted" }, job.error));

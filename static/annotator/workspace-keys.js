@@ -7,6 +7,7 @@ import { pageEvents, toggleHelp } from "./page.js";
 import { decide, deleteSpan, labelSelection, select, submit, undo } from "./workspace-actions.js";
 import { config, el, say, state } from "./workspace-context.js";
 import { addToLink, cancelLink, saveLink, startLink } from "./workspace-links.js";
+import { toggleArcs } from "./workspace-arcs.js";
 import { openHistory } from "./workspace-panels.js";
 import { linkCandidate, nextSelected } from "./workspace-state.js";
 
@@ -89,9 +90,18 @@ function onKey(event) {
     case "h":
       if (span && span.id) { event.preventDefault(); openHistory(span); }
       break;
+    case "l":
+      toggleArcs();
+      break;
     case "w":
       el.snap.checked = !el.snap.checked;
       say(`Snap to words ${el.snap.checked ? "on" : "off"}.`, "info");
+      break;
+    case "]": // the next assigned document not yet submitted (views.workspace finds it)
+      if (!config.can_annotate) break;
+      event.preventDefault();
+      if (config.next_document) location.assign(`/documents/${config.next_document.id}/`);
+      else say("No other document assigned to you is left to do.", "info");
       break;
     default:
   }

@@ -5,6 +5,7 @@
 import { h } from "./dom.js";
 import { blockRange, loneCrs, segments } from "./layout.js";
 import { adjustSelection } from "./selection.js";
+import { arcs } from "./workspace-arcs.js";
 import { patternOf, segmentElement, styleSegment } from "./spans-style.js";
 import { LABELS, PATTERN, ROLE, el, state } from "./workspace-context.js";
 import { renderPanels } from "./workspace-panels.js";
@@ -54,6 +55,7 @@ function renderBlock(i) {
     children.push(segEl);
   }
   blockEls[i].replaceChildren(...children);
+  arcs.blockDrawn(blockEls[i]);
 }
 
 export function renderBlocks(ranges) {
@@ -65,6 +67,7 @@ export function renderBlocks(ranges) {
     }
   }
   renderPanels();
+  arcs.repaint(); // the selection may have changed
 }
 
 export function renderAll() {
@@ -72,6 +75,7 @@ export function renderAll() {
   state.blocks.forEach((_, i) => renderBlock(i));
   el.text.replaceChildren(...blockEls);
   renderPanels();
+  arcs.blocksDrawn();
 }
 
 export function rerenderKeys(keys) {
@@ -105,8 +109,10 @@ function positionOf(node, offset) {
     return block ? state.blocks[Number(block.dataset.block)].start : state.text.length;
   }
   if (node.classList.contains("ann-block")) {
-    const seg = node.children[offset];
-    return seg ? Number(seg.dataset.u16) : state.blocks[Number(node.dataset.block)].end;
+    // After the last segment may come the block's arcs (an <svg>): that is the block's end too.
+    const seg = node.childNodes[offset];
+    return seg && seg.dataset && seg.dataset.u16 !== undefined ? Number(seg.dataset.u16)
+      : state.blocks[Number(node.dataset.block)].end;
   }
   const seg = node.closest("[data-u16]");
   if (!seg) return null;

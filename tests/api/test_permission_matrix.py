@@ -35,7 +35,7 @@ from annotator.models import (ApiToken, Attribution, ClaimFragment, Document, Do
 from annotator.services.accounts import api_token_create
 from annotator.services.attributions import attribution_create, attribution_delete
 from annotator.services.documents import document_status_change
-from annotator.models import ExportJob, TaggerModel, TrainingJob
+from annotator.models import Assignment, ExportJob, TaggerModel, TrainingJob
 from annotator.services.exports import export_job_run, export_job_start
 from annotator.services.pretag_jobs import pretag_job_start
 from annotator.services.projects import label_create, membership_set
@@ -143,7 +143,7 @@ def matrix(world, settings) -> Matrix:
 
 SNAPSHOT_MODELS = (Project, Label, Membership, Document, DocumentStatus, Span, Attribution,
                    ClaimFragment, ReviewDecision, Event, ApiToken, PretagJob, PretagJobItem,
-                   ExportJob, TaggerModel, TrainingJob, get_user_model())
+                   ExportJob, TaggerModel, TrainingJob, Assignment, get_user_model())
 
 
 # Written by authentication itself, whatever the request (at most once a minute): a
@@ -407,6 +407,25 @@ def labels_approved(m, user):
     DocumentStatus.objects.create(document=second, annotator=m.w.annotator, status="approved")
 
 
+def assigned_to_annotator(m, user):
+    """The document assigned to the annotator (by the admin)."""
+    from annotator.services.assignments import assignment_create_bulk
+
+    outcome = assignment_create_bulk(project=m.w.project, actor=m.w.admin,
+                                     documents=[m.w.document], annotator_ids=[m.w.annotator.pk])
+    m.assignment = outcome.created[0]
+
+
+def closed_and_assigned_to_annotator(m, user):
+    """unassigned_open false: the annotator opens the document (assigned), the other not."""
+    assigned_to_annotator(m, user)
+    Project.objects.filter(pk=m.w.project.pk).update(settings={"unassigned_open": False})
+
+
+def assignment_body(m, user):
+    return {"documents": [m.w.document.pk], "annotators": [m.w.annotator.pk]}
+
+
 POLICY: tuple[Row, ...] = (
     # Auth and the caller's own account.
     Row("GET", "/api/auth/csrf/", per_user(anonymous=OK)),
@@ -587,6 +606,23 @@ POLICY: tuple[Row, ...] = (
     Row("GET", "/api/export-jobs/{job_id}/download/", REVIEW, prepare=export_finished,
         params=export_job_id, check=is_a_zip),
     Row("POST", "/api/projects/{project_id}/imports/", MANAGE, multipart=import_upload),
+    # Assignment and progress (issue #15): admins assign; reviewers see the dashboard.
+    Row("GET", "/api/projects/{project_id}/assignments/", READ, prepare=assigned_to_annotator),
+    Row("POST", "/api/projects/{project_id}/assignments/", MANAGE, body=assignment_body),
+    Row("POST", "/api/projects/{project_id}/assignments/unassign/", MANAGE,
+        prepare=assigned_to_annotator, body=assignment_body),
+    Row("DELETE", "/api/projects/{project_id}/assignments/{assignment_id}/", MANAGE,
+        prepare=assigned_to_annotator, params=lambda m: {"assignment_id": m.assignment.pk}),
+    Row("POST", "/api/projects/{project_id}/assignments/auto/", MANAGE,
+        body=lambda m, user: {"k": 1, "seed": 7}),
+    Row("GET", "/api/projects/{project_id}/dashboard/", REVIEW, prepare=assigned_to_annotator),
+    Row("GET", "/api/documents/{document_id}/", inside(OK, FORBIDDEN, OK, OK),
+        variant="unassigned closed, assigned to the annotator",
+        prepare=closed_and_assigned_to_annotator),
+    Row("POST", "/api/documents/{document_id}/spans/", inside(OK, FORBIDDEN, FORBIDDEN, OK),
+        variant="unassigned closed, assigned to the annotator",
+        prepare=closed_and_assigned_to_annotator, body=span_body("prices will rise.", "CLAIM")),
+
     # Running a project from the browser: label set, usage, merging, members.
     Row("PATCH", "/api/projects/{project_id}/", MANAGE, variant="the label set",
         body=lambda m, user: {"labels": [{"id": label.pk, "name": label.name}

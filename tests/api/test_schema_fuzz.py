@@ -146,6 +146,7 @@ class Seed:
             "membership_id": pks(Membership.objects.filter(project=world.project)),
             "token_id": pks(ApiToken.objects.filter(user=self.admin)),
             "annotator": [self.admin.pk, world.annotator.pk, world.annotator2.pk],
+            "annotators": [self.admin.pk, world.annotator.pk, world.annotator2.pk],
             "claims": pks(mine.filter(label__name="CLAIM")),
             "source": pks(mine.filter(label__name="SOURCE")),
             "cue": pks(mine.filter(label__name="CUE")),

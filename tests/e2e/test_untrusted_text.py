@@ -98,7 +98,9 @@ def test_payloads_stay_inert_text_when_rendered_and_used(page, context, live_ser
     assert page.text_content("#ann-text") == document.text
     assert page.evaluate("""() => [...document.querySelectorAll('#ann-text *')].every((e) =>
         (e.tagName === 'DIV' && e.classList.contains('ann-block')) ||
-        (e.tagName === 'SPAN' && e.classList.contains('ann-seg')))""")
+        (e.tagName === 'SPAN' && e.classList.contains('ann-seg')) ||
+        // The attribution arcs: shapes only, no text in them.
+        (['svg', 'g', 'path'].includes(e.tagName) && e.closest('svg.ann-arcs') && !e.textContent))""")
     assert PAYLOADS[0] in page.title()
     assert page.text_content("h1.ann-doc-title").strip() == document.title
     assert PAYLOADS[9] in text_of(page, "#ann-feedback")
@@ -135,6 +137,8 @@ def test_payloads_stay_inert_text_when_rendered_and_used(page, context, live_ser
             [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => e.tagName + ' ' + a.name)),
         dangerous: [...document.querySelectorAll(
             'img, iframe, object, embed, svg, math, video, audio, marquee, base, template, style, frame, noscript, meta[http-equiv]')]
+            // The attribution arcs' own SVG: shapes only (checked with the text above).
+            .filter((e) => !e.matches('#ann-text .ann-block > svg.ann-arcs'))
             .map((e) => e.outerHTML.slice(0, 80)),
         scripts: [...document.scripts].map((s) => s.id || s.getAttribute('src')),
         links: [...document.querySelectorAll('a[href]')].map((a) => a.protocol),

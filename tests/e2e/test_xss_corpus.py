@@ -133,7 +133,11 @@ SCAN_JS = r"""
     + "noframes, plaintext, listing, portal, bgsound, isindex, keygen, xml, style, svg";
   for (const el of document.querySelectorAll(risky)) {
     if (el.closest("#ann-agreement-chart")) continue;  // the agreement chart's own SVG (checked below)
+    if (el.matches("#ann-text .ann-block > svg.ann-arcs")) continue;  // attribution arcs (checked below)
     say(el, "element");
+  }
+  for (const el of document.querySelectorAll("svg.ann-arcs, svg.ann-arcs *")) {
+    if (!["svg", "g", "path"].includes(el.localName) || el.textContent) say(el, "arc element");
   }
   for (const el of document.querySelectorAll("#ann-agreement-chart svg *")) {
     if (!["line", "text", "rect", "title"].includes(el.localName)) say(el, "chart element");

@@ -1,21 +1,39 @@
 """Serializers of documents, and the documented shapes of spans and attributions."""
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.api.serializers.common import MAX_ID
 from annotator.models import Attribution, DocStatus, Document, Span
 
 
+class AssigneeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
 class DocumentListOut(serializers.ModelSerializer):
     my_status = serializers.ChoiceField(choices=DocStatus.choices, read_only=True)
     my_span_count = serializers.IntegerField(read_only=True)
     has_suggestions = serializers.BooleanField(read_only=True)
+    assigned_to_me = serializers.BooleanField(read_only=True)
+    assignees = serializers.SerializerMethodField(
+        help_text="Who the document is assigned to; null for annotators who do not see each "
+                  "other's work (context `sees_assignees`).")
 
     class Meta:
         model = Document
         fields = ["id", "project", "title", "length", "text_sha256", "source_url", "metadata",
-                  "created_at", "my_status", "my_span_count", "has_suggestions"]
+                  "created_at", "my_status", "my_span_count", "has_suggestions",
+                  "assigned_to_me", "assignees"]
+
+    @extend_schema_field(AssigneeOut(many=True, allow_null=True))
+    def get_assignees(self, document):
+        if not self.context.get("sees_assignees"):
+            return None
+        return [{"id": row.annotator_id, "username": row.annotator.username}
+                for row in getattr(document, "assignee_rows", [])]
 
 
 class DocumentCreateIn(serializers.Serializer):

@@ -26,6 +26,7 @@ class DocumentFilter(django_filters.FilterSet):
                                             max_value=2**63 - 1,
                                             label="Documents this annotator has worked on")
     has_suggestions = django_filters.BooleanFilter(field_name="has_suggestions")
+    assigned_to_me = django_filters.BooleanFilter(field_name="assigned_to_me")
     q = django_filters.CharFilter(method="search", max_length=200,
                                   label="Search in title and text")
 
@@ -54,7 +55,8 @@ class DocumentListView(GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no project
             return Document.objects.none()
-        project = access.access_project(self.request.user, self.kwargs["project_id"])
+        project = self.project = access.access_project(self.request.user,
+                                                       self.kwargs["project_id"])
         return selectors.document_list_for_project(project=project, user=self.request.user)
 
     # many=True: the schema then shows the paginated page, with the filter and page parameters
@@ -68,7 +70,9 @@ class DocumentListView(GenericAPIView):
             if not access.sees_all_layers(membership(request, project)):
                 raise Forbidden("Only reviewers and admins filter by another annotator.")
         page = self.paginate_queryset(self.filter_queryset(queryset))
-        return self.get_paginated_response(s.DocumentListOut(page, many=True).data)
+        sees = access.sees_all_layers(membership(request, self.project))
+        return self.get_paginated_response(s.DocumentListOut(
+            page, many=True, context={"sees_assignees": sees}).data)
 
     @extend_schema(parameters=[PROJECT_ID], request=s.DocumentCreateIn,
                    responses={201: s.DocumentCreatedOut, 200: s.DocumentCreatedOut},
