@@ -37,7 +37,8 @@ MAX_LABELS = 100
 # Keys the workspace already uses (static/annotator/workspace-keys.js): a label's key
 # would shadow them, and the annotator lose the action.
 WORKSPACE_KEYS = {"a": "link", "y": "accept", "n": "reject", "h": "history",
-                  "w": "snap to words", "?": "help"}
+                  "l": "arcs on and off", "w": "snap to words", "]": "next document",
+                  "?": "help"}
 
 
 def label_fields_check(data: dict, *, where: str = "", need_name: bool = False) -> dict:
