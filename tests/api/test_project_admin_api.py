@@ -58,7 +58,9 @@ def test_create_with_own_labels_attributes_and_settings_when_staff(world, api):
     assert project.settings["annotators_per_document"] == 3
     assert project.attribute_definitions[0]["choices"] == ["calm", "angry"]
     assert Membership.objects.get(project=project).role == "admin"
-    assert Event.objects.filter(project=project, target_type="project", action="create").exists()
+    created = Event.objects.get(project=project, target_type="project", action="create")
+    assert [label["name"] for label in created.after["labels"]] == ["STATEMENT", "SPEAKER",
+                                                                     "VERB"]
 
 
 @pytest.mark.parametrize("labels, field", [
