@@ -189,6 +189,7 @@ def project_update(*, project: Project, actor, **changes) -> Project:
     unknown = set(changes) - PROJECT_FIELDS
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "cannot be changed here."})
+    given = project
     project = Project.objects.select_for_update().get(pk=project.pk)
     labels = changes.pop("labels", None)
     if "attribute_definitions" in changes:
@@ -214,6 +215,7 @@ def project_update(*, project: Project, actor, **changes) -> Project:
     if changes:
         event_record(project_id=project.pk, actor=actor, action="update",
                      target_type="project", target_id=project.pk, before=before, after=changes)
+    given.refresh_from_db()  # the caller's object shows what is stored, as before the lock
     return project
 
 
