@@ -43,6 +43,7 @@ def home(request):
             document.my_status_label = DocumentStatus.Status(document.my_status).label
         project.status_counts = _status_counts(d.my_status for d in project.docs)
         project.my_role = project.my_memberships[0].role if project.my_memberships else ""
+        project.assigned_count = sum(1 for d in project.docs if d.assigned_to_me)
         project.more_documents = max(0, len(project.docs) - HOME_DOCUMENTS_PER_PROJECT)
         project.docs = project.docs[:HOME_DOCUMENTS_PER_PROJECT]
     return render(request, "annotator/home.html", {

@@ -139,8 +139,9 @@ def _document_page(project, people: dict, page_number) -> dict:
 def dashboard_for_project(*, project, page=1) -> dict:
     """Progress of a project: per annotator, documents assigned / in progress / submitted /
     approved / returned, labels made, last activity and agreement so far; per document (a
-    page of them), who is on it and where each stands. Fourteen queries, whatever the size
-    (the six of agreement_for_project among them)."""
+    page of them), who is on it and where each stands. Fourteen queries whatever the size
+    (the six of agreement_for_project among them; fewer when nothing is finished yet, as
+    Django sends no query for an empty `pk__in`)."""
     people = _people(project)
     names = {p["id"]: p["username"] for p in people}
     assigned = _per_annotator(Assignment.objects.filter(document__project=project))

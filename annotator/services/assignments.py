@@ -143,7 +143,7 @@ def assignment_auto(*, project: Project, actor, k: int | None = None, seed: int 
     """Give each document (all of the project's, or those given) to k annotators (the
     project's setting annotators_per_document unless given), balanced over the annotators
     (the project's members with the annotator role, or those given) by the assignments
-    they have in the project already. Documents with k assignees or more get none."""
+    they have in the project already. Documents with k assignees (members) or more get none."""
     if k is None:
         k = project.settings.get("annotators_per_document", 1)
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_PER_DOCUMENT:
@@ -162,8 +162,10 @@ def assignment_auto(*, project: Project, actor, k: int | None = None, seed: int 
     ids = (sorted(d.pk for d in documents) if documents is not None else
            list(project.documents.order_by("id").values_list("id", flat=True)))
     existing: dict[int, set] = {}
+    # Assignees who left the project (their assignment stays, as history) count for nobody.
     for document_id, annotator_id in Assignment.objects.filter(
-            document__project=project).values_list("document_id", "annotator_id"):
+            document__project=project, annotator__memberships__project=project).values_list(
+            "document_id", "annotator_id"):
         existing.setdefault(document_id, set()).add(annotator_id)
     loads = dict(Assignment.objects.filter(document__project=project, annotator__in=annotators)
                  .values_list("annotator").annotate(n=Count("id")).order_by())

@@ -34,6 +34,11 @@ NAME_RULE = r"[A-Za-z][A-Za-z0-9_-]{0,49}"
 ROLES = ("claim", "source", "cue")
 DEFAULT_ROLE_LABELS = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
 MAX_LABELS = 100
+# Keys the workspace already uses (static/annotator/workspace-keys.js): a label's key
+# would shadow them, and the annotator lose the action.
+WORKSPACE_KEYS = {"a": "link", "y": "accept", "n": "reject", "h": "history",
+                  "l": "arcs on and off", "w": "snap to words", "]": "next document",
+                  "?": "help"}
 
 
 def label_fields_check(data: dict, *, where: str = "", need_name: bool = False) -> dict:
@@ -50,6 +55,10 @@ def label_fields_check(data: dict, *, where: str = "", need_name: bool = False) 
         if not isinstance(data["hotkey"], str) or len(data["hotkey"]) > 1 or \
                 data["hotkey"].isspace():
             raise ValidationError({f"{where}hotkey": "must be one character or empty."})
+        if data["hotkey"] in WORKSPACE_KEYS:
+            raise ValidationError({f"{where}hotkey": f"{data['hotkey']!r} is the workspace's key "
+                                                     f"for {WORKSPACE_KEYS[data['hotkey']]}: "
+                                                     "pick another."})
         clean["hotkey"] = data["hotkey"]
     if "color" in data:
         if not isinstance(data["color"], str) or not re.fullmatch(r"#[0-9a-fA-F]{6}",

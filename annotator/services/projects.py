@@ -11,7 +11,8 @@ from annotator.services.accounts import (Invitation, account_create_with_passwor
                                          account_invite)
 from annotator.services.events import event_record
 from annotator.services.label_sets import (attribute_definitions_guard, label_delete_check,
-                                             label_fields_check, labels_replace)
+                                             label_fields_check, label_snapshot,
+                                             labels_replace)
 
 DEFAULT_LABELS = [
     {"name": "CLAIM", "hotkey": "1", "color": "#c2410c",
@@ -77,13 +78,15 @@ def project_create(*, name: str, guidelines: str = "", description: str = "",
                                              settings=settings or {})
     except IntegrityError:  # the same name, stored meanwhile by a concurrent request
         raise ValidationError({"name": DUPLICATE_NAME}) from None
-    labels_replace(project=project, actor=creator, items=DEFAULT_LABELS if labels is None
-                   else labels, record=False)
+    made = labels_replace(project=project, actor=creator, items=DEFAULT_LABELS if labels is None
+                          else labels, record=False)  # in the project's create event instead
     if creator is not None:
         membership = Membership.objects.create(project=project, user=creator, role=Role.ADMIN)
         event_record(project_id=project.pk, actor=creator, action="create",
                      target_type="project", target_id=project.pk,
-                     after={"name": name, "admin": creator.pk, "membership": membership.pk})
+                     after={"name": name, "admin": creator.pk, "membership": membership.pk,
+                            "labels": [label_snapshot(label) for label in made],
+                            "attribute_definitions": definitions, "settings": settings or {}})
     return project
 
 
@@ -186,6 +189,7 @@ def project_update(*, project: Project, actor, **changes) -> Project:
     unknown = set(changes) - PROJECT_FIELDS
     if unknown:
         raise ValidationError({sorted(unknown)[0]: "cannot be changed here."})
+    given = project
     project = Project.objects.select_for_update().get(pk=project.pk)
     labels = changes.pop("labels", None)
     if "attribute_definitions" in changes:
@@ -211,6 +215,7 @@ def project_update(*, project: Project, actor, **changes) -> Project:
     if changes:
         event_record(project_id=project.pk, actor=actor, action="update",
                      target_type="project", target_id=project.pk, before=before, after=changes)
+    given.refresh_from_db()  # the caller's object shows what is stored, as before the lock
     return project
 
 

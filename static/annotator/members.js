@@ -6,7 +6,6 @@ import { clear, h } from "./dom.js";
 import { messenger, pageSetUp } from "./page.js";
 
 const { config, api } = pageSetUp("ann-members-config");
-const base = `/projects/${config.project_id}`;
 const messageBox = document.getElementById("ann-members-message");
 const tell = messenger(messageBox);
 // The message line sits above the table: brought into view, or a refusal would go unseen.
@@ -59,14 +58,14 @@ function render() {
 }
 
 async function load() {
-  members = await api.get(`${base}/members/`);
+  members = await api.get(`/projects/${config.project_id}/members/`);
   render();
 }
 
 async function changeRole(member, select) {
   const wanted = select.value;
   try {
-    const changed = await api.patch(`${base}/members/${member.id}/`, { role: wanted });
+    const changed = await api.patch(`/projects/${config.project_id}/members/${member.id}/`, { role: wanted });
     Object.assign(member, changed);
     say(`${member.username} is now ${changed.role}.`, "success");
     if (member.user === config.user_id && changed.role !== "admin") {
@@ -82,7 +81,7 @@ async function removeMember(member, button) {
   if (!window.confirm(`Remove ${member.username} from the project? Their labels stay, still theirs.`)) return;
   button.disabled = true;
   try {
-    await api.delete(`${base}/members/${member.id}/`);
+    await api.delete(`/projects/${config.project_id}/members/${member.id}/`);
     say(`${member.username} was removed; their labels stay.`, "success");
     await load();
   } catch (error) {
@@ -93,7 +92,7 @@ async function removeMember(member, button) {
 
 async function addExisting(user, role) {
   try {
-    const member = await api.post(`${base}/members/`, { username: user.username, role });
+    const member = await api.post(`/projects/${config.project_id}/members/`, { username: user.username, role });
     say(`${member.username} is now ${member.role}.`, "success");
     await load();
     await search();
@@ -110,7 +109,7 @@ async function search(event) {
     clear(list).append(h("li", { className: "ann-muted" }, "Type two characters at least."));
     return;
   }
-  const found = await api.get(`${base}/user-search/?q=${encodeURIComponent(q)}`);
+  const found = await api.get(`/projects/${config.project_id}/user-search/?q=${encodeURIComponent(q)}`);
   clear(list);
   if (!found.length) list.append(h("li", { className: "ann-muted" }, "Nobody found. Invite them by e-mail instead."));
   for (const user of found) {
@@ -134,7 +133,7 @@ async function invite(event) {
     return;
   }
   try {
-    const result = await api.post(`${base}/invitations/`, { email, role: field("ann-invite-role").value });
+    const result = await api.post(`/projects/${config.project_id}/invitations/`, { email, role: field("ann-invite-role").value });
     const who = result.member.username;
     const parts = [result.account_created ? `Account ${who} made for ${email}` : `${who} (${email})`,
       ` is now ${result.member.role}.`];
@@ -156,7 +155,7 @@ async function makeAccount(event) {
   const email = field("ann-account-email").value.trim();
   if (email) body.email = email;
   try {
-    const result = await api.post(`${base}/accounts/`, body);
+    const result = await api.post(`/projects/${config.project_id}/accounts/`, body);
     box.append(h("p", { className: "ann-message ann-message-success" },
       `Account ${result.member.username} made (${result.member.role}). Its password, shown only now:`),
     secretBox("One-time password", result.password));

@@ -26,7 +26,15 @@ export function attributeEditor({ box, rows, usage }) {
       const choices = h("textarea", { rows: Math.max(3, row.choices.split("\n").length), "aria-label": `Choices of ${row.name || "the new attribute"}`, name: "attribute-choices" }, row.choices);
       choices.addEventListener("input", () => { row.choices = choices.value; });
       const remove = h("button", { type: "button", className: "ann-button ann-button-small ann-button-quiet" }, "Remove");
-      remove.addEventListener("click", () => { rows.splice(at, 1); render(); });
+      remove.addEventListener("click", () => {
+        if (counts && counts.attributions) {  // the server would refuse it (409): say so now
+          remove.replaceWith(h("span", { className: "ann-error", role: "alert" },
+            `Set on ${plural(counts.attributions, "attribution")}: it cannot be removed.`));
+          return;
+        }
+        rows.splice(at, 1);
+        render();
+      });
       const used = counts && counts.attributions
         ? h("p", { className: "ann-muted ann-usage" }, `Set on ${plural(counts.attributions, "attribution")}: `,
           Object.entries(counts.choices).map(([choice, n]) => `${choice} ${n}`).join(", "),

@@ -91,13 +91,21 @@ export function labelEditor({ body, rows, usage, onMerge, showUsage }) {
       ...targets.map((other) => h("option", { value: other.id }, other.name)));
     const merge = h("button", { type: "button", className: "ann-button ann-button-small ann-merge-button", disabled: !targets.length }, "Merge");
     merge.addEventListener("click", () => onMerge(row, Number(select.value), targets.find((t) => t.id === Number(select.value))));
+    const rename = h("button", { type: "button", className: "ann-button ann-button-small ann-button-quiet ann-rename-button" }, "Rename it");
+    rename.addEventListener("click", () => {
+      offer = null;
+      render();
+      const name = body.querySelector(`tr[data-key="${row.key}"] input[name=label-name]`);
+      name.focus();
+      name.select();
+    });
     const cancel = h("button", { type: "button", className: "ann-button ann-button-small ann-button-quiet" }, "Keep it");
     cancel.addEventListener("click", () => { offer = null; render(); });
     return h("tr", { className: "ann-offer-row" }, h("td", { colspan: 7 },
       h("div", { className: "ann-message ann-message-warning ann-in-use", role: "alert" },
         h("p", {}, h("strong", {}, `${row.name} is used by ${plural(counts.spans, "span")} and ${plural(counts.attributions, "attribution")}`),
           ", so it cannot simply be removed. Rename it (edit its name above and save), or merge it into another label: its spans move there, each move recorded in their history, and this label goes."),
-        h("p", { className: "ann-filters" }, h("label", {}, "Merge into ", select), merge, cancel))));
+        h("p", { className: "ann-filters" }, h("label", {}, "Merge into ", select), merge, rename, cancel))));
   }
 
   function render() {

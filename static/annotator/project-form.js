@@ -69,8 +69,23 @@ function payload() {
   };
 }
 
-// "labels[2].name: must start with a letter…" → "Label 3, name: must start…"
+// "labels[2].name: must start…" (the services) or {"labels": [{}, {"hotkey": […]}]} (the
+// API's parsing) → "Label 3 (NAME), name: must start…".
 function readable(error) {
+  const body = error.body && typeof error.body === "object" ? error.body : {};
+  const parts = [];
+  for (const [key, rows, what] of [["labels", labels, "Label"], ["attribute_definitions", attributes, "Attribute"]]) {
+    const found = body[key];
+    if (!found || typeof found !== "object") continue;
+    // A list, or (this API's errors) an object keyed by the index.
+    for (const [i, item] of Object.entries(found)) {
+      if (!item || typeof item !== "object" || Array.isArray(item)) continue;
+      for (const [name, problems] of Object.entries(item)) {
+        parts.push(`${what} ${Number(i) + 1} (${rows[i]?.name || "new"}), ${name}: ${[].concat(problems).join(" ")}`);
+      }
+    }
+  }
+  if (parts.length) return parts.join("; ");
   return error.message.replace(/labels\[(\d+)\]\.(\w+)/g, (_, i, f) => `Label ${Number(i) + 1} (${labels[i]?.name || "new"}), ${f}`)
     .replace(/attribute_definitions\[(\d+)\]/g, (_, i) => `Attribute ${Number(i) + 1} (${attributes[i]?.name || "new"})`);
 }

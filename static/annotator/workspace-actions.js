@@ -251,5 +251,7 @@ export async function submit() {
   }
   await act("submit", () => api.post(`/documents/${config.document_id}/status/`, { action: "submit" }));
   await reload({ keepMessage: true });
-  say("Submitted for review. The document is locked until a reviewer returns it.", "success");
+  const next = config.next_document; // the next assigned one not submitted (views.workspace)
+  say("Submitted for review. The document is locked until a reviewer returns it.", "success",
+    next ? [[`Next document: ${next.title} (])`, () => location.assign(`/documents/${next.id}/`)]] : []);
 }

@@ -58,7 +58,9 @@ def test_create_with_own_labels_attributes_and_settings_when_staff(world, api):
     assert project.settings["annotators_per_document"] == 3
     assert project.attribute_definitions[0]["choices"] == ["calm", "angry"]
     assert Membership.objects.get(project=project).role == "admin"
-    assert Event.objects.filter(project=project, target_type="project", action="create").exists()
+    created = Event.objects.get(project=project, target_type="project", action="create")
+    assert [label["name"] for label in created.after["labels"]] == ["STATEMENT", "SPEAKER",
+                                                                     "VERB"]
 
 
 @pytest.mark.parametrize("labels, field", [
@@ -387,3 +389,25 @@ def test_usage_runs_a_fixed_number_of_queries_whatever_the_number_of_labels_used
         body = api(world.admin).get(url).json()
     assert len(many.captured_queries) == len(one.captured_queries)
     assert sum(row["spans"] for row in body["labels"]) == 8
+
+
+def test_a_label_key_the_workspace_uses_is_refused_naming_it_when_chosen(world, api):
+    response = api(world.admin).post(f"/api/projects/{world.project.pk}/labels/",
+                                     {"name": "LINKER", "hotkey": "a"}, format="json")
+    assert response.status_code == 400
+    assert "link" in response.json()["hotkey"][0]
+
+
+def test_members_list_runs_a_fixed_number_of_queries_whatever_the_number_of_members(
+        world, api, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/api/projects/{world.project.pk}/members/"
+    with CaptureQueriesContext(connection) as few:
+        api(world.admin).get(url)
+    for n in range(8):
+        membership_set(project=world.project, user=make_user(f"extra{n}"), role="annotator")
+    with CaptureQueriesContext(connection) as many:
+        assert len(api(world.admin).get(url).json()) == 12
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -118,6 +118,10 @@ def test_settings_show_a_label_in_use_and_merge_it_into_another(
     offer = page.locator(".ann-in-use")
     assert "QUOTE is used by 2 spans" in offer.inner_text()
     shot(page, "project-settings-in-use")
+    offer.locator(".ann-rename-button").click()   # closes the offer, the name to edit
+    assert page.locator(".ann-in-use").count() == 0
+    assert page.evaluate("() => document.activeElement.value") == "QUOTE"
+    row.locator("button[aria-label='Remove QUOTE']").click()
     offer.locator("select.ann-merge-into").select_option(label="CLAIM")
     page.once("dialog", lambda dialog: dialog.accept())
     offer.locator(".ann-merge-button").click()
@@ -128,7 +132,8 @@ def test_settings_show_a_label_in_use_and_merge_it_into_another(
     page.wait_for_function("() => document.querySelector('.ann-label-row .ann-usage')"
                            ".textContent === '2 spans'")   # CLAIM now counts them
     page.click("#ann-save")
-    page.wait_for_selector("#ann-form-message.ann-message-success")
+    page.wait_for_function("() => document.querySelector('#ann-form-message')"
+                           ".textContent === 'Saved.'")
     assert list(project.labels.values_list("name", flat=True)) == ["CLAIM", "WHO", "CUE"]
     project.refresh_from_db()
     assert project.settings["role_labels"]["source"] == "WHO"
@@ -195,7 +200,8 @@ def test_admin_adds_members_three_ways_changes_a_role_and_is_refused_as_last_adm
 
     # A role changed; then the last admin is refused, and the page says why.
     page.select_option(".ann-member-row[data-username=ann] select", "reviewer")
-    page.wait_for_selector("#ann-members-message.ann-message-success")
+    page.wait_for_function("() => document.querySelector('#ann-members-message')"
+                           ".textContent === 'ann is now reviewer.'")
     assert Membership.objects.get(project=project, user=world.annotator).role == "reviewer"
     page.select_option(".ann-member-row[data-username=boss] select", "annotator")
     page.wait_for_selector("#ann-members-message.ann-message-error")
@@ -224,4 +230,48 @@ def test_admin_adds_members_three_ways_changes_a_role_and_is_refused_as_last_adm
     finally:
         other.close()
     assert users.get(username="dana").check_password("a-Long-chosen-passw0rd")
+    assert page.js_errors == []
+
+
+def test_new_project_page_names_the_row_when_the_api_refuses_a_field(page, live_server, world):
+    """A key of two characters is refused by the API's parsing (not the services): the
+    message still names the label row and the field."""
+    staff(world.admin)
+    login(page, live_server, "boss", next_path="/projects/new/")
+    ready(page)
+    page.fill("#ann-name", "Broken keys")
+    page.locator(".ann-label-row").nth(2).locator("input[name=label-hotkey]").evaluate(
+        "(el) => { el.removeAttribute('maxlength'); }")
+    page.locator(".ann-label-row").nth(2).locator("input[name=label-hotkey]").fill("33")
+    page.click("#ann-save")
+    page.wait_for_selector("#ann-form-message.ann-message-error")
+    message = page.inner_text("#ann-form-message")
+    assert "Label 3 (CUE), hotkey" in message
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">"\'&'
+
+
+def test_settings_and_members_pages_show_hostile_names_as_text(page, live_server, world):
+    project = world.project
+    project.name = f"Desk {HOSTILE}"
+    project.guidelines = f"# {HOSTILE}\n\n- **{HOSTILE}**"
+    project.save()
+    Label.objects.filter(project=project, name="CUE").update(description=HOSTILE)
+    get_user_model().objects.create_user("mallory", email="m@example.org", password=PASSWORD,
+                                         first_name=HOSTILE)
+    Membership.objects.create(project=project, user=get_user_model().objects.get(
+        username="mallory"), role="annotator")
+    login(page, live_server, "boss", next_path=f"/projects/{project.pk}/settings/")
+    ready(page)
+    assert page.input_value("#ann-name") == f"Desk {HOSTILE}"
+    assert HOSTILE in page.inner_text("#ann-guidelines-preview")
+    assert page.locator("#ann-guidelines-preview img, .ann-label-table img").count() == 0
+    assert page.locator(".ann-label-row").nth(2).locator(
+        "input[name=label-description]").input_value() == HOSTILE
+    page.goto(f"{live_server.url}/projects/{project.pk}/members/")
+    ready(page)
+    assert HOSTILE in page.inner_text(".ann-crumbs")
+    assert page.locator("main img").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
     assert page.js_errors == []

@@ -42,6 +42,7 @@ def test_annotator_sees_assigned_documents_first_marked_when_on_the_project_page
     assert "ann-assign-config" not in html  # annotators do not assign
     home = client.get("/").content.decode()
     assert rows(home) == [second, third, first]
+    assert "Assigned to you: <strong>2</strong>" in home
 
 
 def test_reviewer_sees_who_is_on_each_document_and_admin_gets_the_assign_card_when_shown(
@@ -95,3 +96,24 @@ def test_dashboard_page_is_for_reviewers_and_admins_only_when_opened(client, sit
     assert client.get(url).status_code == 403
     client.force_login(site["stranger"])
     assert client.get(url).status_code == 404
+
+
+def test_project_page_runs_a_fixed_number_of_queries_whatever_the_assignments_when_listed(
+        client, site, make_user, make_document, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(site["admin"])
+    url = f"/projects/{site['project'].pk}/"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    users = [make_user(f"more{i}") for i in range(8)]
+    for user in users:
+        membership_set(project=site["project"], user=user, role="annotator")
+    docs = [make_document(site["project"], text=f"More text {i}.", title=f"M{i}")
+            for i in range(10)]
+    assignment_create_bulk(project=site["project"], actor=site["admin"], documents=docs,
+                           annotator_ids=[u.pk for u in users])
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "more7" in html

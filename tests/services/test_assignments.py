@@ -174,3 +174,15 @@ def test_assigned_documents_come_first_and_next_skips_submitted_ones_when_listed
     assert next_document_for_user(user=a0, document=d[4]).pk == d[1].pk  # wraps round
     document_status_change(document=d[1], actor=a0, annotator=a0, action="submit")
     assert next_document_for_user(user=a0, document=d[4]) is None
+
+
+def test_auto_counts_no_assignee_who_left_the_project_when_it_fills_documents(team):
+    from annotator.models import Membership
+
+    project, admin, (a0, a1, *_) = team["project"], team["admin"], team["annotators"]
+    doc = team["documents"][0]
+    assignment_create_bulk(project=project, actor=admin, documents=[doc], annotator_ids=[a0.pk])
+    Membership.objects.filter(project=project, user=a0).delete()
+    outcome = assignment_auto(project=project, actor=admin, k=1, documents=[doc])
+    assert [row.annotator_id for row in outcome.created] != [] and outcome.unchanged == 0
+    assert outcome.created[0].annotator_id != a0.pk

@@ -10,11 +10,13 @@ from rest_framework.views import APIView
 from annotator import access, selectors
 from annotator.access import Need
 from annotator.api.serializers import projects as s
+from annotator.api.idempotency import idempotent
 from annotator.api.views.common import PROJECT_ID, membership, parse
 from annotator.models import Project
 from annotator.selectors import project_admin
 from annotator.services import label_sets
 from annotator.services import projects as project_services
+
 
 def _project_out(project: Project, role: str) -> dict:
     project.my_role = role
@@ -30,6 +32,7 @@ class ProjectListView(APIView):
     @extend_schema(request=s.ProjectCreateIn, responses={201: s.ProjectOut},
                    summary="Create a project (site staff, or anyone when PROJECT_CREATORS is "
                            "'anyone'); you become its admin")
+    @idempotent
     def post(self, request):
         access.require_project_creator(request.user)
         data = parse(s.ProjectCreateIn, request.data)
@@ -45,6 +48,7 @@ class ProjectDetailView(APIView):
 
     @extend_schema(parameters=[PROJECT_ID], request=s.ProjectUpdateIn, responses=s.ProjectOut,
                    summary="Change name, guidelines, attribute definitions or settings (admins)")
+    @idempotent
     def patch(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(s.ProjectUpdateIn, request.data)
@@ -61,6 +65,7 @@ class LabelListView(APIView):
 
     @extend_schema(parameters=[PROJECT_ID], request=s.LabelCreateIn,
                    responses={201: s.LabelOut}, summary="Add a label (admins)")
+    @idempotent
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         label = project_services.label_create(project=project, actor=request.user,
@@ -71,6 +76,7 @@ class LabelListView(APIView):
 class LabelDetailView(APIView):
     @extend_schema(parameters=[PROJECT_ID], request=s.LabelIn, responses=s.LabelOut,
                    summary="Change a label (admins)")
+    @idempotent
     def patch(self, request, project_id, label_id):
         label = access.access_label(request.user, project_id, label_id)
         label = project_services.label_update(label=label, actor=request.user,
@@ -79,6 +85,7 @@ class LabelDetailView(APIView):
 
     @extend_schema(parameters=[PROJECT_ID], responses={204: None},
                    summary="Delete an unused label (admins)")
+    @idempotent
     def delete(self, request, project_id, label_id):
         label = access.access_label(request.user, project_id, label_id)
         project_services.label_delete(label=label, actor=request.user)
@@ -89,6 +96,7 @@ class LabelMergeView(APIView):
     @extend_schema(parameters=[PROJECT_ID], request=s.LabelMergeIn,
                    responses=s.LabelMergeOut,
                    summary="Merge a label into another (admins): its spans move, it goes")
+    @idempotent
     def post(self, request, project_id, label_id):
         label = access.access_label(request.user, project_id, label_id)
         data = parse(s.LabelMergeIn, request.data)
@@ -121,6 +129,7 @@ class MemberListView(APIView):
 
     @extend_schema(parameters=[PROJECT_ID], request=s.MemberCreateIn,
                    responses={201: s.MemberOut}, summary="Add a member or change a role (admins)")
+    @idempotent
     def post(self, request, project_id):
         project = access.access_project(request.user, project_id, Need.MANAGE)
         data = parse(s.MemberCreateIn, request.data)
@@ -132,6 +141,7 @@ class MemberListView(APIView):
 class MemberDetailView(APIView):
     @extend_schema(parameters=[PROJECT_ID], request=s.MemberUpdateIn, responses=s.MemberOut,
                    summary="Change a member's role (admins)")
+    @idempotent
     def patch(self, request, project_id, membership_id):
         data = parse(s.MemberUpdateIn, request.data)
         member = access.access_membership(request.user, project_id, membership_id)
@@ -141,6 +151,7 @@ class MemberDetailView(APIView):
 
     @extend_schema(parameters=[PROJECT_ID], responses={204: None},
                    summary="Remove a member (admins)")
+    @idempotent
     def delete(self, request, project_id, membership_id):
         member = access.access_membership(request.user, project_id, membership_id)
         project_services.membership_remove(membership=member, actor=request.user)
@@ -161,6 +172,8 @@ class UserSearchView(APIView):
 
 
 class InvitationView(APIView):
+    # Not @idempotent: a replayed answer would keep the set-password link (a credential) in
+    # the replay store. Sent twice, the second finds the account the first made: no second one.
     @extend_schema(parameters=[PROJECT_ID], request=s.InvitationIn,
                    responses={201: s.InvitationOut},
                    summary="Invite an e-mail address (admins): an account is made if none "
