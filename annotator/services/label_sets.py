@@ -38,7 +38,7 @@ MAX_LABELS = 100
 # would shadow them, and the annotator lose the action.
 WORKSPACE_KEYS = {"a": "link", "y": "accept", "n": "reject", "h": "history",
                   "l": "arcs on and off", "w": "snap to words", "]": "next document",
-                  "?": "help"}
+                  "@": "source entity", "?": "help"}
 
 
 def label_fields_check(data: dict, *, where: str = "", need_name: bool = False) -> dict:

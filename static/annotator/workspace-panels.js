@@ -15,7 +15,7 @@ import { canLinkEntity, entityBadge, openPicker } from "./workspace-entities.js"
 function describeAttribution(a) {
   return [
     h("span", { className: "ann-role-source" }, a.source ? spanQuote(state, a.source, 40) : "(no source)"),
-    a.source ? entityBadge(state.spans.get(a.source)) || "" : "",
+    a.source ? entityBadge(state.spans.get(String(a.source))) || "" : "",
     " — ",
     h("span", { className: "ann-role-cue" }, a.cue ? spanQuote(state, a.cue, 30) : "(no cue)"),
     " → ",
