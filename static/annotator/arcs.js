@@ -125,7 +125,7 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     return { blockEl, arcs, segs, width: origin.width, height: origin.height, here };
   }
 
-  function write({ blockEl, arcs, segs, width: w, height, here }) {
+  function write({ blockEl, arcs, segs, width: w, height, here }, chosen) {
     undraw(blockEl);
     if (!arcs.length) return;
     const svg = svgEl("svg", { class: "ann-arcs", width: Math.ceil(w), height: Math.ceil(height), "aria-hidden": "true" });
@@ -144,7 +144,7 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     }
     blockEl.append(svg);
     drawn.set(blockEl, { svg, arcs, groups, segs });
-    paint(drawn.get(blockEl), chosenIds());
+    paint(drawn.get(blockEl), chosen);
   }
 
   function draw() {
@@ -153,7 +153,9 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     if (!index) buildIndex();
     const measured = [...dirty].filter((b) => visible.has(b) && b.isConnected).map(measure);
     dirty.clear();
-    measured.forEach(write);
+    const chosen = chosenIds();
+    measured.forEach((m) => write(m, chosen));
+    root.classList.toggle("ann-arcs-chosen", chosen.size > 0);
   }
 
   // Classes only: the hovered attributions, the selected ones, and their spans.
