@@ -4,6 +4,7 @@
 
 import { clear, h } from "./dom.js";
 import { loneCrs, segments } from "./layout.js";
+import { arcs } from "./review-arcs.js";
 import { el, LABELS, PATTERN, REVIEWED, ROLE, say, state, username } from "./review-context.js";
 import { renderItem } from "./review-item.js";
 import { DECIDED, summary } from "./review-merge.js";
@@ -39,7 +40,9 @@ function segmentStyle(seg, segEl, itemsHere) {
 }
 
 // One rendering of the text with the given span items: a list of block elements.
-function renderText(spanItems) {
+// column: whose work they show in the side-by-side view (an annotator's id, or
+// "corrections"), for the arcs to draw that column's attributions.
+function renderText(spanItems, column) {
   const current = state.items[state.current];
   const highlighted = new Set();
   if (current) {
@@ -65,7 +68,7 @@ function renderText(spanItems) {
         segmentStyle(seg, segEl, here);
         return segEl;
       });
-    return h("div", { className: "ann-block", dataset: { block: b } }, ...children);
+    return h("div", { className: "ann-block", dataset: column === undefined ? { block: b } : { block: b, column } }, ...children);
   });
 }
 
@@ -74,15 +77,17 @@ export function renderTextArea() {
   el.text.classList.toggle("ann-side-by-side", state.view === "side");
   if (state.view === "merged") {
     el.text.replaceChildren(...renderText(spanItems));
+    arcs.blocksDrawn();
     return;
   }
-  const columns = state.participants.map((id) => ({ title: username(id), test: (i) => i.rows.some((r) => r.annotator === id && r.origin !== "review") }));
-  if (spanItems.some((i) => i.correction)) columns.push({ title: "Reviewer's corrections", test: (i) => i.correction });
+  const columns = state.participants.map((id) => ({ id: String(id), title: username(id), test: (i) => i.rows.some((r) => r.annotator === id && r.origin !== "review") }));
+  if (spanItems.some((i) => i.correction)) columns.push({ id: "corrections", title: "Reviewer's corrections", test: (i) => i.correction });
   // A grid row per block, so that each paragraph lines up across the columns.
-  const rendered = columns.map((column) => renderText(spanItems.filter(column.test)));
+  const rendered = columns.map((column) => renderText(spanItems.filter(column.test), column.id));
   el.text.style.gridTemplateColumns = `repeat(${columns.length}, minmax(0, 1fr))`;
   el.text.replaceChildren(...columns.map((column) => h("h2", { className: "ann-column-title" }, column.title)),
     ...state.blocks.flatMap((_, b) => rendered.map((blocksOfColumn) => blocksOfColumn[b])));
+  arcs.blocksDrawn();
 }
 
 export function describe(item, max = 60) {

@@ -15,6 +15,7 @@ import { closeHistory } from "./history.js";
 import { pageEvents, toggleHelp } from "./page.js";
 import { approveAgreed, approveDocument, correctSpan, decide, openHistory, returnDocument } from "./review-actions.js";
 import { config, el, mayDecide, OWN_LABEL, say, state } from "./review-context.js";
+import { toggleArcs } from "./review-arcs.js";
 import { load } from "./review-data.js";
 import { decidable, nextUndecided } from "./review-merge.js";
 import { renderAll, renderTextArea, scrollToCurrent, select, setMode } from "./review-render.js";
@@ -74,6 +75,7 @@ document.addEventListener("keydown", (event) => {
     c: () => setMode("correct"),
     h: () => openHistory(),
     v: () => { document.querySelector(`input[name=ann-view][value=${state.view === "merged" ? "side" : "merged"}]`).click(); },
+    l: toggleArcs,
   };
   const run = actions[event.key];
   if (run) { event.preventDefault(); run(); }

@@ -202,3 +202,56 @@ def test_only_blocks_on_screen_hold_arcs_in_a_long_document(page, live_server, w
         .map((s) => Number(s.closest('.ann-block').dataset.block))""")
     assert blocks and min(blocks) > 100 and len(blocks) < 40
     assert not page.js_errors
+
+
+@pytest.fixture
+def review_world(world, labelled):
+    from django.contrib.auth import get_user_model
+
+    document, made, labels = labelled
+    users = get_user_model().objects
+    ann2, rev = (users.create_user(name, password=PASSWORD) for name in ("ann2", "rev"))
+    membership_set(project=world.project, user=ann2, role="annotator")
+    membership_set(project=world.project, user=rev, role="reviewer")
+    theirs = make(document, ann2, labels)
+    for user in (world.annotator, ann2):
+        document_status_change(document=document, actor=user, annotator=user, action="submit")
+    return document, made, theirs
+
+
+def test_review_page_draws_arcs_read_only_and_selects_the_current_item(
+        page, live_server, world, review_world, shot):
+    document, _, _ = review_world
+    login(page, live_server, "rev")
+    page.goto(f"{live_server.url}/documents/{document.pk}/review/")
+    page.wait_for_selector("body[data-ready=true]")
+    # Both annotators made the same six attributions: merged, one item each.
+    wait_arcs(page, 13)
+    assert not page.js_errors
+    shot(page, "arcs-3-review")
+    page.locator("#ann-text").screenshot(path=str(SCREENSHOTS / "arcs-3-review-text.png"))
+
+    # Going to an attribution item (j/k) selects its arcs.
+    for _ in range(40):
+        if page.get_attribute("#ann-item", "data-key").startswith("a:"):
+            break
+        page.keyboard.press("j")
+    page.wait_for_selector("#ann-text.ann-arcs-chosen .ann-arc-selected")
+    assert len([a for a in arcs(page) if "ann-arc-selected" in a["classes"]]) >= 2
+
+    # Hovering an attribution in the list highlights its arcs.
+    page.hover(".ann-item-entry[data-key^='a:']")
+    page.wait_for_selector("#ann-text.ann-arcs-dim .ann-arc-hot")
+
+    # Side by side: each column draws its annotator's arcs.
+    page.keyboard.press("v")
+    page.wait_for_selector("#ann-text.ann-side-by-side")
+    wait_arcs(page, 26)
+    shot(page, "arcs-4-review-side")
+
+    # The key hides and shows them.
+    page.keyboard.press("l")
+    wait_arcs(page, 0)
+    page.keyboard.press("l")
+    wait_arcs(page, 26)
+    assert not page.js_errors
