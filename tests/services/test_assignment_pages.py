@@ -75,7 +75,11 @@ def test_closed_project_refuses_an_unassigned_workspace_with_403_when_an_annotat
     Project.objects.filter(pk=site["project"].pk).update(settings={"unassigned_open": False})
     first, second, _ = site["docs"]
     client.force_login(site["ann"])
-    assert client.get(f"/documents/{first.pk}/").status_code == 403
+    refused = client.get(f"/documents/{first.pk}/")
+    assert refused.status_code == 403
+    # The page says why, in the app's own frame (templates/403.html), not a bare "Forbidden".
+    assert "This document is not assigned to you" in refused.content.decode()
+    assert "Back to your projects" in refused.content.decode()
     assert client.get(f"/documents/{second.pk}/").status_code == 200
     html = client.get(f"/projects/{site['project'].pk}/").content.decode()
     assert first.pk not in rows(html) and "All <strong>2</strong>" in html
