@@ -248,25 +248,26 @@ register(Format(
     also_reads=frozenset({"txt"}),  # a collection without .ann files yet
     lossy="document titles and metadata (the file name stands for the title); the "
           "provenance of a claim fragment used only inside a claim in fragments (its "
-          "claim's note holds the first fragment's)"))
+          "claim's note holds the first fragment's); source entities"))
 register(Format(
     name="conll", title="CoNLL BIO", extension=".conll", media_type="text/plain",
     help="Tokens with one BIO column per label (export only; losses in loss-report.jsonl).",
     write=_write_conll, data_file="data.conll",
-    lossy="links (attributions, attributes), provenance, and whatever BIO cannot hold: see "
-          "loss-report.jsonl"))
+    lossy="links (attributions, attributes), provenance, source entities, and whatever BIO "
+          "cannot hold: see loss-report.jsonl"))
 register(Format(
     name="csv", title="CSV (one row per attribution)", extension=".csv",
     media_type="text/csv", help="One attribution per row: claim, source, cue, attributes "
                                 "(export only).",
     write=_write_csv, data_file="attributions.csv",
-    lossy="spans that belong to no attribution, and the document text"))
+    lossy="spans that belong to no attribution, the document text, and source entities' "
+          "types and aliases (their names are kept)"))
 register(Format(
     name="doccano", title="doccano JSONL", extension=".jsonl",
     media_type="application/x-ndjson",
     help="The JSON Lines doccano exports for sequence labelling, with relations.",
     read_file=_read_doccano_file, read_zip=_read_doccano_zip, write=_write_doccano,
-    data_file="doccano.jsonl", lossy="attributes and provenance; titles"))
+    data_file="doccano.jsonl", lossy="attributes and provenance; titles; source entities"))
 register(Format(
     name="labelstudio", title="Label Studio JSON", extension=".json",
     media_type="application/json", help="Label Studio's JSON export (import only).",
