@@ -4,7 +4,10 @@
 // Each block on screen (an IntersectionObserver, 200 px beyond the viewport) gets
 // one SVG, absolutely placed inside the block, in the block's coordinates: it
 // scrolls with its text, so scrolling costs nothing but drawing the blocks that come
-// into view; a block that leaves the view loses its SVG. Drawing is batched in a
+// into view the first time. Only blocks that have arcs are observed (a long document
+// has thousands of blocks, and the observer's work grows with them), and a block that
+// leaves the view keeps its SVG (content-visibility skips painting it) until the
+// attributions or the width change. Drawing is batched in a
 // requestAnimationFrame: first every read (the spans' getClientRects), then every
 // write, so layout is computed once. A leg between two blocks is drawn in each of
 // them as a dashed line from its span to the block's edge (the top when the other
@@ -39,7 +42,9 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
   let index = null;             // block index → [attribution]
   let byKey = new Map();        // span key → [attribution id]
   const visible = new Set();    // block elements near the viewport
-  const dirty = new Set();
+  const dirty = new Set();      // visible blocks to draw (again)
+  const back = new Set();       // visible blocks drawn before: their classes only
+  const observed = new Set();   // the block elements that have arcs, watched
   const drawn = new Map();      // block element → {svg, arcs, groups: Map id → [g], segs: Map key → [seg]}
   let hot = new Set();
   let frame = 0;
@@ -47,8 +52,9 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
 
   const io = new IntersectionObserver((entries) => {
     for (const entry of entries) {
-      if (entry.isIntersecting) { visible.add(entry.target); dirty.add(entry.target); }
-      else { visible.delete(entry.target); dirty.delete(entry.target); undraw(entry.target); }
+      const b = entry.target;
+      if (entry.isIntersecting) { visible.add(b); (drawn.has(b) ? back : dirty).add(b); }
+      else { visible.delete(b); dirty.delete(b); back.delete(b); }
     }
     schedule();
   }, { rootMargin: "200px 0px" });
@@ -56,12 +62,13 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
   const ro = new ResizeObserver(() => {
     if (root.clientWidth === width) return;
     width = root.clientWidth;
+    forgetHidden();
     redrawVisible();
   });
   ro.observe(root);
 
   function schedule() {
-    if (!frame && on && dirty.size) frame = requestAnimationFrame(draw);
+    if (!frame && on && (dirty.size || back.size)) frame = requestAnimationFrame(draw);
   }
 
   function buildIndex() {
@@ -84,6 +91,25 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
         index.get(i).push(a);
       }
     }
+    watch();
+  }
+
+  // Observe the blocks that have arcs now, and no others.
+  function watch() {
+    for (const b of [...observed]) {
+      if (!b.isConnected || !index.has(Number(b.dataset.block))) {
+        io.unobserve(b); observed.delete(b); visible.delete(b); dirty.delete(b); undraw(b);
+      }
+    }
+    for (const b of root.querySelectorAll(".ann-block")) { // one pass, whatever the count
+      if (!observed.has(b) && index.has(Number(b.dataset.block))) { observed.add(b); io.observe(b); }
+    }
+  }
+
+  // The SVGs of blocks out of view are kept while they stay right; when they may not be
+  // (the attributions or the width changed), they go and are drawn when seen again.
+  function forgetHidden() {
+    for (const b of [...drawn.keys()]) if (!visible.has(b)) undraw(b);
   }
 
   function undraw(blockEl) {
@@ -156,6 +182,8 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     dirty.clear();
     const chosen = chosenIds();
     measured.forEach((m) => write(m, chosen));
+    for (const b of back) { const record = drawn.get(b); if (record) paint(record, chosen); }
+    back.clear();
     root.classList.toggle("ann-arcs-chosen", chosen.size > 0);
     performance.measure("ann-arcs", { start: began }); // the benchmark reads these
   }
@@ -184,7 +212,7 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     const chosen = chosenIds();
     root.classList.toggle("ann-arcs-dim", hot.size > 0);
     root.classList.toggle("ann-arcs-chosen", chosen.size > 0);
-    for (const record of drawn.values()) paint(record, chosen);
+    for (const [b, record] of drawn) if (visible.has(b)) paint(record, chosen); // the rest: when seen
   }
 
   function setHot(ids) {
@@ -210,6 +238,7 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     let near = false;
     // Arcs may rise above their block's top: test each drawn block the pointer is near.
     for (const [blockEl, record] of drawn) {
+      if (!visible.has(blockEl)) continue;
       const origin = blockEl.getBoundingClientRect();
       if (y < origin.top - 30 || y > origin.bottom + 30) continue;
       const id = arcAt(record.arcs, { x: x - origin.left, y: y - origin.top });
@@ -230,11 +259,13 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     // New block elements (the whole text drawn again): watch them.
     blocksDrawn() {
       io.disconnect();
+      observed.clear();
       visible.clear();
       dirty.clear();
+      back.clear();
       drawn.clear();
       index = null;
-      for (const b of root.querySelectorAll(".ann-block")) io.observe(b);
+      buildIndex(); // observes the blocks that have arcs
     },
     // One block's content drawn again (its SVG went with it).
     blockDrawn(blockEl) {
@@ -244,6 +275,8 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     // The attributions changed: index them again, draw the visible blocks again.
     changed() {
       index = null;
+      forgetHidden();
+      buildIndex();
       redrawVisible();
     },
     repaint,
