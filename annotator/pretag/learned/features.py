@@ -15,6 +15,7 @@ import re
 from ..lexicon import (ANONYMOUS_HEADS, DOCUMENT_HEADS, MULTIWORD_FIRST, ORGANISATION_WORDS,
                        PERSON_TITLES, SUBJECT_PRONOUNS, VERB_FORMS)
 from ..segment import text_of
+from .encoding import tags_of
 
 OPEN_MARKS = {"\u201c", "\u00ab", "\u201e", "``", "\u2018"}
 CLOSE_MARKS = {"\u201d", "\u00bb", "\u2019"}
@@ -130,9 +131,11 @@ def is_cue_word(low: str) -> str:
 class Doc:
     """A text's tokens, paragraphs and per-token features (a list of strings per token)."""
 
-    def __init__(self, text: str, rules=None, lexicon: dict | None = None):
+    def __init__(self, text: str, rules=None, lexicon: dict | None = None,
+                 clusters: dict | None = None, tokens: list[Tok] | None = None):
         self.text = text
-        self.tokens = tokens_of(text)
+        self.tokens = tokens if tokens is not None else tokens_of(text)
+        self.clusters = clusters or {}
         self.paragraphs = paragraphs(text, self.tokens)
         self.rules = rules
         self.lexicon = lexicon or {}
@@ -168,6 +171,7 @@ class Doc:
         shapes = [_shape(t.text) for t in toks]
         lexicon = self.lexicon
         learned = [lexicon.get(w) for w in lows]
+        classes = [self.clusters.get(w) for w in lows]
         # a word the training data often labels CUE counts as a cue, like the lexicon's
         cues = [is_cue_word(w) or ("learned" if lx and lx[0] >= 2 else "")
                 for w, lx in zip(lows, learned)]
@@ -240,6 +244,11 @@ class Doc:
                             f.append(f"{d}cue")
                     else:
                         f.append(f"{d}edge")
+                # the word classes learned from the training text (words.build_clusters)
+                for d in (-1, 0, 1):
+                    j = k + d
+                    if lo <= j < hi and classes[j]:
+                        f.extend(f"c{n}{d}={c}" for n, c in enumerate(classes[j]))
                 if k - 1 >= lo:
                     f.append("bg-=" + lows[k - 1] + "|" + w)
                 if k + 1 < hi:
@@ -288,13 +297,13 @@ def _sentence_info(toks: list[Tok], lo: int, hi: int, cues: list[str],
     return out
 
 
-def build_lexicon(docs_and_spans, min_count: int = 3) -> dict[str, list[int]]:
-    """{word: [cue, source, claim level]} from training documents: how often the word lies
-    in a CUE, a SOURCE or a CLAIM span, as a level 0-4 (smoothed towards 0), for words seen
-    at least `min_count` times and at least once in some span."""
+def build_lexicon(tokens_and_spans, min_count: int = 3) -> dict[str, list[int]]:
+    """{word: [cue, source, claim level]} from training documents, given as (tokens_of(text),
+    spans): how often the word lies in a CUE, a SOURCE or a CLAIM span, as a level 0-4
+    (smoothed towards 0), for words seen at least `min_count` times and at least once in
+    some span."""
     seen: dict[str, list[int]] = {}
-    for text, spans in docs_and_spans:
-        tokens = tokens_of(text)
+    for tokens, spans in tokens_and_spans:
         starts = [t.start for t in tokens]
         inside = [None] * len(tokens)
         for span in spans:
@@ -316,12 +325,7 @@ def build_lexicon(docs_and_spans, min_count: int = 3) -> dict[str, list[int]]:
     return lexicon
 
 
-def bio_labels(doc: Doc, spans: list[dict]) -> list[list[str]]:
-    """Gold BIO labels per paragraph token, from spans {label, start, end}."""
-    labels = ["O"] * len(doc.tokens)
-    for span in sorted(spans, key=lambda s: (s["start"], s["end"])):
-        i, j = doc.token_range(span["start"], span["end"])
-        for k in range(i, j):
-            if labels[k] == "O":
-                labels[k] = ("B-" if k == i else "I-") + span["label"]
-    return [labels[lo:hi] for lo, hi in doc.paragraphs]
+def gold_tags(doc: Doc, spans: list[dict]) -> list[list[str]]:
+    """Gold BILOU tags per paragraph token (encoding.tags_of), from spans {label, start, end}."""
+    return tags_of(len(doc.tokens), doc.paragraphs,
+                   [(s["label"], *doc.token_range(s["start"], s["end"])) for s in spans])

@@ -5,6 +5,7 @@
     MODEL_DIR/spans.crfsuite  the CRF over tokens (BIO tags of CLAIM, SOURCE, CUE)
     MODEL_DIR/links.json      the two link classifiers' weights (claim-source, claim-cue)
     MODEL_DIR/lexicon.json    how often each training word is in a CUE, SOURCE or CLAIM span
+    MODEL_DIR/clusters.json   word classes learned from the training text (words.py)
 
 Training reads the documents in worker processes (the rules tagger and the
 features are most of the work), trains the link classifiers in a second
@@ -28,14 +29,17 @@ import time
 from pathlib import Path
 
 from .data import counts, file_sha256, read_annotated, to_pretag_shape
-from .features import Doc, bio_labels, build_lexicon
+from .encoding import spans_of
+from .features import Doc, build_lexicon, gold_tags, tokens_of
 from .links import Linker, LinearModel, Span, choose, decide, fit, rules_link_set
+from .words import build_clusters
 
 NAME = "learned-attribution"
-TAGGER_VERSION = "1.1.0"        # bump when features or decoding change: old models are refused
+TAGGER_VERSION = "1.2.0"        # bump when features or decoding change: old models are refused
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
-FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE)
+CLUSTERS_FILE = "clusters.json"
+FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE, CLUSTERS_FILE)
 MANIFEST = "manifest.json"
 DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 20,
                   "feature.minfreq": 2, "link_c": 0.5}
@@ -51,12 +55,12 @@ def _rules():
 
 
 _RULES = None
-_LEXICON: dict = {}             # the training lexicon, for the worker processes
+_WORDS: tuple = ({}, {})        # the training lexicon and word classes, for the workers
 
 
-def _set_lexicon(lexicon: dict) -> None:
-    global _LEXICON
-    _LEXICON = lexicon
+def _set_words(lexicon: dict, clusters: dict) -> None:
+    global _WORDS
+    _WORDS = (lexicon, clusters)
 
 
 def rules_tagger():
@@ -94,9 +98,9 @@ def _prepare(record: dict):
     """Worker: CRF features and BIO labels of one document, and its cue-link rows."""
     text = record["text"]
     rules = rules_tagger().tag(text)
-    doc = Doc(text, rules, _LEXICON)
+    doc = Doc(text, rules, *_WORDS)
     feats = doc.features()
-    labels = bio_labels(doc, record["spans"])
+    labels = gold_tags(doc, record["spans"])
     linker, linked = _linker(doc, record, rules)
     x, y = [], []
     for claim in linker.claims:
@@ -224,11 +228,16 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
                     note = f"loss {info['loss']:.0f}" if "loss" in info else ""
                     iterations.step(note=note)
 
-        lexicon = build_lexicon((r["text"], r["spans"]) for r in records)
+        tokens = [tokens_of(r["text"]) for r in records]
+        lexicon = build_lexicon((t, r["spans"]) for t, r in zip(tokens, records))
+        clusters = build_clusters([[t.low for t in doc_tokens] for doc_tokens in tokens], seed)
+        del tokens
         (tmp / LEXICON_FILE).write_text(json.dumps(lexicon, sort_keys=True), encoding="utf-8")
+        (tmp / CLUSTERS_FILE).write_text(json.dumps(clusters, sort_keys=True), encoding="utf-8")
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with (ctx.Pool(workers, initializer=_set_lexicon, initargs=(lexicon,)) if workers > 1
-              else _InProcess(initializer=_set_lexicon, initargs=(lexicon,))) as pool:
+        words = (lexicon, clusters)
+        with (ctx.Pool(workers, initializer=_set_words, initargs=words) if workers > 1
+              else _InProcess(initializer=_set_words, initargs=words)) as pool:
             trainer = Trainer(algorithm=params["algorithm"], verbose=False)
             for feats, labels, (x, y) in pool.imap(_prepare, records, chunksize=4):
                 for xseq, yseq in zip(feats, labels):
@@ -359,6 +368,8 @@ class LoadedModel:
             self.cue_model = LinearModel.from_json(links["CUE"])
             self.lexicon = {str(k): list(v) for k, v in json.loads(
                 (path / LEXICON_FILE).read_text(encoding="utf-8")).items()}
+            self.clusters = {str(k): [int(c) for c in v] for k, v in json.loads(
+                (path / CLUSTERS_FILE).read_text(encoding="utf-8")).items()}
             self.crf = pycrfsuite.Tagger()
             self.crf.open(str(path / CRF_FILE))
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -371,12 +382,12 @@ class LoadedModel:
         from ..base import TaggedAttribution, TaggedSpan, TagResult
 
         rules = rules_tagger().tag(text)
-        doc = Doc(text, rules, self.lexicon)
+        doc = Doc(text, rules, self.lexicon, self.clusters)
         spans: list[Span] = []
         for (lo, hi), xseq in zip(doc.paragraphs, doc.features()):
             self.crf.set(xseq)
             labels = self.crf.tag()
-            spans.extend(_decode(doc, lo, labels, self.crf))
+            spans.extend(spans_of(doc, lo, labels, self.crf))
         claims = [s for s in spans if s.label == "CLAIM"]
         sources = [s for s in spans if s.label == "SOURCE"]
         cues = [s for s in spans if s.label == "CUE"]
@@ -393,21 +404,3 @@ class LoadedModel:
                 attributes={"quote_type": "direct" if quoted else "indirect"}))
         return TagResult(spans=[TaggedSpan(s.key, s.label, s.start, s.end, s.confidence)
                                 for s in spans], attributions=attributions)
-
-
-def _decode(doc: Doc, lo: int, labels: list[str], crf) -> list[Span]:
-    """Spans from BIO tags (an I- after another label starts a span), with the mean marginal
-    probability of their tags as confidence."""
-    out, current = [], None
-    for k, tag in enumerate(labels + ["O"]):
-        label = tag[2:] if tag != "O" else None
-        if current is not None and (label != current[0] or tag.startswith("B-")):
-            name, a = current
-            probs = [crf.marginal(labels[m], m) for m in range(a, k)]
-            first, last = doc.tokens[lo + a], doc.tokens[lo + k - 1]
-            out.append(Span(name, first.start, last.end, lo + a, lo + k,
-                            round(sum(probs) / len(probs), 3)))
-            current = None
-        if label is not None and current is None:
-            current = (label, k)
-    return out
