@@ -2,14 +2,17 @@
 
     MODEL_DIR/manifest.json   tagger, tagger_version, format, created, seed, training data
                               SHA-256, counts, parameters, dev scores, files and their SHA-256
-    MODEL_DIR/spans.crfsuite  the CRF over tokens (BIO tags of CLAIM, SOURCE, CUE)
+    MODEL_DIR/spans.crfsuite  the first CRF over tokens (BILOU tags of CLAIM, SOURCE, CUE)
+    MODEL_DIR/second.crfsuite the second CRF, over the first's reading (stack.py; with
+                              the parameter "stack", the default)
     MODEL_DIR/links.json      the two link classifiers' weights (claim-source, claim-cue)
     MODEL_DIR/lexicon.json    how often each training word is in a CUE, SOURCE or CLAIM span
     MODEL_DIR/clusters.json   word classes learned from the training text (words.py)
 
 Training reads the documents in worker processes (the rules tagger and the
 features are most of the work), trains the link classifiers in a second
-process while the CRF trains in this one, writes everything into a temporary
+process while the CRFs train in this one (the first CRF, two fold CRFs whose
+readings of the other half train the second CRF, and the second CRF), writes everything into a temporary
 directory and renames it into place: a failure leaves nothing behind.
 """
 from __future__ import annotations
@@ -96,7 +99,7 @@ def _linker(doc: Doc, record: dict, rules) -> tuple[Linker, set]:
 
 
 def _prepare(record: dict):
-    """Worker: CRF features and BIO labels of one document, and its cue-link rows."""
+    """Worker: paragraphs, CRF features and BILOU tags of one document, its cue-link rows."""
     text = record["text"]
     rules = rules_tagger().tag(text)
     doc = Doc(text, rules, *_WORDS)
