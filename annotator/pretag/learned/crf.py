@@ -1,8 +1,8 @@
 """Running the CRFs: training one with a progress bar, the training's helpers, tagging.
 
-The span model is two linear-chain CRFs (python-crfsuite), stacked: the first
-reads the token features (features.py), the second the same plus the first's
-reading of each sentence (stack.py). `tag_paragraph` runs both.
+The span model is a linear-chain CRF (python-crfsuite) over the token features
+(features.py); with the parameter "stack" a second CRF reads the same plus the
+first's reading of each sentence (stack.py), and `tag_paragraph` runs both.
 """
 from __future__ import annotations
 

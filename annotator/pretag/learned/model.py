@@ -3,15 +3,15 @@
     MODEL_DIR/manifest.json   tagger, tagger_version, format, created, seed, training data
                               SHA-256, counts, parameters, dev scores, files and their SHA-256
     MODEL_DIR/spans.crfsuite  the first CRF over tokens (BILOU tags of CLAIM, SOURCE, CUE)
-    MODEL_DIR/second.crfsuite the second CRF, over the first's reading (stack.py; with
-                              the parameter "stack", the default)
+    MODEL_DIR/second.crfsuite the second CRF, over the first's reading (stack.py; only
+                              with the parameter "stack", train_tagger --stack)
     MODEL_DIR/links.json      the two link classifiers' weights (claim-source, claim-cue)
     MODEL_DIR/lexicon.json    how often each training word is in a CUE, SOURCE or CLAIM span
     MODEL_DIR/clusters.json   word classes learned from the training text (words.py)
 
 Training reads the documents in worker processes (the rules tagger and the
 features are most of the work), trains the link classifiers in a second
-process while the CRFs train in this one (the first CRF, two fold CRFs whose
+process while the CRF trains in this one (stacked: also two fold CRFs, whose
 readings of the other half train the second CRF, and the second CRF), writes everything into a temporary
 directory and renames it into place: a failure leaves nothing behind.
 """
@@ -45,8 +45,8 @@ CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.js
 CLUSTERS_FILE, SECOND_FILE = "clusters.json", "second.crfsuite"
 FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE, CLUSTERS_FILE)      # and SECOND_FILE if stacked
 MANIFEST = "manifest.json"
-DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 20,
-                  "feature.minfreq": 2, "link_c": 0.5, "stack": True}
+DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 40,
+                  "feature.minfreq": 2, "link_c": 0.5, "stack": False}
 
 
 class ModelError(ValueError):
