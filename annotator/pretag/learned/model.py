@@ -33,7 +33,7 @@ from pathlib import Path
 from .data import counts, file_sha256, read_annotated, to_pretag_shape
 from .crf import InProcess, Progress, open_crf, tag_paragraph, terminated, train_crf
 from .encoding import spans_of
-from .features import Doc, build_lexicon, gold_tags, tokens_of
+from .features import Doc, build_lexicon, class_features, gold_tags, tokens_of
 from .links import Linker, LinearModel, Span, choose, decide, fit, rules_link_set
 from .stack import FOLDS, first_pass, second_features
 from .words import build_clusters
@@ -64,7 +64,7 @@ _WORDS: tuple = ({}, {})        # the training lexicon and word classes, for the
 
 def _set_words(lexicon: dict, clusters: dict) -> None:
     global _WORDS
-    _WORDS = (lexicon, clusters)
+    _WORDS = (lexicon, class_features(clusters))
 
 
 def rules_tagger():
@@ -317,8 +317,8 @@ class LoadedModel:
             self.cue_model = LinearModel.from_json(links["CUE"])
             self.lexicon = {str(k): list(v) for k, v in json.loads(
                 (path / LEXICON_FILE).read_text(encoding="utf-8")).items()}
-            self.clusters = {str(k): [int(c) for c in v] for k, v in json.loads(
-                (path / CLUSTERS_FILE).read_text(encoding="utf-8")).items()}
+            self.classes = class_features({str(k): [int(c) for c in v] for k, v in json.loads(
+                (path / CLUSTERS_FILE).read_text(encoding="utf-8")).items()})
             self.crf = pycrfsuite.Tagger()
             self.crf.open(str(path / CRF_FILE))
             self.second = None
@@ -335,7 +335,7 @@ class LoadedModel:
         from ..base import TaggedAttribution, TaggedSpan, TagResult
 
         rules = rules_tagger().tag(text)
-        doc = Doc(text, rules, self.lexicon, self.clusters)
+        doc = Doc(text, rules, self.lexicon, self.classes)
         spans: list[Span] = []
         for (lo, hi), xseq in zip(doc.paragraphs, doc.features()):
             if self.second is not None:
