@@ -86,8 +86,11 @@ def crf_params(params: dict) -> dict:
     return out
 
 
-def train_crf(sequences, path: str, params: dict, seed: int, progress: Progress) -> None:
-    """Train a CRF on (xseq, yseq) pairs into `path`, one progress step per iteration."""
+def train_crf(sequences, path: str, params: dict, seed: int, progress: Progress,
+              before_training=None) -> None:
+    """Train a CRF on (xseq, yseq) pairs into `path`, one progress step per iteration;
+    `before_training()` is called once all are read (their features are then the
+    trainer's: a generator keeps only one document at a time in Python)."""
     import pycrfsuite
 
     class Trainer(pycrfsuite.Trainer):
@@ -103,6 +106,8 @@ def train_crf(sequences, path: str, params: dict, seed: int, progress: Progress)
     before = progress.done
     for xseq, yseq in sequences:
         trainer.append(xseq, yseq)
+    if before_training is not None:
+        before_training()
     trainer.set_params(crf_params(params))
     seed_c_random(seed)
     trainer.train(path)

@@ -186,21 +186,28 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
         words = (lexicon, clusters)
         with (ctx.Pool(workers, initializer=_set_words, initargs=words) if workers > 1
               else InProcess(initializer=_set_words, initargs=words)) as pool:
-            docs = []                           # per document: (paragraph bounds, features, tags)
-            for bounds, feats, labels, (x, y) in pool.imap(_prepare, records, chunksize=4):
-                docs.append((bounds, feats, labels))
-                cue_rows[0].extend(x)
-                cue_rows[1].extend(y)
-                progress.step()
-            # the link classifiers train in a worker while the CRFs train here
-            links_job = pool.apply_async(_fit_links, (records, cue_rows, seed, params["link_c"],
-                                                      str(tmp / LINKS_FILE)))
-            del cue_rows
-            train_crf(((x, y) for _, feats, labels in docs for x, y in zip(feats, labels)),
-                      str(tmp / CRF_FILE), params, seed, iterations)
+            docs = []          # per document (paragraph bounds, features, tags), if stacked
+            links_job = []
+
+            def sequences():
+                for bounds, feats, labels, (x, y) in pool.imap(_prepare, records, chunksize=4):
+                    if stacked:
+                        docs.append((bounds, feats, labels))
+                    cue_rows[0].extend(x)
+                    cue_rows[1].extend(y)
+                    progress.step()
+                    yield from zip(feats, labels)
+
+            def start_links():
+                # the link classifiers train in a worker while the CRFs train here
+                links_job.append(pool.apply_async(_fit_links, (records, cue_rows, seed,
+                                                               params["link_c"],
+                                                               str(tmp / LINKS_FILE))))
+
+            train_crf(sequences(), str(tmp / CRF_FILE), params, seed, iterations, start_links)
             if stacked:
                 _train_second(records, docs, tmp, params, seed, iterations)
-            links_job.get()
+            links_job[0].get()
         train_seconds = round(time.perf_counter() - started, 1)
         manifest = {
             "tagger": NAME, "tagger_version": TAGGER_VERSION, "format": FORMAT,
