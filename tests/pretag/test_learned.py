@@ -86,7 +86,8 @@ def test_a_stacked_model_has_a_second_crf_and_tags_like_the_first(trained, tmp_p
     assert "second.crfsuite" in manifest["files"]
     assert manifest["dev"]["overlap"]["CLAIM"]["f1"] > 0.8
     tagger = get_tagger("learned-attribution", model=str(tmp_path / "stacked"))
-    text = "\u201cThe talks have failed,\u201d said Ana Silva, \u201cand the river is rising fast.\u201d"
+    text = ("\u201cThe talks have failed,\u201d said Ana Silva, "
+            "\u201cand the river is rising fast.\u201d")
     found = triples(pretag_text(tagger, text), text)
     assert (["\u201cThe talks have failed,\u201d", "\u201cand the river is rising fast.\u201d"],
             "Ana Silva", "said") in found

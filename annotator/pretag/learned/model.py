@@ -12,8 +12,9 @@
 Training reads the documents in worker processes (the rules tagger and the
 features are most of the work), trains the link classifiers in a second
 process while the CRF trains in this one (stacked: also two fold CRFs, whose
-readings of the other half train the second CRF, and the second CRF), writes everything into a temporary
-directory and renames it into place: a failure leaves nothing behind.
+readings of the other half train the second CRF, and the second CRF), writes
+everything into a temporary directory and renames it into place: a failure
+leaves nothing behind.
 """
 from __future__ import annotations
 
