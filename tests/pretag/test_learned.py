@@ -51,7 +51,7 @@ def test_the_manifest_records_version_data_hash_counts_date_and_dev_scores(train
     assert on_disk["dev"]["overlap"]["CLAIM"]["f1"] > 0.8
     assert on_disk["dev"]["overlap"]["SOURCE->CLAIM"]["f1"] > 0.7
     assert sorted(p.name for p in (folder / "model").iterdir()) == [
-        "lexicon.json", "links.json", "manifest.json", "spans.crfsuite"]
+        "clusters.json", "lexicon.json", "links.json", "manifest.json", "spans.crfsuite"]
 
 
 def test_the_learned_tagger_proposes_spans_and_attributions_with_confidences(trained):
@@ -75,6 +75,25 @@ def test_a_split_quote_is_one_attribution_with_two_fragments(trained):
     found = triples(pretag_text(tagger, text), text)
     assert (["\u201cThe talks have failed,\u201d", "\u201cand the river is rising fast.\u201d"],
             "Ana Silva", "said") in found
+
+
+def test_a_stacked_model_has_a_second_crf_and_tags_like_the_first(trained, tmp_path):
+    folder, _ = trained
+    manifest = train(str(folder / "train.jsonl"), str(tmp_path / "stacked"),
+                     dev_path=str(folder / "dev.jsonl"), seed=3, workers=1,
+                     params={**FAST, "stack": True}, stream=StringIO())
+    assert manifest["parameters"]["stack"] is True
+    assert "second.crfsuite" in manifest["files"]
+    assert manifest["dev"]["overlap"]["CLAIM"]["f1"] > 0.8
+    tagger = get_tagger("learned-attribution", model=str(tmp_path / "stacked"))
+    text = ("\u201cThe talks have failed,\u201d said Ana Silva, "
+            "\u201cand the river is rising fast.\u201d")
+    found = triples(pretag_text(tagger, text), text)
+    assert (["\u201cThe talks have failed,\u201d", "\u201cand the river is rising fast.\u201d"],
+            "Ana Silva", "said") in found
+    (tmp_path / "stacked" / "second.crfsuite").write_bytes(b"changed")
+    with pytest.raises(ModelError, match="second.crfsuite is corrupt"):
+        LearnedAttributionTagger(str(tmp_path / "stacked"))
 
 
 def test_training_is_deterministic_for_a_seed(trained, tmp_path):

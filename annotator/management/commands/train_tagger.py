@@ -27,11 +27,16 @@ class Command(BaseCommand):
                             help="processes for reading the documents (default: up to 2)")
         parser.add_argument("--iterations", type=int, default=None,
                             help="training passes of the span model")
+        parser.add_argument("--stack", action="store_true",
+                            help="stack a second CRF on the first's reading (better spans, "
+                                 "about half the tagging speed: see docs/pretagging.md)")
 
     def handle(self, *args, **options):
         params = {}
         if options["iterations"]:
             params["max_iterations"] = options["iterations"]
+        if options["stack"]:
+            params["stack"] = True
         try:
             manifest = train(options["train"], options["model_dir"], dev_path=options["dev"],
                              seed=options["seed"], workers=options["workers"], params=params,

@@ -15,6 +15,7 @@ import re
 from ..lexicon import (ANONYMOUS_HEADS, DOCUMENT_HEADS, MULTIWORD_FIRST, ORGANISATION_WORDS,
                        PERSON_TITLES, SUBJECT_PRONOUNS, VERB_FORMS)
 from ..segment import text_of
+from .encoding import tags_of
 
 OPEN_MARKS = {"\u201c", "\u00ab", "\u201e", "``", "\u2018"}
 CLOSE_MARKS = {"\u201d", "\u00bb", "\u2019"}
@@ -130,9 +131,11 @@ def is_cue_word(low: str) -> str:
 class Doc:
     """A text's tokens, paragraphs and per-token features (a list of strings per token)."""
 
-    def __init__(self, text: str, rules=None, lexicon: dict | None = None):
+    def __init__(self, text: str, rules=None, lexicon: dict | None = None,
+                 classes: dict | None = None, tokens: list[Tok] | None = None):
         self.text = text
-        self.tokens = tokens_of(text)
+        self.tokens = tokens if tokens is not None else tokens_of(text)
+        self.classes = classes or {}         # class_features(clusters)
         self.paragraphs = paragraphs(text, self.tokens)
         self.rules = rules
         self.lexicon = lexicon or {}
@@ -168,6 +171,7 @@ class Doc:
         shapes = [_shape(t.text) for t in toks]
         lexicon = self.lexicon
         learned = [lexicon.get(w) for w in lows]
+        classes = [self.classes.get(w) for w in lows]
         # a word the training data often labels CUE counts as a cue, like the lexicon's
         cues = [is_cue_word(w) or ("learned" if lx and lx[0] >= 2 else "")
                 for w, lx in zip(lows, learned)]
@@ -175,6 +179,7 @@ class Doc:
         sentence_end = [t.text in (".", "!", "?") for t in toks]
         out = []
         carried = False
+        edges = _EDGES
         for p_index, (lo, hi) in enumerate(self.paragraphs):
             states, depth_end = quote_states(toks, lo, hi, carried)
             carried = depth_end > 0
@@ -186,6 +191,9 @@ class Doc:
             para_bucket = "p" + _bucket(min(p_index, 4))
             para_open = "po=" + (toks[lo].mark or "-")
             sentence_of = _sentence_info(toks, lo, hi, cues, states)
+            # each token as its neighbours see it, at each offset (made once per token)
+            seen_as = {d: [_as_neighbour(d, lows[j], shapes[j], rules[j], cues[j])
+                           for j in range(lo, hi)] for d in (-2, -1, 1, 2)}
             for k in range(lo, hi):
                 w, shape, cue = lows[k], shapes[k], cues[k]
                 depth, role = states[k - lo]
@@ -231,15 +239,12 @@ class Doc:
                     f.append("crw=" + lows[cue_at[right_index]])
                 for d in (-2, -1, 1, 2):
                     j = k + d
-                    if lo <= j < hi:
-                        f.append(f"{d}w={lows[j]}")
-                        f.append(f"{d}s={shapes[j]}")
-                        if rules[j]:
-                            f.append(f"{d}r={rules[j]}")
-                        if cues[j]:
-                            f.append(f"{d}cue")
-                    else:
-                        f.append(f"{d}edge")
+                    f.extend(seen_as[d][j - lo] if lo <= j < hi else edges[d])
+                # the word classes learned from the training text (words.build_clusters)
+                for d in (-1, 0, 1):
+                    j = k + d
+                    if lo <= j < hi and classes[j]:
+                        f.extend(classes[j][d + 1])
                 if k - 1 >= lo:
                     f.append("bg-=" + lows[k - 1] + "|" + w)
                 if k + 1 < hi:
@@ -248,6 +253,25 @@ class Doc:
                 sent_pos = 0 if sentence_end[k] else sent_pos + 1
             out.append(para)
         return out
+
+
+_EDGES = {d: [f"{d}edge"] for d in (-2, -1, 1, 2)}
+
+
+def _as_neighbour(d: int, low: str, shape: str, rule: str, cue: str) -> list[str]:
+    f = [f"{d}w={low}", f"{d}s={shape}"]
+    if rule:
+        f.append(f"{d}r={rule}")
+    if cue:
+        f.append(f"{d}cue")
+    return f
+
+
+def class_features(clusters: dict[str, list[int]]) -> dict[str, tuple[list[str], ...]]:
+    """Per word of words.build_clusters' classes, its class features as the word before,
+    the word itself and the word after a token: made once per model, not per token."""
+    return {w: tuple([f"c{n}{d}={c}" for n, c in enumerate(ids)] for d in (-1, 0, 1))
+            for w, ids in clusters.items()}
 
 
 def _sentence_info(toks: list[Tok], lo: int, hi: int, cues: list[str],
@@ -288,13 +312,13 @@ def _sentence_info(toks: list[Tok], lo: int, hi: int, cues: list[str],
     return out
 
 
-def build_lexicon(docs_and_spans, min_count: int = 3) -> dict[str, list[int]]:
-    """{word: [cue, source, claim level]} from training documents: how often the word lies
-    in a CUE, a SOURCE or a CLAIM span, as a level 0-4 (smoothed towards 0), for words seen
-    at least `min_count` times and at least once in some span."""
+def build_lexicon(tokens_and_spans, min_count: int = 3) -> dict[str, list[int]]:
+    """{word: [cue, source, claim level]} from training documents, given as (tokens_of(text),
+    spans): how often the word lies in a CUE, a SOURCE or a CLAIM span, as a level 0-4
+    (smoothed towards 0), for words seen at least `min_count` times and at least once in
+    some span."""
     seen: dict[str, list[int]] = {}
-    for text, spans in docs_and_spans:
-        tokens = tokens_of(text)
+    for tokens, spans in tokens_and_spans:
         starts = [t.start for t in tokens]
         inside = [None] * len(tokens)
         for span in spans:
@@ -316,12 +340,7 @@ def build_lexicon(docs_and_spans, min_count: int = 3) -> dict[str, list[int]]:
     return lexicon
 
 
-def bio_labels(doc: Doc, spans: list[dict]) -> list[list[str]]:
-    """Gold BIO labels per paragraph token, from spans {label, start, end}."""
-    labels = ["O"] * len(doc.tokens)
-    for span in sorted(spans, key=lambda s: (s["start"], s["end"])):
-        i, j = doc.token_range(span["start"], span["end"])
-        for k in range(i, j):
-            if labels[k] == "O":
-                labels[k] = ("B-" if k == i else "I-") + span["label"]
-    return [labels[lo:hi] for lo, hi in doc.paragraphs]
+def gold_tags(doc: Doc, spans: list[dict]) -> list[list[str]]:
+    """Gold BILOU tags per paragraph token (encoding.tags_of), from spans {label, start, end}."""
+    return tags_of(len(doc.tokens), doc.paragraphs,
+                   [(s["label"], *doc.token_range(s["start"], s["end"])) for s in spans])

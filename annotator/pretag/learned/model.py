@@ -2,18 +2,22 @@
 
     MODEL_DIR/manifest.json   tagger, tagger_version, format, created, seed, training data
                               SHA-256, counts, parameters, dev scores, files and their SHA-256
-    MODEL_DIR/spans.crfsuite  the CRF over tokens (BIO tags of CLAIM, SOURCE, CUE)
+    MODEL_DIR/spans.crfsuite  the first CRF over tokens (BILOU tags of CLAIM, SOURCE, CUE)
+    MODEL_DIR/second.crfsuite the second CRF, over the first's reading (stack.py; only
+                              with the parameter "stack", train_tagger --stack)
     MODEL_DIR/links.json      the two link classifiers' weights (claim-source, claim-cue)
     MODEL_DIR/lexicon.json    how often each training word is in a CUE, SOURCE or CLAIM span
+    MODEL_DIR/clusters.json   word classes learned from the training text (words.py)
 
 Training reads the documents in worker processes (the rules tagger and the
 features are most of the work), trains the link classifiers in a second
-process while the CRF trains in this one, writes everything into a temporary
-directory and renames it into place: a failure leaves nothing behind.
+process while the CRF trains in this one (stacked: also two fold CRFs, whose
+readings of the other half train the second CRF, and the second CRF), writes
+everything into a temporary directory and renames it into place: a failure
+leaves nothing behind.
 """
 from __future__ import annotations
 
-import ctypes
 import datetime
 import hashlib
 import json
@@ -28,17 +32,22 @@ import time
 from pathlib import Path
 
 from .data import counts, file_sha256, read_annotated, to_pretag_shape
-from .features import Doc, bio_labels, build_lexicon
+from .crf import InProcess, Progress, open_crf, tag_paragraph, terminated, train_crf
+from .encoding import spans_of
+from .features import Doc, build_lexicon, class_features, gold_tags, tokens_of
 from .links import Linker, LinearModel, Span, choose, decide, fit, rules_link_set
+from .stack import FOLDS, first_pass, second_features
+from .words import build_clusters
 
 NAME = "learned-attribution"
-TAGGER_VERSION = "1.1.0"        # bump when features or decoding change: old models are refused
+TAGGER_VERSION = "1.2.0"        # bump when features or decoding change: old models are refused
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
-FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE)
+CLUSTERS_FILE, SECOND_FILE = "clusters.json", "second.crfsuite"
+FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE, CLUSTERS_FILE)      # and SECOND_FILE if stacked
 MANIFEST = "manifest.json"
-DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 20,
-                  "feature.minfreq": 2, "link_c": 0.5}
+DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 40,
+                  "feature.minfreq": 2, "link_c": 0.5, "stack": False}
 
 
 class ModelError(ValueError):
@@ -51,12 +60,12 @@ def _rules():
 
 
 _RULES = None
-_LEXICON: dict = {}             # the training lexicon, for the worker processes
+_WORDS: tuple = ({}, {})        # the training lexicon and word classes, for the workers
 
 
-def _set_lexicon(lexicon: dict) -> None:
-    global _LEXICON
-    _LEXICON = lexicon
+def _set_words(lexicon: dict, clusters: dict) -> None:
+    global _WORDS
+    _WORDS = (lexicon, class_features(clusters))
 
 
 def rules_tagger():
@@ -91,19 +100,19 @@ def _linker(doc: Doc, record: dict, rules) -> tuple[Linker, set]:
 
 
 def _prepare(record: dict):
-    """Worker: CRF features and BIO labels of one document, and its cue-link rows."""
+    """Worker: paragraphs, CRF features and BILOU tags of one document, its cue-link rows."""
     text = record["text"]
     rules = rules_tagger().tag(text)
-    doc = Doc(text, rules, _LEXICON)
+    doc = Doc(text, rules, *_WORDS)
     feats = doc.features()
-    labels = bio_labels(doc, record["spans"])
+    labels = gold_tags(doc, record["spans"])
     linker, linked = _linker(doc, record, rules)
     x, y = [], []
     for claim in linker.claims:
         for other, f in linker.rows(claim, "CUE"):
             x.append(f)
             y.append(1 if (claim.key, other.key) in linked else 0)
-    return feats, labels, (x, y)
+    return doc.paragraphs, feats, labels, (x, y)
 
 
 def _fit_links(records, cue_rows, seed, c, path):
@@ -121,52 +130,6 @@ def _fit_links(records, cue_rows, seed, c, path):
                 y.append(1 if (claim.key, other.key) in linked else 0)
     models = {"CUE": cue_model.to_json(), "SOURCE": fit(x, y, seed, c).to_json()}
     Path(path).write_text(json.dumps(models, sort_keys=True), encoding="utf-8")
-
-
-class _InProcess:
-    """The calls of a pool that train() makes, run in this process (workers=1)."""
-
-    def __init__(self, initializer=None, initargs=()):
-        if initializer is not None:
-            initializer(*initargs)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def imap(self, func, items, chunksize=1):
-        return map(func, items)
-
-    def apply_async(self, func, args):
-        func(*args)
-        return self
-
-    def get(self):
-        return None
-
-
-class Progress:
-    """A one-line progress bar on a stream (stderr by default), and/or a callback."""
-
-    def __init__(self, total: int, what: str, stream=None, callback=None):
-        self.total, self.what, self.stream = total, what, stream or sys.stderr
-        self.done, self.started = 0, time.perf_counter()
-        self.callback = callback
-
-    def step(self, n: int = 1, note: str = "") -> None:
-        self.done += n
-        if self.callback is not None:
-            self.callback(self.what, self.done, self.total)
-        width = 30
-        filled = int(width * self.done / max(1, self.total))
-        elapsed = time.perf_counter() - self.started
-        self.stream.write(f"\r{self.what:10} [{'#' * filled}{'.' * (width - filled)}] "
-                          f"{self.done}/{self.total} {elapsed:6.1f} s {note}")
-        if self.done >= self.total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed: int = 0,
@@ -196,8 +159,6 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
     ("features" per document, "crf" per iteration). workers=1 trains in this process,
     with no pool: a Celery worker's pool process is a daemon, which may have no children.
     """
-    import pycrfsuite
-
     params = {**DEFAULT_PARAMS, **(params or {})}
     workers = workers or min(2, os.cpu_count() or 1)
     target = Path(model_dir)
@@ -209,50 +170,45 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
         # From the command line, a training stopped with SIGTERM cleans up like one stopped
         # with Ctrl-C. Not in a Celery worker: there SIGTERM belongs to the worker, whose
         # lost task goes back to the queue and is resumed like any job's.
-        previous_handler = signal.signal(signal.SIGTERM, _terminated)
+        previous_handler = signal.signal(signal.SIGTERM, terminated)
     try:
         cue_rows: tuple[list, list] = ([], [])
         progress = Progress(len(records), "features", stream, on_progress)
-        iterations = Progress(params["max_iterations"], "crf", stream, on_progress)
-
-        class Trainer(pycrfsuite.Trainer):
-            def message(self, message):
-                # python-crfsuite reports iterations only when verbose: read its log here
-                event = self.logparser.feed(message)
-                if event == "iteration":
-                    info = self.logparser.last_iteration or {}
-                    note = f"loss {info['loss']:.0f}" if "loss" in info else ""
-                    iterations.step(note=note)
-
-        lexicon = build_lexicon((r["text"], r["spans"]) for r in records)
+        stacked = params["stack"]
+        iterations = Progress(params["max_iterations"] * ((2 + FOLDS) if stacked else 1), "crf",
+                              stream, on_progress)
+        tokens = [tokens_of(r["text"]) for r in records]
+        lexicon = build_lexicon((t, r["spans"]) for t, r in zip(tokens, records))
+        clusters = build_clusters([[t.low for t in doc_tokens] for doc_tokens in tokens], seed)
+        del tokens
         (tmp / LEXICON_FILE).write_text(json.dumps(lexicon, sort_keys=True), encoding="utf-8")
+        (tmp / CLUSTERS_FILE).write_text(json.dumps(clusters, sort_keys=True), encoding="utf-8")
         ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        with (ctx.Pool(workers, initializer=_set_lexicon, initargs=(lexicon,)) if workers > 1
-              else _InProcess(initializer=_set_lexicon, initargs=(lexicon,))) as pool:
-            trainer = Trainer(algorithm=params["algorithm"], verbose=False)
-            for feats, labels, (x, y) in pool.imap(_prepare, records, chunksize=4):
-                for xseq, yseq in zip(feats, labels):
-                    trainer.append(xseq, yseq)
-                cue_rows[0].extend(x)
-                cue_rows[1].extend(y)
-                progress.step()
-            # the link classifiers train in a worker while the CRF trains here
-            links_job = pool.apply_async(_fit_links, (records, cue_rows, seed, params["link_c"],
-                                                      str(tmp / LINKS_FILE)))
-            del cue_rows
-            crf_params = {"max_iterations": params["max_iterations"],
-                          "feature.minfreq": params["feature.minfreq"],
-                          "feature.possible_transitions": True}
-            if params["algorithm"] == "lbfgs":
-                crf_params.update(c1=params["c1"], c2=params["c2"])
-            elif params["algorithm"] == "l2sgd":
-                crf_params.update(c2=params["c2"])
-            trainer.set_params(crf_params)
-            _seed_c_random(seed)
-            trainer.train(str(tmp / CRF_FILE))
-            if iterations.done < iterations.total:
-                iterations.step(iterations.total - iterations.done, "converged")
-            links_job.get()
+        words = (lexicon, clusters)
+        with (ctx.Pool(workers, initializer=_set_words, initargs=words) if workers > 1
+              else InProcess(initializer=_set_words, initargs=words)) as pool:
+            docs = []          # per document (paragraph bounds, features, tags), if stacked
+            links_job = []
+
+            def sequences():
+                for bounds, feats, labels, (x, y) in pool.imap(_prepare, records, chunksize=4):
+                    if stacked:
+                        docs.append((bounds, feats, labels))
+                    cue_rows[0].extend(x)
+                    cue_rows[1].extend(y)
+                    progress.step()
+                    yield from zip(feats, labels)
+
+            def start_links():
+                # the link classifiers train in a worker while the CRFs train here
+                links_job.append(pool.apply_async(_fit_links, (records, cue_rows, seed,
+                                                               params["link_c"],
+                                                               str(tmp / LINKS_FILE))))
+
+            train_crf(sequences(), str(tmp / CRF_FILE), params, seed, iterations, start_links)
+            if stacked:
+                _train_second(records, docs, tmp, params, seed, iterations)
+            links_job[0].get()
         train_seconds = round(time.perf_counter() - started, 1)
         manifest = {
             "tagger": NAME, "tagger_version": TAGGER_VERSION, "format": FORMAT,
@@ -262,7 +218,7 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
                                             "counts": counts(records),
                                             "warnings": list(data.get("warnings", ()))},
             "parameters": params, "train_seconds": train_seconds,
-            "files": {name: file_sha256(str(tmp / name)) for name in FILES},
+            "files": {name: file_sha256(str(tmp / name)) for name in _files(params)},
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True),
                                     encoding="utf-8")
@@ -288,18 +244,24 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
     return manifest
 
 
-def _seed_c_random(seed: int) -> None:
-    """crfsuite's averaged perceptron shuffles the sequences with the C library's rand(),
-    whose state lives on in the process: seed it, so that a training depends on its seed
-    and not on what ran before it."""
-    try:
-        ctypes.CDLL(None).srand(ctypes.c_uint(seed))
-    except (OSError, AttributeError):        # no C library to reach: nothing to seed
-        pass
-
-
-def _terminated(signum, frame):
-    raise SystemExit(128 + signum)
+def _train_second(records, docs, tmp: Path, params: dict, seed: int, iterations) -> None:
+    """The second CRF (stack.py), on the first-pass readings of each training document by a
+    first CRF that did not see it (FOLDS folds by document order)."""
+    second = [None] * len(docs)
+    for fold in range(FOLDS):
+        path = str(tmp / f"fold{fold}.crfsuite")
+        train_crf(((x, y) for n, (_, feats, labels) in enumerate(docs) if n % FOLDS != fold
+                   for x, y in zip(feats, labels)), path, params, seed, iterations)
+        first = open_crf(path)
+        for n, (bounds, feats, _) in enumerate(docs):
+            if n % FOLDS == fold:
+                doc = Doc(records[n]["text"])
+                second[n] = [second_features(doc, lo, hi, xseq, *first_pass(first, xseq))
+                             for (lo, hi), xseq in zip(bounds, feats)]
+        first.close()
+        os.remove(path)
+    train_crf(((x, y) for feats, (_, _, labels) in zip(second, docs)
+               for x, y in zip(feats, labels)), str(tmp / SECOND_FILE), params, seed, iterations)
 
 
 def dev_scores(model: "LoadedModel", dev: list[dict], dev_path: str | None) -> dict:
@@ -317,6 +279,10 @@ def dev_scores(model: "LoadedModel", dev: list[dict], dev_path: str | None) -> d
                         for name, c in getattr(report, mode).items()}
     scores["report"] = report
     return scores
+
+
+def _files(params: dict) -> tuple[str, ...]:
+    return FILES + ((SECOND_FILE,) if params.get("stack") else ())
 
 
 def _r(v):
@@ -344,7 +310,7 @@ class LoadedModel:
             raise ModelError(f"{path}: a model of {NAME} {manifest.get('tagger_version')!r}; "
                              f"this is {TAGGER_VERSION}: train it again.")
         files = manifest.get("files") or {}
-        for name in FILES:
+        for name in _files(manifest.get("parameters") or {}):
             try:
                 digest = file_sha256(str(path / name))
             except OSError:
@@ -359,8 +325,14 @@ class LoadedModel:
             self.cue_model = LinearModel.from_json(links["CUE"])
             self.lexicon = {str(k): list(v) for k, v in json.loads(
                 (path / LEXICON_FILE).read_text(encoding="utf-8")).items()}
+            self.classes = class_features({str(k): [int(c) for c in v] for k, v in json.loads(
+                (path / CLUSTERS_FILE).read_text(encoding="utf-8")).items()})
             self.crf = pycrfsuite.Tagger()
             self.crf.open(str(path / CRF_FILE))
+            self.second = None
+            if (manifest.get("parameters") or {}).get("stack"):
+                self.second = pycrfsuite.Tagger()
+                self.second.open(str(path / SECOND_FILE))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}: cannot be loaded ({exc}).") from None
         self.manifest = manifest
@@ -371,12 +343,15 @@ class LoadedModel:
         from ..base import TaggedAttribution, TaggedSpan, TagResult
 
         rules = rules_tagger().tag(text)
-        doc = Doc(text, rules, self.lexicon)
+        doc = Doc(text, rules, self.lexicon, self.classes)
         spans: list[Span] = []
         for (lo, hi), xseq in zip(doc.paragraphs, doc.features()):
-            self.crf.set(xseq)
-            labels = self.crf.tag()
-            spans.extend(_decode(doc, lo, labels, self.crf))
+            if self.second is not None:
+                labels = tag_paragraph(doc, lo, hi, xseq, self.crf, self.second)
+                spans.extend(spans_of(doc, lo, labels, self.second))
+            else:
+                self.crf.set(xseq)
+                spans.extend(spans_of(doc, lo, self.crf.tag(), self.crf))
         claims = [s for s in spans if s.label == "CLAIM"]
         sources = [s for s in spans if s.label == "SOURCE"]
         cues = [s for s in spans if s.label == "CUE"]
@@ -393,21 +368,3 @@ class LoadedModel:
                 attributes={"quote_type": "direct" if quoted else "indirect"}))
         return TagResult(spans=[TaggedSpan(s.key, s.label, s.start, s.end, s.confidence)
                                 for s in spans], attributions=attributions)
-
-
-def _decode(doc: Doc, lo: int, labels: list[str], crf) -> list[Span]:
-    """Spans from BIO tags (an I- after another label starts a span), with the mean marginal
-    probability of their tags as confidence."""
-    out, current = [], None
-    for k, tag in enumerate(labels + ["O"]):
-        label = tag[2:] if tag != "O" else None
-        if current is not None and (label != current[0] or tag.startswith("B-")):
-            name, a = current
-            probs = [crf.marginal(labels[m], m) for m in range(a, k)]
-            first, last = doc.tokens[lo + a], doc.tokens[lo + k - 1]
-            out.append(Span(name, first.start, last.end, lo + a, lo + k,
-                            round(sum(probs) / len(probs), 3)))
-            current = None
-        if label is not None and current is None:
-            current = (label, k)
-    return out

@@ -1,0 +1,72 @@
+"""learned-attribution's parts without training: BILOU tags and back, word classes, stacking."""
+from __future__ import annotations
+
+import random
+
+from annotator.pretag.learned.encoding import spans_of, tags_of
+from annotator.pretag.learned.features import Doc
+from annotator.pretag.learned.stack import second_features
+from annotator.pretag.learned.words import build_clusters, stem
+
+
+def test_bilou_tags_mark_both_ends_and_decode_back_to_the_same_spans():
+    doc = Doc("Ana said the road is closed. Tom agreed and left")
+    #          0   1    2   3    4  5     6 7   8      9   10
+    spans = [("SOURCE", 0, 1), ("CUE", 1, 2), ("CLAIM", 2, 6), ("SOURCE", 7, 8),
+             ("CUE", 8, 9), ("CUE", 9, 10)]
+    tags = tags_of(len(doc.tokens), doc.paragraphs, spans)
+    assert tags == [["U-SOURCE", "U-CUE", "B-CLAIM", "I-CLAIM", "I-CLAIM", "L-CLAIM", "O",
+                     "U-SOURCE", "U-CUE", "U-CUE", "O"]]
+    decoded = [(s.label, s.i, s.j) for s in spans_of(doc, 0, tags[0])]
+    assert decoded == spans          # two one-token spans side by side stay two
+    texts = [doc.text[s.start:s.end] for s in spans_of(doc, 0, tags[0])]
+    assert texts[2] == "the road is closed"
+
+
+def test_decoding_is_lenient_with_tags_a_crf_may_give():
+    doc = Doc("one two three four five six")
+    got = [(s.label, s.i, s.j) for s in spans_of(doc, 0, ["I-CLAIM", "L-CLAIM", "O", "B-CUE",
+                                                           "I-SOURCE", "I-SOURCE"])]
+    assert got == [("CLAIM", 0, 2), ("CUE", 3, 4), ("SOURCE", 4, 6)]
+
+
+def test_stem_joins_the_forms_of_a_verb():
+    assert stem("pledged") == stem("pledges") == stem("pledging") == "pledg"
+    assert stem("is") == "is"
+
+
+def _texts(seed: int) -> list[list[str]]:
+    """Generated sentences in which reporting verbs and names each take one slot."""
+    rng = random.Random(seed)
+    names = [f"name{n}" for n in range(30)]
+    verbs = [f"verb{n}" for n in range(30)]
+    things = [f"thing{n}" for n in range(30)]
+    docs = []
+    for _ in range(120):
+        tokens = []
+        for _ in range(20):
+            tokens += ["the", rng.choice(names), rng.choice(verbs), "that", "a",
+                       rng.choice(things), "is", "here", "."]
+        docs.append(tokens)
+    return docs
+
+
+def test_word_classes_group_words_of_one_slot_and_are_deterministic():
+    classes = build_clusters(_texts(1), seed=0, sizes=(3, 6))
+    assert classes == build_clusters(_texts(1), seed=0, sizes=(3, 6))
+    for group in ("name", "verb", "thing"):
+        assert len({classes[f"{group}{n}"][0] for n in range(30)}) == 1, group
+    assert classes["name0"][0] != classes["verb0"][0] != classes["thing0"][0]
+    assert build_clusters([["too", "little", "text"] * 3], seed=0) == {}
+
+
+def test_the_second_crf_sees_the_first_ones_reading_of_the_sentence():
+    doc = Doc("Ana said it rained. The sky was grey.")
+    #          0   1    2  3     4 5   6   7   8   9
+    first = ["U-SOURCE", "U-CUE", "B-CLAIM", "L-CLAIM", "O", "O", "O", "O", "O", "O"]
+    probs = [(0.0, 0.9, 0.1)] + [(0.2, 0.0, 0.8)] + [(0.9, 0.0, 0.0)] * 8
+    feats = second_features(doc, 0, 10, [["b"]] * 10, first, probs)
+    assert "p1=B-CLAIM" in feats[2] and "p1-1=U-CUE" in feats[2] and "mc=4" in feats[2]
+    assert "shas=111" in feats[2] and "nhas=000" in feats[2]
+    assert "cuL=1s" in feats[2]                  # the cue one token to the left, same sentence
+    assert "shas=000" in feats[6] and "phas=111" in feats[6] and "cuL=3-5o" in feats[6]
