@@ -44,6 +44,7 @@ export const state = {
   index: null,
   blocks: [],
   spans: [],          // the API's rows, every layer
+  entityNames: new Map(), // source entity id → {id, name, type}: the ones the spans mention
   attributions: [],
   statuses: [],       // [{annotator, username, status, span_count}]
   participants: [],   // annotator ids under review

@@ -54,9 +54,21 @@ export async function load() {
   }
   state.spans = detail.spans;
   state.attributions = detail.attributions;
+  await loadEntityNames(detail.spans);
   state.statuses = statuses;
   state.participants = statuses.filter((s) => REVIEWED.includes(s.status)).map((s) => s.annotator);
   merge();
+}
+
+// The names of the source entities the spans mention, so that the reviewer sees what a
+// SOURCE is linked to before approving it (one request; the labels load without them).
+async function loadEntityNames(spans) {
+  const ids = [...new Set(spans.map((s) => s.entity).filter((id) => id && !state.entityNames.has(id)))];
+  if (!ids.length) return;
+  try {
+    const page = await api.get(`/projects/${config.project_id}/entities/?ids=${ids.slice(0, 500).join(",")}&page_size=500`);
+    for (const entity of page.results) state.entityNames.set(entity.id, entity);
+  } catch { /* the item panel says "entity N" instead of its name */ }
 }
 
 export async function reload() {

@@ -29,6 +29,7 @@ export function renderItem() {
       item.correction ? "Reviewer's correction · " : "",
       item.agreed ? "agreed by everyone · " : item.correction ? "" : "not agreed · ", stateText(item)),
     item.correction && !item.annotators.length ? null : h("ul", { className: "ann-who" }, ...who));
+  if (item.kind === "span") el.item.append(...entityLines(item));
   if (item.conflicts.length) {
     const list = h("ul", { className: "ann-conflicts" });
     for (const key of item.conflicts) {
@@ -63,6 +64,23 @@ export function renderItem() {
     if (state.mode === "reject") reason.focus();
   }
   if (state.mode === "correct") el.item.append(item.kind === "span" ? correctSpanForm(item) : correctAttributionForm(item));
+}
+
+// The source entity each copy of a SOURCE span is linked to (approving the span approves
+// the link): one line when the copies agree, a line per entity when they do not.
+function entityLines(item) {
+  const byEntity = new Map();
+  for (const row of item.rows) {
+    if (!row.entity) continue;
+    if (!byEntity.has(row.entity)) byEntity.set(row.entity, []);
+    byEntity.get(row.entity).push(row.annotator);
+  }
+  if (!byEntity.size) return [];
+  const name = (id) => (state.entityNames.get(id) || { name: `entity ${id}` }).name;
+  const lines = [...byEntity].map(([id, who]) => h("li", {}, h("span", { className: "ann-entity" }, name(id)),
+    byEntity.size > 1 || who.length < item.rows.length ? h("span", { className: "ann-muted" }, ` — ${who.map(username).join(", ")}`) : null));
+  return [h("p", { className: "ann-entity-title" }, byEntity.size > 1 ? "Source entities (they differ):" : "Source entity:"),
+    h("ul", { className: "ann-entities", id: "ann-item-entities" }, ...lines)];
 }
 
 function correctSpanForm(item) {

@@ -102,3 +102,38 @@ def test_annotator_links_two_mentions_to_one_entity_with_the_keyboard(page, live
     page.wait_for_selector("#ann-message >> text=Entity link removed.")
     assert Span.objects.get(pk=first.pk).entity_id is None
     assert not page.js_errors
+
+
+def test_reviewer_sees_the_entity_of_a_source_before_approving_it(page, live_server, world):
+    """Approving a SOURCE span approves its entity link: the review page names the entity,
+    and the approved layer carries it."""
+    from django.contrib.auth import get_user_model
+
+    from annotator.selectors import approved_layer_for_document
+    from annotator.services.documents import document_status_change
+    from annotator.services.entities import span_entity_set
+    from annotator.services.projects import membership_set
+    from annotator.services.spans import span_create
+
+    from .conftest import PASSWORD
+
+    document, _ = document_create(project=world.project, title="Deal", text=TEXT)
+    entity = entity_create(project=world.project, actor=world.admin, name="Antony Blinken",
+                           aliases=["the foreign minister"])
+    source_label = world.project.labels.get(name="SOURCE")
+    span = span_create(document=document, annotator=world.annotator, label=source_label,
+                       start=0, end=len("The foreign minister"))
+    span_entity_set(span=span, actor=world.annotator, entity=entity, expected_version=1)
+    document_status_change(document=document, actor=world.annotator, annotator=world.annotator,
+                           action="submit")
+    rev = get_user_model().objects.create_user("rev", password=PASSWORD)
+    membership_set(project=world.project, user=rev, role="reviewer")
+    login(page, live_server, "rev", next_path=f"/documents/{document.pk}/review/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("#ann-item-entities")
+    assert text_of(page, "#ann-item-entities") == "Antony Blinken"
+    page.click("#ann-approve")
+    page.wait_for_selector("#ann-message >> text=Approved")
+    [approved] = approved_layer_for_document(document=document).spans
+    assert approved.entity == entity.pk
+    assert not page.js_errors
