@@ -431,6 +431,8 @@ def entities_made(m, user):
     """Two source entities of the project, made by the admin: m.entity, m.entity2."""
     from annotator.services.entities import entity_create
 
+    if getattr(m, "entity", None) is not None:  # made already (tests that prepare twice)
+        return
     m.entity = entity_create(project=m.w.project, actor=m.w.admin, name="The minister")
     m.entity2 = entity_create(project=m.w.project, actor=m.w.admin, name="Antony Blinken")
 

@@ -115,7 +115,8 @@ SCAN_JS = r"""
   const found = [];
   const say = (el, why) => found.push(`${why}: ${el.outerHTML.slice(0, 120)}`);
   const appScripts = new Set(["ann-config", "ann-review-config", "ann-agreement-config",
-                              "ann-jobs-config", "ann-transfers-config"]);
+                              "ann-jobs-config", "ann-transfers-config", "ann-assign-config",
+                              "ann-members-config", "ann-project-form-config"]);
   const ownUrl = (value) => { try { const u = new URL(value, location.href);
     return u.origin === origin && /^\/(static|api)\//.test(u.pathname); } catch { return false; } };
   for (const el of document.querySelectorAll("*")) {
@@ -165,8 +166,9 @@ SCAN_JS = r"""
 """
 
 # The server's own pages, static files and API: anything else is a payload's request.
-KNOWN_PATHS = re.compile(r"^/($|login/$|review/$|projects/\d+/($|agreement/$)|documents/\d+/($|review/$)"
-                         r"|static/|api/)")
+KNOWN_PATHS = re.compile(r"^/($|login/$|review/$"
+                         r"|projects/\d+/($|agreement/$|settings/$|members/$|dashboard/$)"
+                         r"|documents/\d+/($|review/$)|static/|api/)")
 
 
 def _norm(text: str) -> str:
@@ -650,6 +652,14 @@ def test_xss_corpus_stays_inert_text_in_every_field_when_every_page_is_used(
             ("project names", "agreement page", ".ann-crumbs", main_name),
             ("project names", "agreement page <title>", "title", main_name),
             ("label names", "agreement page", "#ann-agreement-label", label_names)])
+        watch.scan(page)
+
+        # Running the project: its settings (labels, attributes), members and dashboard.
+        _goto(page, f"{origin}/projects/{site.main.pk}/settings/", "body[data-ready=true]")
+        watch.scan(page)
+        _goto(page, f"{origin}/projects/{site.main.pk}/members/", "body[data-ready=true]")
+        watch.scan(page)
+        _goto(page, f"{origin}/projects/{site.main.pk}/dashboard/", "#ann-dashboard-annotators")
         watch.scan(page)
 
         # The review view of the long document: the reviewers' history, side by side, help.
