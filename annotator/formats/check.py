@@ -15,17 +15,16 @@ exceptions the importer asks for or the file shows:
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from annotator import text as text_mod
 from annotator.formats import units
-from annotator.formats.records import (DEFAULT_ROLES, ENTITY_TYPES, AttributionRecord,
-                                       DocumentRecord, SpanRecord)
+from annotator.formats.records import (DEFAULT_ROLES, ENTITY_MAX_ALIASES, ENTITY_TYPES,
+                                       AttributionRecord, DocumentRecord, SpanRecord,
+                                       entity_name, entity_name_problem)
 from annotator.formats.textmap import OffsetMap
 
 MAX_TITLE = 500
-MAX_ENTITY_NAME = 300  # models.ENTITY_NAME_LENGTH (tests/formats keep the two equal)
 
 
 @dataclass
@@ -97,24 +96,24 @@ def check_document(document: DocumentRecord, rules: Rules) -> tuple[DocumentReco
 
 
 def _check_entities(document: DocumentRecord, rules: Rules) -> list[str]:
-    """Source entities as the project stores them (services/entities.py): a name of one
-    line, at most MAX_ENTITY_NAME long, a known type; only source spans mention one."""
+    """Source entities as the project stores them (the names by records.entity_name_problem,
+    as the API checks them), a known type; only source spans mention one."""
     problems = []
     for index, entity in enumerate(document.entities):
-        name = " ".join(entity.name.split())
-        if len(name) > MAX_ENTITY_NAME:
-            problems.append(f"entities[{index}].name: is {len(name)} characters long; at most "
-                            f"{MAX_ENTITY_NAME}.")
-        if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
-            problems.append(f"entities[{index}].name: holds a control character.")
+        where = f"entities[{index}]"
+        problem = entity_name_problem(entity_name(entity.name))
+        if problem:
+            problems.append(f"{where}.name: {problem}")
         if entity.type not in ENTITY_TYPES:
-            problems.append(f"entities[{index}].type: {entity.type!r} is not one of "
+            problems.append(f"{where}.type: {entity.type!r} is not one of "
                             f"{', '.join(ENTITY_TYPES)}.")
-        for alias in entity.aliases:
-            if len(" ".join(alias.split())) > MAX_ENTITY_NAME:
-                problems.append(f"entities[{index}].aliases: an alias is longer than "
-                                f"{MAX_ENTITY_NAME} characters.")
-                break
+        if len(entity.aliases) > ENTITY_MAX_ALIASES:
+            problems.append(f"{where}.aliases: has {len(entity.aliases)} names; at most "
+                            f"{ENTITY_MAX_ALIASES}.")
+        for n, alias in enumerate(entity.aliases):
+            problem = entity_name_problem(entity_name(alias))
+            if problem and entity_name(alias):  # an empty alias is dropped, not refused
+                problems.append(f"{where}.aliases[{n}]: {problem}")
     source = rules.roles.get("source", "SOURCE")
     for index, span in enumerate(document.spans):
         if span.entity is not None and span.label != source:

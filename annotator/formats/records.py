@@ -7,11 +7,36 @@ formats that can hold it carry it, the others leave it out.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 DEFAULT_ROLES = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
 # The kinds of source entity (models.EntityType; tests/formats keep the two equal).
 ENTITY_TYPES = ("person", "organisation", "anonymous", "document", "group", "other")
+ENTITY_NAME_LENGTH = 300   # models.SourceEntity.name's max_length
+ENTITY_MAX_ALIASES = 50
+
+
+def entity_name(value: str) -> str:
+    """A source entity's name (or alias) as stored: one line, runs of spaces as one."""
+    return " ".join(value.split())
+
+
+def entity_name_problem(name: str) -> str | None:
+    """What is wrong with a name made by entity_name, or None. The one rule of what an
+    entity may be called: the API (services/entities.py) and imports (check.py) ask it."""
+    if not name:
+        return "must not be empty."
+    if len(name) > ENTITY_NAME_LENGTH:
+        return f"is {len(name)} characters long; at most {ENTITY_NAME_LENGTH}."
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+        return "holds a control character or a lone surrogate."
+    return None
+
+
+def entity_aliases(values: list[str], name: str) -> list[str]:
+    """Aliases as stored: made by entity_name, each once, not the name itself."""
+    return [a for a in dict.fromkeys(entity_name(v) for v in values) if a and a != name]
 
 
 @dataclass

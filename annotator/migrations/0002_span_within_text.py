@@ -57,6 +57,15 @@ def _run(statements_by_vendor):
     return apply
 
 
+def sqlite_triggers_again(apps, schema_editor):
+    """For a later migration that rebuilds annotator_span on SQLite (a rebuild drops the
+    table's triggers): make them again. PostgreSQL keeps its trigger through ALTER TABLE."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for statement in SQLITE_DOWN + SQLITE_UP:
+        schema_editor.execute(statement, params=None)
+
+
 class Migration(migrations.Migration):
     dependencies = [("annotator", "0001_initial")]
 

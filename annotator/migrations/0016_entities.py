@@ -12,11 +12,8 @@ from django.db import migrations, models
 _span_trigger = importlib.import_module("annotator.migrations.0002_span_within_text")
 
 
-def _sqlite_triggers_again(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return  # PostgreSQL keeps its trigger through ALTER TABLE
-    for statement in _span_trigger.SQLITE_DOWN + _span_trigger.SQLITE_UP:
-        schema_editor.execute(statement, params=None)
+# Made again after a rebuild of annotator_span (0002 says how).
+_sqlite_triggers_again = _span_trigger.sqlite_triggers_again
 
 
 class Migration(migrations.Migration):

@@ -5,8 +5,8 @@ One module per part (choices, projects, labels, jobs, events, accounts, assignme
 entities); every name is
 imported here, so `from annotator.models import Span` and the migrations keep working.
 """
-from annotator.models.choices import (Decision, DocStatus, JobState, LabelStatus, Origin,
-                                      ReviewState, Role, TokenStatus)
+from annotator.models.choices import (Decision, DocStatus, EntityType, JobState, LabelStatus,
+                                      Origin, ReviewState, Role, TokenStatus)
 from annotator.models.projects import Document, DocumentStatus, Label, Membership, Project
 from annotator.models.labels import (DEDUP_KEY_LENGTH, Attribution, ClaimFragment, Provenance,
                                      ReviewDecision, Span, attribution_dedup_key)
@@ -15,7 +15,7 @@ from annotator.models.jobs import (ExportFormat, ExportJob, ExportLayer, Job, Pr
 from annotator.models.events import Event, IdempotencyKey, WorkerPing
 from annotator.models.accounts import ApiToken
 from annotator.models.assignments import Assignment
-from annotator.models.entities import ENTITY_NAME_LENGTH, EntityType, SourceEntity
+from annotator.models.entities import ENTITY_NAME_LENGTH, SourceEntity
 
 __all__ = [
     "ApiToken", "Assignment", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",

@@ -54,3 +54,13 @@ class TokenStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     EXPIRED = "expired", "Expired"
     REVOKED = "revoked", "Revoked"
+
+
+# The kinds of source entity (issue #16): formats.records.ENTITY_TYPES names the same.
+class EntityType(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    ANONYMOUS = "anonymous", "Anonymous"
+    DOCUMENT = "document", "Document"
+    GROUP = "group", "Group"
+    OTHER = "other", "Other"

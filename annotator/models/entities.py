@@ -8,18 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from annotator.formats.records import ENTITY_NAME_LENGTH
+from annotator.models.choices import EntityType
 from annotator.models.projects import Project
-
-ENTITY_NAME_LENGTH = 300
-
-
-class EntityType(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANISATION = "organisation", "Organisation"
-    ANONYMOUS = "anonymous", "Anonymous"
-    DOCUMENT = "document", "Document"
-    GROUP = "group", "Group"
-    OTHER = "other", "Other"
 
 
 class SourceEntity(models.Model):

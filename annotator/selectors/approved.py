@@ -42,7 +42,7 @@ class ApprovedSpan:
     annotators: tuple        # whose rows these are (the reviewer's, for a correction)
     corrected: bool          # a reviewer's correction is among them
     copies: tuple = field(default=(), compare=False, repr=False)  # rows (SPAN_COPY_FIELDS)
-    # The source entity (id) of the first copy that names one, approved copies first.
+    # The source entity (id) the span stands for: entity_copy's.
     entity: int | None = field(default=None, compare=False)
 
 
@@ -108,6 +108,12 @@ def approved_layer_list_for_documents(*, document_ids: list[int]) -> list[Approv
             for document_id in document_ids]
 
 
+def entity_copy(copies) -> dict | None:
+    """The copy whose source entity a label stands for: the first that names one (approved
+    copies come first here, so a reviewer's choice wins). Exports read it too."""
+    return next((copy for copy in copies if copy.get("entity_id")), None)
+
+
 def _annotators(copies) -> tuple:
     return tuple(sorted({c["annotator_id"] for c in copies}))
 
@@ -131,7 +137,7 @@ def _merged(document, span_rows: list[dict], attribution_rows: list[dict],
         spans[(label, start, end)] = ApprovedSpan(
             id=first["pk"], label=label, start=start, end=end, quote=first["quote"],
             annotators=_annotators(copies), corrected=_corrected(copies), copies=tuple(copies),
-            entity=next((c["entity_id"] for c in copies if c["entity_id"]), None))
+            entity=(entity_copy(copies) or {}).get("entity_id"))
     by_pk = {row["pk"]: spans[(row["label__name"], row["start"], row["end"])]
              for row in span_rows}
     attribution_groups: dict[tuple, list[dict]] = {}

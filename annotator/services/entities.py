@@ -3,19 +3,18 @@ one. Every change is an event; a merge records the move of every mention, so eac
 history stays whole."""
 from __future__ import annotations
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from annotator.access import require_own_label
 from annotator.errors import Conflict
-from annotator.models import ENTITY_NAME_LENGTH, EntityType, Project, SourceEntity, Span
+from annotator.formats.records import (ENTITY_MAX_ALIASES, entity_aliases, entity_name,
+                                       entity_name_problem)
+from annotator.models import EntityType, Project, SourceEntity, Span
 from annotator.services.events import event_record, event_record_bulk
 from annotator.services.locks import versioned_update
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
-MAX_ALIASES = 50
 DUPLICATE_NAME = "another entity of this project has this name."
 
 
@@ -25,31 +24,25 @@ def entity_snapshot(entity: SourceEntity) -> dict:
 
 
 def _name_check(value, field: str) -> str:
-    """A name as stored: one line of visible text, spaces at the ends dropped."""
+    """A name as stored (formats.records.entity_name), or a 400 on `field` saying why not."""
     if not isinstance(value, str):
         raise ValidationError({field: "must be a string."})
-    name = " ".join(value.split())
-    if not name:
-        raise ValidationError({field: "must not be empty."})
-    if len(name) > ENTITY_NAME_LENGTH:
-        raise ValidationError({field: f"is {len(name)} characters long; at most "
-                                      f"{ENTITY_NAME_LENGTH}."})
-    if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
-        raise ValidationError({field: "holds a control character or a lone surrogate."})
+    name = entity_name(value)
+    problem = entity_name_problem(name)
+    if problem:
+        raise ValidationError({field: problem})
     return name
 
 
 def _aliases_check(values, name: str) -> list[str]:
     if not isinstance(values, list):
         raise ValidationError({"aliases": "must be a list of names."})
-    if len(values) > MAX_ALIASES:
-        raise ValidationError({"aliases": f"has {len(values)} names; at most {MAX_ALIASES}."})
-    aliases: list[str] = []
+    if len(values) > ENTITY_MAX_ALIASES:
+        raise ValidationError({"aliases": f"has {len(values)} names; at most "
+                                          f"{ENTITY_MAX_ALIASES}."})
     for i, value in enumerate(values):
-        alias = _name_check(value, f"aliases[{i}]")
-        if alias != name and alias not in aliases:
-            aliases.append(alias)
-    return aliases
+        _name_check(value, f"aliases[{i}]")
+    return entity_aliases(values, name)
 
 
 def _type_check(value) -> str:
@@ -134,8 +127,8 @@ def entity_merge(*, entity: SourceEntity, into: SourceEntity, actor) -> SourceEn
                            "note": f"entity {source.name} merged into {target.name}"}
                           for m in moved])
     before = entity_snapshot(target)
-    aliases = _aliases_check([*target.aliases, source.name, *source.aliases][:MAX_ALIASES],
-                             target.name)
+    aliases = _aliases_check(
+        [*target.aliases, source.name, *source.aliases][:ENTITY_MAX_ALIASES], target.name)
     fresh = versioned_update(target, expected_version=target.version, snapshot=entity_snapshot,
                              aliases=aliases)
     event_record(project_id=source.project_id, actor=actor, action="merge",

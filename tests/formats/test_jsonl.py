@@ -71,13 +71,11 @@ def test_deeply_nested_json_is_an_error_not_a_crash_when_read():
     assert entry.errors
 
 
-def test_the_formats_know_the_entity_types_and_name_length_the_models_store():
-    from annotator.formats.check import MAX_ENTITY_NAME
+def test_the_formats_know_the_entity_types_the_models_store():
     from annotator.formats.records import ENTITY_TYPES
-    from annotator.models import ENTITY_NAME_LENGTH, EntityType
+    from annotator.models import EntityType
 
     assert ENTITY_TYPES == tuple(EntityType.values)
-    assert MAX_ENTITY_NAME == ENTITY_NAME_LENGTH
 
 
 def test_entities_are_read_back_with_the_spans_that_mention_them(example):

@@ -9,7 +9,8 @@ from django.db.models import Q
 from annotator.formats.records import AttributionRecord, DocumentRecord, EntityRecord, SpanRecord
 from annotator.models import (Attribution, ClaimFragment, Document, ExportLayer, LabelStatus,
                               Project, ReviewDecision, Span)
-from annotator.selectors.approved import ENTITY_FIELDS, approved_layer_list_for_documents
+from annotator.selectors.approved import (ENTITY_FIELDS, approved_layer_list_for_documents,
+                                         entity_copy)
 from annotator.services.exports.layers import Layer
 
 BATCH = 100
@@ -158,7 +159,7 @@ def _document_record(row, spans, attributions, span_reviewers,
         provenance["annotators"] = _names(span.copies)
         records[span] = SpanRecord(id="", label=span.label, start=span.start, end=span.end,
                                    provenance=provenance)
-        mentioned[span] = _entity_of(span.copies)
+        mentioned[span] = entity_copy(span.copies)
     ordered = sorted(records.items(), key=lambda kv: (kv[1].start, -kv[1].end, kv[1].label,
                                                       kv[1].provenance["annotators"]))
     entities: dict[int, EntityRecord] = {}
@@ -193,9 +194,3 @@ def _document_record(row, spans, attributions, span_reviewers,
                           source_url=row["source_url"], metadata=row["metadata"],
                           spans=[record for _, record in ordered],
                           attributions=attribution_records, entities=list(entities.values()))
-
-
-def _entity_of(copies) -> dict | None:
-    """The copy whose source entity a label stands for: the first that names one (approved
-    copies come first in the approved layer, so a reviewer's choice wins)."""
-    return next((copy for copy in copies if copy.get("entity_id")), None)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from annotator import text as text_mod
-from annotator.formats.records import DocumentRecord
+from annotator.formats.records import DocumentRecord, entity_aliases, entity_name
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Origin,
                               Project, ReviewDecision, ReviewState, SourceEntity, Span,
                               attribution_dedup_key)
+from annotator.services.entities import entity_snapshot
 from annotator.services.imports.layers import _Layers, _is_prediction
 from annotator.services.imports.options import IMPORT_TAGGER, ImportOptions, ImportReport
 
@@ -93,31 +94,23 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
 def _entities_of(project: Project, user, batch, report: ImportReport) -> list[dict]:
     """For each document of the batch, its file's entity ids → the project's entities: one
     of the same name if the project has it, else made now (an event each)."""
-    def name_of(entity) -> str:
-        return " ".join(entity.name.split())
-
-    wanted = {name_of(e): e for _, record in batch for e in record.entities}
+    wanted = {entity_name(e.name): e for _, record in batch for e in record.entities}
     if not wanted:
         return [{} for _ in batch]
     found = {e.name: e for e in SourceEntity.objects.filter(project=project,
                                                              name__in=list(wanted))}
     made = SourceEntity.objects.bulk_create([
         SourceEntity(project=project, name=name, type=e.type, created_by=user,
-                     aliases=list(dict.fromkeys(a for a in (" ".join(x.split())
-                                                            for x in e.aliases)
-                                                if a and a != name))[:50])
-        for name, e in wanted.items() if name not in found])
-    if made and made[0].pk is None:  # no ids back from bulk_create: read them
-        made = list(SourceEntity.objects.filter(project=project,
-                                                name__in=[e.name for e in made]))
+                     aliases=entity_aliases(e.aliases, name))
+        for name, e in wanted.items() if name not in found])  # ids come back on both databases
     report.entities_created += len(made)
     Event.objects.bulk_create([
         Event(project_id=project.pk, actor=user, action="create", target_type="entity",
-              target_id=e.pk, after={"id": e.pk, "name": e.name, "type": e.type,
-                                     "aliases": e.aliases, "version": 1},
-              note=f"imported from {report.file}") for e in made])
+              target_id=e.pk, after=entity_snapshot(e), note=f"imported from {report.file}")
+        for e in made])
     found.update({e.name: e for e in made})
-    return [{e.id: found[name_of(e)].pk for e in record.entities} for _, record in batch]
+    return [{e.id: found[entity_name(e.name)].pk for e in record.entities}
+            for _, record in batch]
 
 
 def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
