@@ -23,6 +23,7 @@ from annotator.selectors import (assignment_choices_for_project, dashboard_for_p
                                  document_list_filtered, document_status_counts,
                                  next_document_for_user, project_list_for_home,
                                  review_queue_choices_for_user, review_queue_for_user)
+from annotator.services.projects import DEFAULT_ATTRIBUTES, DEFAULT_LABELS
 
 HOME_DOCUMENTS_PER_PROJECT = 20
 
@@ -234,8 +235,6 @@ def health(request):
 
 def _project_form_config(request, project=None) -> dict:
     """What static/annotator/project-form.js needs to create or edit a project."""
-    from annotator.services.projects import DEFAULT_ATTRIBUTES, DEFAULT_LABELS
-
     config = {"csrf_token": get_token(request), "project": None,
               "default_labels": DEFAULT_LABELS, "default_attributes": DEFAULT_ATTRIBUTES}
     if project is not None:
