@@ -15,30 +15,40 @@ from annotator.services.projects import membership_set, project_create
 _counter = itertools.count(1)
 
 
+def new_user(username: str | None = None, password: str = "a-Long-test-passw0rd"):
+    username = username or f"user{next(_counter)}"
+    return get_user_model().objects.create_user(username=username, password=password)
+
+
+def new_project(name: str | None = None, **members):
+    project = project_create(name=name or f"Project {next(_counter)}")
+    for role, user in members.items():
+        membership_set(project=project, user=user, role=Role(role))
+    return project
+
+
+def new_document(project, text: str = "Officials said the bridge will reopen.",
+                 title: str = "Doc"):
+    document, _ = document_create(project=project, title=title, text=text)
+    return document
+
+
+# The factories as fixtures (they ask for the database); the functions above serve
+# fixtures of a wider scope, which cannot ask for these.
+
 @pytest.fixture
 def make_user(db):
-    def make(username: str | None = None, password: str = "a-Long-test-passw0rd"):
-        username = username or f"user{next(_counter)}"
-        return get_user_model().objects.create_user(username=username, password=password)
-    return make
+    return new_user
 
 
 @pytest.fixture
 def make_project(db):
-    def make(name: str | None = None, **members):
-        project = project_create(name=name or f"Project {next(_counter)}")
-        for role, user in members.items():
-            membership_set(project=project, user=user, role=Role(role))
-        return project
-    return make
+    return new_project
 
 
 @pytest.fixture
 def make_document(db):
-    def make(project, text: str = "Officials said the bridge will reopen.", title: str = "Doc"):
-        document, _ = document_create(project=project, title=title, text=text)
-        return document
-    return make
+    return new_document
 
 
 @pytest.fixture

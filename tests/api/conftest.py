@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from annotator.services.projects import membership_set
+
 TEXT = ("“The deal is dead,” the minister said, “and nobody will revive it.” "
         "According to officials, talks 🇺🇦 collapsed. A spokesperson warned that prices "
         "will rise.")
@@ -28,12 +30,15 @@ class World:
 
 @pytest.fixture
 def world(make_user, make_project, make_document):
+    return world_build(make_user, make_project, make_document)
+
+
+def world_build(make_user, make_project, make_document) -> World:
+    """The world, made with the given factories (tests/conftest.py's, or a module's own)."""
     admin, annotator, annotator2, reviewer = (make_user(n) for n in
                                               ("boss", "ann", "ann2", "rev"))
     outsider, stranger = make_user("outsider"), make_user("stranger")
     project = make_project(name="Main", admin=admin, reviewer=reviewer)
-    from annotator.services.projects import membership_set
-
     membership_set(project=project, user=annotator, role="annotator")
     membership_set(project=project, user=annotator2, role="annotator")
     other = make_project(name="Other", admin=outsider)

@@ -10,8 +10,10 @@ its own API token. The world of each case is committed to the test database,
 which gunicorn reads; the snapshots compare that database before and after.
 
 Differences from the in-process run, and why:
-- the world of a case is committed as it is made, and every table is emptied
-  after the case (this module's `db` fixture): gunicorn's connections see only committed rows;
+- the world is made once and committed, and its rows are kept aside (a schema of
+  copies); every table is emptied after each case (this module's `db` fixture) and
+  the kept rows are put back before the next, so gunicorn's connections see exactly
+  the rows a fresh world would have;
 - users are stored with a password hash of the production hasher (PBKDF2),
   made once: the server verifies the passwords the login rows send, and the
   test settings' fast MD5 hasher is not one it accepts;
@@ -25,6 +27,7 @@ Differences from the in-process run, and why:
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import os
@@ -33,30 +36,37 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.api import test_permission_matrix as pm
-from tests.api.conftest import span_at, world  # noqa: F401 (fixtures)
-from tests.api.test_permission_matrix import crossed, matrix  # noqa: F401 (fixtures)
+from tests.api.conftest import span_at, world_build  # noqa: F401 (fixtures)
+from tests.api.test_permission_matrix import crossed  # noqa: F401 (fixtures)
+from tests.conftest import new_document, new_project
 from tests.integration.topology import Deployment, ProxiedSession, database_url_of, forget_queue
 
 QUEUE = f"matrix-gunicorn-{os.getpid()}"
 
 
 # --- A database that gunicorn sees -------------------------------------------------------
-# Each case's world is committed as it is made (no test transaction around it),
-# and every table is emptied after the case: the in-process run's fresh world per
-# case, without pytest-django's flush (TRUNCATE of every table, then content types
-# and permissions made again), which took most of the time of a case.
+# The world is committed (no test transaction around it), and every table is emptied
+# after each case and its rows put back from the kept copies: the in-process run's
+# fresh world per case, without pytest-django's flush (TRUNCATE of every table, then
+# content types and permissions made again), which took most of the time of a case,
+# and without making the world again through the services.
 
 KEEP = {"django_content_type", "auth_permission", "django_migrations"}  # made by migrate
+
+
+def world_tables() -> list[str]:
+    from django.db import connection
+
+    return [name for name in connection.introspection.django_table_names(
+        only_existing=True, include_views=False) if name not in KEEP]
 
 
 def empty_tables() -> None:
     from django.db import connection, transaction
 
-    tables = [name for name in connection.introspection.django_table_names(
-        only_existing=True, include_views=False) if name not in KEEP]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are deferrable
-        for name in tables:
+        for name in world_tables():
             cursor.execute(f'DELETE FROM "{name}"')
 
 
@@ -86,15 +96,15 @@ def production_hash() -> str:
     return PBKDF2PasswordHasher().encode(pm.PASSWORD, "matrix-salt")
 
 
-# tests/conftest.py's factories, on the committed database (and a hash the server checks).
+# tests/conftest.py's factories serve, on the committed database (this module's `db`),
+# but for users: they get a hash the server checks.
 
-@pytest.fixture
-def make_user(db, production_hash):
-    from django.contrib.auth import get_user_model
-
+def user_factory(production_hash: str):
     counter = iter(range(1, 10_000))
 
     def make(username: str | None = None, password: str = pm.PASSWORD):
+        from django.contrib.auth import get_user_model
+
         assert password == pm.PASSWORD, "one password: its hash is made once"
         return get_user_model().objects.create(username=username or f"user{next(counter)}",
                                                password=production_hash)
@@ -102,26 +112,64 @@ def make_user(db, production_hash):
 
 
 @pytest.fixture
-def make_project(db):
-    from annotator.services.projects import membership_set, project_create
+def make_user(db, production_hash):
+    return user_factory(production_hash)
 
-    counter = iter(range(1, 10_000))
 
-    def make(name: str | None = None, **members):
-        project = project_create(name=name or f"Project {next(counter)}")
-        for role, user in members.items():
-            membership_set(project=project, user=user, role=role)
-        return project
-    return make
+KEPT = "matrix_world"  # the schema of the kept copies of the world's rows
+
+
+def world_keep() -> list[str]:
+    """Copy every table that has rows into schema KEPT; return their names."""
+    from django.db import connection, transaction
+
+    kept = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {KEPT} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {KEPT}")
+        for name in world_tables():
+            cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")')
+            if cursor.fetchone()[0]:
+                cursor.execute(f'CREATE TABLE {KEPT}."{name}" AS SELECT * FROM "{name}"')
+                kept.append(name)
+    return kept
+
+
+def world_put_back(kept: list[str]) -> None:
+    """The kept rows into the (emptied) tables, ids and all, in one transaction."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name in kept:
+            cursor.execute(f'INSERT INTO "{name}" SELECT * FROM {KEPT}."{name}"')
+
+
+@pytest.fixture(scope="module")
+def world_made_once(server, django_db_setup, django_db_blocker, production_hash):
+    """The matrix's world, made once (committed), and the names of the tables it fills."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        empty_tables()
+        template = pm.matrix_build(world_build(user_factory(production_hash), new_project,
+                                               new_document))
+        kept = world_keep()
+        empty_tables()
+        try:
+            yield template, kept
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {KEPT} CASCADE")
 
 
 @pytest.fixture
-def make_document(db):
-    from annotator.services.documents import document_create
-
-    def make(project, text: str = "Officials said the bridge will reopen.", title: str = "Doc"):
-        return document_create(project=project, title=title, text=text)[0]
-    return make
+def matrix(world_made_once, db, settings) -> pm.Matrix:
+    """The world as a fresh one would be: its rows put back, a copy of its objects."""
+    template, kept = world_made_once
+    settings.TRAINING_MIN_DOCUMENTS = 1
+    world_put_back(kept)
+    return copy.deepcopy(template)
 
 
 @pytest.fixture(scope="module")
