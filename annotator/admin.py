@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import JSONField
 
 from annotator import models, text
+from annotator.services.accounts import api_token_revoke
 
 
 class CheckedJSONField(forms.JSONField):
@@ -233,8 +234,6 @@ class ApiTokenAdmin(CheckedAdmin):
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):
-        from annotator.services.accounts import api_token_revoke
-
         for token in queryset:
             api_token_revoke(token=token)
 

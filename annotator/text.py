@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import unicodedata
+from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import ValidationError
 
@@ -167,8 +168,6 @@ def decode_form(raw: bytes) -> list[tuple[str, str]]:
     """An application/x-www-form-urlencoded body or query string → (name, value) pairs,
     decoded strictly: a name or value that is not UTF-8 once unquoted is a ValidationError
     naming it (Django's own decoder puts U+FFFD in place of bad bytes, silently)."""
-    from urllib.parse import unquote_to_bytes
-
     pairs = []
     for piece in raw.split(b"&"):
         if not piece:

@@ -3,6 +3,8 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from annotator.api.idempotency import PARAMETER
+
 ERROR = inline_serializer("Error", fields={
     "detail": serializers.CharField(required=False),
     "code": serializers.CharField(required=False),
@@ -20,8 +22,6 @@ class AnnotatorAutoSchema(AutoSchema):
         return getattr(getattr(self.view, self.method.lower(), None), "idempotent", False)
 
     def get_override_parameters(self):
-        from annotator.api.idempotency import PARAMETER
-
         parameters = super().get_override_parameters()
         return [*parameters, PARAMETER] if self._idempotent() else parameters
 

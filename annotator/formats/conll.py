@@ -21,6 +21,7 @@ extent), and the links: attributions, their attributes, and provenance.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable, Iterable, Iterator
 
@@ -43,8 +44,6 @@ def tokenize(text: str, boundaries: Iterable[int] = ()) -> list[tuple[int, int]]
     """Word and punctuation tokens, split again at each boundary inside one."""
     cuts = sorted(set(boundaries))
     tokens = []
-    import bisect
-
     for match in TOKEN.finditer(text):
         start, end = match.span()
         lo, hi = bisect.bisect_right(cuts, start), bisect.bisect_left(cuts, end)

@@ -28,7 +28,10 @@ from annotator.models import (Attribution, ClaimFragment, Event, Label, LabelSta
                               ReviewDecision, Span, attribution_dedup_key)
 from annotator.selectors.project_admin import (attribute_values_for_project,
                                                attributions_using_labels)
+from annotator.services.attributions import (attribution_same, attribution_snapshot,
+                                             attributions_merge)
 from annotator.services.events import event_record
+from annotator.services.spans import span_snapshot
 
 NAME_RULE = r"[A-Za-z][A-Za-z0-9_-]{0,49}"
 ROLES = ("claim", "source", "cue")
@@ -248,8 +251,6 @@ def _constrained(span) -> bool:
 def label_merge(*, label: Label, into_id: int, actor) -> dict:
     """Move every span of `label` to label `into_id` of its project, then delete `label`;
     return the counts and the label that took the spans."""
-    from annotator.services.spans import span_snapshot
-
     into = Label.objects.filter(project_id=label.project_id, pk=into_id).first()
     if into is None:
         raise ValidationError({"into": f"{into_id} is not a label of this project."})
@@ -299,10 +300,6 @@ def label_merge(*, label: Label, into_id: int, actor) -> dict:
 
 def _fold_span(span: Span, twin: Span, *, actor, cause: Event) -> None:
     """`span` repeats `twin` once relabelled: attributions and reviews use twin instead."""
-    from annotator.services.attributions import (attribution_same, attribution_snapshot,
-                                                 attributions_merge)
-    from annotator.services.spans import span_snapshot
-
     note = f"span {span.pk} repeated span {twin.pk} once its label was merged"
     touched = Attribution.objects.filter(Q(claim=span) | Q(source=span) | Q(cue=span)
                                          | Q(fragments__span=span)).distinct()

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from annotator import pretag
 from annotator.errors import Conflict
 from annotator.models import Document, JobState, PretagJob, PretagJobItem, Project
 from annotator.services import jobs
@@ -29,13 +30,6 @@ log = logging.getLogger(__name__)
 
 ACTIVE = jobs.ACTIVE
 MAX_RESUMES = jobs.MAX_RESUMES
-
-
-def _taggers():
-    # Imported when used: the worker and the web process load the taggers lazily.
-    from annotator import pretag
-
-    return pretag
 
 
 # Sending a batch to the broker: annotator/services/jobs.py says why it retries briefly
@@ -66,9 +60,9 @@ def pretag_job_start(*, project: Project, requested_by, document_ids: list[int] 
     if tagger_name is None and model is not None:
         tagger_name = model.tagger_name
     try:
-        tagger = _taggers().get_tagger(tagger_name)
+        tagger = pretag.get_tagger(tagger_name)
     except KeyError:
-        names = ", ".join(_taggers().available_taggers())
+        names = ", ".join(pretag.available_taggers())
         raise ValidationError({"tagger": f"{tagger_name!r} is not a tagger here ({names})."}) \
             from None
     takes_model = getattr(tagger, "takes_model", False)
@@ -171,14 +165,14 @@ def pretag_job_run_batch(*, job_id: int, batch_size: int | None = None) -> bool:
 def _tagger_of(job: PretagJob):
     """The job's tagger, with its model's directory for a tagger that learns."""
     if job.tagger_model_id is None:
-        return _taggers().get_tagger(job.tagger_name)
+        return pretag.get_tagger(job.tagger_name)
     model = job.tagger_model
-    return _taggers().get_tagger(job.tagger_name, model=str(model_path(model)))
+    return pretag.get_tagger(job.tagger_name, model=str(model_path(model)))
 
 
 def _tag_item(job: PretagJob, tagger, item: PretagJobItem) -> None:
     try:
-        result = _taggers().pretag_text(tagger, item.document.text)
+        result = pretag.pretag_text(tagger, item.document.text)
     except Exception as exc:  # one document the tagger cannot handle must not stop the job
         log.exception("pre-tagger %s failed on document %s", tagger.name, item.document_id)
         with transaction.atomic():

@@ -35,6 +35,8 @@ from django.utils import timezone
 from annotator.errors import Conflict
 from annotator.models import (DocStatus, Document, JobState, LabelStatus, Project, ReviewState,
                               TaggerModel, TrainingJob)
+from annotator.pretag.learned import LoadedModel, train_records
+from annotator.pretag.learned.model import dev_scores
 from annotator.selectors import approved_layer_list_for_documents
 from annotator.services import jobs
 from annotator.services.events import event_record
@@ -194,9 +196,6 @@ def training_job_run(*, job_id: int) -> TrainingJob | None:
     that it was superseded, and deletes its folder. A job already done or failed is left
     as it is.
     """
-    from annotator.pretag.learned import LoadedModel, train_records
-    from annotator.pretag.learned.model import dev_scores
-
     with transaction.atomic():
         job = TrainingJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.state not in ACTIVE:

@@ -3,6 +3,8 @@
 // spans' line boxes, their heights, the SVG path data, and which arc is under the
 // pointer. Coordinates are CSS pixels relative to the block the arcs are drawn in.
 
+import { blockAt } from "./layout.js";
+
 export const BASE_HEIGHT = 11;  // px: the control points of the lowest arc above the text
 export const LEVEL_STEP = 4;    // px between two arcs that would overlap on a line
 export const MAX_LEVEL = 2;
@@ -10,6 +12,31 @@ export const BRIDGE_PX = 5;     // px below a line where an arc to the next line
 export const SPREAD_PX = 6;     // px between two arcs ending on one span
 const SAME_LINE_PX = 4;
 const ARROW = { length: 5, half: 3 };
+
+// Where the arcs go, by block and by span: index maps a block's index to the attributions
+// drawn in it (each block one of their spans touches), byKey a span key to the ids of the
+// attributions using it. blockList: [{start, end}]; span(key): {s16, e16} or null.
+export function arcIndex(blockList, attributions, span) {
+  const index = new Map();
+  const byKey = new Map();
+  for (const a of attributions) {
+    const at = new Set();
+    for (const key of [a.source, a.cue, ...a.claims]) {
+      if (key === null || key === undefined) continue;
+      if (!byKey.has(key)) byKey.set(key, []);
+      byKey.get(key).push(a.id);
+      const s = span(key);
+      if (!s) continue;
+      const [first, last] = [blockAt(blockList, s.s16), blockAt(blockList, Math.max(s.s16, s.e16 - 1))];
+      for (let i = first; i <= last; i++) at.add(i);
+    }
+    for (const i of at) {
+      if (!index.has(i)) index.set(i, []);
+      index.get(i).push(a);
+    }
+  }
+  return { index, byKey };
+}
 
 // The legs of one attribution {source, cue, claims} (span keys); pos(key) is the
 // span's position in the text (a number), or null for a span not shown. A leg is

@@ -15,8 +15,7 @@
 // selection goes through it); hovering an arc is found by geometry (arcAt), hovering
 // a span by its segment's data-keys.
 
-import { blockAt } from "./layout.js";
-import { arcAt, layoutBlock, lineBoxes } from "./arcs-geometry.js";
+import { arcAt, arcIndex, layoutBlock, lineBoxes } from "./arcs-geometry.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const STORE = "annotator.arcs";
@@ -72,25 +71,7 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
   }
 
   function buildIndex() {
-    const list = blocks();
-    index = new Map();
-    byKey = new Map();
-    for (const a of attributions()) {
-      const at = new Set();
-      for (const key of [a.source, a.cue, ...a.claims]) {
-        if (key === null || key === undefined) continue;
-        if (!byKey.has(key)) byKey.set(key, []);
-        byKey.get(key).push(a.id);
-        const s = span(key);
-        if (!s) continue;
-        const [first, last] = [blockAt(list, s.s16), blockAt(list, Math.max(s.s16, s.e16 - 1))];
-        for (let i = first; i <= last; i++) at.add(i);
-      }
-      for (const i of at) {
-        if (!index.has(i)) index.set(i, []);
-        index.get(i).push(a);
-      }
-    }
+    ({ index, byKey } = arcIndex(blocks(), attributions(), span));
     watch();
   }
 

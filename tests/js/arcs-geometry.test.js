@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  anchorBox, arcAt, arcPath, arrowAt, assignLevels, bridgePath, layoutBlock, legsOf, lineBoxes, MAX_LEVEL, spread,
+  anchorBox, arcAt, arcIndex, arcPath, arrowAt, assignLevels, bridgePath, layoutBlock, legsOf, lineBoxes, MAX_LEVEL,
+  spread,
 } from "../../static/annotator/arcs-geometry.js";
 
 const positions = { s: 10, c: 25, k1: 40, k2: 90, far: 500 };
@@ -110,4 +111,16 @@ test("a block's arcs: legs inside it are arcs, a leg to another block a stub to 
   // From s2 (second line) back up to the claim: it starts at s2's top and ends under the
   // claim's last line, which is the same line: an arc over that line.
   assert.match(back.d, /^M117 60C117 49 30 49 30 60$/);
+});
+
+test("the arc index puts an attribution in every block its spans touch, and lists it under each span", () => {
+  const blockList = [{ start: 0, end: 10 }, { start: 10, end: 20 }, { start: 20, end: 30 }];
+  const spans = { s: { s16: 2, e16: 10 }, c: { s16: 8, e16: 12 }, k: { s16: 25, e16: 30 }, k2: { s16: 20, e16: 21 } };
+  const one = { id: 1, source: "s", cue: null, claims: ["k"] };
+  const two = { id: 2, source: undefined, cue: "c", claims: ["k2", "gone"] };
+  const { index, byKey } = arcIndex(blockList, [one, two], (key) => spans[key] || null);
+  // "s" ends where block 1 starts: not in it; "c" crosses from block 0 into block 1.
+  assert.deepEqual([...index.entries()].sort(([a], [b]) => a - b), [[0, [one, two]], [1, [two]], [2, [one, two]]]);
+  // Every key an attribution names is listed, shown or not (null and undefined are not keys).
+  assert.deepEqual([...byKey.entries()], [["s", [1]], ["k", [1]], ["c", [2]], ["k2", [2]], ["gone", [2]]]);
 });

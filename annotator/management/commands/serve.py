@@ -11,7 +11,12 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+
+from annotator.models import WorkerPing
+from annotator.services.demo import DEMO_USERS
+from annotator.services.worker import worker_ping_start
 
 
 class Command(BaseCommand):
@@ -70,9 +75,6 @@ class Command(BaseCommand):
 
     def _wait_for_worker(self, *, timeout: float, children: dict) -> str:
         """Send a task through the broker and wait for the worker's answer."""
-        from annotator.models import WorkerPing
-        from annotator.services.worker import worker_ping_start
-
         ping = worker_ping_start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -85,10 +87,6 @@ class Command(BaseCommand):
         return f"NOT answering after {timeout:.0f} s: background jobs will wait"
 
     def _banner(self, host: str, port: int, worker_state: str) -> None:
-        from django.contrib.auth import get_user_model
-
-        from annotator.services.demo import DEMO_USERS
-
         existing = set(get_user_model().objects.filter(
             username__in=[u for u, _, _ in DEMO_USERS]).values_list("username", flat=True))
         lines = ["", "=" * 72,

@@ -91,6 +91,8 @@ def train_crf(sequences, path: str, params: dict, seed: int, progress: Progress,
     """Train a CRF on (xseq, yseq) pairs into `path`, one progress step per iteration;
     `before_training()` is called once all are read (their features are then the
     trainer's: a generator keeps only one document at a time in Python)."""
+    # Here, not at the top: the web process imports this package (services/training.py)
+    # but never trains a CRF, so the C extension loads only where one is trained.
     import pycrfsuite
 
     class Trainer(pycrfsuite.Trainer):
@@ -117,7 +119,7 @@ def train_crf(sequences, path: str, params: dict, seed: int, progress: Progress,
 
 
 def open_crf(path: str):
-    import pycrfsuite
+    import pycrfsuite  # here, not at the top: only where a model is used (see train_crf)
 
     tagger = pycrfsuite.Tagger()
     tagger.open(path)

@@ -249,6 +249,7 @@ class LinearModel:
 
 def fit(rows: list[list[str]], ys: list[int], seed: int, c: float = 1.0) -> LinearModel:
     """Fit a logistic regression (scikit-learn, imported here: tagging does not need it)."""
+    # Training only (seconds to import): tagging and the web process never load scikit-learn.
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 

@@ -31,6 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..base import TaggedAttribution, TaggedSpan, TagResult
+from ..evaluate import score_records
+from ..rules import RulesAttributionTagger
+from ..run import result_check, result_to_record
 from .data import counts, file_sha256, read_annotated, to_pretag_shape
 from .crf import InProcess, Progress, open_crf, tag_paragraph, terminated, train_crf
 from .encoding import spans_of
@@ -55,7 +59,6 @@ class ModelError(ValueError):
 
 
 def _rules():
-    from ..rules import RulesAttributionTagger
     return RulesAttributionTagger()
 
 
@@ -265,9 +268,6 @@ def _train_second(records, docs, tmp: Path, params: dict, seed: int, iterations)
 
 
 def dev_scores(model: "LoadedModel", dev: list[dict], dev_path: str | None) -> dict:
-    from ..evaluate import score_records
-    from ..run import result_check, result_to_record
-
     predicted = [result_to_record(r["id"], r["text"], result_check(r["text"],
                                                                    model.tag(r["text"])))
                  for r in dev]
@@ -319,6 +319,8 @@ class LoadedModel:
                 raise ModelError(f"{path}: {name} is corrupt (its SHA-256 differs from the "
                                  f"manifest's).")
         try:
+            # Here, not at the top: the web process imports this package (services/training.py)
+            # but never opens a CRF, so the C extension loads only where a model is used.
             import pycrfsuite
             links = json.loads((path / LINKS_FILE).read_text(encoding="utf-8"))
             self.source_model = LinearModel.from_json(links["SOURCE"])
@@ -340,8 +342,6 @@ class LoadedModel:
             "".join(files[n] for n in sorted(files)).encode()).hexdigest()[:12]
 
     def tag(self, text: str):
-        from ..base import TaggedAttribution, TaggedSpan, TagResult
-
         rules = rules_tagger().tag(text)
         doc = Doc(text, rules, self.lexicon, self.classes)
         spans: list[Span] = []

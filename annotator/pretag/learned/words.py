@@ -36,6 +36,7 @@ def build_clusters(token_lists: list[list[str]], seed: int,
                    sizes: tuple[int, ...] = CLUSTER_SIZES) -> dict[str, list[int]]:
     """{word: [class id per size]} for the words seen at least MIN_COUNT times in
     `token_lists` (each a document's lower-cased tokens). Deterministic for a seed."""
+    # Training only (seconds to import): tagging and the web process never load them.
     import numpy as np
     import scipy.sparse as sp
     from sklearn.cluster import MiniBatchKMeans

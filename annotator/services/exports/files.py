@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -44,8 +46,6 @@ def export_files_clean(*, now=None) -> Cleaned:
       kept for ever); the job keeps its row, counts and checksum, and its download
       answers 410. A zip whose job is gone (its project was deleted) goes at once.
     """
-    import time
-
     root = Path(settings.EXPORT_DIR)
     result = Cleaned(parts=[], expired=[], orphans=[])
     if not root.is_dir():
@@ -82,8 +82,6 @@ def export_files_clean(*, now=None) -> Cleaned:
             path.unlink(missing_ok=True)
             result.orphans.append(str(path.relative_to(root)))
     if settings.EXPORT_RETENTION_DAYS > 0:
-        from datetime import timedelta
-
         cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
         for job in ExportJob.objects.filter(state=JobState.DONE,
                                             finished_at__lt=cutoff).exclude(file_name=""):

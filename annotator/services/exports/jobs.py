@@ -1,9 +1,11 @@
 """Background jobs: an export as an ExportJob that a Celery worker runs."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -93,9 +95,6 @@ def export_job_run(*, job_id: int, progress_every: float = 0.5) -> ExportJob | N
     progress report, or finds at the end that it was superseded, and deletes its file.
     A job already done or failed is left as it is.
     """
-    import hashlib
-    import time
-
     with transaction.atomic():
         # of=("self",): PostgreSQL locks no outer-joined (nullable) row.
         job = ExportJob.objects.select_for_update(of=("self",)).select_related(

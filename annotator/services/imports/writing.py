@@ -9,6 +9,7 @@ from annotator.models import (Attribution, ClaimFragment, Document, Event, Label
 from annotator.services.entities import entity_snapshot
 from annotator.services.imports.layers import _Layers, _is_prediction
 from annotator.services.imports.options import IMPORT_TAGGER, ImportOptions, ImportReport
+from annotator.services.suggestions import SuggestedAttribution, SuggestedSpan, suggestions_store
 
 
 def _span_fields(provenance: dict, keep_review_state: bool = False,
@@ -210,9 +211,6 @@ def _write_suggestions(stored, batch, report, fmt, file_digest, *,
                        predictions_only: bool) -> None:
     """Suggestions of the tagger "import": a prediction's own model version, or (in
     suggestions mode) the file's labels, versioned by the format and the file's SHA-256."""
-    from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
-                                                suggestions_store)
-
     default_version = f"{fmt}-{file_digest[:12]}"
 
     def version_of(item) -> str | None:
