@@ -398,6 +398,23 @@ def access_layer(user, document: Document, layer: str) -> str:
     return layer
 
 
+def access_project_layer(user, project: Project, layer: str) -> int | None:
+    """The layer of a whole project the user reads (the explorer): "approved" (None) for
+    every member, or a member's username: that annotator's id, for those who may see the
+    layer (can_see_layer: their own, or anyone's for those who see all layers)."""
+    if layer == "approved":
+        return None
+    annotator_id = Membership.objects.filter(project=project, user__username=layer).values_list(
+        "user_id", flat=True).first()
+    if annotator_id is None:
+        raise ValidationError({"layer": [f"{layer!r} is neither 'approved' nor the username "
+                                         "of a member of this project."]})
+    if not can_see_layer(membership_for(user, project), annotator_id):
+        raise Forbidden("layer: you see the approved layer and your own, not other "
+                        "annotators' layers.")
+    return annotator_id
+
+
 # Who takes each step of an annotator's status on a document (services/documents.py
 # knows the steps themselves): annotators move their own work, reviewers decide it.
 STATUS_ACTION_NEEDS = {"start": Need.ANNOTATE, "submit": Need.ANNOTATE,
