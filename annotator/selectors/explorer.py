@@ -241,3 +241,18 @@ def explorer_claim_list(*, project: Project, filters: ExplorerFilter, entity_id:
         "quote": row["claim__quote"], "source_quote": row["source_quote"],
         "cue_quote": row["cue_quote"], "attributes": attributes.get(row["attribution_id"], {}),
     } for row in page]
+
+
+def explorer_choices(*, project: Project, layers_of_all: bool) -> dict:
+    """What the explorer page offers to filter by: the project's outlets (those of its
+    documents, by name), the usernames of the members whose layers one may read when
+    `layers_of_all` (else none: the caller adds their own), the entity types and the
+    attributes with their choices. Two queries."""
+    outlets = list(Document.objects.filter(project=project).exclude(outlet="")
+                   .order_by("outlet").values_list("outlet", flat=True).distinct())
+    members = (list(project.memberships.order_by("user__username")
+                    .values_list("user__username", flat=True)) if layers_of_all else [])
+    return {"outlets": outlets, "members": members, "types": list(EntityType.values),
+            "attributes": [{"name": d["name"], "choices": [str(c) for c in d["choices"]]}
+                           for d in project.attribute_definitions or []
+                           if d.get("applies_to", "attribution") == "attribution"]}
