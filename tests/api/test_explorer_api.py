@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from annotator.services.entities import entity_create
@@ -181,3 +184,30 @@ def test_the_explorer_reads_in_a_fixed_number_of_queries_whatever_the_size(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def page_config(user, project):
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/projects/{project.pk}/explorer/")
+    if response.status_code != 200:
+        return response.status_code, None
+    html = response.content.decode()
+    found = re.search(r'id="ann-explorer-config"[^>]*>(.*?)</script>', html, re.DOTALL)
+    return 200, json.loads(found.group(1))
+
+
+def test_the_explorer_page_is_every_members_and_offers_the_layers_they_may_read(news):
+    status, mine = page_config(news.annotator, news.project)
+    assert status == 200
+    assert mine["layers"] == ["approved", "ann"]
+    assert mine["outlets"] == ["Daily Bugle", "Planet"]
+    assert "anonymous" in mine["types"]
+    assert {"name": "quote_type", "choices": ["direct", "indirect"]} in mine["attributes"]
+    _, theirs = page_config(news.reviewer, news.project)
+    assert theirs["layers"] == ["approved", "rev", "ann", "ann2", "boss"]
+    assert page_config(news.stranger, news.project)[0] == 404
+    project_page = Client()
+    project_page.force_login(news.annotator)
+    assert f'href="/projects/{news.project.pk}/explorer/"' in project_page.get(
+        f"/projects/{news.project.pk}/").content.decode()
