@@ -6,12 +6,13 @@ claim it is; the explorer counts claims per entity. A claim is its claim span's 
 (document, start, end): two annotators' identical approved attributions are one claim,
 as in the approved layer (selectors/approved.py). A source span linked to no entity
 counts under "(no entity)" (`entity` None), whatever its text; an attribution without
-a source span counts in the totals only.
+a source span counts in the totals and the per-outlet and per-month figures, not in the
+ranking.
 
 Layers: the approved one (attributions approved by a reviewer; the entity a source stands
-for is the one approved.entity_copy takes: the first approved identical SOURCE span, by
-id, that names one, else the attribution's own source span's) or one annotator's
-accepted attributions as they are. Who may read which layer is access.py's.
+for is its own SOURCE span's, else that of an approved identical SOURCE span, as
+approved.entity_copy would find it: _approved_entity) or one annotator's accepted
+attributions as they are. Who may read which layer is access.py's.
 
 Every function here runs a fixed number of queries whatever the number of documents and
 labels (tests/api/test_explorer_api.py counts them): the counting is SQL's (GROUP BY with

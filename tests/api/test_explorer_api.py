@@ -67,6 +67,15 @@ def test_sources_are_ranked_by_claims_with_outlet_and_month_shares_when_approved
                                         {"month": "2026-02", "claims": 1}]
 
 
+def test_an_approved_copy_linked_to_no_entity_counts_for_its_twins_entity(api, news):
+    """The approved layer merges identical SOURCE spans; the merged one names the entity a
+    copy names (approved.entity_copy): a second annotator's unlinked copy is the minister."""
+    label(news, news.second, {0: None}, annotator=news.annotator2)
+    body = rows(api(news.annotator).get(sources_url(news.project)))
+    assert [(s["name"], s["claims"]) for s in body["sources"]] == [
+        ("The minister", 2), ("Officials", 1), ("(no entity)", 1)]
+
+
 @pytest.mark.parametrize("query, expected", [
     ("outlet=Planet", [("The minister", 1), ("(no entity)", 1)]),
     ("date_from=2026-02-01", [("The minister", 1), ("(no entity)", 1)]),
