@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Django and the app are imported inside the functions: DATABASE_URL names the database
+# this script makes, so settings may load only after main() has made it and set it.
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 SPANS_PER_DOCUMENT = 50
 ATTRIBUTIONS_PER_DOCUMENT = 15
@@ -30,7 +32,7 @@ WORD = "word "
 
 
 def _database(name: str, create: bool) -> None:
-    import psycopg2
+    import psycopg2  # PostgreSQL's driver: only this benchmark's set-up needs it directly
 
     connection = psycopg2.connect(ADMIN_URL, connect_timeout=5)
     connection.autocommit = True
@@ -42,7 +44,7 @@ def _database(name: str, create: bool) -> None:
 
 
 def seed(documents: int, seed_value: int = 16):
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import get_user_model  # after django.setup() (see the top)
 
     from annotator.models import (Attribution, Document, LabelStatus, ReviewState,
                                   SourceEntity, Span, attribution_dedup_key)
@@ -99,7 +101,7 @@ def seed(documents: int, seed_value: int = 16):
 
 
 def measure(project, reviewer, entities, runs: int) -> dict:
-    from django.test import Client
+    from django.test import Client  # after django.setup() (see the top)
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(reviewer)
@@ -130,7 +132,7 @@ def measure(project, reviewer, entities, runs: int) -> dict:
 
 
 def explain(project) -> None:
-    from django.db import connection
+    from django.db import connection  # after django.setup() (see the top)
 
     from annotator.selectors import explorer
 
@@ -161,10 +163,10 @@ def main() -> int:
         os.environ.setdefault("DEBUG", "true")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         sys.path.insert(0, str(ROOT))
-        import django
+        import django  # set up only once DATABASE_URL names this run's database
 
         django.setup()
-        from django.core.management import call_command
+        from django.core.management import call_command  # after django.setup()
         from django.db import connection
 
         call_command("migrate", verbosity=0)
@@ -185,7 +187,7 @@ def main() -> int:
             print(f"  {request:36} median {median:7.1f} ms   p95 {p95:7.1f} ms")
     finally:
         if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
-            from django.db import connections
+            from django.db import connections  # Django was set up: close before the drop
 
             connections.close_all()
         _database(name, create=False)
