@@ -23,7 +23,7 @@ def decode_file(data: bytes) -> str:
     """A text file's bytes as UTF-8, without a leading byte order mark.
 
     Raises UnicodeDecodeError. Offsets that a tool counted over the file with
-    its BOM (brat does) are moved by the reader that knows it (formats/brat.py).
+    its BOM (brat does) are moved by the reader that knows it (formats/brat/reading.py).
     """
     return data.decode("utf-8").removeprefix(BOM)
 

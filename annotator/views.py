@@ -23,6 +23,7 @@ from annotator.selectors import (assignment_choices_for_project, dashboard_for_p
                                  document_list_filtered, document_status_counts,
                                  next_document_for_user, project_list_for_home,
                                  review_queue_choices_for_user, review_queue_for_user)
+from annotator.selectors.explorer import explorer_choices
 from annotator.services.projects import DEFAULT_ATTRIBUTES, DEFAULT_LABELS
 
 HOME_DOCUMENTS_PER_PROJECT = 20
@@ -185,6 +186,20 @@ def agreement_page(request, project_id):
     config = {"project_id": project.pk, "csrf_token": get_token(request),
               "labels": list(project.labels.values_list("name", flat=True))}
     return render(request, "annotator/agreement.html", {"project": project, "config": config})
+
+
+@login_required
+@require_GET
+def explorer_page(request, project_id):
+    """The explorer (issue #16): every member; the figures come from the sources API."""
+    project = access.access_project(request.user, project_id)
+    membership = access.membership_for(request.user, project)
+    choices = explorer_choices(project=project,
+                               layers_of_all=access.sees_all_layers(membership))
+    layers = ["approved", *dict.fromkeys([request.user.username, *choices.pop("members")])]
+    config = {"project_id": project.pk, "csrf_token": get_token(request), "layers": layers,
+              **choices}
+    return render(request, "annotator/explorer.html", {"project": project, "config": config})
 
 
 # --- Assignment and progress (issue #15) -----------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("review/", views.review_queue_page, name="review-queue-page"),
     path("projects/<int:project_id>/agreement/", views.agreement_page, name="agreement-page"),
     path("projects/<int:project_id>/dashboard/", views.dashboard_page, name="dashboard-page"),
+    path("projects/<int:project_id>/explorer/", views.explorer_page, name="explorer-page"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.health, name="health"),

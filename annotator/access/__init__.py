@@ -21,7 +21,8 @@ from annotator.access.entities import access_entity, entity_in_project
 from annotator.access.jobs import (access_export_job, access_pretag_job, access_tagger_model,
                                    access_training_job)
 from annotator.access.labels import (LabelTrace, access_attribution, access_label,
-                                     access_label_trace, access_span, can_see, can_see_layer,
+                                     access_label_trace, access_project_layer, access_span,
+                                     can_see, can_see_layer,
                                      label_in_project, may_review, require_own_label,
                                      review_own_labels, row_in_document, rows_in_document,
                                      spans_in_document)
@@ -36,7 +37,8 @@ __all__ = [
     "access_api_token", "access_assignment", "access_attribution", "access_document",
     "access_document_status", "access_entity", "access_export_job", "access_label",
     "access_label_trace", "access_layer", "access_membership", "access_pretag_job",
-    "access_project", "access_span", "access_tagger_model", "access_training_job", "allows",
+    "access_project", "access_project_layer", "access_span", "access_tagger_model",
+    "access_training_job", "allows",
     "can_see", "can_see_layer", "documents_in_project", "documents_open_filter",
     "entity_in_project", "label_in_project", "may_create_projects", "may_review",
     "membership_for", "object_id", "projects_for", "require", "require_document_open",

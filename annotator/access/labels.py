@@ -9,7 +9,7 @@ from django.http import Http404
 from annotator.access.documents import require_document_open
 from annotator.access.projects import _of_project
 from annotator.access.roles import (Forbidden, Need, _remember_membership, _with_role, allows,
-                                    object_id, require, sees_all_layers)
+                                    membership_for, object_id, require, sees_all_layers)
 from annotator.models import Attribution, Document, Event, Label, Membership, Origin, Project, Span
 
 
@@ -57,6 +57,23 @@ def can_see_layer(membership: Membership, annotator_id: int | None) -> bool:
     """May this member see the labels of this annotator's layer (None: suggestions)?"""
     return (annotator_id is None or annotator_id == membership.user_id
             or sees_all_layers(membership))
+
+
+def access_project_layer(user, project: Project, layer: str) -> int | None:
+    """The layer of a whole project the user reads (the explorer): "approved" (None) for
+    every member, or a member's username: that annotator's id, for those who may see the
+    layer (can_see_layer: their own, or anyone's for those who see all layers)."""
+    if layer == "approved":
+        return None
+    annotator_id = Membership.objects.filter(project=project, user__username=layer).values_list(
+        "user_id", flat=True).first()
+    if annotator_id is None:
+        raise ValidationError({"layer": [f"{layer!r} is neither 'approved' nor the username "
+                                         "of a member of this project."]})
+    if not can_see_layer(membership_for(user, project), annotator_id):
+        raise Forbidden("layer: you see the approved layer and your own, not other "
+                        "annotators' layers.")
+    return annotator_id
 
 
 def _access_row(model, user, row_id, what: str, need: Need):

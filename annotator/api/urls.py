@@ -5,6 +5,7 @@ from annotator.api.views import attributions
 from annotator.api.views import auth
 from annotator.api.views import documents
 from annotator.api.views import entities
+from annotator.api.views import explorer
 from annotator.api.views import history
 from annotator.api.views import jobs
 from annotator.api.views import projects
@@ -125,4 +126,11 @@ urlpatterns = [
     path("projects/<int:project_id>/entities/<int:entity_id>/merge/",
          entities.EntityMergeView.as_view(), name="entity-merge"),
     path("spans/<int:span_id>/entity/", entities.SpanEntityView.as_view(), name="span-entity"),
+    # The explorer (issue #16, point 3).
+    path("projects/<int:project_id>/sources/", explorer.SourceListView.as_view(),
+         name="source-list"),
+    path("projects/<int:project_id>/sources/csv/", explorer.SourceCsvView.as_view(),
+         name="source-csv"),
+    path("projects/<int:project_id>/sources/<str:entity>/claims/",
+         explorer.SourceClaimListView.as_view(), name="source-claims"),
 ]

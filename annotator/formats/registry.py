@@ -21,8 +21,10 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterable, Iterator
 
-from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, tabular
+from annotator.formats import conll, doccano, jsonl, labelstudio, plaintext, tabular
 from annotator.formats.archive import ArchiveError, Bundle, SafeZip, iter_lines
+from annotator.formats.brat import reading as brat_reading
+from annotator.formats.brat import writing as brat_writing
 from annotator.formats.records import DocumentRecord, Entry
 
 # Files of our own exports that are not documents (skipped when one is imported again).
@@ -157,7 +159,7 @@ def _read_jsonl_zip(archive: SafeZip, source: ImportSource) -> Iterator[Entry]:
 
 
 def _read_brat_zip(archive: SafeZip, source: ImportSource) -> Iterator[Entry]:
-    yield from brat.read_collection(archive.names(), archive.read_text, source.roles,
+    yield from brat_reading.read_collection(archive.names(), archive.read_text, source.roles,
                                     source.attributes)
 
 
@@ -218,12 +220,13 @@ def _write_conll(documents, bundle: Bundle, context: ExportContext) -> dict:
 
 
 def _write_brat(documents, bundle: Bundle, context: ExportContext) -> dict:
-    bundle.write("annotation.conf", [brat.annotation_conf(context.labels, context.roles,
-                                                          context.attribute_definitions)])
+    conf = brat_writing.annotation_conf(context.labels, context.roles,
+                                        context.attribute_definitions)
+    bundle.write("annotation.conf", [conf])
     for index, document in enumerate(documents):
-        stem = brat.file_stem(document, index)
+        stem = brat_writing.file_stem(document, index)
         bundle.write(f"{stem}.txt", [document.text])
-        bundle.write(f"{stem}.ann", brat.write_ann(document, context.roles))
+        bundle.write(f"{stem}.ann", brat_writing.write_ann(document, context.roles))
     return {}
 
 
@@ -248,7 +251,8 @@ register(Format(
     also_reads=frozenset({"txt"}),  # a collection without .ann files yet
     lossy="document titles and metadata (the file name stands for the title); the "
           "provenance of a claim fragment used only inside a claim in fragments (its "
-          "claim's note holds the first fragment's); source entities"))
+          "claim's note holds the first fragment's); source entities' aliases (their names "
+          "and types are kept, as normalisations)"))
 register(Format(
     name="conll", title="CoNLL BIO", extension=".conll", media_type="text/plain",
     help="Tokens with one BIO column per label (export only; losses in loss-report.jsonl).",

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
+from annotator.facets import OUTLET_LENGTH
 from annotator.models.choices import DocStatus, Role
 
 
@@ -81,10 +82,15 @@ class Document(models.Model):
     text_sha256 = models.CharField(max_length=64)
     source_url = models.URLField(max_length=2000, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    # Read from metadata and source_url when stored (annotator/facets.py), for the explorer.
+    outlet = models.CharField(max_length=OUTLET_LENGTH, blank=True, default="")
+    published = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["project", "id"]
+        indexes = [models.Index(fields=["project", "outlet"], name="document_outlet"),
+                   models.Index(fields=["project", "published"], name="document_published")]
         constraints = [
             models.UniqueConstraint(fields=["project", "text_sha256"], name="document_unique_text"),
             models.CheckConstraint(condition=Exact(Length("text"), F("length")),

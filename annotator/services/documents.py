@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from annotator import access
 from annotator import text as text_mod
 from annotator.errors import Conflict
+from annotator.facets import document_outlet, document_published
 from annotator.models import (Attribution, DocStatus, Document, DocumentStatus, LabelStatus,
                               Project, ReviewDecision, ReviewState, Span)
 from annotator.services.events import event_record
@@ -42,7 +43,9 @@ def document_create(*, project: Project, title: str, text: str, metadata: dict |
         with transaction.atomic():
             document = Document.objects.create(
                 project=project, title=title, text=text, length=len(text),
-                text_sha256=digest, metadata=metadata or {}, source_url=source_url)
+                text_sha256=digest, metadata=metadata or {}, source_url=source_url,
+                outlet=document_outlet(metadata or {}, source_url),
+                published=document_published(metadata or {}))
             return document, True
     except IntegrityError:
         # Same text already in this project (maybe stored by a concurrent request).

@@ -2,7 +2,7 @@
 // documents) and a bar chart of the per-label scores, as inline SVG built here
 // (no chart library). Numbers come from GET /api/projects/{id}/agreement/.
 
-import { clear, h } from "./dom.js";
+import { clear, h, svg } from "./dom.js";
 import { pageSetUp } from "./page.js";
 
 const { config, api } = pageSetUp("ann-agreement-config");
@@ -36,14 +36,6 @@ function table(caption, headings, rows) {
 
 function scoreCells(row) {
   return METRICS.map(([key]) => formatScore(row[key]));
-}
-
-const SVG = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, ...kids) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  node.append(...kids);
-  return node;
 }
 
 // Grouped horizontal bars: one group per label, one bar per metric.

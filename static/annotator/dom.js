@@ -14,6 +14,18 @@ export function h(tag, props = {}, ...kids) {
   return el;
 }
 
+// The same for SVG (charts): attributes as given, kids as text nodes or elements.
+const SVG_NS = "http://www.w3.org/2000/svg";
+export function svg(tag, attrs = {}, ...kids) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key.startsWith("on")) throw new Error(`no inline handlers: ${key}`);
+    node.setAttribute(key, String(value));
+  }
+  node.append(...kids.flat().filter((kid) => kid !== null && kid !== undefined && kid !== false));
+  return node;
+}
+
 // A value stored under a user-given key ("constructor", "__proto__" are ordinary
 // names here): only the object's own property, never one it inherits.
 export function own(object, key) {

@@ -198,3 +198,18 @@ export function linkBody(state) {
   if ([...link.claims, link.source, link.cue].some((k) => k && !id(k))) return null;
   return { claims: link.claims.map(id), source: id(link.source), cue: id(link.cue) };
 }
+
+// The span a link into the workspace names (the explorer's "#span=ID&at=START-END", code
+// points): that span if this layer shows it, else a shown span at those offsets, else the
+// place itself ({key: null, ...}: the page scrolls there). null when the address names none.
+export function spanFromAddress(state, hash) {
+  const params = new URLSearchParams(String(hash || "").replace(/^#/, ""));
+  const key = params.get("span");
+  if (key && state.spans.has(key)) return state.spans.get(key);
+  const match = /^(\d+)-(\d+)$/.exec(params.get("at") || "");
+  if (!match) return null;
+  const [start, end] = [Number(match[1]), Number(match[2])];
+  if (end <= start || end > state.index.lengthCp) return null;
+  const same = [...state.spans.values()].find((s) => s.start === start && s.end === end);
+  return same || { key: null, start, end, s16: toUtf16(state.index, start), e16: toUtf16(state.index, end) };
+}

@@ -13,17 +13,22 @@
 
 import { markdownToNodes } from "./dom.js";
 import { load } from "./workspace-actions.js";
-import { config, el, say } from "./workspace-context.js";
+import { config, el, say, state } from "./workspace-context.js";
 import { listen } from "./workspace-keys.js";
 import { renderLabelButtons } from "./workspace-panels.js";
-import { renderAll } from "./workspace-render.js";
+import { renderAll, scrollToSpan } from "./workspace-render.js";
+import { spanFromAddress } from "./workspace-state.js";
 
 listen();
 el.guidelines.append(...markdownToNodes(config.guidelines || "No guidelines yet."));
 renderLabelButtons();
 try {
   await load();
+  // A link from the explorer names a span (#span=ID&at=START-END): select it and go there.
+  const target = spanFromAddress(state, location.hash);
+  if (target?.key) state.selected = target.key;
   renderAll();
+  if (target) scrollToSpan(target);
   document.body.dataset.ready = "true"; // for tests and the benchmark: interactive now
 } catch (error) {
   say(`Could not load the document: ${error.message}`, "error", [["Try again", () => location.reload()]]);

@@ -700,6 +700,17 @@ POLICY: tuple[Row, ...] = (
     Row("PUT", "/api/spans/{span_id}/entity/", OWN_WRITE, prepare=entities_made,
         params=lambda m: {"span_id": m.owner.source.pk},
         body=lambda m, user: {"entity": m.entity.pk, "version": version_of(m.owner.source)}),
+
+    # The explorer (issue #16): every member reads the approved layer and their own; another
+    # annotator's layer only those who see all layers (access.access_project_layer).
+    Row("GET", "/api/projects/{project_id}/sources/", READ),
+    Row("GET", "/api/projects/{project_id}/sources/", inside(OK, FORBIDDEN, OK, OK),
+        variant="the annotator's layer", query=lambda m: {"layer": m.w.annotator.username}),
+    Row("GET", "/api/projects/{project_id}/sources/csv/", READ),
+    Row("GET", "/api/projects/{project_id}/sources/{entity}/claims/", READ,
+        prepare=entities_made, params=lambda m: {"entity": m.entity.pk}),
+    Row("GET", "/api/projects/{project_id}/sources/{entity}/claims/", READ,
+        variant="no entity", params=lambda m: {"entity": "none"}),
 )
 
 

@@ -116,7 +116,8 @@ SCAN_JS = r"""
   const say = (el, why) => found.push(`${why}: ${el.outerHTML.slice(0, 120)}`);
   const appScripts = new Set(["ann-config", "ann-review-config", "ann-agreement-config",
                               "ann-jobs-config", "ann-transfers-config", "ann-assign-config",
-                              "ann-members-config", "ann-project-form-config"]);
+                              "ann-members-config", "ann-project-form-config",
+                              "ann-explorer-config"]);
   const ownUrl = (value) => { try { const u = new URL(value, location.href);
     return u.origin === origin && /^\/(static|api)\//.test(u.pathname); } catch { return false; } };
   for (const el of document.querySelectorAll("*")) {
@@ -134,6 +135,7 @@ SCAN_JS = r"""
     + "noframes, plaintext, listing, portal, bgsound, isindex, keygen, xml, style, svg";
   for (const el of document.querySelectorAll(risky)) {
     if (el.closest("#ann-agreement-chart")) continue;  // the agreement chart's own SVG (checked below)
+    if (el.closest(".ann-explorer-grid .ann-chart")) continue;  // the explorer's charts (below)
     if (el.matches("#ann-text .ann-block > svg.ann-arcs")) continue;  // attribution arcs (checked below)
     say(el, "element");
   }
@@ -142,6 +144,10 @@ SCAN_JS = r"""
   }
   for (const el of document.querySelectorAll("#ann-agreement-chart svg *")) {
     if (!["line", "text", "rect", "title"].includes(el.localName)) say(el, "chart element");
+  }
+  for (const el of document.querySelectorAll(".ann-explorer-grid .ann-chart *")) {
+    if (el.closest("svg") ? !["svg", "g", "line", "text", "rect", "title", "polyline", "circle"].includes(el.localName)
+      : !["ul", "li", "span", "p"].includes(el.localName)) say(el, "explorer chart element");
   }
   for (const el of document.querySelectorAll("script")) {
     if (appScripts.has(el.id) && el.type === "application/json") continue;
@@ -167,7 +173,7 @@ SCAN_JS = r"""
 
 # The server's own pages, static files and API: anything else is a payload's request.
 KNOWN_PATHS = re.compile(r"^/($|login/$|review/$"
-                         r"|projects/\d+/($|agreement/$|settings/$|members/$|dashboard/$)"
+                         r"|projects/\d+/($|agreement/$|settings/$|members/$|dashboard/$|explorer/$)"
                          r"|documents/\d+/($|review/$)|static/|api/)")
 
 
@@ -660,6 +666,10 @@ def test_xss_corpus_stays_inert_text_in_every_field_when_every_page_is_used(
         _goto(page, f"{origin}/projects/{site.main.pk}/members/", "body[data-ready=true]")
         watch.scan(page)
         _goto(page, f"{origin}/projects/{site.main.pk}/dashboard/", "#ann-dashboard-annotators")
+        watch.scan(page)
+        # The explorer: its filters (outlets, attributes, layers) and charts.
+        _goto(page, f"{origin}/projects/{site.main.pk}/explorer/", "body[data-ready=true]")
+        cov.expect(page, "user names", "explorer layers", "select[name=layer]", users)
         watch.scan(page)
 
         # The review view of the long document: the reviewers' history, side by side, help.

@@ -7,13 +7,14 @@ format description (https://brat.nlplab.org/standoff.html), not from our writer:
 - attribute:   ID \\t TYPE TARGET [VALUE]
 - note:        #ID \\t TYPE TARGET \\t TEXT
 
-It shares no code with annotator/formats/brat.py.
+It shares no code with annotator/formats/brat/.
 """
 from __future__ import annotations
 
 
 def parse(ann: str) -> dict:
-    out = {"entities": {}, "events": {}, "relations": {}, "attributes": {}, "notes": []}
+    out = {"entities": {}, "events": {}, "relations": {}, "attributes": {}, "notes": [],
+           "normalizations": {}}
     for line in ann.splitlines():
         if not line:
             continue
@@ -40,6 +41,12 @@ def parse(ann: str) -> dict:
             head, _, note = rest.partition("\t")
             ntype, target = head.split(" ")
             out["notes"].append({"type": ntype, "target": target, "text": note})
+        elif ident.startswith("N"):
+            head, _, text = rest.partition("\t")
+            ntype, target, reference = head.split(" ")
+            rid, _, eid = reference.partition(":")
+            out["normalizations"][ident] = {"type": ntype, "target": target, "rid": rid,
+                                            "eid": eid, "text": text}
         else:
             raise ValueError(f"unknown annotation line: {line!r}")
     return out

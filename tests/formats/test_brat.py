@@ -1,7 +1,9 @@
 """brat standoff: an independent reader (tests/formats/standoff_reader.py) checks what we
 write; our reader reads it back with the same labels."""
+import pytest
+
 from annotator.formats import brat
-from annotator.formats.records import label_key
+from annotator.formats.records import EntityRecord, SpanRecord, label_key
 from tests.formats import standoff_reader
 from tests.formats.conftest import EXAMPLES, build
 
@@ -81,3 +83,55 @@ def test_a_span_across_a_line_break_is_written_with_a_space_on_its_line():
     assert ann.count("\n") == 1
     standoff_reader.check_against_text(standoff_reader.parse(ann), document.text)
     assert not brat.read_ann(document.text, ann, "x.ann").errors
+
+
+def with_entities(document):
+    """The fragmented record, its two SOURCE spans naming entities (one of them twice)."""
+    document.spans.append(SpanRecord("s3", "SOURCE", 0, 1, document.text[0]))
+    document.entities = [EntityRecord("ent a", "The minister", "person", ["minister"]),
+                         EntityRecord("ent b", "Officials", "anonymous")]
+    for span in document.spans:
+        span.entity = {"s": "ent a", "s3": "ent a", "s2": "ent b"}.get(span.id)
+    return document
+
+
+def test_source_entities_are_normalisations_read_back_by_name_and_type_when_written(
+        fragmented):
+    document = with_entities(fragmented)
+    ann = "".join(brat.write_ann(document))
+    parsed = standoff_reader.parse(ann)
+    normalizations = sorted((n["target"], n["rid"], n["eid"], n["text"])
+                            for n in parsed["normalizations"].values())
+    types = {ident: e["type"] for ident, e in parsed["entities"].items()}
+    assert {types[target] for target, *_ in normalizations} == {"SOURCE"}
+    # identifiers hold no space (the record's own ids do): E1, E2 in text order
+    assert sorted(n[1:] for n in normalizations) == [
+        ("anonymous", "E2", "Officials"), ("person", "E1", "The minister"),
+        ("person", "E1", "The minister")]
+    entry = brat.read_ann(document.text, ann, "doc.ann", attribute_choices=CHOICES)
+    assert not entry.errors
+    read = entry.document
+    names = {e.id: (e.name, e.type) for e in read.entities}
+    assert sorted(names.values()) == [("Officials", "anonymous"), ("The minister", "person")]
+    linked = {(s.start, s.end): names[s.entity][0] for s in read.spans if s.entity}
+    assert linked == {(s.start, s.end): {"ent a": "The minister", "ent b": "Officials"}[s.entity]
+                      for s in document.spans if s.entity}
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("N1\tReference T1 Wikipedia:534366\tBarack Obama", "'Wikipedia', which is not a source"),
+    ("N1\tEquiv T1 person:E1\tX", "'Equiv' normalisation"),
+    ("N1\tReference T9 person:E1\tX", "T9, which is not a continuous"),
+    ("N1\tReference T1 person:E1\t  ", "has no name"),
+    ("N1\tReference T1 person", "not a normalisation"),
+    ("N1\tReference T1 person:E1\tX\nN2\tReference T1 person:E2\tY", "a second source entity"),
+    ("N1\tReference T1 person:E1\tX\nN2\tReference T2 group:E1\tX", "group:'X'"),
+])
+def test_a_bad_normalisation_is_refused_naming_its_line_when_read(line, reason):
+    text = "Officials said talks collapsed."
+    ann = f"T1\tSOURCE 0 9\tOfficials\nT2\tSOURCE 10 14\tsaid\n{line}\n"
+    entry = brat.read_ann(text, ann, "n.ann")
+    assert entry.document is None
+    [error] = entry.errors
+    assert error.startswith("n.ann:3: ") or error.startswith("n.ann:4: "), error
+    assert reason in error, error

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { blocks as makeBlocks } from "../../static/annotator/layout.js";
 import {
   attributionsUsing, createState, draftSpan, dropSpan, ingest, linkAdd, linkBody, linkCandidate, linkKeys, linkStart,
-  nextSelected, putSpan, rangesOf, replaceKeyInLink, spanQuote, suggestionSpanIds,
+  nextSelected, putSpan, rangesOf, replaceKeyInLink, spanFromAddress, spanQuote, suggestionSpanIds,
 } from "../../static/annotator/workspace-state.js";
 
 const ROLES = { claim: "CLAIM", source: "SOURCE", cue: "CUE" };
@@ -159,4 +159,15 @@ test("attributionsUsing finds the attributions a span is part of", () => {
   assert.deepEqual(attributionsUsing(state, 2).map((x) => x.id), [21]);
   assert.deepEqual(attributionsUsing(state, 99), []);
   assert.deepEqual([...state.attributions.keys()], ["20", "21"]);
+});
+
+test("an address from the explorer names a shown span, one at its offsets, or the place", () => {
+  const state = loaded(detail({ spans: [MINISTER, CLAIM] }));
+  assert.equal(spanFromAddress(state, "#span=3&at=20-37").key, "3");
+  assert.equal(spanFromAddress(state, "#span=99&at=6-14").key, "1"); // not in this layer: same offsets
+  const place = spanFromAddress(state, "#span=99&at=15-19");
+  assert.deepEqual([place.key, place.s16, place.e16], [null, 16, 20]); // after the emoji: +1 unit
+  for (const bad of ["", "#span=99", "#at=9-3", "#at=0-9999", "#at=x-y", "#at=1-2-3"]) {
+    assert.equal(spanFromAddress(state, bad), null, bad);
+  }
 });

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from annotator import text as text_mod
+from annotator.facets import document_outlet, document_published
 from annotator.formats.records import DocumentRecord, entity_aliases, entity_name
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Origin,
                               Project, ReviewDecision, ReviewState, SourceEntity, Span,
@@ -72,7 +73,9 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
         documents.append(Document(project=project, title=(record.title or "").strip()[:500],
                                   text=record.text, length=len(record.text),
                                   text_sha256=text_mod.sha256(record.text),
-                                  source_url=record.source_url or "", metadata=metadata))
+                                  source_url=record.source_url or "", metadata=metadata,
+                                  outlet=document_outlet(metadata, record.source_url or ""),
+                                  published=document_published(metadata)))
     stored = Document.objects.bulk_create(documents)  # ids come back on PostgreSQL and SQLite
     report.created += len(stored)
     labels = {label.name: label for label in project.labels.all()}

@@ -1,38 +1,6 @@
-"""brat standoff: per document a `.txt` (the text, UTF-8) and a `.ann` (the labels).
+"""brat standoff, reading: one `.ann` against its `.txt`, and a collection of them.
 
-The `.ann` lines this module writes (fields separated by tabs):
-
-    T1  CLAIM 1 18                   The deal is dead,
-    T2  SOURCE 20 32                 the minister
-    T3  CUE 33 37                    said
-    T4  CLAIM 1 18;40 66             The deal is dead, and nobody will revive it.
-    E1  CLAIM:T4 Source:T2 Cue:T3
-    A1  quote_type E1 direct
-    #1  AnnotatorNotes T2            {"annotators": ["ann"], "review_state": "approved", …}
-
-- Every span is a text-bound annotation (T). A claim in fragments is one
-  *discontinuous* T (`start end;start end`, brat's own notation); a fragment
-  used nowhere else is not written again on its own.
-- Every attribution is an event (E) whose trigger is its claim, with the
-  roles `Source` and `Cue` when it has them (brat events need a trigger, and
-  the claim is the one part every attribution has).
-- Attributes of an attribution are brat attributes (A) of its event. brat
-  values cannot hold spaces, so a space is written `_` ("named person" →
-  `named_person`); reading maps the value back through the project's choices.
-- Provenance goes into AnnotatorNotes (#) as one line of JSON.
-
-Offsets: brat counts characters of the `.txt`, and so do we (code points, as
-Python 3 does; brat's own server is Python, so on a wide build, and on
-Python 3, an emoji counts 1 there too). The text of a T line is the covered
-text, fragments joined by a space, with line breaks written as spaces.
-
-A `.txt` that starts with a UTF-8 byte order mark: the mark is dropped (it is
-not text), and since brat reads the file with it and counts it as a character,
-the `.ann` offsets move back by one (`shift`).
-
-Reading also accepts relations (R) `Source`/`Cue` with `Arg1` the claim and
-`Arg2` the source or cue, as other tools write attributions. Anything else
-(normalisations, equivalences) is reported, never dropped in silence.
+What is read is described in the package's docstring (formats/brat/__init__.py).
 """
 from __future__ import annotations
 
@@ -40,104 +8,20 @@ import json
 import re
 from typing import Callable, Iterable, Iterator
 
-from annotator.formats.records import (DEFAULT_ROLES, AttributionRecord, DocumentRecord, Entry,
-                                       SpanRecord)
+from annotator.formats.brat.writing import flat
+from annotator.formats.records import (DEFAULT_ROLES, ENTITY_TYPES, AttributionRecord,
+                                       DocumentRecord, EntityRecord, Entry, SpanRecord,
+                                       entity_name)
 
 IGNORED_FILES = {"annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf",
                  "manifest.json", "loss-report.jsonl", "README", "README.md", "LICENSE"}
-
-
-def file_stem(document: DocumentRecord, index: int) -> str:
-    return f"doc-{document.id}" if document.id is not None else f"doc-{index + 1:06d}"
-
-
-def _flat(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-
-
-def annotation_conf(labels: list[str], roles: dict, attribute_definitions: list[dict]) -> str:
-    """brat's annotation.conf, so that the collection opens in brat as it is."""
-    lines = ["[entities]", *labels, "", "[relations]", "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, "
-             "<OVL-TYPE>:<ANY>", "", "[events]",
-             f"{roles['claim']}\tSource?:{roles['source']}, Cue?:{roles['cue']}", "",
-             "[attributes]"]
-    for definition in attribute_definitions:
-        if definition.get("applies_to", "attribution") != "attribution":
-            continue
-        values = "|".join(str(c).replace(" ", "_") for c in definition["choices"])
-        lines.append(f"{definition['name']}\tArg:{roles['claim']}, Value:{values}")
-    return "\n".join(lines) + "\n"
-
-
-def write_ann(document: DocumentRecord, roles: dict | None = None) -> Iterator[str]:
-    """The `.ann` lines of one document, each "\\n" ended."""
-    roles = roles or DEFAULT_ROLES
-    text = document.text
-    spans = document.span_map()
-    fragment_only = set()
-    used_whole = set()
-    for attribution in document.attributions:
-        if len(attribution.claims) > 1:
-            fragment_only.update(attribution.claims)
-        else:
-            used_whole.update(attribution.claims)
-        used_whole.update(i for i in (attribution.source, attribution.cue) if i)
-    fragment_only -= used_whole
-    # Text-bound items: single spans, and claims in fragments (one per distinct fragment list).
-    items: list[tuple] = []
-    for span in document.spans:
-        if span.id not in fragment_only:
-            items.append(((span.start, -span.end, span.label, 0), (span.id,), span.label,
-                          span.provenance))
-    seen_fragments = set()
-    for attribution in document.attributions:
-        key = tuple(attribution.claims)
-        if len(key) > 1 and key not in seen_fragments:
-            seen_fragments.add(key)
-            first, last = spans[key[0]], spans[key[-1]]
-            items.append(((first.start, -last.end, first.label, 1), key, first.label,
-                          first.provenance))
-    items.sort(key=lambda item: item[0])
-    t_of: dict[tuple, str] = {}
-    notes = []
-    for number, (_, key, label, provenance) in enumerate(items, start=1):
-        tid = f"T{number}"
-        t_of[key] = tid
-        parts = [spans[i] for i in key]
-        offsets = ";".join(f"{p.start} {p.end}" for p in parts)
-        covered = " ".join(_flat(text[p.start:p.end]) for p in parts)
-        yield f"{tid}\t{label} {offsets}\t{covered}\n"
-        if provenance:
-            notes.append((tid, provenance))
-    attribute_number = 0
-    for number, attribution in enumerate(document.attributions, start=1):
-        eid = f"E{number}"
-        key = tuple(attribution.claims)
-        args = [f"{roles['claim']}:{t_of[key]}"]
-        if attribution.source:
-            args.append(f"Source:{t_of[(attribution.source,)]}")
-        if attribution.cue:
-            args.append(f"Cue:{t_of[(attribution.cue,)]}")
-        yield f"{eid}\t{' '.join(args)}\n"
-        for name, value in sorted(attribution.attributes.items()):
-            if value is None:
-                continue
-            attribute_number += 1
-            yield f"A{attribute_number}\t{name} {eid} {str(value).replace(' ', '_')}\n"
-        if attribution.provenance:
-            notes.append((eid, attribution.provenance))
-    for number, (target, provenance) in enumerate(notes, start=1):
-        note = json.dumps(provenance, ensure_ascii=False, separators=(",", ":"))
-        yield f"#{number}\tAnnotatorNotes {target}\t{_flat(note)}\n"
-
-
-# --- Reading ------------------------------------------------------------------------------
 
 T_LINE = re.compile(r"^(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$", re.DOTALL)
 E_LINE = re.compile(r"^(E\S*)\t(\S+):(\S+)((?: \S+:\S+)*)\s*$")
 R_LINE = re.compile(r"^(R\S*)\t(\S+) Arg1:(\S+) Arg2:(\S+)\s*$")
 A_LINE = re.compile(r"^([AM]\S*)\t(\S+) (\S+)(?: (\S+))?\s*$")
 NOTE_LINE = re.compile(r"^(#\S*)\t(\S+) (\S+)\t?(.*)$", re.DOTALL)
+N_LINE = re.compile(r"^(N\S*)\t(\S+) (\S+) ([^\s:]+):(\S+)\t?(.*)$", re.DOTALL)
 
 
 def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
@@ -155,6 +39,7 @@ def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
     relations: dict[str, dict] = {}         # claim T id -> {"source": T, "cue": T}
     attributes: list[tuple[int, str, str, str | None]] = []
     notes: list[tuple[int, str, str]] = []
+    normalisations: list[tuple[str, str]] = []
     lines = ann.split("\n")
     for number, line in enumerate(lines, start=1):
         line = line.rstrip("\r")
@@ -177,12 +62,12 @@ def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
                 errors.append(f"{where}: {tid} starts on the .txt's byte order mark, which is "
                               "not text.")
                 continue
-            expected = " ".join(_flat(text[s:e]) for s, e in parts)
+            expected = " ".join(flat(text[s:e]) for s, e in parts)
             if any(e > len(text) or s >= e for s, e in parts):
                 errors.append(f"{where}: {tid} offsets {offsets} are outside the text "
                               f"({len(text)} characters) or empty.")
                 continue
-            if _flat(covered).strip() != expected.strip():
+            if flat(covered).strip() != expected.strip():
                 errors.append(f"{where}: {tid} text {covered!r} does not match the .txt at "
                               f"{offsets}: {expected!r}.")
                 continue
@@ -245,8 +130,10 @@ def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
                 errors.append(f"{where}: not a note (#<n>\\tAnnotatorNotes ID\\tTEXT).")
                 continue
             notes.append((number, match.group(3), match.group(4)))
+        elif kind == "N":
+            normalisations.append((where, line))
         else:
-            errors.append(f"{where}: {kind!r} annotations (normalisations, equivalences, ...) "
+            errors.append(f"{where}: {kind!r} annotations (equivalences, ...) "
                           "are not supported.")
     # Resolve events and relations to span ids.
     attributions: list[AttributionRecord] = []
@@ -313,10 +200,50 @@ def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
         elif target in by_id:
             by_id[target].provenance.update(provenance)
         # Notes on relations or on ids we do not know carry no label: nothing to keep.
+    entities = _entities(normalisations, textbound, spans_by_id, errors)
     if errors:
         return Entry(name, errors=errors)
     return Entry(name, document=DocumentRecord(text=text, spans=spans,
-                                               attributions=attributions))
+                                               attributions=attributions, entities=entities))
+
+
+def _entities(normalisations: list[tuple[str, str]], textbound: dict[str, list[str]],
+              spans_by_id: dict[str, SpanRecord], errors: list[str]) -> list[EntityRecord]:
+    """Source entities from `N<n>\\tReference T<n> TYPE:ID\\tNAME` lines (the package's
+    docstring): one entity per ID, each T linked to its ID (SpanRecord.entity)."""
+    found: dict[str, EntityRecord] = {}
+    linked: set[str] = set()
+    for where, line in normalisations:
+        match = N_LINE.match(line)
+        if not match:
+            errors.append(f"{where}: not a normalisation (N<n>\\tReference T<n> TYPE:E<k>"
+                          "\\tNAME).")
+            continue
+        nid, ntype, target, resource, identifier, name = match.groups()
+        name = entity_name(name)
+        if ntype != "Reference":
+            errors.append(f"{where}: {nid} is a {ntype!r} normalisation; a source entity "
+                          "is a 'Reference'.")
+        elif resource not in ENTITY_TYPES:
+            errors.append(f"{where}: {nid} refers to {resource!r}, which is not a source "
+                          f"entity type ({', '.join(ENTITY_TYPES)}).")
+        elif target not in textbound or len(textbound[target]) > 1:
+            errors.append(f"{where}: {nid} is on {target}, which is not a continuous "
+                          "text-bound annotation of this file.")
+        elif target in linked:
+            errors.append(f"{where}: {target} has a second source entity ({nid}).")
+        elif not name:
+            errors.append(f"{where}: {nid} has no name (the text after the second tab).")
+        elif identifier in found and (found[identifier].name, found[identifier].type) \
+                != (name, resource):
+            errors.append(f"{where}: {identifier} is {found[identifier].type}:"
+                          f"{found[identifier].name!r} on an earlier line; here "
+                          f"{resource}:{name!r}.")
+        else:
+            found.setdefault(identifier, EntityRecord(id=identifier, name=name, type=resource))
+            linked.add(target)
+            spans_by_id[textbound[target][0]].entity = identifier
+    return list(found.values())
 
 
 def pair_files(names: Iterable[str]) -> tuple[list[tuple[str, str | None]], list[str]]:
@@ -363,3 +290,4 @@ def read_collection(names: Iterable[str], load: Callable[[str], str], roles: dic
             entry.document.title = stem
             entry.document.metadata = {"file": txt_name}
         yield entry
+

@@ -1,0 +1,287 @@
+"""The explorer (issue #16, point 3): who is quoted, how often, by which outlet, how much
+rests on anonymous sources; read from one layer of a project's attributions.
+
+A claim's source is the source entity of the SOURCE span of the attribution(s) whose
+claim it is; the explorer counts claims per entity. A claim is its claim span's place
+(document, start, end): two annotators' identical approved attributions are one claim,
+as in the approved layer (selectors/approved.py). A source span linked to no entity
+counts under "(no entity)" (`entity` None), whatever its text; an attribution without
+a source span counts in the totals and the per-outlet and per-month figures, not in the
+ranking.
+
+Layers: the approved one (attributions approved by a reviewer; the entity a source stands
+for is its own SOURCE span's, else that of an approved identical SOURCE span, as
+approved.entity_copy would find it: _approved_entity) or one annotator's accepted
+attributions as they are. Who may read which layer is access.py's.
+
+Every function here runs a fixed number of queries whatever the number of documents and
+labels (tests/api/test_explorer_api.py counts them): the counting is SQL's (GROUP BY with
+COUNT DISTINCT), Python only shapes the rows. Outlet and date are Document columns
+(annotator/facets.py, migration 0017), not keys of its JSON metadata.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import (CharField, Count, F, IntegerField, Min, OuterRef, QuerySet,
+                              Subquery, Value)
+from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+
+from annotator.models import (Attribution, Document, EntityType, LabelStatus, Project,
+                              ReviewState, SourceEntity, Span)
+
+APPROVED = "approved"
+NO_ENTITY = "(no entity)"
+TIMELINE_SOURCES = 8   # sources drawn over time: the first of the ranking
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class ExplorerFilter:
+    """What the explorer reads: a layer (None: the approved one) and the filters."""
+    annotator_id: int | None = None
+    outlet: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    source_type: str = ""
+    attributes: dict = field(default_factory=dict)   # attribute name → value
+
+
+def explorer_filter_check(*, project: Project, outlet: str | None = None,
+                          date_from=None, date_to=None, source_type: str = "",
+                          attributes: list[str] = (), annotator_id: int | None = None
+                          ) -> ExplorerFilter:
+    """The filters of a request, checked against the project: an outlet none of its
+    documents has, a type that is not an entity type, an attribute or value its
+    definitions do not know, or a date range that ends before it starts: a 400 naming the
+    parameter. One query (the outlet's), when an outlet is given."""
+    if date_from and date_to and date_to < date_from:
+        raise ValidationError({"date_to": [f"{date_to} is before date_from ({date_from})."]})
+    if source_type and source_type not in EntityType.values:
+        raise ValidationError({"type": [f"{source_type!r} is not one of "
+                                        f"{', '.join(EntityType.values)}."]})
+    choices = {d["name"]: [str(c) for c in d.get("choices", [])]
+               for d in project.attribute_definitions or []
+               if d.get("applies_to", "attribution") == "attribution"}
+    wanted = {}
+    for item in attributes:
+        name, sep, value = item.partition(":")
+        if not sep:
+            raise ValidationError({"attribute": [f"{item!r} is not NAME:VALUE."]})
+        if name not in choices:
+            raise ValidationError({"attribute": [f"{name!r} is not an attribute of this "
+                                                 "project."]})
+        if value not in choices[name]:
+            raise ValidationError({"attribute": [f"{value!r} is not a value of {name} "
+                                                 f"({', '.join(choices[name])})."]})
+        if wanted.get(name, value) != value:
+            raise ValidationError({"attribute": [f"{name} is given twice."]})
+        wanted[name] = value
+    if outlet and not Document.objects.filter(project=project, outlet=outlet).exists():
+        raise ValidationError({"outlet": [f"{outlet!r} is the outlet of no document of "
+                                          "this project."]})
+    return ExplorerFilter(annotator_id=annotator_id, outlet=outlet, date_from=date_from,
+                          date_to=date_to, source_type=source_type, attributes=wanted)
+
+
+def _approved_entity() -> Coalesce:
+    """The entity the approved layer gives an attribution's source: its own SOURCE span's,
+    else (approved.entity_copy) the first approved identical SOURCE span's, by id, that
+    names one. The subquery runs only for sources linked to no entity (COALESCE stops at
+    the first value). Where two approved copies name different entities, each attribution
+    counts for its own (the approved layer would take the first copy's for both)."""
+    copies = Span.objects.filter(
+        document_id=OuterRef("document_id"), label_id=OuterRef("source__label_id"),
+        start=OuterRef("source__start"), end=OuterRef("source__end"),
+        annotator__isnull=False, entity__isnull=False, status=LabelStatus.ACCEPTED,
+        review_state=ReviewState.APPROVED).order_by("pk")
+    return Coalesce(F("source__entity_id"),
+                    Subquery(copies.values("entity_id")[:1], output_field=IntegerField()))
+
+
+def explorer_claims(*, project: Project, filters: ExplorerFilter) -> QuerySet:
+    """The layer's attributions of the project, filtered, each with `entity_ref` (its
+    source's entity id, or None) and `claim_key` (the claim's place, for COUNT DISTINCT)."""
+    rows = Attribution.objects.filter(document__project=project, status=LabelStatus.ACCEPTED)
+    if filters.annotator_id is None:
+        rows = rows.filter(annotator__isnull=False, review_state=ReviewState.APPROVED)
+        rows = rows.annotate(entity_ref=_approved_entity())
+    else:
+        rows = rows.filter(annotator_id=filters.annotator_id).annotate(
+            entity_ref=F("source__entity_id"))
+    if filters.outlet:
+        rows = rows.filter(document__outlet=filters.outlet)
+    if filters.date_from:
+        rows = rows.filter(document__published__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(document__published__lte=filters.date_to)
+    for name, value in filters.attributes.items():
+        rows = rows.filter(**{f"attributes__{name}": value})
+    if filters.source_type:
+        rows = rows.filter(entity_ref__in=SourceEntity.objects.filter(
+            project=project, type=filters.source_type).values("pk"))
+    return rows.annotate(claim_key=Concat(
+        Cast("document_id", CharField()), Value(":"), Cast("claim__start", CharField()),
+        Value(":"), Cast("claim__end", CharField()), output_field=CharField()))
+
+
+def _claims() -> Count:
+    return Count("claim_key", distinct=True)
+
+
+# The figures are GROUP BYs over one inner SELECT (Django writes it, for the database at
+# hand), in SQL of our own around it: written with the ORM, each aggregate's FILTER
+# would evaluate the entity expression (a subquery) again, row by row. The outer SQL is
+# what SQLite and PostgreSQL share (COUNT(DISTINCT CASE ...), LEFT JOIN, GROUP BY).
+_INNER_COLUMNS = {"x_entity": F("entity_ref"), "x_claim": F("claim_key"),
+                  "x_document": F("document_id"), "x_source": F("source_id"),
+                  "x_outlet": F("document__outlet"),
+                  "x_month": TruncMonth("document__published")}
+
+
+def _inner(rows: QuerySet) -> tuple[str, tuple]:
+    sql, params = rows.values(**_INNER_COLUMNS).order_by().query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _select(inner: tuple[str, tuple], columns: str, where: str = "", group: str = "",
+            params: tuple = ()) -> list[dict]:
+    """SELECT columns FROM (inner) t LEFT JOIN its entity e [WHERE where] [GROUP BY group];
+    `params` are the WHERE's (the columns take none)."""
+    entity_table = connection.ops.quote_name(SourceEntity._meta.db_table)
+    sql = (f"SELECT {columns} FROM ({inner[0]}) t LEFT JOIN {entity_table} e "
+           f"ON e.id = t.x_entity{f' WHERE {where}' if where else ''}"
+           f"{f' GROUP BY {group}' if group else ''}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, inner[1] + params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+# The type is a constant of ours (EntityType), not input: written into the SQL as it is.
+SHARE_COLUMNS = ("COUNT(DISTINCT t.x_claim) AS claims, "
+                 "COUNT(DISTINCT CASE WHEN t.x_entity IS NOT NULL THEN t.x_claim END) "
+                 "AS with_entity, "
+                 f"COUNT(DISTINCT CASE WHEN e.type = '{EntityType.ANONYMOUS.value}' "
+                 "THEN t.x_claim END) AS anonymous")
+
+
+def _share_row(row: dict) -> dict:
+    return {"claims": row["claims"], "with_entity": row["with_entity"],
+            "anonymous": row["anonymous"],
+            "anonymous_share": (round(row["anonymous"] / row["with_entity"], 4)
+                                if row["with_entity"] else None)}
+
+
+def _month(value) -> str | None:
+    """A month as TruncMonth gives it (a date; a string on SQLite) → "YYYY-MM"."""
+    return str(value)[:7] if value else None
+
+
+def _ranked(rows: list[dict]) -> list[dict]:
+    sources = [{"entity": r["entity"], "name": r["name"] if r["entity"] else NO_ENTITY,
+                "type": r["type"] if r["entity"] else None, "claims": r["claims"],
+                "documents": r["documents"]} for r in rows]
+    sources.sort(key=lambda s: (-s["claims"], s["entity"] is None, s["name"].casefold(),
+                                s["entity"] or 0))
+    return sources
+
+
+def _ranking(inner: tuple[str, tuple]) -> list[dict]:
+    """Every source with its claim and document counts, most claims first (then by name;
+    "(no entity)" last of its count): one query."""
+    return _ranked(_select(
+        inner, "t.x_entity AS entity, e.name AS name, e.type AS type, "
+               "COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents",
+        where="t.x_source IS NOT NULL", group="t.x_entity, e.name, e.type"))
+
+
+def explorer_ranking(*, project: Project, filters: ExplorerFilter) -> list[dict]:
+    """Every source, ranked (the CSV download): one query."""
+    return _ranking(_inner(explorer_claims(project=project, filters=filters)))
+
+
+def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 50) -> dict:
+    """The figures of the explorer page and of GET /api/projects/{id}/sources/.
+
+    - sources: the first `limit` sources by claim count (then name), each with its type,
+      claim and document counts; `total_sources` counts them all.
+    - outlets, months: claims, claims with an entity, anonymous ones, and their share,
+      per outlet ("" for none) and per month of publication (None for no date).
+    - timeline: claims per month of the first sources of the ranking.
+    - totals: claims, documents, claims without a source span.
+    Five queries, whatever the number of documents and labels.
+    """
+    inner = _inner(explorer_claims(project=project, filters=filters))
+    sources = _ranking(inner)
+    top = sources[:limit]
+    outlets = sorted(({"outlet": r["outlet"], **_share_row(r)} for r in _select(
+        inner, f"t.x_outlet AS outlet, {SHARE_COLUMNS}", group="t.x_outlet")), key=lambda r: r["outlet"])
+    months = sorted(({"month": _month(r["month"]), **_share_row(r)} for r in _select(
+        inner, f"t.x_month AS month, {SHARE_COLUMNS}", group="t.x_month")), key=lambda r: (r["month"] is None, r["month"] or ""))
+    drawn = top[:TIMELINE_SOURCES]
+    ids = tuple(s["entity"] for s in drawn if s["entity"] is not None)
+    wanted = " OR ".join(([f"t.x_entity IN ({', '.join(['%s'] * len(ids))})"] if ids else [])
+                         + (["t.x_entity IS NULL"] if len(ids) < len(drawn) else [])) or "1=0"
+    series: dict = {s["entity"]: [] for s in drawn}
+    for r in sorted(_select(inner, "t.x_entity AS entity, t.x_month AS month, "
+                                   "COUNT(DISTINCT t.x_claim) AS claims",
+                            where=f"t.x_source IS NOT NULL AND ({wanted})",
+                            group="t.x_entity, t.x_month", params=ids),
+                    key=lambda r: (r["month"] is None, _month(r["month"]) or "")):
+        series[r["entity"]].append({"month": _month(r["month"]), "claims": r["claims"]})
+    [totals] = _select(inner, "COUNT(DISTINCT t.x_claim) AS claims, "
+                              "COUNT(DISTINCT t.x_document) AS documents, "
+                              "COUNT(DISTINCT CASE WHEN t.x_source IS NULL THEN t.x_claim END) "
+                              "AS unattributed")
+    return {"total_sources": len(sources), "sources": top, "outlets": outlets,
+            "months": months, "totals": totals,
+            "timeline": [{"entity": s["entity"], "name": s["name"],
+                          "points": series[s["entity"]]} for s in drawn]}
+
+
+def explorer_claim_list(*, project: Project, filters: ExplorerFilter, entity_id: int | None,
+                        offset: int = 0, limit: int = 50) -> tuple[int, list[dict]]:
+    """(count, a page of) the claims of one source (`entity_id` None: "(no entity)"), each
+    once, by publication date then place: the document, the claim span (`span_id`: the
+    first copy's), the source's and cue's text, the attributes of its first attribution.
+    Three queries."""
+    rows = explorer_claims(project=project, filters=filters).filter(source__isnull=False)
+    rows = (rows.filter(entity_ref=entity_id) if entity_id is not None
+            else rows.filter(entity_ref__isnull=True))
+    grouped = rows.values(
+        "claim_key", "document_id", "document__title", "document__outlet",
+        "document__published", "claim__start", "claim__end", "claim__quote").annotate(
+        span_id=Min("claim_id"), attribution_id=Min("pk"), source_quote=Min("source__quote"),
+        cue_quote=Min("cue__quote")).order_by(
+        F("document__published").asc(nulls_last=True), "document_id", "claim__start",
+        "claim__end")
+    count = grouped.count()
+    page = list(grouped[offset:offset + limit])
+    attributes = dict(Attribution.objects.filter(
+        pk__in=[row["attribution_id"] for row in page]).values_list("pk", "attributes"))
+    return count, [{
+        "document": {"id": row["document_id"], "title": row["document__title"],
+                     "outlet": row["document__outlet"], "published": row["document__published"]},
+        "span_id": row["span_id"], "start": row["claim__start"], "end": row["claim__end"],
+        "quote": row["claim__quote"], "source_quote": row["source_quote"],
+        "cue_quote": row["cue_quote"], "attributes": attributes.get(row["attribution_id"], {}),
+    } for row in page]
+
+
+def explorer_choices(*, project: Project, layers_of_all: bool) -> dict:
+    """What the explorer page offers to filter by: the project's outlets (those of its
+    documents, by name), the usernames of the members whose layers one may read when
+    `layers_of_all` (else none: the caller adds their own), the entity types and the
+    attributes with their choices. Two queries."""
+    outlets = list(Document.objects.filter(project=project).exclude(outlet="")
+                   .order_by("outlet").values_list("outlet", flat=True).distinct())
+    members = (list(project.memberships.order_by("user__username")
+                    .values_list("user__username", flat=True)) if layers_of_all else [])
+    return {"outlets": outlets, "members": members, "types": list(EntityType.values),
+            "attributes": [{"name": d["name"], "choices": [str(c) for c in d["choices"]]}
+                           for d in project.attribute_definitions or []
+                           if d.get("applies_to", "attribution") == "attribution"]}
