@@ -23,6 +23,12 @@ function describeAttribution(a) {
   ];
 }
 
+// The same as plain text (no entity badge): an entry not drawn in full yet.
+function attributionText(a) {
+  const claims = a.claims.map((c) => `“${spanQuote(state, c)}”`).join(" … ");
+  return `${a.source ? spanQuote(state, a.source, 40) : "(no source)"} — ${a.cue ? spanQuote(state, a.cue, 30) : "(no cue)"} → ${claims}`;
+}
+
 function attributeEditors(a) {
   const definitions = config.attribute_definitions.filter((d) => (d.applies_to || "attribution") === "attribution");
   return definitions.map((definition) => {
@@ -42,38 +48,42 @@ export function renderPanels() {
   renderStatus();
 }
 
-// An attribution's attribute menus are built when it scrolls near the side
-// panel's visible part: a long document's hundreds of attributions would
-// otherwise cost thousands of <option>s on every load.
-const attributeMenus = new IntersectionObserver((entries) => {
-  for (const entry of entries) {
+// An attribution's entry is drawn in full (its roles, attribute menus and buttons) when it
+// scrolls near the side panel's visible part; until then it holds its text only. A long
+// document's hundreds of attributions would otherwise cost thousands of elements (and
+// <option>s) on every load.
+const entries = new IntersectionObserver((seen) => {
+  for (const entry of seen) {
     if (!entry.isIntersecting) continue;
-    attributeMenus.unobserve(entry.target);
+    entries.unobserve(entry.target);
     const a = state.attributions.get(entry.target.dataset.id);
-    if (a) entry.target.replaceChildren(...attributeEditors(a));
+    if (a) fillAttribution(entry.target, a);
   }
-}, { rootMargin: "600px 0px" });
+}, { root: el.side, rootMargin: "600px 0px" });
+
+function fillAttribution(item, a) {
+  item.replaceChildren(h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
+    h("div", { className: "ann-attribution-attrs", dataset: { id: a.id } }, ...attributeEditors(a)));
+  if (a.review_state !== "pending") item.append(h("div", { className: `ann-review ann-review-${a.review_state}` }, a.review_state === "approved" ? "✓ approved" : "✗ rejected"));
+  const history = h("button", { type: "button", className: "ann-link-button ann-attribution-history" }, "history");
+  history.addEventListener("click", (event) => { event.stopPropagation(); openAttributionHistory(a); });
+  item.append(history);
+  if (!state.readOnly && !state.locked) {
+    const remove = h("button", { type: "button", className: "ann-icon-button", title: "Delete this attribution (its spans stay)", "aria-label": "Delete attribution" }, "×");
+    remove.addEventListener("click", (event) => { event.stopPropagation(); deleteAttribution(a); });
+    item.append(remove);
+  }
+}
 
 function renderLists() {
   state.listsStale = false;
-  attributeMenus.disconnect();
-  // Attributions.
+  entries.disconnect();
+  // Attributions: their text only, until seen (above).
   const mine = [...state.attributions.values()];
   const list = h("ul", { className: "ann-attribution-list" });
   for (const a of mine) {
-    const menus = h("div", { className: "ann-attribution-attrs", dataset: { id: a.id } });
-    attributeMenus.observe(menus);
-    const item = h("li", { className: "ann-attribution", tabindex: 0, dataset: { id: a.id } },
-      h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)), menus);
-    if (a.review_state !== "pending") item.append(h("div", { className: `ann-review ann-review-${a.review_state}` }, a.review_state === "approved" ? "✓ approved" : "✗ rejected"));
-    const history = h("button", { type: "button", className: "ann-link-button ann-attribution-history" }, "history");
-    history.addEventListener("click", (event) => { event.stopPropagation(); openAttributionHistory(a); });
-    item.append(history);
-    if (!state.readOnly && !state.locked) {
-      const remove = h("button", { type: "button", className: "ann-icon-button", title: "Delete this attribution (its spans stay)", "aria-label": "Delete attribution" }, "×");
-      remove.addEventListener("click", (event) => { event.stopPropagation(); deleteAttribution(a); });
-      item.append(remove);
-    }
+    const item = h("li", { className: "ann-attribution", tabindex: 0, dataset: { id: a.id } }, attributionText(a));
+    entries.observe(item);
     item.addEventListener("click", () => showAttribution(a));
     item.addEventListener("keydown", (event) => { if (event.key === "Enter") showAttribution(a); });
     list.append(item);

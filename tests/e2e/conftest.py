@@ -118,7 +118,7 @@ def open_workspace(page, live_server, document):
 # last character, scrolled into view first. `edge` picks the outer edges of the
 # two characters (a precise selection) rather than their middles.
 _POINTS_JS = r"""
-([needle, occurrence, edge, rtl]) => {
+async ([needle, occurrence, edge, rtl]) => {
   const root = document.getElementById("ann-text");
   const text = root.textContent;   // the document text: marks are CSS, not text
   let at = -1;
@@ -127,6 +127,14 @@ _POINTS_JS = r"""
     if (at === -1) throw new Error(`not in the text: ${needle}`);
   }
   const end = at + needle.length;
+  // Far from the view the text is drawn light, without segments (workspace-viewport.js):
+  // scroll there until it is drawn in full.
+  const lightAt = (pos) => [...root.querySelectorAll(".ann-light")].find((c) =>
+    Number(c.dataset.u16) <= pos && pos < Number(c.dataset.u16) + c.textContent.length);
+  for (let i = 0; i < 100 && (lightAt(at) || lightAt(end - 1)); i++) {
+    (lightAt(at) || lightAt(end - 1)).scrollIntoView({ block: "center" });
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
   const segs = [...root.querySelectorAll(".ann-seg")];
   const locate = (pos) => {
     for (const seg of segs) {
