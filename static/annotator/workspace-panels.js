@@ -48,18 +48,25 @@ export function renderPanels() {
   renderStatus();
 }
 
-// An attribution's entry is drawn in full (its roles, attribute menus and buttons) when it
-// scrolls near the side panel's visible part; until then it holds its text only. A long
-// document's hundreds of attributions would otherwise cost thousands of elements (and
-// <option>s) on every load.
+// An attribution's entry (or a suggested one's) is drawn in full, with its roles, menus and
+// buttons, when it scrolls near the side panel's visible part; until then it holds its
+// text only. A long document's hundreds of attributions would otherwise cost thousands of
+// elements (and <option>s) on every load.
+const fills = new Map(); // entry element → how to draw it in full
 const entries = new IntersectionObserver((seen) => {
   for (const entry of seen) {
-    if (!entry.isIntersecting) continue;
+    if (!entry.isIntersecting || !fills.has(entry.target)) continue;
     entries.unobserve(entry.target);
-    const a = state.attributions.get(entry.target.dataset.id);
-    if (a) fillAttribution(entry.target, a);
+    fills.get(entry.target)();
+    fills.delete(entry.target);
   }
 }, { root: el.side, rootMargin: "600px 0px" });
+
+function later(item, fill) {
+  fills.set(item, fill);
+  entries.observe(item);
+  return item;
+}
 
 function fillAttribution(item, a) {
   item.replaceChildren(h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
@@ -78,12 +85,13 @@ function fillAttribution(item, a) {
 function renderLists() {
   state.listsStale = false;
   entries.disconnect();
+  fills.clear();
   // Attributions: their text only, until seen (above).
   const mine = [...state.attributions.values()];
   const list = h("ul", { className: "ann-attribution-list" });
   for (const a of mine) {
-    const item = h("li", { className: "ann-attribution", tabindex: 0, dataset: { id: a.id } }, attributionText(a));
-    entries.observe(item);
+    const item = later(h("li", { className: "ann-attribution", tabindex: 0, dataset: { id: a.id } }, attributionText(a)),
+      () => fillAttribution(item, a));
     item.addEventListener("click", () => showAttribution(a));
     item.addEventListener("keydown", (event) => { if (event.key === "Enter") showAttribution(a); });
     list.append(item);
@@ -107,11 +115,12 @@ function renderLists() {
       el.suggestions.append(all);
       const items = h("ul", { className: "ann-attribution-list" });
       for (const a of suggested) {
-        items.append(h("li", { className: "ann-attribution ann-suggested-item", dataset: { id: a.id } },
-          h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
-          h("div", { className: "ann-row" },
-            button("Accept", () => decide("accept", { attributions: [a.id] })),
-            button("Reject", () => decide("reject", { attributions: [a.id] })))));
+        const item = later(h("li", { className: "ann-attribution ann-suggested-item", dataset: { id: a.id } }, attributionText(a)),
+          () => item.replaceChildren(h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
+            h("div", { className: "ann-row" },
+              button("Accept", () => decide("accept", { attributions: [a.id] })),
+              button("Reject", () => decide("reject", { attributions: [a.id] })))));
+        items.append(item);
       }
       el.suggestions.append(items);
     } else {

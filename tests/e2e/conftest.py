@@ -178,6 +178,15 @@ def mouse_select(page, needle: str, *, occurrence: int = 0, edge: bool = True,
     return points
 
 
+def show_text_at(page, u16: int):
+    """Scroll the text at UTF-16 position `u16` into view and wait until it is drawn in full
+    (far from the view, the workspace draws the text light, without segments)."""
+    page.evaluate("""(pos) => [...document.querySelectorAll('#ann-text .ann-chunk')]
+        .filter((c) => Number(c.dataset.u16) <= pos).pop().scrollIntoView({ block: 'center' })""", u16)
+    page.wait_for_function("""(pos) => [...document.querySelectorAll('#ann-text .ann-chunk')]
+        .filter((c) => Number(c.dataset.u16) <= pos).pop().matches(':not(.ann-light)')""", arg=u16)
+
+
 def segs_of(page, key) -> list[dict]:
     """The segments that draw span `key`: their text, classes and marks."""
     return page.evaluate("""(key) => [...document.querySelectorAll('#ann-text .ann-seg[data-keys]')]
