@@ -53,6 +53,20 @@ export function firstChunks(chunks, units = FIRST_UNITS) {
   return n === -1 ? chunks.length : Math.max(1, n);
 }
 
+// About how many lines a chunk's text takes: each line of it (between line breaks) wraps
+// every `perLine` units. The height of a light chunk not laid out yet (content-visibility)
+// is estimated from it; once laid out, the browser remembers the real one.
+export function chunkLines(text, chunk, perLine) {
+  let lines = 0;
+  for (let at = chunk.start; at < chunk.end;) {
+    let next = text.indexOf("\n", at);
+    if (next === -1 || next >= chunk.end) next = chunk.end;
+    lines += Math.max(1, Math.ceil((next - at) / perLine));
+    at = next + 1;
+  }
+  return lines;
+}
+
 // What to draw again after the view moved. full: the chunks drawn in full; near: those
 // within the hydrating margin of the viewport; far: those beyond the (wider) margin past
 // which a chunk goes light again. Between the two margins nothing changes, so that a

@@ -116,8 +116,19 @@ export function removeSpan(key) {
 export function scrollToSpan(span) {
   const [blockIndex] = blockRange(state.blocks, span.s16, span.e16);
   viewport.ensureBlock(blockIndex);
-  const segEl = [...blockEls[blockIndex].children].find((s) => (s.dataset.keys || "").split(",").includes(span.key));
-  (segEl || blockEls[blockIndex]).scrollIntoView({ block: "center", behavior: "smooth" });
+  const target = () => {
+    const blockEl = blockEls[blockIndex];
+    return blockEl && ([...blockEl.children].find((s) => (s.dataset.keys || "").split(",").includes(span.key)) || blockEl);
+  };
+  const { top } = target().getBoundingClientRect();
+  if (Math.abs(top) < 2 * innerHeight) {
+    target().scrollIntoView({ block: "center", behavior: "smooth" });
+    return;
+  }
+  // Far: at once, and again when the text come into view is laid out (the height of text
+  // not seen yet is only estimated, workspace-viewport.js), or it would end beside it.
+  target().scrollIntoView({ block: "center" });
+  requestAnimationFrame(() => requestAnimationFrame(() => target()?.scrollIntoView({ block: "center" })));
 }
 
 // --- Selection → offsets -------------------------------------------------------------

@@ -11,7 +11,7 @@
 
 import { h } from "./dom.js";
 import { blockAt } from "./layout.js";
-import { chunkAt, chunkOfBlock, chunksOf, firstChunks, lastAtOrBefore, viewportPlan } from "./chunks.js";
+import { chunkAt, chunkLines, chunkOfBlock, chunksOf, firstChunks, lastAtOrBefore, viewportPlan } from "./chunks.js";
 
 const NEAR = "1200px 0px";
 const FAR = "3600px 0px";
@@ -137,6 +137,16 @@ export function createViewport({ root, blocks, text, drawBlocks, forget, changed
       far.clear();
       chunks = chunksOf(blocks());
       chunkEls = chunks.map((c, i) => h("div", { className: "ann-chunk", dataset: { chunk: i, u16: c.start } }));
+      // A chunk off screen is not laid out (content-visibility): its height until it is
+      // seen once, from its lines (serif text: about half an em a character).
+      const style = getComputedStyle(root);
+      const em = parseFloat(style.fontSize) || 16;
+      const lineHeight = parseFloat(style.lineHeight) || 1.4 * em;
+      const width = root.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const perLine = Math.max(20, Math.floor(width / (0.5 * em)));
+      chunks.forEach((c, i) => {
+        chunkEls[i].style.containIntrinsicSize = `auto ${Math.round(chunkLines(text(), c, perLine) * lineHeight)}px`;
+      });
       const first = firstChunks(chunks);
       chunks.forEach((_, c) => ((again ? again.has(c) : c < first) ? drawFull(c) : drawLight(c)));
       root.replaceChildren(...chunkEls);

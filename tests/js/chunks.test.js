@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { chunkAt, chunkOfBlock, chunksOf, firstChunks, lastAtOrBefore, viewportPlan } from "../../static/annotator/chunks.js";
+import { chunkAt, chunkLines, chunkOfBlock, chunksOf, firstChunks, lastAtOrBefore, viewportPlan } from "../../static/annotator/chunks.js";
 import { blocks } from "../../static/annotator/layout.js";
 
 const paragraphs = (n, size) => Array.from({ length: n }, (_, i) => `${i} `.padEnd(size - 2, "x")).join("\n\n");
@@ -62,4 +62,12 @@ test("the plan draws near chunks in full and far ones light, nothing in between"
   assert.deepEqual(viewportPlan({ full: new Set([1]), near: new Set(), far: new Set() }), { hydrate: [], lighten: [] });
   // Near wins over far (both observers may not have reported yet).
   assert.deepEqual(viewportPlan({ full: new Set([5]), near: new Set([5]), far: new Set([5]) }), { hydrate: [], lighten: [] });
+});
+
+test("a chunk's lines: a paragraph wraps, a blank line is one, the chunk's end is respected", () => {
+  const text = `${"x".repeat(250)}\n\nshort\n\n`;
+  assert.equal(chunkLines(text, { start: 0, end: text.length }, 100), 3 + 1 + 1 + 1);
+  assert.equal(chunkLines(text, { start: 0, end: 252 }, 100), 3 + 1);
+  assert.equal(chunkLines(text, { start: 252, end: text.length }, 100), 1 + 1);
+  assert.equal(chunkLines("no break at all", { start: 0, end: 15 }, 100), 1);
 });
