@@ -125,7 +125,7 @@ export function scrollToSpan(span) {
     target().scrollIntoView({ block: "center", behavior: "smooth" });
     return;
   }
-  // Far: at once, and again when the text come into view is laid out (the height of text
+  // Far: at once, and again once the text that came into view is laid out (the height of text
   // not seen yet is only estimated, workspace-viewport.js), or it would end beside it.
   target().scrollIntoView({ block: "center" });
   requestAnimationFrame(() => requestAnimationFrame(() => target()?.scrollIntoView({ block: "center" })));
