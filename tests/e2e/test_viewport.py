@@ -96,7 +96,10 @@ def test_a_1_mib_document_opens_with_at_most_2000_elements_when_far_text_is_ligh
     assert len(document.text.encode()) > 1_048_576 and len(spans) == 2001  # 1 MiB
     login(page, live_server, "ann")
     open_workspace(page, live_server, document)
+    drawn = "() => [document.querySelectorAll('#ann-text .ann-block').length, document.querySelectorAll('#ann-text .ann-seg[data-marks]').length]"
+    at_ready = page.evaluate(drawn)
     page.wait_for_timeout(300)  # the observers' first reports
+    assert page.evaluate(drawn) == at_ready  # what is on screen was drawn in full before ready
     figures = page.evaluate("""() => ({
         text: document.getElementById('ann-text').textContent,
         light: document.querySelectorAll('#ann-text .ann-light').length,
