@@ -4,10 +4,9 @@
 // Each block on screen (an IntersectionObserver, 200 px beyond the viewport) gets
 // one SVG, absolutely placed inside the block, in the block's coordinates: it
 // scrolls with its text, so scrolling costs nothing but drawing the blocks that come
-// into view the first time. Only blocks that have arcs are observed (a long document
-// has thousands of blocks, and the observer's work grows with them), and a block that
+// into view the first time. Only blocks that have arcs are observed, and a block that
 // leaves the view keeps its SVG (content-visibility skips painting it) until the
-// attributions or the width change. Drawing is batched in a
+// attributions or the width change, or it is drawn light. Drawing is batched in a
 // requestAnimationFrame: first every read (the spans' getClientRects), then every
 // write, so layout is computed once. A leg between two blocks is drawn in each of
 // them as a dashed line from its span to the block's edge (the top when the other
@@ -79,7 +78,7 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
   function watch() {
     for (const b of [...observed]) {
       if (!b.isConnected || !index.has(Number(b.dataset.block))) {
-        io.unobserve(b); observed.delete(b); visible.delete(b); dirty.delete(b); undraw(b);
+        io.unobserve(b); observed.delete(b); visible.delete(b); dirty.delete(b); back.delete(b); undraw(b);
       }
     }
     for (const b of root.querySelectorAll(".ann-block")) { // one pass, whatever the count
@@ -240,14 +239,11 @@ export function createArcLayer({ root, blocks, attributions, span, color, select
     // New block elements (the whole text drawn again): watch them.
     blocksDrawn() {
       io.disconnect();
-      observed.clear();
-      visible.clear();
-      dirty.clear();
-      back.clear();
-      drawn.clear();
+      for (const set of [observed, visible, dirty, back, drawn]) set.clear();
       index = null;
       buildIndex(); // observes the blocks that have arcs
     },
+    blocksChanged() { if (index) watch(); else buildIndex(); }, // blocks drawn in full or light
     // One block's content drawn again (its SVG went with it).
     blockDrawn(blockEl) {
       drawn.delete(blockEl);

@@ -23,6 +23,12 @@ function describeAttribution(a) {
   ];
 }
 
+// The same as plain text (no entity badge): an entry not drawn in full yet.
+function attributionText(a) {
+  const claims = a.claims.map((c) => `“${spanQuote(state, c)}”`).join(" … ");
+  return `${a.source ? spanQuote(state, a.source, 40) : "(no source)"} — ${a.cue ? spanQuote(state, a.cue, 30) : "(no cue)"} → ${claims}`;
+}
+
 function attributeEditors(a) {
   const definitions = config.attribute_definitions.filter((d) => (d.applies_to || "attribution") === "attribution");
   return definitions.map((definition) => {
@@ -42,38 +48,50 @@ export function renderPanels() {
   renderStatus();
 }
 
-// An attribution's attribute menus are built when it scrolls near the side
-// panel's visible part: a long document's hundreds of attributions would
-// otherwise cost thousands of <option>s on every load.
-const attributeMenus = new IntersectionObserver((entries) => {
-  for (const entry of entries) {
-    if (!entry.isIntersecting) continue;
-    attributeMenus.unobserve(entry.target);
-    const a = state.attributions.get(entry.target.dataset.id);
-    if (a) entry.target.replaceChildren(...attributeEditors(a));
+// An attribution's entry (or a suggested one's) is drawn in full, with its roles, menus and
+// buttons, when it scrolls near the side panel's visible part; until then it holds its
+// text only. A long document's hundreds of attributions would otherwise cost thousands of
+// elements (and <option>s) on every load.
+const fills = new Map(); // entry element → how to draw it in full
+const entries = new IntersectionObserver((seen) => {
+  for (const entry of seen) {
+    if (!entry.isIntersecting || !fills.has(entry.target)) continue;
+    entries.unobserve(entry.target);
+    fills.get(entry.target)();
+    fills.delete(entry.target);
   }
-}, { rootMargin: "600px 0px" });
+}, { root: el.side, rootMargin: "600px 0px" });
+
+function later(item, fill) {
+  fills.set(item, fill);
+  entries.observe(item);
+  return item;
+}
+
+function fillAttribution(item, a) {
+  item.replaceChildren(h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
+    h("div", { className: "ann-attribution-attrs", dataset: { id: a.id } }, ...attributeEditors(a)));
+  if (a.review_state !== "pending") item.append(h("div", { className: `ann-review ann-review-${a.review_state}` }, a.review_state === "approved" ? "✓ approved" : "✗ rejected"));
+  const history = h("button", { type: "button", className: "ann-link-button ann-attribution-history" }, "history");
+  history.addEventListener("click", (event) => { event.stopPropagation(); openAttributionHistory(a); });
+  item.append(history);
+  if (!state.readOnly && !state.locked) {
+    const remove = h("button", { type: "button", className: "ann-icon-button", title: "Delete this attribution (its spans stay)", "aria-label": "Delete attribution" }, "×");
+    remove.addEventListener("click", (event) => { event.stopPropagation(); deleteAttribution(a); });
+    item.append(remove);
+  }
+}
 
 function renderLists() {
   state.listsStale = false;
-  attributeMenus.disconnect();
-  // Attributions.
+  entries.disconnect();
+  fills.clear();
+  // Attributions: their text only, until seen (above).
   const mine = [...state.attributions.values()];
   const list = h("ul", { className: "ann-attribution-list" });
   for (const a of mine) {
-    const menus = h("div", { className: "ann-attribution-attrs", dataset: { id: a.id } });
-    attributeMenus.observe(menus);
-    const item = h("li", { className: "ann-attribution", tabindex: 0, dataset: { id: a.id } },
-      h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)), menus);
-    if (a.review_state !== "pending") item.append(h("div", { className: `ann-review ann-review-${a.review_state}` }, a.review_state === "approved" ? "✓ approved" : "✗ rejected"));
-    const history = h("button", { type: "button", className: "ann-link-button ann-attribution-history" }, "history");
-    history.addEventListener("click", (event) => { event.stopPropagation(); openAttributionHistory(a); });
-    item.append(history);
-    if (!state.readOnly && !state.locked) {
-      const remove = h("button", { type: "button", className: "ann-icon-button", title: "Delete this attribution (its spans stay)", "aria-label": "Delete attribution" }, "×");
-      remove.addEventListener("click", (event) => { event.stopPropagation(); deleteAttribution(a); });
-      item.append(remove);
-    }
+    const item = later(h("li", { className: "ann-attribution", tabindex: 0, dataset: { id: a.id } }, attributionText(a)),
+      () => fillAttribution(item, a));
     item.addEventListener("click", () => showAttribution(a));
     item.addEventListener("keydown", (event) => { if (event.key === "Enter") showAttribution(a); });
     list.append(item);
@@ -97,11 +115,12 @@ function renderLists() {
       el.suggestions.append(all);
       const items = h("ul", { className: "ann-attribution-list" });
       for (const a of suggested) {
-        items.append(h("li", { className: "ann-attribution ann-suggested-item", dataset: { id: a.id } },
-          h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
-          h("div", { className: "ann-row" },
-            button("Accept", () => decide("accept", { attributions: [a.id] })),
-            button("Reject", () => decide("reject", { attributions: [a.id] })))));
+        const item = later(h("li", { className: "ann-attribution ann-suggested-item", dataset: { id: a.id } }, attributionText(a)),
+          () => item.replaceChildren(h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
+            h("div", { className: "ann-row" },
+              button("Accept", () => decide("accept", { attributions: [a.id] })),
+              button("Reject", () => decide("reject", { attributions: [a.id] })))));
+        items.append(item);
       }
       el.suggestions.append(items);
     } else {

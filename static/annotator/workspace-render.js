@@ -1,5 +1,6 @@
 // Drawing the document text: a block element per layout block, segments with
-// their spans' underlines. An edit draws again only the blocks it touched.
+// their spans' underlines, for the blocks near the viewport (workspace-viewport.js
+// draws the others light). An edit draws again only the blocks it touched.
 // Also the way back, from a text selection in the DOM to UTF-16 positions.
 
 import { h } from "./dom.js";
@@ -10,8 +11,28 @@ import { patternOf, segmentElement, styleSegment } from "./spans-style.js";
 import { LABELS, PATTERN, ROLE, el, state } from "./workspace-context.js";
 import { renderPanels } from "./workspace-panels.js";
 import { dropSpan, linkKeys, putSpan, rangesOf } from "./workspace-state.js";
+import { createViewport } from "./workspace-viewport.js";
 
-let blockEls = []; // block index → its element
+let blockEls = []; // block index → its element, for the blocks drawn in full
+
+const viewport = createViewport({
+  root: el.text,
+  blocks: () => state.blocks,
+  text: () => state.text,
+  drawBlocks(first, last) {
+    const drawn = [];
+    for (let i = first; i <= last; i++) {
+      blockEls[i] = h("div", { className: "ann-block", dataset: { block: i } });
+      renderBlock(i);
+      drawn.push(blockEls[i]);
+    }
+    return drawn;
+  },
+  forget(first, last) {
+    for (let i = first; i <= last; i++) blockEls[i] = undefined;
+  },
+  changed: () => arcs.blocksChanged(),
+});
 
 function spanStyle(seg, segEl) {
   const lines = [];
@@ -31,6 +52,7 @@ function spanStyle(seg, segEl) {
 }
 
 function renderBlock(i) {
+  if (!blockEls[i]) return; // drawn light: it is drawn from the state when it comes near
   const block = state.blocks[i];
   const spans = [...state.byBlock[i]].map((key) => {
     const span = state.spans.get(key);
@@ -71,9 +93,8 @@ export function renderBlocks(ranges) {
 }
 
 export function renderAll() {
-  blockEls = state.blocks.map((_, i) => h("div", { className: "ann-block", dataset: { block: i } }));
-  state.blocks.forEach((_, i) => renderBlock(i));
-  el.text.replaceChildren(...blockEls);
+  blockEls = [];
+  viewport.reset();
   renderPanels();
   arcs.blocksDrawn();
 }
@@ -94,38 +115,31 @@ export function removeSpan(key) {
 
 export function scrollToSpan(span) {
   const [blockIndex] = blockRange(state.blocks, span.s16, span.e16);
-  const segEl = [...blockEls[blockIndex].children].find((s) => (s.dataset.keys || "").split(",").includes(span.key));
-  (segEl || blockEls[blockIndex]).scrollIntoView({ block: "center", behavior: "smooth" });
+  viewport.ensureBlock(blockIndex);
+  const target = () => {
+    const blockEl = blockEls[blockIndex];
+    return blockEl && ([...blockEl.children].find((s) => (s.dataset.keys || "").split(",").includes(span.key)) || blockEl);
+  };
+  const { top } = target().getBoundingClientRect();
+  if (Math.abs(top) < 2 * innerHeight) {
+    target().scrollIntoView({ block: "center", behavior: "smooth" });
+    return;
+  }
+  // Far: at once, and again once the text that came into view is laid out (the height of text
+  // not seen yet is only estimated, workspace-viewport.js), or it would end beside it.
+  target().scrollIntoView({ block: "center" });
+  requestAnimationFrame(() => requestAnimationFrame(() => target()?.scrollIntoView({ block: "center" })));
 }
 
 // --- Selection → offsets -------------------------------------------------------------
-
-function positionOf(node, offset) {
-  if (node.nodeType === Node.TEXT_NODE) {
-    return Number(node.parentElement.closest("[data-u16]").dataset.u16) + offset;
-  }
-  if (node === el.text) {
-    const block = el.text.children[offset];
-    return block ? state.blocks[Number(block.dataset.block)].start : state.text.length;
-  }
-  if (node.classList.contains("ann-block")) {
-    // After the last segment may come the block's arcs (an <svg>): that is the block's end too.
-    const seg = node.childNodes[offset];
-    return seg && seg.dataset && seg.dataset.u16 !== undefined ? Number(seg.dataset.u16)
-      : state.blocks[Number(node.dataset.block)].end;
-  }
-  const seg = node.closest("[data-u16]");
-  if (!seg) return null;
-  return Number(seg.dataset.u16) + (offset === 0 ? 0 : seg.textContent.length);
-}
 
 export function selectedRange() {
   const selection = window.getSelection();
   if (!selection.rangeCount || selection.isCollapsed) return null;
   const range = selection.getRangeAt(0);
   if (!el.text.contains(range.startContainer) || !el.text.contains(range.endContainer)) return null;
-  const a = positionOf(range.startContainer, range.startOffset);
-  const b = positionOf(range.endContainer, range.endOffset);
+  const a = viewport.positionOf(range.startContainer, range.startOffset);
+  const b = viewport.positionOf(range.endContainer, range.endOffset);
   if (a === null || b === null) return null;
   return adjustSelection(state.text, a, b, { snap: el.snap.checked });
 }

@@ -3,7 +3,8 @@
 //
 // Data flows one way (STYLE.md): events → api → state → render. The modules:
 // workspace-state.js (the document model, DOM-free), workspace-render.js (the
-// text), workspace-panels.js (the side panels and bars), workspace-actions.js
+// text), workspace-viewport.js (which of it is drawn in full: near the viewport;
+// the rest light, chunks.js), workspace-panels.js (the side panels and bars), workspace-actions.js
 // and workspace-links.js (what the user does, through the API),
 // workspace-keys.js (keys and clicks); workspace-context.js holds the page's
 // set-up they share. The pure helpers: offsets.js (UTF-16 ↔ code points, used

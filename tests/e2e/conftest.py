@@ -118,7 +118,7 @@ def open_workspace(page, live_server, document):
 # last character, scrolled into view first. `edge` picks the outer edges of the
 # two characters (a precise selection) rather than their middles.
 _POINTS_JS = r"""
-([needle, occurrence, edge, rtl]) => {
+async ([needle, occurrence, edge, rtl]) => {
   const root = document.getElementById("ann-text");
   const text = root.textContent;   // the document text: marks are CSS, not text
   let at = -1;
@@ -127,6 +127,14 @@ _POINTS_JS = r"""
     if (at === -1) throw new Error(`not in the text: ${needle}`);
   }
   const end = at + needle.length;
+  // Far from the view the text is drawn light, without segments (workspace-viewport.js):
+  // scroll there until it is drawn in full.
+  const lightAt = (pos) => [...root.querySelectorAll(".ann-light")].find((c) =>
+    Number(c.dataset.u16) <= pos && pos < Number(c.dataset.u16) + c.textContent.length);
+  for (let i = 0; i < 100 && (lightAt(at) || lightAt(end - 1)); i++) {
+    (lightAt(at) || lightAt(end - 1)).scrollIntoView({ block: "center" });
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
   const segs = [...root.querySelectorAll(".ann-seg")];
   const locate = (pos) => {
     for (const seg of segs) {
@@ -168,6 +176,15 @@ def mouse_select(page, needle: str, *, occurrence: int = 0, edge: bool = True,
     page.mouse.move(*points["to"], steps=3)
     page.mouse.up()
     return points
+
+
+def show_text_at(page, u16: int):
+    """Scroll the text at UTF-16 position `u16` into view and wait until it is drawn in full
+    (far from the view, the workspace draws the text light, without segments)."""
+    page.evaluate("""(pos) => [...document.querySelectorAll('#ann-text .ann-chunk')]
+        .filter((c) => Number(c.dataset.u16) <= pos).pop().scrollIntoView({ block: 'center' })""", u16)
+    page.wait_for_function("""(pos) => [...document.querySelectorAll('#ann-text .ann-chunk')]
+        .filter((c) => Number(c.dataset.u16) <= pos).pop().matches(':not(.ann-light)')""", arg=u16)
 
 
 def segs_of(page, key) -> list[dict]:

@@ -94,9 +94,11 @@ def test_payloads_stay_inert_text_when_rendered_and_used(page, context, live_ser
     open_workspace(page, live_server, document)
     shot(page, "untrusted-1-loaded")
 
-    # Rendered as text: the text is exactly the document's, in blocks and segments only.
+    # Rendered as text: the text is exactly the document's, in chunks (of blocks, or light:
+    # one text node), blocks and segments only.
     assert page.text_content("#ann-text") == document.text
     assert page.evaluate("""() => [...document.querySelectorAll('#ann-text *')].every((e) =>
+        (e.tagName === 'DIV' && e.classList.contains('ann-chunk') && e.parentElement.id === 'ann-text') ||
         (e.tagName === 'DIV' && e.classList.contains('ann-block')) ||
         (e.tagName === 'SPAN' && e.classList.contains('ann-seg')) ||
         // The attribution arcs: shapes only, no text in them.

@@ -56,7 +56,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import PASSWORD, TIMEOUT_MS, VIEWPORT, login
+from .conftest import PASSWORD, TIMEOUT_MS, VIEWPORT, login, show_text_at
 from .xss_corpus import Payload, joined, markdown_inline_text, pack, payload_id_in, payloads
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -579,6 +579,7 @@ def test_xss_corpus_stays_inert_text_in_every_field_when_every_page_is_used(
             "() => [...document.querySelectorAll('.ann-label-button')].map((b) => b.title)"),
             site.label_descriptions)
         # The span every reviewer decided on: their names and notes.
+        show_text_at(page, _utf16(site.text_doc.text, site.review_span.start))
         history_of(page, review_seg, 240)
         cov.expect_all(page, [("review comments", w + " history", "#ann-history", everyone),
                               ("user names", w + " history", "#ann-history", users)])
