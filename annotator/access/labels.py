@@ -131,8 +131,13 @@ def access_label_trace(user, kind: str, row_id, need: Need = Need.READ) -> Label
         return LabelTrace(kind=kind, id=row.pk, document=row.document, row=row)
     except Http404:
         number = object_id(row_id)
-        if not user.is_authenticated or model.objects.filter(pk=number).exists():
-            raise  # there, but not for this user
+        if not user.is_authenticated:
+            raise
+        if model.objects.filter(pk=number).exists():
+            # There: not for this user, or restored since the lookup above (two restores
+            # at once); looked up again, the row answers for itself (404, or alive).
+            row = _access_row(model, user, row_id, kind, need)
+            return LabelTrace(kind=kind, id=row.pk, document=row.document, row=row)
     last = (Event.objects.filter(target_type=kind, target_id=number)
             .order_by("-created_at", "-id").first())
     snapshot = last.before if last is not None and last.action == "delete" else None
