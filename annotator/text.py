@@ -45,6 +45,14 @@ def check_span(text: str, start: int, end: int, quote: str | None = None) -> str
 
     The errors name the field, so the API can return them as they are.
     """
+    check_offsets(len(text), start, end)
+    return check_quote(text[start:end], start, end, quote)
+
+
+def check_offsets(length: int, start: int, end: int) -> None:
+    """The checks of check_span that need only the text's length (Document.length):
+    a write checks its offsets without reading the text, then its quote against the
+    one slice it reads (services/layers.py)."""
     if isinstance(start, bool) or not isinstance(start, int):
         raise ValidationError({"start": "must be an integer."})
     if isinstance(end, bool) or not isinstance(end, int):
@@ -53,10 +61,13 @@ def check_span(text: str, start: int, end: int, quote: str | None = None) -> str
         raise ValidationError({"start": f"must be 0 or more, got {start}."})
     if end <= start:
         raise ValidationError({"end": f"must be greater than start ({start}), got {end}."})
-    if end > len(text):
+    if end > length:
         raise ValidationError(
-            {"end": f"is past the end of the text ({len(text)} code points), got {end}."})
-    covered = text[start:end]
+            {"end": f"is past the end of the text ({length} code points), got {end}."})
+
+
+def check_quote(covered: str, start: int, end: int, quote: str | None = None) -> str:
+    """covered (text[start:end]) if quote is None or equal to it, else ValidationError."""
     if quote is not None and quote != covered:
         raise ValidationError(
             {"quote": f"does not match the text at [{start}, {end}): expected {covered!r}."})

@@ -47,6 +47,7 @@ from annotator.services.projects import membership_set, project_create  # noqa: 
 from workload import article_text, span_body  # noqa: E402
 
 MIB = 1024 * 1024
+SQL_WIDTH = int(os.environ.get("SQL_WIDTH", "200"))  # characters of each query --sql prints
 
 
 def texts() -> dict[str, str]:
@@ -101,15 +102,19 @@ class Writes:
         self.attributions.append(
             self._post(f"/api/documents/{self.document['id']}/attributions/", body))
 
-    def span_update(self) -> None:
+    def update_body(self) -> tuple[int, dict]:
+        """(span id, PATCH body) for the next span update: one code point shorter."""
         if not self.spans:
             for _ in range(3):
                 self.span_create()
         span_id = self.spans.pop()
         span = self.client.get(f"/api/spans/{span_id}/").json()
         start = span["start"] + 1 if span["end"] - span["start"] > 1 else span["start"]
-        response = self.client.patch(f"/api/spans/{span_id}/",
-                                     {"start": start, "version": span["version"]},
+        return span_id, {"start": start, "version": span["version"]}
+
+    def span_update(self, prepared: tuple[int, dict] | None = None) -> None:
+        span_id, body = prepared or self.update_body()
+        response = self.client.patch(f"/api/spans/{span_id}/", body,
                                      content_type="application/json")
         assert response.status_code == 200, response.content[:500]
 
@@ -133,26 +138,9 @@ KINDS = ("span_create", "attribution_create", "span_update", "span_delete",
          "attribution_delete")
 
 
-def one_write(writes: Writes, kind: str, sql: bool) -> int:
-    """Queries of one write of this kind (the set-up requests it needs are made first)."""
-    if kind == "span_update" and not writes.spans or kind == "span_delete" and not writes.spans:
-        for _ in range(3):
-            writes.span_create()
-    if kind == "attribution_create":
-        while not (writes.claims and writes.sources):
-            writes.span_create()
-    if kind == "attribution_delete" and not writes.attributions:
-        writes.attribution_create()
-    with CaptureQueriesContext(connection) as queries:
-        getattr(writes, kind)()
-    if sql:
-        for query in queries.captured_queries:
-            print(f"      {query['time']}s  {query['sql'][:200]}")
-    return len(queries)
-
-
-def rate(writes: Writes, kind: str, count: int) -> float:
-    """Writes per second of this kind; the set-up requests are made before the clock."""
+def prepare(writes: Writes, kind: str, count: int) -> list:
+    """What `count` writes of this kind need first (spans to link, update or delete), made
+    before the clock starts; returns the arguments of each write."""
     if kind in ("span_update", "span_delete"):
         while len(writes.spans) < count:
             writes.span_create()
@@ -162,24 +150,30 @@ def rate(writes: Writes, kind: str, count: int) -> float:
     if kind == "attribution_delete":
         while len(writes.attributions) < count:
             writes.attribution_create()
+    if kind == "span_update":
+        return [(writes.update_body(),) for _ in range(count)]
+    return [() for _ in range(count)]
+
+
+def one_write(writes: Writes, kind: str, sql: bool) -> int:
+    """Queries of one write of this kind (the requests it needs first are made before)."""
+    [arguments] = prepare(writes, kind, 1)
+    with CaptureQueriesContext(connection) as queries:
+        getattr(writes, kind)(*arguments)
+    if sql:
+        for query in queries.captured_queries:
+            print(f"      {query['time']}s  {query['sql'][:SQL_WIDTH]}")
+    return len(queries)
+
+
+def rate(writes: Writes, kind: str, count: int) -> tuple[float, float]:
+    """(writes per second, CPU milliseconds of this process per write) of this kind."""
+    calls = prepare(writes, kind, count)
     call = getattr(writes, kind)
-    if kind == "span_update":  # its GET is set-up, not the write: time the PATCH alone
-        total = 0.0
-        for _ in range(count):
-            span_id = writes.spans.pop()
-            span = writes.client.get(f"/api/spans/{span_id}/").json()
-            shorter = span["start"] + 1 if span["end"] - span["start"] > 1 else span["start"]
-            began = time.perf_counter()
-            response = writes.client.patch(f"/api/spans/{span_id}/",
-                                           {"start": shorter, "version": span["version"]},
-                                           content_type="application/json")
-            total += time.perf_counter() - began
-            assert response.status_code == 200, response.content[:500]
-        return count / total
-    began = time.perf_counter()
-    for _ in range(count):
-        call()
-    return count / (time.perf_counter() - began)
+    began, cpu = time.perf_counter(), time.process_time()
+    for arguments in calls:
+        call(*arguments)
+    return count / (time.perf_counter() - began), (time.process_time() - cpu) * 1000 / count
 
 
 def main() -> None:
@@ -202,14 +196,15 @@ def main() -> None:
         for kind in kinds:
             print(f"  {kind}: {one_write(writes, kind, args.sql)} queries")
         for kind in kinds:
-            print(f"  {kind}: {rate(writes, kind, args.count):.0f} writes/s")
+            per_second, cpu_ms = rate(writes, kind, args.count)
+            print(f"  {kind}: {per_second:.0f} writes/s, {cpu_ms:.2f} ms CPU each")
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(args.count):
                 writes.span_create()
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "40")))
     print(f"\nload average {os.getloadavg()[0]:.2f}")
 
 
