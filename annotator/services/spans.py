@@ -21,11 +21,12 @@ from annotator.services.locks import stale, stale_conflict
 
 
 class BulkError(Exception):
-    """Errors of a bulk request, keyed by the index of the bad item."""
+    """Errors of a bulk request: every bad item, by its index (under `root`) or its path."""
 
-    def __init__(self, errors: dict):
+    def __init__(self, errors: dict, *, root: str | None = "spans"):
         super().__init__("bulk request refused")
         self.errors = errors
+        self.body = {root: errors} if root else errors
 
 
 def span_snapshot(span: Span) -> dict:
