@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from annotator.access import own_spans_in_document
 from annotator.errors import Conflict
 from annotator.models import Attribution, ClaimFragment, Event, LabelStatus, Span
 from annotator.models import attribution_dedup_key
@@ -61,7 +62,7 @@ def _fragments_of(ids) -> dict[int, list[int]]:
 def _events(document, annotator, action: str, kind: str, items) -> list[Event]:
     """One INSERT per BATCH events; returns them with their ids (causes of later events)."""
     return Event.objects.bulk_create([
-        Event(project_id=document.project_id, document_id=document.pk, actor=annotator,
+        Event(project_id=document.project_id, document_id=document.pk, actor_id=annotator.pk,
               action=action, target_type=kind, target_id=pk, before=before, after=after)
         for pk, before, after in items], batch_size=BATCH)
 
@@ -109,13 +110,14 @@ def layer_bulk_write(*, document, annotator, body) -> BulkWritten:
         Attribution, gone_attribution_items, "delete.attributions", document=document,
         annotator=annotator, problems=problems)
     labels = {label.name: label for label in document.project.labels.all()}
-    own = {span.pk: span for span in Span.objects.select_related("label").filter(
+    existing = {(label_id, start, end) for pk, label_id, start, end in Span.objects.filter(
         document=document, annotator=annotator, status=LabelStatus.ACCEPTED).order_by()
-        if span.pk not in gone_spans}
-    new_spans = check.spans_check(
-        new_span_items, document_text=document_text, labels=labels,
-        existing={(span.label_id, span.start, span.end) for span in own.values()},
-        problems=problems)
+        .values_list("pk", "label_id", "start", "end") if pk not in gone_spans}
+    new_spans = check.spans_check(new_span_items, document_text=document_text, labels=labels,
+                                  existing=existing, problems=problems)
+    own = {pk: span for pk, span in own_spans_in_document(
+        document, check.span_ids_of(new_attribution_items), user=annotator).items()
+        if pk not in gone_spans}
     refs = {item.ref: item for item in new_spans if item.ref is not None}
     new_attributions = check.attributions_check(
         new_attribution_items, project=document.project, roles=role_labels(document.project),
@@ -176,8 +178,8 @@ def _create_spans(document, annotator, items: list, written: BulkWritten) -> Non
     if not items:
         return
     rows = Span.objects.bulk_create([
-        Span(document=document, annotator=annotator, label=item.label, start=item.start,
-             end=item.end, quote=item.quote)
+        Span(document_id=document.pk, annotator_id=annotator.pk, label=item.label,
+             start=item.start, end=item.end, quote=item.quote)
         for item in items], batch_size=BATCH)  # ids come back on PostgreSQL and SQLite
     for item, row in zip(items, rows):
         item.row = row

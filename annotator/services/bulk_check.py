@@ -182,6 +182,17 @@ class NewAttribution:
     dedup_parts: tuple = ()
 
 
+def span_ids_of(items: list) -> list[int]:
+    """The span ids (not refs) that these attributions to create name, to read at once."""
+    found = []
+    for item in items:
+        if isinstance(item, dict):
+            claims = item.get("claims")
+            found += [*(claims if isinstance(claims, list) else []), item.get("source"),
+                      item.get("cue")]
+    return list({value for value in found if is_id(value)})
+
+
 def _part(value, where: str, *, own: dict, refs: dict, problems: Problems):
     """An existing span (by id) or a span of this request (by its ref); None if bad."""
     if isinstance(value, str):
