@@ -9,6 +9,7 @@ are encoded, it is not part of the text (`decode_file`).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import unicodedata
 
@@ -127,6 +128,8 @@ def input_problems(value, path: str = "", *, limit: int = MAX_PROBLEMS,
     out; a bad value that is not inside anything is named `root`. No recursion, so any
     nesting the JSON decoder accepted can be walked.
     """
+    if _surely_clean(value):
+        return []
     problems: list[tuple[str, str]] = []
     stack = [(path, value)]
     while stack and len(problems) < limit:
@@ -153,6 +156,18 @@ def input_problems(value, path: str = "", *, limit: int = MAX_PROBLEMS,
         elif isinstance(item, (list, tuple)):
             stack.extend(reversed([(f"{where}[{i}]", child) for i, child in enumerate(item)]))
     return problems
+
+
+def _surely_clean(value) -> bool:
+    """True when value holds no lone surrogate and no NaN or infinity: the encoder (in C)
+    refuses both, so a body of 10,000 spans is checked at once instead of value by value;
+    the walk of input_problems then runs only for a body that has something to report
+    (or that the encoder cannot write at all, or nests too deep for it)."""
+    try:
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (ValueError, TypeError, UnicodeEncodeError, RecursionError):
+        return False
+    return True
 
 
 def check_input(value, path: str = "") -> None:

@@ -32,16 +32,25 @@ def attribution_snapshot(attribution: Attribution, fragments: list[int] | None =
     if fragments is None:
         fragments = list(attribution.fragments.order_by("position").values_list("span_id",
                                                                                 flat=True))
-    return {"id": attribution.pk, "document": attribution.document_id,
-            "annotator": attribution.annotator_id,
-            "claims": [attribution.claim_id, *fragments], "source": attribution.source_id,
-            "cue": attribution.cue_id, "attributes": attribution.attributes,
-            "origin": attribution.origin, "status": attribution.status,
-            "review_state": attribution.review_state, "version": attribution.version,
-            "tagger_name": attribution.tagger_name,
-            "tagger_version": attribution.tagger_version,
-            "confidence": attribution.confidence, "suggestion": attribution.suggestion_id,
-            "created_at": iso_time(attribution.created_at)}
+    return attribution_row_snapshot({"fragment_ids": fragments, **{
+        column: getattr(attribution, column) for column in SNAPSHOT_COLUMNS}})
+
+
+SNAPSHOT_COLUMNS = ("id", "document_id", "annotator_id", "claim_id", "source_id", "cue_id",
+                    "attributes", "origin", "status", "review_state", "version", "tagger_name",
+                    "tagger_version", "confidence", "suggestion_id", "created_at")
+
+
+def attribution_row_snapshot(row: dict) -> dict:
+    """attribution_snapshot of a row (SNAPSHOT_COLUMNS and `fragment_ids`, the claim's
+    fragments after the first): a bulk write's attributions."""
+    return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
+            "claims": [row["claim_id"], *row["fragment_ids"]], "source": row["source_id"],
+            "cue": row["cue_id"], "attributes": row["attributes"], "origin": row["origin"],
+            "status": row["status"], "review_state": row["review_state"],
+            "version": row["version"], "tagger_name": row["tagger_name"],
+            "tagger_version": row["tagger_version"], "confidence": row["confidence"],
+            "suggestion": row["suggestion_id"], "created_at": iso_time(row["created_at"])}
 
 
 def attributes_check(project: Project, attributes) -> dict:

@@ -13,25 +13,27 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from annotator.access import own_spans_in_document
 from annotator.errors import Conflict
 from annotator.models import Attribution, ClaimFragment, Event, LabelStatus, Span
 from annotator.models import attribution_dedup_key
 from annotator.services import bulk_check as check
-from annotator.services.attributions import (attribution_snapshot, attributes_check,
-                                             attributions_detach_span, role_labels)
+from annotator.services.attributions import (attribution_row_snapshot, attribution_snapshot,
+                                             attributes_check, attributions_detach_span,
+                                             role_labels)
 from annotator.services.layers import layer_open
-from annotator.services.spans import BulkError, span_snapshot
-
-BATCH = 2000  # rows per INSERT on PostgreSQL (SQLite's own limit of 999 values is lower)
+from annotator.services.rows import row_defaults, rows_insert
+from annotator.services.spans import BulkError, span_row_snapshot, span_snapshot
 
 
 @dataclass
 class BulkWritten:
-    """What a bulk write did: new rows in request order, the refs' ids, the deleted ids."""
-    spans: list[Span] = field(default_factory=list)
-    attributions: list[Attribution] = field(default_factory=list)
+    """What a bulk write did: new rows in request order (as dicts: selectors' shape), the
+    refs' ids, the deleted ids."""
+    spans: list[dict] = field(default_factory=list)
+    attributions: list[dict] = field(default_factory=list)
     refs: dict[str, int] = field(default_factory=dict)
     deleted_spans: list[int] = field(default_factory=list)
     deleted_attributions: list[int] = field(default_factory=list)
@@ -59,12 +61,14 @@ def _fragments_of(ids) -> dict[int, list[int]]:
     return fragments
 
 
-def _events(document, annotator, action: str, kind: str, items) -> list[Event]:
-    """One INSERT per BATCH events; returns them with their ids (causes of later events)."""
-    return Event.objects.bulk_create([
-        Event(project_id=document.project_id, document_id=document.pk, actor_id=annotator.pk,
-              action=action, target_type=kind, target_id=pk, before=before, after=after)
-        for pk, before, after in items], batch_size=BATCH)
+def _events(document, annotator, action: str, kind: str, items, now) -> list[int]:
+    """Store one event per (target id, before, after); returns their ids, in order (causes
+    of later events)."""
+    return rows_insert(Event, [
+        {"project_id": document.project_id, "document_id": document.pk,
+         "actor_id": annotator.pk, "action": action, "target_type": kind, "target_id": pk,
+         "before": before, "after": after}
+        for pk, before, after in items], now=now)
 
 
 @transaction.atomic
@@ -131,12 +135,12 @@ def layer_bulk_write(*, document, annotator, body) -> BulkWritten:
            lambda row: attribution_snapshot(row, fragments.get(row.pk, [])))
     _stale(span_checks, span_snapshot)
 
-    written = BulkWritten()
+    written, now = BulkWritten(), timezone.now()
     try:
         with transaction.atomic():
-            _delete(document, annotator, gone_spans, gone_attributions, fragments, written)
-            _create_spans(document, annotator, new_spans, written)
-            _create_attributions(document, annotator, new_attributions, written)
+            _delete(document, annotator, gone_spans, gone_attributions, fragments, written, now)
+            _create_spans(document, annotator, new_spans, written, now)
+            _create_attributions(document, annotator, new_attributions, written, now)
     except IntegrityError:
         raise Conflict("A span or attribution of this request was made in the meantime by "
                        "another request of yours; nothing was written.",
@@ -145,21 +149,21 @@ def layer_bulk_write(*, document, annotator, body) -> BulkWritten:
 
 
 def _delete(document, annotator, spans: dict, attributions: dict, fragments: dict,
-            written: BulkWritten) -> None:
+            written: BulkWritten, now) -> None:
     if attributions:
         before = {pk: attribution_snapshot(row, fragments.get(pk, []))
                   for pk, row in attributions.items()}
         Attribution.objects.filter(pk__in=list(attributions)).delete()
         _events(document, annotator, "delete", "attribution",
-                [(pk, before[pk], None) for pk in attributions])
+                [(pk, before[pk], None) for pk in attributions], now)
         written.deleted_attributions = list(attributions)
     if not spans:
         return
     # Recorded first, so that what the deletes do to attributions names them as cause
     # (as span_delete does: a restore undoes those too).
-    events = _events(document, annotator, "delete", "span",
-                     [(pk, span_snapshot(row), None) for pk, row in spans.items()])
-    cause = {event.target_id: event for event in events}
+    event_ids = _events(document, annotator, "delete", "span",
+                        [(pk, span_snapshot(row), None) for pk, row in spans.items()], now)
+    cause = dict(zip(spans, event_ids))
     ids = list(spans)
     used = {pk for parts in Attribution.objects.filter(
         Q(claim_id__in=ids) | Q(source_id__in=ids) | Q(cue_id__in=ids)).order_by()
@@ -169,50 +173,60 @@ def _delete(document, annotator, spans: dict, attributions: dict, fragments: dic
     for pk in sorted(used):  # the attributions of the layer that stay lose these spans
         span = spans[pk]
         span.document = document
-        attributions_detach_span(span=span, actor=annotator, cause=cause[pk])
-    Span.objects.filter(pk__in=list(spans)).delete()
-    written.deleted_spans = list(spans)
+        attributions_detach_span(span=span, actor=annotator,
+                                 cause=Event.objects.get(pk=cause[pk]))
+    Span.objects.filter(pk__in=ids).delete()
+    written.deleted_spans = ids
 
 
-def _create_spans(document, annotator, items: list, written: BulkWritten) -> None:
+def _create_spans(document, annotator, items: list, written: BulkWritten, now) -> None:
+    """The spans, as rows (selectors' shape: SPAN_COLUMNS and label_name), and their events."""
     if not items:
         return
-    rows = Span.objects.bulk_create([
-        Span(document_id=document.pk, annotator_id=annotator.pk, label=item.label,
-             start=item.start, end=item.end, quote=item.quote)
-        for item in items], batch_size=BATCH)  # ids come back on PostgreSQL and SQLite
-    for item, row in zip(items, rows):
-        item.row = row
+    given = [{"document_id": document.pk, "annotator_id": annotator.pk,
+              "label_id": item.label.pk, "start": item.start, "end": item.end,
+              "quote": item.quote} for item in items]
+    ids = rows_insert(Span, given, now=now)
+    defaults = row_defaults(Span, now)
+    rows = []
+    for item, row, pk in zip(items, given, ids):
+        row = {**defaults, **row, "id": pk, "label_name": item.label.name}
+        item.row_id = pk
+        rows.append(row)
         if item.ref is not None:
-            written.refs[item.ref] = row.pk
-    _events(document, annotator, "create", "span", [(row.pk, None, span_snapshot(row))
-                                                    for row in rows])
+            written.refs[item.ref] = pk
+    _events(document, annotator, "create", "span",
+            [(row["id"], None, span_row_snapshot(row)) for row in rows], now)
     written.spans = rows
 
 
-def _span_of(part) -> Span:
-    return part.row if isinstance(part, check.NewSpan) else part
+def _span_id(part) -> int:
+    return part.row_id if isinstance(part, check.NewSpan) else part.pk
 
 
-def _create_attributions(document, annotator, items: list, written: BulkWritten) -> None:
+def _create_attributions(document, annotator, items: list, written: BulkWritten,
+                         now) -> None:
+    """The attributions, as rows (ATTRIBUTION_COLUMNS and fragment_ids), and their events."""
     if not items:
         return
-    prepared = []
+    given, fragment_lists = [], []
     for item in items:
-        claims = [_span_of(part) for part in item.claims]
-        source = item.source and _span_of(item.source)
-        cue = item.cue and _span_of(item.cue)
-        prepared.append((claims, Attribution(
-            document=document, annotator=annotator, claim=claims[0], source=source, cue=cue,
-            attributes=item.attributes, dedup_key=attribution_dedup_key([span.pk for span in claims],
-                                            source and source.pk, cue and cue.pk))))
-    rows = Attribution.objects.bulk_create([row for _, row in prepared], batch_size=BATCH)
-    ClaimFragment.objects.bulk_create([
-        ClaimFragment(attribution=row, span=span, position=position)
-        for (claims, _), row in zip(prepared, rows)
-        for position, span in enumerate(claims[1:], start=1)], batch_size=BATCH)
-    for (claims, _), row in zip(prepared, rows):
-        row.fragment_ids = [span.pk for span in claims[1:]]
+        claims = [_span_id(part) for part in item.claims]
+        source = item.source and _span_id(item.source)
+        cue = item.cue and _span_id(item.cue)
+        given.append({"document_id": document.pk, "annotator_id": annotator.pk,
+                      "claim_id": claims[0], "source_id": source, "cue_id": cue,
+                      "attributes": item.attributes,
+                      "dedup_key": attribution_dedup_key(claims, source, cue)})
+        fragment_lists.append(claims[1:])
+    ids = rows_insert(Attribution, given, now=now)
+    rows_insert(ClaimFragment, [
+        {"attribution_id": pk, "span_id": span_id, "position": position}
+        for pk, fragments in zip(ids, fragment_lists)
+        for position, span_id in enumerate(fragments, start=1)])
+    defaults = row_defaults(Attribution, now)
+    rows = [{**defaults, **row, "id": pk, "fragment_ids": fragments}
+            for row, pk, fragments in zip(given, ids, fragment_lists)]
     _events(document, annotator, "create", "attribution",
-            [(row.pk, None, attribution_snapshot(row, row.fragment_ids)) for row in rows])
+            [(row["id"], None, attribution_row_snapshot(row)) for row in rows], now)
     written.attributions = rows

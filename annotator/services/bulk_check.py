@@ -114,7 +114,7 @@ class NewSpan:
     start: int
     end: int
     quote: str
-    row: Span | None = None  # once stored
+    row_id: int | None = None  # once stored
 
 
 def spans_check(items: list, *, document_text: str, labels: dict[str, Label],

@@ -31,13 +31,24 @@ class BulkError(Exception):
 
 def span_snapshot(span: Span) -> dict:
     """The span as events keep it: everything a restore needs to make it again."""
-    return {"id": span.pk, "document": span.document_id, "annotator": span.annotator_id,
-            "label": span.label.name, "start": span.start, "end": span.end,
-            "quote": span.quote, "origin": span.origin, "status": span.status,
-            "review_state": span.review_state, "version": span.version,
-            "tagger_name": span.tagger_name, "tagger_version": span.tagger_version,
-            "confidence": span.confidence, "suggestion": span.suggestion_id,
-            "entity": span.entity_id, "created_at": iso_time(span.created_at)}
+    return span_row_snapshot({"label_name": span.label.name, **{
+        column: getattr(span, column) for column in SNAPSHOT_COLUMNS}})
+
+
+SNAPSHOT_COLUMNS = ("id", "document_id", "annotator_id", "start", "end", "quote", "origin",
+                    "status", "review_state", "version", "tagger_name", "tagger_version",
+                    "confidence", "suggestion_id", "entity_id", "created_at")
+
+
+def span_row_snapshot(row: dict) -> dict:
+    """span_snapshot of a row (SNAPSHOT_COLUMNS and `label_name`): a bulk write's spans."""
+    return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
+            "label": row["label_name"], "start": row["start"], "end": row["end"],
+            "quote": row["quote"], "origin": row["origin"], "status": row["status"],
+            "review_state": row["review_state"], "version": row["version"],
+            "tagger_name": row["tagger_name"], "tagger_version": row["tagger_version"],
+            "confidence": row["confidence"], "suggestion": row["suggestion_id"],
+            "entity": row["entity_id"], "created_at": iso_time(row["created_at"])}
 
 
 def iso_time(value) -> str | None:

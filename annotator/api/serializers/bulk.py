@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from annotator.api.serializers.common import MAX_ID, MAX_OFFSET, MAX_VERSION
 from annotator.api.serializers.documents import AttributionOut, SpanOut
-from annotator.api.serializers.output import attribution_dict, span_dict
+from annotator.api.serializers.output import attribution_row_dict, span_row_dict
 from annotator.services.bulk_check import MAX_CLAIMS, MAX_ITEMS, REF_LENGTH
 
 
@@ -74,8 +74,8 @@ class LayerBulkOut(serializers.Serializer):
 
 def layer_bulk_dict(written) -> dict:
     """LayerBulkOut's shape from services.bulk.BulkWritten."""
-    return {"spans": [span_dict(span) for span in written.spans],
-            "attributions": [attribution_dict(row) for row in written.attributions],
+    return {"spans": [span_row_dict(row) for row in written.spans],
+            "attributions": [attribution_row_dict(row) for row in written.attributions],
             "refs": written.refs,
             "deleted": {"spans": written.deleted_spans,
                         "attributions": written.deleted_attributions}}
