@@ -3,6 +3,7 @@
     .venv/bin/python bench/write_bench.py                # queries per write and writes/s
     .venv/bin/python bench/write_bench.py --sql          # every query of one write of each kind
     .venv/bin/python bench/write_bench.py --profile      # cProfile of the span creates
+    SQL_WIDTH=3000 .venv/bin/python bench/write_bench.py --sql --count 1   # whole queries
 
 In-process (Django's test client, production settings, token auth as an API client
 sends it, no network) on a fresh SQLite file, or on DATABASE_URL when it is a
@@ -204,7 +205,9 @@ def main() -> None:
             for _ in range(args.count):
                 writes.span_create()
             profiler.disable()
-            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "40")))
+            # SORT=tottime, TOP=60: another order or length of the list
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
+                int(os.environ.get("TOP", "40")))
     print(f"\nload average {os.getloadavg()[0]:.2f}")
 
 
