@@ -1,33 +1,61 @@
 """An annotator's layer of a document: may they still write in it, and what text a write covers.
 
 Every write of an annotator's labels starts here, inside its transaction. One query
-reads their status on the document and, for a write with offsets, the text at just
-those offsets (SQL `substr`/`substring`, which count characters, that is code points,
-like Python's str): a span written into a 1 MiB document reads a few bytes of it, not
-the megabyte (issue #17). A bulk write reads the text once instead (`whole_text`).
+reads their status on the document; a write with offsets slices the text, which each
+process reads once per document and keeps (issue #17): a document's text never changes
+once stored (DESIGN.md, "Offsets"), and the cache is keyed by id and SHA-256 as well.
+So a span written into a 1 MiB document does not read the megabyte again, nor make the
+database walk it (SQLite's substr() loads the whole value and counts characters from
+its start: 2 ms at the end of a 1 MiB text, as much as reading it).
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from django.db import connection
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Substr
 
 from annotator.errors import Conflict
 from annotator.models import DocStatus, Document, DocumentStatus
 
 LOCKED_STATUSES = {DocStatus.SUBMITTED, DocStatus.APPROVED}
+# Code points of texts a process keeps (a few large documents; about 16 to 64 MB).
+CACHE_CODE_POINTS = 16_000_000
+
+_texts: OrderedDict[tuple[int, str], str] = OrderedDict()
+_texts_lock = threading.Lock()
+_cached = [0]  # code points held
+
+
+def text_cached(document: Document) -> str | None:
+    """The document's text if this process has read it (most recently used last)."""
+    key = (document.pk, document.text_sha256)
+    with _texts_lock:
+        found = _texts.get(key)
+        if found is not None:
+            _texts.move_to_end(key)
+        return found
+
+
+def text_remember(document: Document, text: str) -> None:
+    if len(text) > CACHE_CODE_POINTS:
+        return
+    key = (document.pk, document.text_sha256)
+    with _texts_lock:
+        if key in _texts:
+            return
+        _texts[key] = text
+        _cached[0] += len(text)
+        while _cached[0] > CACHE_CODE_POINTS:
+            _, gone = _texts.popitem(last=False)
+            _cached[0] -= len(gone)
 
 
 def status_subquery(annotator, document_ref: str = "pk") -> Subquery:
     """The annotator's status on the document named by `document_ref` (None: no row yet)."""
     return Subquery(DocumentStatus.objects.filter(document=OuterRef(document_ref),
                                                   annotator=annotator).values("status")[:1])
-
-
-def slice_expression(start: int, end: int, field: str = "text") -> Substr:
-    """text[start:end] in SQL (positions from 1); the offsets were checked against the
-    length first (text.check_offsets)."""
-    return Substr(field, start + 1, end - start)
 
 
 def layer_status_apply(*, document: Document, annotator, status: str | None) -> None:
@@ -54,28 +82,29 @@ def layer_open(*, document: Document, annotator, slices=(),
                whole_text: bool = False) -> list[str]:
     """Check the annotator may still change their labels here (Conflict if not), mark the
     document started, and return the text at each (start, end) of `slices` -- or, with
-    `whole_text`, [the whole text]. One query (two the first time a layer is opened)."""
-    status, *pieces = _layer_read(document.pk, annotator.pk, slices, whole_text)
+    `whole_text`, [the whole text]. One query (two the first time a layer is opened); the
+    same query reads the text when this process does not hold it yet."""
+    text = text_cached(document) if slices or whole_text else None
+    read_text = (bool(slices) or whole_text) and text is None
+    status, *rest = _layer_read(document.pk, annotator.pk, read_text)
     layer_status_apply(document=document, annotator=annotator, status=status)
-    return pieces
+    if read_text:
+        text = rest[0]
+        text_remember(document, text)
+    return [text[start:end] for start, end in slices] + ([text] if whole_text else [])
 
 
-def _layer_read(document_id: int, annotator_id: int, slices, whole_text: bool) -> tuple:
-    """(status or None, *slices, [text]) in one SELECT, written out: it runs on every write,
-    and building it through the ORM (a subquery and a function per slice) cost more than
-    the query itself. substr(text, from 1, count) is the same function on both backends."""
+def _layer_read(document_id: int, annotator_id: int, read_text: bool) -> tuple:
+    """(status or None[, text]) in one SELECT, written out: it runs on every write, and
+    building it through the ORM (a subquery) cost more than the query itself."""
     quote = connection.ops.quote_name
     columns = [f"(SELECT {quote('status')} FROM {quote(DocumentStatus._meta.db_table)} "
                f"WHERE {quote('document_id')} = %s AND {quote('annotator_id')} = %s)"]
-    params = [document_id, annotator_id]
-    for start, end in slices:
-        columns.append(f"substr({quote('text')}, %s, %s)")
-        params += [start + 1, end - start]
-    if whole_text:
+    if read_text:
         columns.append(quote("text"))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM {quote(Document._meta.db_table)} "
-                       f"WHERE {quote('id')} = %s", [*params, document_id])
+                       f"WHERE {quote('id')} = %s", [document_id, annotator_id, document_id])
         row = cursor.fetchone()
     if row is None:
         raise Document.DoesNotExist(f"document {document_id}")

@@ -15,8 +15,8 @@ from annotator.access import require_own_label
 from annotator.errors import Conflict
 from annotator.models import Attribution, ClaimFragment, Document, Event, Label, LabelStatus, Span
 from annotator.services.events import event_record
-from annotator.services.layers import (layer_open, layer_status_apply, slice_expression,
-                                       status_subquery)
+from annotator.services.layers import (layer_open, layer_status_apply, status_subquery,
+                                       text_cached, text_remember)
 from annotator.services.locks import stale, stale_conflict
 
 
@@ -163,21 +163,27 @@ def spans_bulk_create(*, document: Document, annotator, items: list[dict]) -> li
 def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | None:
     """The span as stored now, locked to this transaction (PostgreSQL; SQLite's writer
     holds the database), with the actor's status on its document (`layer_status`), the
-    text at each (start, end) of `slices` (`slice_0`...) and, with `uses`, whether any
-    attribution uses it (`in_attributions`): one query."""
+    text at each (start, end) of `slices` (`slices`, a list; the text is read in the same
+    query unless this process holds it, services/layers.py) and, with `uses`, whether any
+    attribution uses it (`in_attributions`, `in_fragments`): one query."""
     annotations = {"layer_status": status_subquery(actor, "document_id")}
-    for index, (start, end) in enumerate(slices):
-        annotations[f"slice_{index}"] = Subquery(
-            Document.objects.filter(pk=OuterRef("document_id"))
-            .values(piece=slice_expression(start, end))[:1])
+    whole = text_cached(span.document) if slices else None
+    if slices and whole is None:
+        annotations["document_text"] = Subquery(
+            Document.objects.filter(pk=OuterRef("document_id")).values("text")[:1])
     if uses:
         annotations["in_attributions"] = Exists(Attribution.objects.filter(
             Q(claim=OuterRef("pk")) | Q(source=OuterRef("pk")) | Q(cue=OuterRef("pk"))))
         annotations["in_fragments"] = Exists(ClaimFragment.objects.filter(span=OuterRef("pk")))
     row = (Span.objects.select_for_update(of=("self",)).select_related("label")
            .annotate(**annotations).filter(pk=span.pk).order_by().first())
-    if row is not None:
-        row.document = span.document  # loaded by the access query, without its text
+    if row is None:
+        return None
+    row.document = span.document  # loaded by the access query, without its text
+    if slices and whole is None:
+        whole = row.document_text
+        text_remember(span.document, whole)
+    row.slices = [whole[start:end] for start, end in slices]
     return row
 
 
@@ -208,7 +214,8 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
     _check_label(span.document, new_label)
     if offsets_error is not None:
         raise offsets_error
-    covered = text.check_quote(row.slice_0 if moved else row.quote, new_start, new_end, quote)
+    covered = text.check_quote(row.slices[0] if moved else row.quote, new_start, new_end,
+                               quote)
     before = span_snapshot(row)
     if row.version != expected_version:
         raise stale_conflict(row, before)
