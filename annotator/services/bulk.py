@@ -64,11 +64,10 @@ def _fragments_of(ids) -> dict[int, list[int]]:
 def _events(document, annotator, action: str, kind: str, items, now) -> list[int]:
     """Store one event per (target id, before, after); returns their ids, in order (causes
     of later events)."""
-    return rows_insert(Event, [
-        {"project_id": document.project_id, "document_id": document.pk,
-         "actor_id": annotator.pk, "action": action, "target_type": kind, "target_id": pk,
-         "before": before, "after": after}
-        for pk, before, after in items], now=now)
+    common = {"project_id": document.project_id, "document_id": document.pk,
+              "actor_id": annotator.pk, "action": action, "target_type": kind}
+    return rows_insert(Event, [{**common, "target_id": pk, "before": before, "after": after}
+                               for pk, before, after in items], now=now)
 
 
 @transaction.atomic
@@ -183,8 +182,8 @@ def _create_spans(document, annotator, items: list, written: BulkWritten, now) -
     """The spans, as rows (selectors' shape: SPAN_COLUMNS and label_name), and their events."""
     if not items:
         return
-    given = [{"document_id": document.pk, "annotator_id": annotator.pk,
-              "label_id": item.label.pk, "start": item.start, "end": item.end,
+    layer = {"document_id": document.pk, "annotator_id": annotator.pk}
+    given = [{**layer, "label_id": item.label.id, "start": item.start, "end": item.end,
               "quote": item.quote} for item in items]
     ids = rows_insert(Span, given, now=now)
     defaults = row_defaults(Span, now)

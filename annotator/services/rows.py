@@ -16,16 +16,14 @@ from django.utils import timezone
 BATCH_ROWS = 2000
 
 
-def _identity(value):
-    return value
-
-
 def _converter(field):
+    """How a value of this field goes to the driver; None: as it is (integers, strings,
+    booleans, None)."""
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, (models.JSONField, models.DecimalField)):
         return lambda value: field.get_db_prep_save(value, connection)
-    return _identity  # integers, strings, booleans and None go to the driver as they are
+    return None
 
 
 def _fields(model) -> list:
@@ -52,11 +50,12 @@ def rows_insert(model: type[models.Model], rows: list[dict], *, now=None) -> lis
     if any(set(row) != named for row in rows):
         raise ValueError("rows_insert: every row names the same columns")
     defaults = row_defaults(model, now or timezone.now())
-    plan = []  # (attname, converter) of the given columns, or (None, the prepared default)
+    plan = []  # (attname, converter or None) of a given column, (None, its prepared default)
     for field in fields:
         convert = _converter(field)
+        default = defaults[field.attname]
         plan.append((field.attname, convert) if field.attname in named
-                    else (None, convert(defaults[field.attname])))
+                    else (None, default if convert is None else convert(default)))
     quote = connection.ops.quote_name
     limit = connection.features.max_query_params
     per_batch = max(1, limit // len(fields)) if limit else BATCH_ROWS
@@ -68,8 +67,8 @@ def rows_insert(model: type[models.Model], rows: list[dict], *, now=None) -> lis
     with connection.cursor() as cursor:
         for first in range(0, len(rows), per_batch):
             batch = rows[first:first + per_batch]
-            params = [convert(row[name]) if name is not None else convert
-                      for row in batch for name, convert in plan]
+            params = [convert if name is None else row[name] if convert is None
+                      else convert(row[name]) for row in batch for name, convert in plan]
             cursor.execute(head + ", ".join([placeholder] * len(batch)) + returning, params)
             # Ids grow in insertion order (SQLite's AUTOINCREMENT under the write lock, a
             # sequence within one statement): sorted, they are the rows' ids in order.
