@@ -22,8 +22,8 @@ def test_span_create_stores_code_point_offsets_when_text_has_emoji(world, api):
 
 def test_span_create_and_update_read_the_right_code_points_when_a_long_text_has_emoji(
         world, api, make_document):
-    # A write reads only text[start:end], in SQL (services/layers.py): its slice must count
-    # code points as Python does, past emoji, combining marks and right-to-left text.
+    # A write checks offsets against Document.length and slices the text its process keeps
+    # (services/layers.py): code points, past emoji, combining marks and right-to-left text.
     piece = "“Prices will rise,” said 📈 the cafe\u0301 owner, \u05e9\u05dc\u05d5\u05dd. "
     doc = make_document(world.project, text=piece * 20_000, title="Long")
     client = api(world.annotator)
