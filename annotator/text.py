@@ -9,6 +9,7 @@ are encoded, it is not part of the text (`decode_file`).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import unicodedata
 from urllib.parse import unquote_to_bytes
@@ -46,6 +47,14 @@ def check_span(text: str, start: int, end: int, quote: str | None = None) -> str
 
     The errors name the field, so the API can return them as they are.
     """
+    check_offsets(len(text), start, end)
+    return check_quote(text[start:end], start, end, quote)
+
+
+def check_offsets(length: int, start: int, end: int) -> None:
+    """The checks of check_span that need only the text's length (Document.length):
+    a write checks its offsets without reading the text, then its quote against the
+    one slice it reads (services/layers.py)."""
     if isinstance(start, bool) or not isinstance(start, int):
         raise ValidationError({"start": "must be an integer."})
     if isinstance(end, bool) or not isinstance(end, int):
@@ -54,10 +63,13 @@ def check_span(text: str, start: int, end: int, quote: str | None = None) -> str
         raise ValidationError({"start": f"must be 0 or more, got {start}."})
     if end <= start:
         raise ValidationError({"end": f"must be greater than start ({start}), got {end}."})
-    if end > len(text):
+    if end > length:
         raise ValidationError(
-            {"end": f"is past the end of the text ({len(text)} code points), got {end}."})
-    covered = text[start:end]
+            {"end": f"is past the end of the text ({length} code points), got {end}."})
+
+
+def check_quote(covered: str, start: int, end: int, quote: str | None = None) -> str:
+    """covered (text[start:end]) if quote is None or equal to it, else ValidationError."""
     if quote is not None and quote != covered:
         raise ValidationError(
             {"quote": f"does not match the text at [{start}, {end}): expected {covered!r}."})
@@ -117,6 +129,8 @@ def input_problems(value, path: str = "", *, limit: int = MAX_PROBLEMS,
     out; a bad value that is not inside anything is named `root`. No recursion, so any
     nesting the JSON decoder accepted can be walked.
     """
+    if _surely_clean(value):
+        return []
     problems: list[tuple[str, str]] = []
     stack = [(path, value)]
     while stack and len(problems) < limit:
@@ -143,6 +157,18 @@ def input_problems(value, path: str = "", *, limit: int = MAX_PROBLEMS,
         elif isinstance(item, (list, tuple)):
             stack.extend(reversed([(f"{where}[{i}]", child) for i, child in enumerate(item)]))
     return problems
+
+
+def _surely_clean(value) -> bool:
+    """True when value holds no lone surrogate and no NaN or infinity: the encoder (in C)
+    refuses both, so a body of 10,000 spans is checked at once instead of value by value;
+    the walk of input_problems then runs only for a body that has something to report
+    (or that the encoder cannot write at all, or nests too deep for it)."""
+    try:
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (ValueError, TypeError, UnicodeEncodeError, RecursionError):
+        return False
+    return True
 
 
 def check_input(value, path: str = "") -> None:

@@ -297,6 +297,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Exchange bindings (kombu's default is ./control in the working directory).
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # How often the worker looks into the queue folder (kombu's default: every
+        # second, so a quick-start export or pre-tagging job waited up to a second
+        # before it began). A look is one listdir of a folder of a few files.
+        "polling_interval": 0.1,
     }
 else:
     # Redis redelivers an unacknowledged message after this many seconds: it

@@ -23,7 +23,8 @@ from annotator.access.jobs import (access_export_job, access_pretag_job, access_
 from annotator.access.labels import (LabelTrace, access_attribution, access_label,
                                      access_label_trace, access_project_layer, access_span,
                                      can_see, can_see_layer,
-                                     label_in_project, may_review, require_own_label,
+                                     label_in_project, may_review, own_spans_in_document,
+                                     require_own_label,
                                      review_own_labels, row_in_document, rows_in_document,
                                      spans_in_document)
 from annotator.access.projects import (access_api_token, access_membership, access_project,
@@ -41,7 +42,7 @@ __all__ = [
     "access_training_job", "allows",
     "can_see", "can_see_layer", "documents_in_project", "documents_open_filter",
     "entity_in_project", "label_in_project", "may_create_projects", "may_review",
-    "membership_for", "object_id", "projects_for", "require", "require_document_open",
+    "membership_for", "object_id", "own_spans_in_document", "projects_for", "require", "require_document_open",
     "require_own_label", "require_project_creator", "require_staff", "review_own_labels",
     "row_in_document", "rows_in_document", "sees_all_layers", "spans_in_document",
     "unassigned_open",

@@ -12,10 +12,17 @@ from annotator.access.roles import (ROLES_FOR, Forbidden, Need, _remember_member
 from annotator.models import Assignment, Document, Membership, Project, Role
 
 
-def access_document(user, document_id, need: Need = Need.READ) -> Document:
+def access_document(user, document_id, need: Need = Need.READ, *,
+                    text: bool = True) -> Document:
+    """The document if the user may `need` it. `text=False` leaves the text unread (a
+    write reads only the slices it covers, services/layers.py): document.text is then
+    read on first use."""
     number = object_id(document_id)
-    document = (_with_role(Document.objects.select_related("project"), user, "project")
-                .filter(pk=number).first() if user.is_authenticated else None)
+    documents = Document.objects.select_related("project")
+    if not text:
+        documents = documents.defer("text")
+    document = (_with_role(documents, user, "project").filter(pk=number).order_by().first()
+                if user.is_authenticated else None)
     if document is None:
         raise Http404("No such document.")
     membership = _remember_membership(user, document.project, document)

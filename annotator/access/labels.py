@@ -78,8 +78,11 @@ def access_project_layer(user, project: Project, layer: str) -> int | None:
 
 def _access_row(model, user, row_id, what: str, need: Need):
     number = object_id(row_id)
-    row = (_with_role(model.objects.select_related("document__project"), user,
-                      "document__project").filter(pk=number).first()
+    # The label comes along (every answer names it); the document's text does not (a
+    # write reads only the slices it covers, services/layers.py).
+    rows = model.objects.select_related("document__project", *(
+        ["label"] if model is Span else [])).defer("document__text")
+    row = (_with_role(rows, user, "document__project").filter(pk=number).order_by().first()
            if user.is_authenticated else None)
     if row is None:
         raise Http404(f"No such {what}.")
@@ -158,7 +161,7 @@ def access_label_trace(user, kind: str, row_id, need: Need = Need.READ) -> Label
 
 def label_in_project(project: Project, name) -> Label:
     """A label of this project by name, from a request's body (others' do not exist here)."""
-    label = Label.objects.filter(project=project, name=name).first() if isinstance(
+    label = Label.objects.filter(project=project, name=name).order_by().first() if isinstance(
         name, str) else None
     if label is None:
         names = ", ".join(project.labels.values_list("name", flat=True))
@@ -166,20 +169,36 @@ def label_in_project(project: Project, name) -> Label:
     return label
 
 
-def spans_in_document(document: Document, ids, *, field: str, user) -> dict:
-    """Resolve span ids for an attribution: each must be in this document and the user's own."""
+def spans_in_document(document: Document, ids, *, field: str, user,
+                      found: dict | None = None) -> dict:
+    """Resolve span ids for an attribution: each must be in this document and the user's own.
+
+    `found`: own_spans_in_document's answer for these ids (and maybe more), when the
+    caller read the spans of several fields at once; the answer holds only `ids`.
+    """
     clean = []
     for value in ids:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError({field: f"{value!r} is not a span id."})
         clean.append(value)
-    found = {s.pk: s for s in Span.objects.select_related("label").filter(
-        pk__in=clean, document=document, annotator=user)}
+    if found is None:
+        found = own_spans_in_document(document, clean, user=user)
     missing = [i for i in clean if i not in found]
     if missing:
         raise ValidationError({field: f"span {missing[0]} is not one of your spans in this "
                                       "document."})
-    return found
+    return {i: found[i] for i in clean}
+
+
+def own_spans_in_document(document: Document, ids, *, user) -> dict:
+    """{id: span} of the user's own spans of this document among `ids` (with their labels);
+    what is not a span id is skipped (spans_in_document names it)."""
+    clean = [value for value in ids if isinstance(value, int) and not isinstance(value, bool)
+             and 0 < value < 2**63]
+    if not clean:
+        return {}
+    return {s.pk: s for s in Span.objects.select_related("label").filter(
+        pk__in=clean, document=document, annotator=user).order_by()}
 
 
 def rows_in_document(model, document: Document, ids, *, field: str) -> list:

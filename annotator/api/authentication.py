@@ -19,7 +19,8 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
     model = ApiToken
 
     def authenticate_credentials(self, key):
-        token = ApiToken.objects.select_related("user").filter(digest=token_digest(key)).first()
+        token = (ApiToken.objects.select_related("user")
+                 .filter(digest=token_digest(key)).order_by().first())  # unique: no sort
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         now = timezone.now()

@@ -114,7 +114,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(_django_errors(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, BulkError):
-        return Response({"spans": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(exc.body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):
         return Response({"detail": exc.message, "code": exc.code, "current": exc.current},
                         status=status.HTTP_409_CONFLICT)

@@ -3,6 +3,7 @@ from django.urls import path
 from annotator.api.views import assignments
 from annotator.api.views import attributions
 from annotator.api.views import auth
+from annotator.api.views import bulk
 from annotator.api.views import documents
 from annotator.api.views import entities
 from annotator.api.views import explorer
@@ -46,6 +47,7 @@ urlpatterns = [
          name="span-create"),
     path("documents/<int:document_id>/spans/bulk/", spans.SpanBulkView.as_view(),
          name="span-bulk"),
+    path("documents/<int:document_id>/bulk/", bulk.LayerBulkView.as_view(), name="layer-bulk"),
     path("documents/<int:document_id>/attributions/",
          attributions.AttributionCreateView.as_view(), name="attribution-create"),
     path("documents/<int:document_id>/suggestions/", suggestions.SuggestionStoreView.as_view(),

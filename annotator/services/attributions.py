@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from annotator.access import require_own_label, spans_in_document
+from annotator.access import own_spans_in_document, require_own_label, spans_in_document
 from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Project,
                               ReviewDecision, ReviewState, Span, attribution_dedup_key)
 from annotator.services.events import event_record
-from annotator.services.locks import versioned_delete_check, versioned_update
+from annotator.services.layers import layer_open, layer_status_apply, status_subquery
+from annotator.services.locks import stale, stale_conflict, versioned_update
 from annotator.services.spans import annotator_layer_open, iso_time
 
 DEFAULT_ROLE_LABELS = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
@@ -31,16 +32,25 @@ def attribution_snapshot(attribution: Attribution, fragments: list[int] | None =
     if fragments is None:
         fragments = list(attribution.fragments.order_by("position").values_list("span_id",
                                                                                 flat=True))
-    return {"id": attribution.pk, "document": attribution.document_id,
-            "annotator": attribution.annotator_id,
-            "claims": [attribution.claim_id, *fragments], "source": attribution.source_id,
-            "cue": attribution.cue_id, "attributes": attribution.attributes,
-            "origin": attribution.origin, "status": attribution.status,
-            "review_state": attribution.review_state, "version": attribution.version,
-            "tagger_name": attribution.tagger_name,
-            "tagger_version": attribution.tagger_version,
-            "confidence": attribution.confidence, "suggestion": attribution.suggestion_id,
-            "created_at": iso_time(attribution.created_at)}
+    return attribution_row_snapshot({"fragment_ids": fragments, **{
+        column: getattr(attribution, column) for column in SNAPSHOT_COLUMNS}})
+
+
+SNAPSHOT_COLUMNS = ("id", "document_id", "annotator_id", "claim_id", "source_id", "cue_id",
+                    "attributes", "origin", "status", "review_state", "version", "tagger_name",
+                    "tagger_version", "confidence", "suggestion_id", "created_at")
+
+
+def attribution_row_snapshot(row: dict) -> dict:
+    """attribution_snapshot of a row (SNAPSHOT_COLUMNS and `fragment_ids`, the claim's
+    fragments after the first): a bulk write's attributions."""
+    return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
+            "claims": [row["claim_id"], *row["fragment_ids"]], "source": row["source_id"],
+            "cue": row["cue_id"], "attributes": row["attributes"], "origin": row["origin"],
+            "status": row["status"], "review_state": row["review_state"],
+            "version": row["version"], "tagger_name": row["tagger_name"],
+            "tagger_version": row["tagger_version"], "confidence": row["confidence"],
+            "suggestion": row["suggestion_id"], "created_at": iso_time(row["created_at"])}
 
 
 def attributes_check(project: Project, attributes) -> dict:
@@ -69,7 +79,10 @@ def _resolve(document: Document, annotator, claims, source, cue) -> tuple[list[S
     if len(set(map(repr, claims))) != len(claims):
         raise ValidationError({"claims": "lists a span twice."})
     roles = role_labels(document.project)
-    claim_spans = spans_in_document(document, claims, field="claims", user=annotator)
+    # One query for the spans of all three fields; each field is then checked in turn.
+    found = own_spans_in_document(document, [*claims, source, cue], user=annotator)
+    claim_spans = spans_in_document(document, claims, field="claims", user=annotator,
+                                    found=found)
     resolved = [claim_spans[i] for i in claims]
     for span in resolved:
         if span.label.name != roles["claim"]:
@@ -80,7 +93,8 @@ def _resolve(document: Document, annotator, claims, source, cue) -> tuple[list[S
         if value is None:
             picked[field] = None
             continue
-        span = spans_in_document(document, [value], field=field, user=annotator)[value]
+        span = spans_in_document(document, [value], field=field, user=annotator,
+                                 found=found)[value]
         if span.label.name != roles[field]:
             raise ValidationError({field: f"span {span.pk} is a {span.label.name}, not a "
                                           f"{roles[field]}."})
@@ -92,8 +106,11 @@ def _resolve(document: Document, annotator, claims, source, cue) -> tuple[list[S
     return resolved, picked["source"], picked["cue"]
 
 
-def _write_fragments(attribution: Attribution, claims: list[Span]) -> None:
-    ClaimFragment.objects.filter(attribution=attribution).delete()
+def _write_fragments(attribution: Attribution, claims: list[Span], *,
+                     new: bool = False) -> None:
+    """Store the claim's fragments after the first (`new`: the attribution has none yet)."""
+    if not new:
+        ClaimFragment.objects.filter(attribution=attribution).delete()
     ClaimFragment.objects.bulk_create([
         ClaimFragment(attribution=attribution, span=span, position=position)
         for position, span in enumerate(claims[1:], start=1)])
@@ -139,7 +156,8 @@ def attribution_insert(*, document: Document, annotator, claims: list[Span],
         if existing_ok:
             return existing, False
         raise _duplicate(existing) from None
-    _write_fragments(attribution, claims)
+    _write_fragments(attribution, claims, new=True)
+    attribution.fragment_ids = [span.pk for span in claims[1:]]
     return attribution, True
 
 
@@ -147,7 +165,9 @@ def attribution_insert(*, document: Document, annotator, claims: list[Span],
 def attribution_create(*, document: Document, annotator, claims: list[int],
                        source: int | None = None, cue: int | None = None,
                        attributes: dict | None = None) -> Attribution:
-    annotator_layer_open(document=document, annotator=annotator)
+    """A new attribution of the annotator's spans; `fragment_ids` on it lists the claim's
+    fragments after the first (what the answer and the event show, without reading back)."""
+    layer_open(document=document, annotator=annotator)
     claim_spans, source_span, cue_span = _resolve(document, annotator, claims, source, cue)
     clean = attributes_check(document.project, attributes or {})
     attribution, _ = attribution_insert(document=document, annotator=annotator,
@@ -155,7 +175,7 @@ def attribution_create(*, document: Document, annotator, claims: list[int],
                                         attributes=clean)
     event_record(project_id=document.project_id, document_id=document.pk, actor=annotator,
                  action="create", target_type="attribution", target_id=attribution.pk,
-                 after=attribution_snapshot(attribution))
+                 after=attribution_snapshot(attribution, attribution.fragment_ids))
     return attribution
 
 
@@ -204,14 +224,21 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
 @transaction.atomic
 def attribution_delete(*, attribution: Attribution, actor, expected_version: int) -> None:
     require_own_label(attribution, actor)
-    annotator_layer_open(document=attribution.document, annotator=actor)
-    versioned_delete_check(attribution, expected_version=expected_version,
-                           snapshot=attribution_snapshot)
-    before = attribution_snapshot(attribution)
-    Attribution.objects.filter(pk=attribution.pk).delete()
-    event_record(project_id=attribution.document.project_id,
-                 document_id=attribution.document_id, actor=actor, action="delete",
-                 target_type="attribution", target_id=attribution.pk, before=before)
+    document = attribution.document
+    row = (Attribution.objects.select_for_update()
+           .annotate(layer_status=status_subquery(actor, "document_id"))
+           .filter(pk=attribution.pk).order_by().first())  # as stored now, locked
+    if row is None:
+        layer_open(document=document, annotator=actor)
+        raise stale(attribution, attribution_snapshot)
+    layer_status_apply(document=document, annotator=actor, status=row.layer_status)
+    before = attribution_snapshot(row)
+    if row.version != expected_version:
+        raise stale_conflict(row, before)
+    row.delete()
+    event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
+                 action="delete", target_type="attribution", target_id=attribution.pk,
+                 before=before)
 
 
 def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -> None:

@@ -32,8 +32,13 @@ def versioned_delete_check(row: Model, *, expected_version, snapshot) -> None:
 
 def stale(row: Model, snapshot) -> Conflict:
     current = type(row).objects.filter(pk=row.pk).first()
+    return stale_conflict(current, None if current is None else snapshot(current))
+
+
+def stale_conflict(current: Model | None, current_snapshot: dict | None) -> Conflict:
+    """The 409 for a write at the wrong version, given the row as stored now (or None)."""
     if current is None:
         return Conflict("It was deleted by someone else in the meantime.", current=None,
                         code="deleted")
     return Conflict(f"It was changed in the meantime (it is now at version {current.version}, "
-                    "shown in `current`).", current=snapshot(current), code="stale_version")
+                    "shown in `current`).", current=current_snapshot, code="stale_version")

@@ -7,35 +7,48 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from annotator import text
 from annotator.access import require_own_label
 from annotator.errors import Conflict
-from annotator.models import (DocStatus, Document, DocumentStatus, Event, Label, LabelStatus,
-                              Span)
+from annotator.models import Attribution, ClaimFragment, Document, Event, Label, LabelStatus, Span
 from annotator.services.events import event_record
-from annotator.services.locks import versioned_delete_check, versioned_update
-
-LOCKED_STATUSES = {DocStatus.SUBMITTED, DocStatus.APPROVED}
+from annotator.services.layers import (layer_open, layer_status_apply, status_subquery,
+                                       text_cached, text_remember)
+from annotator.services.locks import stale, stale_conflict
 
 
 class BulkError(Exception):
-    """Errors of a bulk request, keyed by the index of the bad item."""
+    """Errors of a bulk request: every bad item, by its index (under `root`) or its path."""
 
-    def __init__(self, errors: dict):
+    def __init__(self, errors: dict, *, root: str | None = "spans"):
         super().__init__("bulk request refused")
         self.errors = errors
+        self.body = {root: errors} if root else errors
 
 
 def span_snapshot(span: Span) -> dict:
     """The span as events keep it: everything a restore needs to make it again."""
-    return {"id": span.pk, "document": span.document_id, "annotator": span.annotator_id,
-            "label": span.label.name, "start": span.start, "end": span.end,
-            "quote": span.quote, "origin": span.origin, "status": span.status,
-            "review_state": span.review_state, "version": span.version,
-            "tagger_name": span.tagger_name, "tagger_version": span.tagger_version,
-            "confidence": span.confidence, "suggestion": span.suggestion_id,
-            "entity": span.entity_id, "created_at": iso_time(span.created_at)}
+    return span_row_snapshot({"label_name": span.label.name, **{
+        column: getattr(span, column) for column in SNAPSHOT_COLUMNS}})
+
+
+SNAPSHOT_COLUMNS = ("id", "document_id", "annotator_id", "start", "end", "quote", "origin",
+                    "status", "review_state", "version", "tagger_name", "tagger_version",
+                    "confidence", "suggestion_id", "entity_id", "created_at")
+
+
+def span_row_snapshot(row: dict) -> dict:
+    """span_snapshot of a row (SNAPSHOT_COLUMNS and `label_name`): a bulk write's spans."""
+    return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
+            "label": row["label_name"], "start": row["start"], "end": row["end"],
+            "quote": row["quote"], "origin": row["origin"], "status": row["status"],
+            "review_state": row["review_state"], "version": row["version"],
+            "tagger_name": row["tagger_name"], "tagger_version": row["tagger_version"],
+            "confidence": row["confidence"], "suggestion": row["suggestion_id"],
+            "entity": row["entity_id"], "created_at": iso_time(row["created_at"])}
 
 
 def iso_time(value) -> str | None:
@@ -51,12 +64,7 @@ def annotator_layer_open(*, document: Document, annotator) -> None:
 
     A submitted or approved document is locked until a reviewer returns it.
     """
-    row, _ = DocumentStatus.objects.get_or_create(document=document, annotator=annotator)
-    if row.status in LOCKED_STATUSES:
-        raise Conflict(f"You have {row.status} this document: it is locked until a reviewer "
-                       "returns it.", current={"status": row.status}, code="document_locked")
-    if row.status == DocStatus.NOT_STARTED:
-        DocumentStatus.objects.filter(pk=row.pk).update(status=DocStatus.IN_PROGRESS)
+    layer_open(document=document, annotator=annotator)
 
 
 def _check_label(document: Document, label: Label) -> None:
@@ -64,9 +72,13 @@ def _check_label(document: Document, label: Label) -> None:
         raise ValidationError({"label": f"{label.name!r} is not part of this project."})
 
 
+def _duplicate(label: Label, start: int, end: int, current: dict) -> Conflict:
+    return Conflict(f"You already have a {label.name} span at [{start}, {end}).",
+                    current=current, code="duplicate")
+
+
 def _insert(document: Document, annotator, label: Label, start: int, end: int,
-            quote: str | None) -> Span:
-    covered = text.check_span(document.text, start, end, quote)
+            covered: str) -> Span:
     _check_label(document, label)
     try:
         with transaction.atomic():
@@ -78,16 +90,31 @@ def _insert(document: Document, annotator, label: Label, start: int, end: int,
             status=LabelStatus.ACCEPTED).first()
         if existing is None:
             raise
-        raise Conflict(f"You already have a {label.name} span at [{start}, {end}).",
-                       current=span_snapshot(existing), code="duplicate") from None
+        raise _duplicate(label, start, end, span_snapshot(existing)) from None
+
+
+def _layer_and_slice(document: Document, annotator, start, end) -> str:
+    """The layer checks (a locked layer is a 409 before any 400), then text[start:end]."""
+    try:
+        text.check_offsets(document.length, start, end)
+    except ValidationError:
+        layer_open(document=document, annotator=annotator)
+        raise
+    [covered] = layer_open(document=document, annotator=annotator, slices=[(start, end)])
+    return covered
 
 
 @transaction.atomic
 def span_create(*, document: Document, annotator, label: Label, start: int, end: int,
                 quote: str | None = None) -> Span:
-    """An annotator's own span. The quote, when given, must equal text[start:end]."""
-    annotator_layer_open(document=document, annotator=annotator)
-    span = _insert(document, annotator, label, start, end, quote)
+    """An annotator's own span. The quote, when given, must equal text[start:end].
+
+    Reads only text[start:end] of the document (services/layers.py); `document` may come
+    without its text (access_document(..., text=False)).
+    """
+    covered = text.check_quote(_layer_and_slice(document, annotator, start, end), start, end,
+                               quote)
+    span = _insert(document, annotator, label, start, end, covered)
     event_record(project_id=document.project_id, document_id=document.pk, actor=annotator,
                  action="create", target_type="span", target_id=span.pk,
                  after=span_snapshot(span))
@@ -133,40 +160,95 @@ def spans_bulk_create(*, document: Document, annotator, items: list[dict]) -> li
     return created
 
 
+def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | None:
+    """The span as stored now, locked to this transaction (PostgreSQL; SQLite's writer
+    holds the database), with the actor's status on its document (`layer_status`), the
+    text at each (start, end) of `slices` (`slices`, a list; the text is read in the same
+    query unless this process holds it, services/layers.py) and, with `uses`, whether any
+    attribution uses it (`in_attributions`, `in_fragments`): one query."""
+    annotations = {"layer_status": status_subquery(actor, "document_id")}
+    whole = text_cached(span.document) if slices else None
+    if slices and whole is None:
+        annotations["document_text"] = Subquery(
+            Document.objects.filter(pk=OuterRef("document_id")).values("text")[:1])
+    if uses:
+        annotations["in_attributions"] = Exists(Attribution.objects.filter(
+            Q(claim=OuterRef("pk")) | Q(source=OuterRef("pk")) | Q(cue=OuterRef("pk"))))
+        annotations["in_fragments"] = Exists(ClaimFragment.objects.filter(span=OuterRef("pk")))
+    row = (Span.objects.select_for_update(of=("self",)).select_related("label")
+           .annotate(**annotations).filter(pk=span.pk).order_by().first())
+    if row is None:
+        return None
+    row.document = span.document  # loaded by the access query, without its text
+    if slices and whole is None:
+        whole = row.document_text
+        text_remember(span.document, whole)
+    row.slices = [whole[start:end] for start, end in slices]
+    return row
+
+
 @transaction.atomic
 def span_update(*, span: Span, actor, expected_version: int, label: Label | None = None,
                 start: int | None = None, end: int | None = None,
                 quote: str | None = None) -> Span:
+    """Change my span's label or offsets if it is still at `expected_version` (else 409).
+
+    Reads the span once, locked, with the layer's status and the new text slice (one
+    query); what it writes is known, so nothing is read back.
+    """
     require_own_label(span, actor)
-    annotator_layer_open(document=span.document, annotator=actor)
-    before = span_snapshot(span)
-    new_label = label or span.label
-    _check_label(span.document, new_label)
     new_start = span.start if start is None else start
     new_end = span.end if end is None else end
-    covered = text.check_span(span.document.text, new_start, new_end, quote)
+    try:
+        text.check_offsets(span.document.length, new_start, new_end)
+        offsets_error = None
+    except ValidationError as exc:
+        offsets_error = exc
+    moved = offsets_error is None and (new_start, new_end) != (span.start, span.end)
+    row = _span_locked(span, actor, slices=[(new_start, new_end)] if moved else ())
+    if row is None:
+        layer_open(document=span.document, annotator=actor)
+        raise stale(span, _fresh_snapshot)
+    layer_status_apply(document=span.document, annotator=actor, status=row.layer_status)
+    new_label = label or row.label
+    _check_label(span.document, new_label)
+    if offsets_error is not None:
+        raise offsets_error
+    covered = text.check_quote(row.slices[0] if moved else row.quote, new_start, new_end,
+                               quote)
+    before = span_snapshot(row)
+    if row.version != expected_version:
+        raise stale_conflict(row, before)
+    now = timezone.now()
     try:
         with transaction.atomic():
-            fresh = versioned_update(span, expected_version=expected_version,
-                                     snapshot=lambda s: _fresh_snapshot(s), label=new_label,
-                                     start=new_start, end=new_end, quote=covered)
+            updated = Span.objects.filter(pk=row.pk, version=expected_version).update(
+                version=F("version") + 1, updated_at=now, label=new_label, start=new_start,
+                end=new_end, quote=covered)
     except IntegrityError:
-        raise Conflict(f"You already have a {new_label.name} span at [{new_start}, {new_end}).",
-                       current=before, code="duplicate") from None
-    after = _fresh_snapshot(fresh)
+        raise _duplicate(new_label, new_start, new_end, before) from None
+    if not updated:  # the row is locked: only a bug gets here
+        raise stale(span, _fresh_snapshot)
+    row.label, row.start, row.end, row.quote = new_label, new_start, new_end, covered
+    row.version, row.updated_at = expected_version + 1, now
     event_record(project_id=span.document.project_id, document_id=span.document_id,
                  actor=actor, action="update", target_type="span", target_id=span.pk,
-                 before=before, after=after)
-    return Span.objects.select_related("label").get(pk=span.pk)
+                 before=before, after=span_snapshot(row))
+    return row
 
 
 @transaction.atomic
 def span_delete(*, span: Span, actor, expected_version: int) -> None:
     """Delete a span; attributions that use it lose that role (or go, if it was the claim)."""
     require_own_label(span, actor)
-    annotator_layer_open(document=span.document, annotator=actor)
-    versioned_delete_check(span, expected_version=expected_version,
-                           snapshot=lambda s: _fresh_snapshot(s))
+    row = _span_locked(span, actor, uses=True)
+    if row is None:
+        layer_open(document=span.document, annotator=actor)
+        raise stale(span, _fresh_snapshot)
+    layer_status_apply(document=span.document, annotator=actor, status=row.layer_status)
+    before = span_snapshot(row)
+    if row.version != expected_version:
+        raise stale_conflict(row, before)
     # Imported here: services/attributions.py imports this module (annotator_layer_open).
     from annotator.services.attributions import attributions_detach_span
 
@@ -174,7 +256,7 @@ def span_delete(*, span: Span, actor, expected_version: int) -> None:
     # undoing the delete (services/restores.py) finds and undoes those too.
     deleted = event_record(project_id=span.document.project_id, document_id=span.document_id,
                            actor=actor, action="delete", target_type="span",
-                           target_id=span.pk, before=span_snapshot(span))
-    attributions_detach_span(span=span, actor=actor, cause=deleted)
-    Span.objects.filter(pk=span.pk).delete()
-
+                           target_id=span.pk, before=before)
+    if row.in_attributions or row.in_fragments:
+        attributions_detach_span(span=row, actor=actor, cause=deleted)
+    row.delete()

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from annotator import text
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Origin,
@@ -22,6 +23,8 @@ from annotator.models import (Attribution, ClaimFragment, Document, Event, Label
 from annotator.services.attributions import (_write_fragments, attribution_insert,
                                              attribution_same, attribution_snapshot,
                                              dedup_key_of)
+from annotator.errors import Conflict
+from annotator.services.rows import row_defaults, rows_insert
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
 
@@ -122,6 +125,48 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
         for dedup, rest in fragment_lists if dedup in by_key
         for position, span_pk in enumerate(rest, start=1)], ignore_conflicts=True)
     return new_spans, len(by_key)
+
+
+def _accept_fresh_spans(suggestions: list[Span], annotator, events: list) -> dict[int, Span]:
+    """Accept at once the suggestions the annotator has neither decided nor drawn: one
+    batched INSERT (services/rows.py, as the bulk write stores spans) after two reads,
+    whatever their number. {suggestion id: the annotator's new span}; the others are
+    left to _decide_span, one by one, as they need more than a copy."""
+    if not suggestions:
+        return {}
+    document_id = suggestions[0].document_id
+    decided = set(Span.objects.filter(annotator=annotator, suggestion__in=suggestions)
+                  .order_by().values_list("suggestion_id", flat=True))
+    drawn = set(Span.objects.filter(document_id=document_id, annotator=annotator,
+                                    status=LabelStatus.ACCEPTED).order_by()
+                .values_list("label_id", "start", "end"))
+    fresh, seen = [], set()
+    for suggestion in suggestions:
+        key = (suggestion.label_id, suggestion.start, suggestion.end)
+        if suggestion.pk in decided or key in drawn or key in seen:
+            continue  # linked or decided again one by one (two taggers may agree)
+        seen.add(key)
+        fresh.append(suggestion)
+    now = timezone.now()
+    given = [{"document_id": document_id, "annotator_id": annotator.pk,
+              "label_id": item.label_id, "start": item.start, "end": item.end,
+              "quote": item.quote, "origin": Origin.PRETAG, "tagger_name": item.tagger_name,
+              "tagger_version": item.tagger_version, "confidence": item.confidence,
+              "status": LabelStatus.ACCEPTED, "suggestion_id": item.pk} for item in fresh]
+    try:
+        with transaction.atomic():
+            ids = rows_insert(Span, given, now=now)
+    except IntegrityError:
+        raise Conflict("These suggestions were decided in the meantime by another request "
+                       "of yours; nothing was written.", code="duplicate") from None
+    defaults = row_defaults(Span, now)
+    own = {}
+    for item, row, pk in zip(fresh, given, ids):
+        span = Span(**{**defaults, **row, "id": pk})
+        span.label = item.label
+        own[item.pk] = span
+        events.append(("accept", "span", pk, None, span_snapshot(span)))
+    return own
 
 
 def _decide_span(suggestion: Span, annotator, status: str, events: list) -> Span:
@@ -245,9 +290,21 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
         raise ValidationError({"attributions": f"{missing[0]} is not a suggestion in this "
                                                "document."})
     events: list = []
-    own_spans = {pk: _decide_span(s, annotator, status, events)
-                 for pk, s in suggested_spans.items()}
-    own_attributions, touched = [], dict(own_spans)
+    parts = {}  # the suggested spans of the suggested attributions, read at once
+    if status == LabelStatus.ACCEPTED and suggested_attributions:
+        part_ids = {i for a in suggested_attributions.values()
+                    for i in (a.claim_id, a.source_id, a.cue_id,
+                              *[f.span_id for f in a.fragments.all()]) if i}
+        parts = {p.pk: p for p in Span.objects.select_related("label").filter(
+            pk__in=part_ids).order_by()}
+    own_spans = (_accept_fresh_spans([*suggested_spans.values(),
+                                      *[p for p in parts.values()
+                                        if p.pk not in suggested_spans]], annotator, events)
+                 if status == LabelStatus.ACCEPTED else {})
+    for pk, suggestion in suggested_spans.items():
+        if pk not in own_spans:
+            own_spans[pk] = _decide_span(suggestion, annotator, status, events)
+    own_attributions, touched = [], {pk: own_spans[pk] for pk in suggested_spans}
     for suggestion in suggested_attributions.values():
         if status == LabelStatus.REJECTED:
             own_attributions.append(_reject_attribution(suggestion, annotator, events))
@@ -255,10 +312,10 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
         part_ids = [suggestion.claim_id, *[f.span_id for f in suggestion.fragments.all()],
                     suggestion.source_id, suggestion.cue_id]
         mapped = {}
-        for part in Span.objects.filter(pk__in=[i for i in part_ids if i]):
-            mapped[part.pk] = own_spans.get(part.pk) or _decide_span(part, annotator, status,
-                                                                     events)
-            touched[part.pk] = mapped[part.pk]
+        for part_id in dict.fromkeys(i for i in part_ids if i):
+            if part_id not in own_spans:
+                own_spans[part_id] = _decide_span(parts[part_id], annotator, status, events)
+            mapped[part_id] = touched[part_id] = own_spans[part_id]
         own_attributions.append(_accept_attribution(suggestion, document, annotator, mapped,
                                                     events))
     Event.objects.bulk_create([

@@ -557,6 +557,11 @@ POLICY: tuple[Row, ...] = (
     Row("POST", "/api/documents/{document_id}/spans/bulk/", ANNOTATE,
         body=lambda m, user: {"spans": [span_at(m.w.document, "prices will rise.", "CLAIM"),
                                         span_at(m.w.document, "A spokesperson", "SOURCE")]}),
+    Row("POST", "/api/documents/{document_id}/bulk/", ANNOTATE,
+        body=lambda m, user: {"create": {
+            "spans": [{**span_at(m.w.document, "prices will rise.", "CLAIM"), "ref": "c"},
+                      {**span_at(m.w.document, "A spokesperson", "SOURCE"), "ref": "s"}],
+            "attributions": [{"claims": ["c"], "source": "s"}]}}),
     Row("GET", "/api/spans/{span_id}/", OWN_READ),
     Row("GET", "/api/spans/{span_id}/", READ, variant="a suggestion",
         params=lambda m: {"span_id": m.suggested_span.pk}),

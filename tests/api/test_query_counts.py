@@ -5,6 +5,8 @@ from django.test.utils import CaptureQueriesContext
 
 from annotator.models import (Attribution, ClaimFragment, Label, ReviewDecision, Span,
                               attribution_dedup_key)
+from annotator.services.attributions import attribution_create
+from annotator.services.spans import span_create
 from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
                                             suggestions_store)
 
@@ -78,3 +80,117 @@ def test_document_detail_returns_every_label_at_500_spans(world, api, make_docum
     body = api(world.reviewer).get(f"/api/documents/{doc.id}/?layer=all").json()
     assert len(body["spans"]) == 3000 and len(body["attributions"]) == 1000
     assert len(body["suggestions"]["spans"]) == 500
+
+
+# --- Writes (issue #17): a fixed number of queries, whatever the length of the text ---------
+# Under the test's transaction every atomic block is a SAVEPOINT ... RELEASE pair (two
+# "queries"); force_authenticate makes no token lookup (an API client's token adds one).
+
+MIB = 1024 * 1024
+# Curly quotes, an emoji (one code point, two UTF-16 units) and a combining accent.
+PIECE = "“Prices will rise,” the minister said 📈 of the cafe\u0301. "
+
+
+def long_text(size: int) -> str:
+    return (PIECE * (size // len(PIECE.encode()) + 1))[: size // 2]
+
+
+def span_body(document, index: int, label: str = "CLAIM") -> dict:
+    """A span near the end of the text, so that the slice read is far into it."""
+    start = document.length - 40 - index
+    return {"label": label, "start": start, "end": start + 7,
+            "quote": document.text[start:start + 7]}
+
+
+def own_span(world, document, index: int, label: str = "CLAIM") -> Span:
+    label_row = Label.objects.get(project=world.project, name=label)
+    body = span_body(document, index, label)
+    return span_create(document=document, annotator=world.annotator, label=label_row,
+                       start=body["start"], end=body["end"])
+
+
+# Each prepares what its write needs and returns (the request, its status code).
+
+def write_span_create(world, client, document):
+    body = span_body(document, 0)
+    return lambda: client.post(f"/api/documents/{document.pk}/spans/", body,
+                               format="json"), 201
+
+
+def write_attribution_create(world, client, document):
+    claim, source = own_span(world, document, 1), own_span(world, document, 2, "SOURCE")
+    return lambda: client.post(f"/api/documents/{document.pk}/attributions/",
+                               {"claims": [claim.pk], "source": source.pk}, format="json"), 201
+
+
+def write_span_update(world, client, document):
+    span = own_span(world, document, 3)
+    return lambda: client.patch(f"/api/spans/{span.pk}/",
+                                {"start": span.start + 1, "version": 1}, format="json"), 200
+
+
+def write_span_label_change(world, client, document):
+    span = own_span(world, document, 4)
+    return lambda: client.patch(f"/api/spans/{span.pk}/", {"label": "CUE", "version": 1},
+                                format="json"), 200
+
+
+def write_span_delete(world, client, document):
+    span = own_span(world, document, 5)
+    return lambda: client.delete(f"/api/spans/{span.pk}/?version=1"), 204
+
+
+def write_attribution_delete(world, client, document):
+    claim, source = own_span(world, document, 6), own_span(world, document, 7, "SOURCE")
+    attribution = attribution_create(document=document, annotator=world.annotator,
+                                     claims=[claim.pk], source=source.pk)
+    return lambda: client.delete(f"/api/attributions/{attribution.pk}/?version=1"), 204
+
+
+# name: (prepare the write, its queries). Each line of a comment is one query or a pair.
+WRITES = {
+    # document and membership; label; SAVEPOINT; layer status + text[start:end];
+    # SAVEPOINT, INSERT span, RELEASE; INSERT event; RELEASE
+    "span create": (write_span_create, 9),
+    # document and membership; SAVEPOINT; layer status; claim + source spans;
+    # SAVEPOINT, INSERT attribution, RELEASE; INSERT event; RELEASE
+    "attribution create": (write_attribution_create, 9),
+    # span, label, document and membership; SAVEPOINT; span locked + layer status +
+    # text[start:end]; SAVEPOINT, UPDATE, RELEASE; INSERT event; RELEASE
+    "span update (offsets)": (write_span_update, 8),
+    # the same and the new label, without the slice (the quote stays)
+    "span update (label)": (write_span_label_change, 9),
+    # span...; SAVEPOINT; span locked + layer status + used by attributions?; INSERT event;
+    # Django's cascade (attributions claiming it, DELETE fragments, DELETE decisions,
+    # 3 SET NULLs, DELETE span); RELEASE
+    "span delete": (write_span_delete, 12),
+    # attribution...; SAVEPOINT; attribution locked + layer status; its fragments (for the
+    # event); Django's cascade (DELETE fragments, DELETE decisions, SET NULL, DELETE);
+    # INSERT event; RELEASE
+    "attribution delete": (write_attribution_delete, 10),
+}
+
+
+def write_queries(world, client, document, prepare) -> list[str]:
+    request, status = prepare(world, client, document)
+    with CaptureQueriesContext(connection) as captured:
+        response = request()
+    assert response.status_code == status, response.content[:300]
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_writes_run_a_fixed_number_of_queries_whatever_the_length_of_the_text(
+        world, api, make_document, name):
+    prepare, expected = WRITES[name]
+    client = api(world.annotator)
+    counts = {}
+    for size in (15_000, MIB):
+        document = make_document(world.project, text=long_text(size), title=f"{size} bytes")
+        own_span(world, document, 40)  # the layer is open: its status row exists
+        queries = write_queries(world, client, document, prepare)
+        counts[size] = len(queries)
+        # the text is not read again: the process read it once (the set-up's span) and
+        # keeps it (services/layers.py)
+        assert not [q for q in queries if '"text"' in q], name
+    assert counts == {15_000: expected, MIB: expected}, counts

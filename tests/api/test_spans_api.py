@@ -20,6 +20,29 @@ def test_span_create_stores_code_point_offsets_when_text_has_emoji(world, api):
     assert response.json()["version"] == 1 and response.json()["annotator"] == world.annotator.id
 
 
+def test_span_create_and_update_read_the_right_code_points_when_a_long_text_has_emoji(
+        world, api, make_document):
+    # A write checks offsets against Document.length and slices the text its process keeps
+    # (services/layers.py): code points, past emoji, combining marks and right-to-left text.
+    piece = "“Prices will rise,” said 📈 the cafe\u0301 owner, \u05e9\u05dc\u05d5\u05dd. "
+    doc = make_document(world.project, text=piece * 20_000, title="Long")
+    client = api(world.annotator)
+    start = len(piece) * 19_000 + piece.index("📈")
+    body = {"label": "CLAIM", "start": start, "end": start + 11,
+            "quote": doc.text[start:start + 11]}
+    response = create(client, doc, body)
+    assert response.status_code == 201, response.json()
+    assert response.json()["quote"] == doc.text[start:start + 11] == "📈 the cafe\u0301"
+    wrong = create(client, doc, {**body, "start": start + 1, "end": start + 12})
+    assert wrong.status_code == 400
+    assert repr(doc.text[start + 1:start + 12]) in wrong.json()["quote"][0]
+    moved = client.patch(f"/api/spans/{response.json()['id']}/",
+                         {"start": start + 1, "end": start + 14, "version": 1}, format="json")
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["quote"] == doc.text[start + 1:start + 14] == Span.objects.get(
+        pk=response.json()["id"]).quote
+
+
 @pytest.mark.parametrize("change,field", [
     ({"start": 10, "end": 10}, "end"),
     ({"start": 12, "end": 3}, "end"),

@@ -117,3 +117,38 @@ def test_accepting_a_suggestion_i_already_drew_links_it_and_adds_nothing(world, 
     assert Span.objects.get(pk=mine["id"]).suggestion_id == cue.pk
     detail = client.get(f"/api/documents/{doc.id}/").json()
     assert cue.pk not in [s["id"] for s in detail["suggestions"]["spans"]]
+
+
+def test_accepting_all_suggested_spans_stores_them_in_batches_when_there_are_many(
+        world, api, make_document):
+    # Accept all goes through the bulk insert (services/rows.py): a fixed number of reads,
+    # then a batch per 58 spans (99 events) on SQLite, not a few queries per suggestion.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotator.services.suggestions import SuggestedSpan, suggestions_store
+
+    client = api(world.annotator)
+
+    def accept_all(count):
+        doc = make_document(world.project, text=f"{count:04} " + "word " * 400, title="T")
+        suggestions_store(document=doc, tagger_name="t", tagger_version="1",
+                          spans=[SuggestedSpan(key=str(i), label="CLAIM", start=5 * i + 5,
+                                               end=5 * i + 9) for i in range(count)],
+                          attributions=[])
+        ids = list(Span.objects.filter(document=doc, annotator=None).values_list("pk",
+                                                                                 flat=True))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(f"/api/documents/{doc.pk}/suggestions/decide/",
+                                   {"decision": "accept", "spans": ids, "attributions": []},
+                                   format="json")
+        assert response.status_code == 200, response.content[:300]
+        mine = Span.objects.filter(document=doc, annotator=world.annotator)
+        assert sorted(mine.values_list("suggestion_id", flat=True)) == sorted(ids)
+        assert set(mine.values_list("origin", "tagger_name", "status")) == {
+            ("pretag", "t", LabelStatus.ACCEPTED)}
+        assert Event.objects.filter(document=doc, action="accept").count() == count
+        return len(captured)
+
+    few, many = accept_all(2), accept_all(200)
+    assert many - few <= 2 * 200 // 50, (few, many)  # batches of spans and of events

@@ -26,18 +26,30 @@ test("moving: a queued or running job keeps the list watched", () => {
   assert.equal(moving([]), false);
 });
 
-test("the poller reads every second while a job moves, and stops when all have ended", async () => {
+test("the poller reads soon while a job moves, then every second, and stops when all have ended", async () => {
   const timers = fakeTimers();
-  const answers = [[{ state: "queued" }], [{ state: "running" }], [{ state: "done" }]];
+  const answers = [[{ state: "queued" }], ...Array(6).fill([{ state: "running" }]), [{ state: "done" }]];
   const shown = [];
+  const delays = [];
   const refresh = jobPoller({ read: async () => answers.shift(), show: (jobs) => shown.push(jobs[0].state),
     failed: () => assert.fail("no read failed"), timers });
   await refresh();
+  while (timers.planned.size) {
+    delays.push([...timers.planned.values()][0].ms);
+    await timers.fire();
+  }
+  assert.deepEqual(delays, [100, 200, 400, 800, 1000, 1000, 1000]);
+  assert.deepEqual(shown, ["queued", ...Array(6).fill("running"), "done"]);
+});
+
+test("a refresh asked for by the page starts the quick reads again", async () => {
+  const timers = fakeTimers();
+  const refresh = jobPoller({ read: async () => [{ state: "running" }], show: () => {}, failed: () => {}, timers });
+  await refresh();
+  for (let i = 0; i < 4; i++) await timers.fire();
   assert.deepEqual([...timers.planned.values()].map((t) => t.ms), [1000]);
-  await timers.fire();
-  await timers.fire();
-  assert.deepEqual(shown, ["queued", "running", "done"]);
-  assert.equal(timers.planned.size, 0);
+  await refresh();  // a new job was just started
+  assert.deepEqual([...timers.planned.values()].map((t) => t.ms), [100]);
 });
 
 test("a failed read is reported and tried again in 3 seconds", async () => {

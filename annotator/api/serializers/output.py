@@ -49,10 +49,13 @@ def attribution_row_dict(row: dict) -> dict:
 
 
 def attribution_dict(attribution) -> dict:
-    """AttributionOut's shape from an Attribution (its fragments prefetched in order, or read)."""
+    """AttributionOut's shape from an Attribution: its `fragment_ids` when a service set them
+    (it knows what it wrote), else its fragments (prefetched in order, or read)."""
     row = {column: getattr(attribution, column) for column in ATTRIBUTION_COLUMNS}
-    return attribution_row_dict({**row, "fragment_ids": [f.span_id for f in
-                                                         attribution.fragments.all()]})
+    fragment_ids = getattr(attribution, "fragment_ids", None)
+    if fragment_ids is None:
+        fragment_ids = [f.span_id for f in attribution.fragments.all()]
+    return attribution_row_dict({**row, "fragment_ids": fragment_ids})
 
 
 def suggestion_decided_dict(*, spans: list[dict], attributions: list[dict]) -> dict:

@@ -27,11 +27,11 @@ class AttributionCreateView(APIView):
                    summary="Link my claim (one or more fragments), source and cue")
     @idempotent
     def post(self, request, document_id):
-        document = access.access_document(request.user, document_id, Need.ANNOTATE)
+        document = access.access_document(request.user, document_id, Need.ANNOTATE, text=False)
         data = parse(s.AttributionCreateIn, request.data)
         attribution = attribution_services.attribution_create(document=document,
                                                               annotator=request.user, **data)
-        return Response(_attribution_out(attribution), status=status.HTTP_201_CREATED)
+        return Response(s.attribution_dict(attribution), status=status.HTTP_201_CREATED)
 
 
 class AttributionDetailView(APIView):

@@ -1,0 +1,102 @@
+"""Spans per second of the bulk write (POST /api/documents/{id}/bulk/), in one request.
+
+    .venv/bin/python bench/bulk_bench.py                 # 10,000 spans, then 3,333 attributions
+    .venv/bin/python bench/bulk_bench.py --spans 2000 --repeat 5
+
+In-process (Django's test client, production settings, token auth, no network) on a
+fresh SQLite file, or on DATABASE_URL when it is a PostgreSQL URL (an empty, disposable
+database). Each round, on a document of its own: one request creating `--spans` spans;
+one creating them again with an attribution per three (claim, source, cue by ref); one
+deleting them all. Prints the rate of each (spans or items per second of the request's
+wall time) and the median over the rounds. The machine is shared: compare runs made back
+to back, never absolute figures.
+"""
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FOLDER = Path(tempfile.mkdtemp(prefix="annotator-bulk-"))
+atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
+os.environ.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
+                   "ALLOWED_HOSTS": "testserver", "SECURE_COOKIES": "false",
+                   "DATA_DIR": str(FOLDER), "STATIC_ROOT": str(FOLDER),
+                   "LOG_LEVEL": "WARNING", "MAX_BODY_MB": "50"})
+if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    os.environ["DATABASE_URL"] = f"sqlite:///{FOLDER / 'bulk.sqlite3'}"
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import seed  # noqa: E402  (sets Django up)
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from annotator.services.documents import document_create  # noqa: E402
+from annotator.services.projects import membership_set, project_create  # noqa: E402
+from workload import article_text, span_body  # noqa: E402
+
+
+def post(client: Client, document_id: int, body: dict) -> tuple[dict, float]:
+    began = time.perf_counter()
+    response = client.post(f"/api/documents/{document_id}/bulk/", body,
+                           content_type="application/json")
+    took = time.perf_counter() - began
+    assert response.status_code == 201, response.content[:1000]
+    return response.json(), took
+
+
+def round_of(client: Client, document, count: int) -> dict[str, float]:
+    text = document.text
+    spans = [span_body(index, text) for index in range(count)]
+    made, took = post(client, document.pk, {"create": {"spans": spans}})
+    rates = {"create spans": count / took}
+    _, took = post(client, document.pk, {"delete": {"spans": [
+        {"id": span["id"], "version": span["version"]} for span in made["spans"]]}})
+    rates["delete spans"] = count / took
+    # labels cycle CLAIM, SOURCE, CUE: each three make one attribution
+    with_refs = [{**span, "ref": str(index)} for index, span in enumerate(spans)]
+    attributions = [{"claims": [str(i)], "source": str(i + 1), "cue": str(i + 2)}
+                    for i in range(0, count - 2, 3)]
+    _, took = post(client, document.pk, {"create": {"spans": with_refs,
+                                                    "attributions": attributions}})
+    rates["create spans + attributions (items)"] = (count + len(attributions)) / took
+    return rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spans", type=int, default=10_000, help="spans per request")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds, each on a new document")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    admin, _ = seed.user_with_token("bench-admin")
+    writer, token = seed.user_with_token("bench-writer")
+    project = project_create(name="Bulk", creator=admin)
+    membership_set(project=project, user=writer, role="annotator")
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    print(f"database: {connection.vendor}; {args.spans:,} spans per request; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    results: dict[str, list[float]] = {}
+    for number in range(args.repeat):
+        document, _ = document_create(project=project, title=f"Round {number}",
+                                      text=article_text(number, sentences=200))
+        for name, rate in round_of(client, document, args.spans).items():
+            results.setdefault(name, []).append(rate)
+            print(f"  round {number + 1}: {name}: {rate:,.0f}/s")
+    for name, rates in results.items():
+        print(f"{name}: median {statistics.median(rates):,.0f}/s over {len(rates)} rounds")
+    print(f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
