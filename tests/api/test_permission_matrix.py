@@ -838,9 +838,14 @@ def run_case(row: Row | None, actor: str, matrix: Matrix, respond: Callable) -> 
 # --- Ids of the other project in this project's URLs and bodies ----------------------------
 
 @pytest.fixture
-def crossed(matrix, make_document):
+def crossed(shared_matrix, make_document):
     """The annotator, reviewer and admin of project A are also members of project B, with
     labels there: ids they may use in B must still mean nothing in A."""
+    return crossed_build(shared_matrix, make_document)
+
+
+def crossed_build(matrix: Matrix, make_document) -> dict:
+    """`crossed` on a given world (the HTTP run's is committed)."""
     w = matrix.w
     membership_set(project=w.other_project, user=w.annotator, role="annotator")
     membership_set(project=w.other_project, user=w.reviewer, role="reviewer")

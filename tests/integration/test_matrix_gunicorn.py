@@ -36,8 +36,7 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.api import test_permission_matrix as pm
-from tests.api.conftest import span_at, world_build  # noqa: F401 (fixtures)
-from tests.api.test_permission_matrix import crossed  # noqa: F401 (fixtures)
+from tests.api.conftest import world_build
 from tests.conftest import new_document, new_project
 from tests.integration.topology import Deployment, ProxiedSession, database_url_of, forget_queue
 
@@ -170,6 +169,11 @@ def matrix(world_made_once, db, settings) -> pm.Matrix:
     settings.TRAINING_MIN_DOCUMENTS = 1
     world_put_back(kept)
     return copy.deepcopy(template)
+
+
+@pytest.fixture
+def crossed(matrix, make_document) -> dict:
+    return pm.crossed_build(matrix, make_document)
 
 
 @pytest.fixture(scope="module")
