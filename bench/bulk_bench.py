@@ -14,26 +14,17 @@ to back, never absolute figures.
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-FOLDER = Path(tempfile.mkdtemp(prefix="annotator-bulk-"))
-atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
-os.environ.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
-                   "ALLOWED_HOSTS": "testserver", "SECURE_COOKIES": "false",
-                   "DATA_DIR": str(FOLDER), "STATIC_ROOT": str(FOLDER),
-                   "LOG_LEVEL": "WARNING", "MAX_BODY_MB": "50"})
-if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-    os.environ["DATABASE_URL"] = f"sqlite:///{FOLDER / 'bulk.sqlite3'}"
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import throwaway_env  # noqa: E402
+
+FOLDER = throwaway_env("bulk", MAX_BODY_MB="50")
+
 import seed  # noqa: E402  (sets Django up)
 
 from django.core.management import call_command  # noqa: E402

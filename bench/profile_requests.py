@@ -13,26 +13,17 @@ pyinstrument is optional (`pip install pyinstrument`; not a requirement).
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-FOLDER = Path(tempfile.mkdtemp(prefix="annotator-profile-"))
-atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
-os.environ.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
-                   "ALLOWED_HOSTS": "testserver", "SECURE_COOKIES": "false",
-                   "DATA_DIR": str(FOLDER), "STATIC_ROOT": str(FOLDER),
-                   "LOG_LEVEL": "WARNING"})
-if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-    os.environ["DATABASE_URL"] = f"sqlite:///{FOLDER / 'profile.sqlite3'}"
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import throwaway_env  # noqa: E402
+
+FOLDER = throwaway_env("profile")
+
 import seed  # noqa: E402  (sets Django up)
 
 from django.core.management import call_command  # noqa: E402

@@ -15,25 +15,19 @@ from __future__ import annotations
 import argparse
 import atexit
 import os
-import secrets
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-FOLDER = Path(tempfile.mkdtemp(prefix="annotator-latency-"))
-atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
-os.environ.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
-                   "ALLOWED_HOSTS": "testserver", "SECURE_COOKIES": "false",
-                   "DATA_DIR": str(FOLDER), "STATIC_ROOT": str(FOLDER),
-                   "LOG_LEVEL": "WARNING", "DATABASE_URL": f"sqlite:///{FOLDER / 'q.sqlite3'}",
-                   "CELERY_BROKER_URL": "filesystem://localhost/"})
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import throwaway_env  # noqa: E402
+
+FOLDER = throwaway_env("latency", sqlite_only=True,
+                       CELERY_BROKER_URL="filesystem://localhost/")
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import seed  # noqa: E402  (sets Django up)
 
 from django.core.management import call_command  # noqa: E402

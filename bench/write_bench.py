@@ -15,27 +15,18 @@ machine is shared: compare runs made back to back, never absolute figures.
 from __future__ import annotations
 
 import argparse
-import atexit
 import cProfile
 import os
 import pstats
-import secrets
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-FOLDER = Path(tempfile.mkdtemp(prefix="annotator-writes-"))
-atexit.register(shutil.rmtree, FOLDER, ignore_errors=True)
-os.environ.update({"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
-                   "ALLOWED_HOSTS": "testserver", "SECURE_COOKIES": "false",
-                   "DATA_DIR": str(FOLDER), "STATIC_ROOT": str(FOLDER),
-                   "LOG_LEVEL": "WARNING"})
-if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-    os.environ["DATABASE_URL"] = f"sqlite:///{FOLDER / 'writes.sqlite3'}"
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throwaway import throwaway_env  # noqa: E402
+
+FOLDER = throwaway_env("writes")
+
 import seed  # noqa: E402  (sets Django up)
 
 from django.core.management import call_command  # noqa: E402

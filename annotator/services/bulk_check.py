@@ -117,6 +117,25 @@ class NewSpan:
     row_id: int | None = None  # once stored
 
 
+SPAN_FIELDS = ("label", "start", "end", "quote", "ref")
+ATTRIBUTION_FIELDS = ("claims", "source", "cue", "attributes")
+
+
+def _fields_problem(item, where: str, fields: tuple, noun: str,
+                    problems: Problems) -> bool | None:
+    """None when `item` is not an object; else whether it has a key that is not one of
+    `fields` (each named in `problems`)."""
+    if not isinstance(item, dict):
+        problems.add(where, "must be an object {" + ", ".join(f'"{f}"' for f in fields) + "}.")
+        return None
+    bad = False
+    for key in item:
+        if key not in fields:
+            problems.add(f"{where}.{key}", f"is not a field of {noun}.")
+            bad = True
+    return bad
+
+
 def spans_check(items: list, *, document_text: str, labels: dict[str, Label],
                 existing: set[tuple[int, int, int]], problems: Problems) -> list[NewSpan]:
     """The spans to create, checked against the text, the labels and the annotator's spans
@@ -124,14 +143,9 @@ def spans_check(items: list, *, document_text: str, labels: dict[str, Label],
     checked, refs, keys = [], {}, {}
     for index, item in enumerate(items):
         where = f"create.spans[{index}]"
-        if not isinstance(item, dict):
-            problems.add(where, 'must be an object {"label", "start", "end", "quote", "ref"}.')
+        bad = _fields_problem(item, where, SPAN_FIELDS, "a span", problems)
+        if bad is None:
             continue
-        bad = False
-        for key in item:
-            if key not in ("label", "start", "end", "quote", "ref"):
-                problems.add(f"{where}.{key}", "is not a field of a span.")
-                bad = True
         ref = item.get("ref")
         if ref is not None and (not isinstance(ref, str) or not 1 <= len(ref) <= REF_LENGTH):
             problems.add(f"{where}.ref", f"must be a string of 1 to {REF_LENGTH} characters.")
@@ -226,14 +240,9 @@ def attributions_check(items: list, *, project, roles: dict[str, str], own: dict
     checked, keys = [], {}
     for index, item in enumerate(items):
         where = f"create.attributions[{index}]"
-        if not isinstance(item, dict):
-            problems.add(where, 'must be an object {"claims", "source", "cue", "attributes"}.')
+        bad = _fields_problem(item, where, ATTRIBUTION_FIELDS, "an attribution", problems)
+        if bad is None:
             continue
-        bad = False
-        for key in item:
-            if key not in ("claims", "source", "cue", "attributes"):
-                problems.add(f"{where}.{key}", "is not a field of an attribution.")
-                bad = True
         claims = item.get("claims")
         if not isinstance(claims, list) or not 1 <= len(claims) <= MAX_CLAIMS:
             problems.add(f"{where}.claims", f"needs 1 to {MAX_CLAIMS} CLAIM spans (ids or "
