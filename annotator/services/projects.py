@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from annotator.errors import Conflict
-from annotator.models import Label, Membership, Project, Role
+from annotator.models import Assignment, Label, Membership, Project, Role
 from annotator.services.accounts import (Invitation, account_create_with_password,
                                          account_invite)
 from annotator.services.events import event_record
@@ -298,11 +298,17 @@ def membership_remove(*, membership: Membership, actor) -> None:
     current, other_admins = _lock_admins(membership, actor)
     if current.role == Role.ADMIN and not other_admins:
         raise Conflict(LAST_ADMIN, code="last_admin")
+    # The documents given to them go back to the pool: an assignment of someone who can no
+    # longer open the project would count as work in progress on the dashboard for ever.
+    assigned = Assignment.objects.filter(document__project_id=current.project_id,
+                                         annotator_id=current.user_id)
+    unassigned = sorted(assigned.values_list("document_id", flat=True))
     event_record(project_id=current.project_id, actor=actor, action="delete",
                  target_type="membership", target_id=current.pk,
                  before={"user": current.user_id, "username": current.user.get_username(),
-                         "role": current.role},
-                 note="their labels stay, attributed to them")
+                         "role": current.role, "assigned_documents": unassigned},
+                 note="their labels stay, attributed to them; their assignments go")
+    assigned.delete()
     current.delete()
 
 

@@ -78,11 +78,11 @@ async function changeRole(member, select) {
 }
 
 async function removeMember(member, button) {
-  if (!window.confirm(`Remove ${member.username} from the project? Their labels stay, still theirs.`)) return;
+  if (!window.confirm(`Remove ${member.username} from the project? Their labels stay, still theirs; the documents assigned to them are unassigned.`)) return;
   button.disabled = true;
   try {
     await api.delete(`/projects/${config.project_id}/members/${member.id}/`);
-    say(`${member.username} was removed; their labels stay.`, "success");
+    say(`${member.username} was removed; their labels stay, their assignments went.`, "success");
     await load();
   } catch (error) {
     button.disabled = false;

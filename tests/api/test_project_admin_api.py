@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from annotator.models import (Attribution, Event, Label, LabelStatus, Membership, Project,
-                              ReviewDecision, Span)
+from annotator.models import (Assignment, Attribution, Event, Label, LabelStatus, Membership,
+                              Project, ReviewDecision, Span)
+from annotator.services.assignments import assignment_create_bulk
 from annotator.services.attributions import attribution_create
 from annotator.services.projects import membership_set
 from annotator.services.reviews import review_decide
@@ -342,6 +343,26 @@ def test_removed_members_labels_stay_theirs_when_removed(world, api):
     assert Span.objects.get(pk=made.pk).annotator_id == world.annotator.pk
     event = Event.objects.get(target_type="membership", action="delete", target_id=member.pk)
     assert event.before["username"] == "ann"
+
+
+def test_removed_members_assignments_go_but_not_in_other_projects_when_removed(
+        world, api, make_project, make_document):
+    other = make_project(admin=world.admin, annotator=world.annotator)
+    kept = make_document(other)
+    for project, document in ((world.project, world.document), (other, kept)):
+        assignment_create_bulk(project=project, actor=world.admin, documents=[document],
+                               annotator_ids=[world.annotator.pk])
+    member = Membership.objects.get(project=world.project, user=world.annotator)
+    assert api(world.admin).delete(
+        f"/api/projects/{world.project.pk}/members/{member.pk}/").status_code == 204
+    assert list(Assignment.objects.values_list("document_id", "annotator_id")) == [
+        (kept.pk, world.annotator.pk)]
+    event = Event.objects.get(target_type="membership", action="delete", target_id=member.pk)
+    assert event.before["assigned_documents"] == [world.document.pk]
+    # Added again, they start with nothing assigned here.
+    membership_set(project=world.project, user=world.annotator, role="annotator")
+    assert api(world.annotator).get(
+        f"/api/projects/{world.project.pk}/assignments/").json()["count"] == 0
 
 
 def test_bad_member_input_names_the_field_when_refused(world, api):
