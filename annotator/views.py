@@ -3,27 +3,33 @@
 The workspace itself is plain JavaScript (static/annotator/) over the REST API;
 this module only gives it its bootstrap data, through json_script.
 """
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
-from django.views.decorators.http import require_GET
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
 
 from annotator import access
 from annotator.access import Need
 from annotator.api.errors import unavailable_response
 from annotator.formats import registry
 from annotator.models import DocStatus, DocumentStatus, Role
+from annotator.password_gate import SESSION_KEY, password_changed
 from annotator.selectors import (assignment_choices_for_project, dashboard_for_project,
                                  document_list_filtered, document_status_counts,
                                  next_document_for_user, project_list_for_home,
                                  review_queue_choices_for_user, review_queue_for_user)
 from annotator.selectors.explorer import explorer_choices
+from annotator.services.accounts import account_password_change
 from annotator.services.projects import DEFAULT_ATTRIBUTES, DEFAULT_LABELS
 
 HOME_DOCUMENTS_PER_PROJECT = 20
@@ -289,3 +295,25 @@ def project_members_page(request, project_id):
               "user_id": request.user.pk, "roles": [{"value": v, "label": label}
                                                     for v, label in Role.choices]}
     return render(request, "annotator/members.html", {"project": project, "config": config})
+
+
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_page(request):
+    """Change my password (Django's form checks the current one and the validators); the
+    service revokes my API tokens. Where a one-time password sent me here, `next` is the
+    page I asked for."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = ""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_password_change(user=request.user,
+                                new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)  # this session goes on
+        password_changed(request)
+        return redirect(target or "home")
+    return render(request, "registration/password_change.html", {
+        "form": form, "next": target, "required": bool(request.session.get(SESSION_KEY))})

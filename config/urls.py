@@ -18,6 +18,7 @@ urlpatterns = [
     path("projects/<int:project_id>/explorer/", views.explorer_page, name="explorer-page"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.password_change_page, name="password-change"),
     path("healthz", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include("annotator.api.urls")),

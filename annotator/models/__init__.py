@@ -13,7 +13,7 @@ from annotator.models.labels import (DEDUP_KEY_LENGTH, Attribution, ClaimFragmen
 from annotator.models.jobs import (ExportFormat, ExportJob, ExportLayer, Job, PretagJob,
                                    PretagJobItem, TaggerModel, TrainingJob)
 from annotator.models.events import Event, IdempotencyKey, WorkerPing
-from annotator.models.accounts import ApiToken
+from annotator.models.accounts import ApiToken, PasswordChangeRequired
 from annotator.models.assignments import Assignment
 from annotator.models.entities import ENTITY_NAME_LENGTH, SourceEntity
 
@@ -22,6 +22,7 @@ __all__ = [
     "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
     "Document", "DocumentStatus", "Event", "ExportFormat", "ExportJob", "ExportLayer",
     "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
+    "PasswordChangeRequired",
     "PretagJob", "PretagJobItem", "Project", "Provenance", "ReviewDecision", "ReviewState",
     "Role", "Span", "TaggerModel", "TokenStatus", "TrainingJob", "WorkerPing",
     "attribution_dedup_key",

@@ -47,3 +47,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.user}"
+
+
+class PasswordChangeRequired(models.Model):
+    """A user who signs in with a password someone else chose: the one-time password a
+    project admin made for them. Until they choose their own, the pages send them to do so
+    and the API refuses them (annotator/password_gate.py); the row goes when they do."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} must choose a password"

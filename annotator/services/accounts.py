@@ -29,7 +29,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from annotator.errors import Conflict
-from annotator.models import ApiToken, Membership, Role
+from annotator.models import ApiToken, Membership, PasswordChangeRequired, Role
 
 log = logging.getLogger(__name__)
 SECRET_BYTES = 32
@@ -117,7 +117,13 @@ def account_password_change(*, user: AbstractBaseUser, new_password: str) -> int
         raise ValidationError({"new_password": exc.messages}) from None
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    PasswordChangeRequired.objects.filter(user=user).delete()  # their own password now
     return api_tokens_revoke_for_user(user=user)
+
+
+def password_change_required(user) -> bool:
+    """Does this user still sign in with a password someone else chose for them?"""
+    return PasswordChangeRequired.objects.filter(user_id=user.pk).exists()
 
 
 # --- Accounts made by project admins: invitations and one-time passwords ----------------
@@ -221,6 +227,8 @@ def account_create_with_password(*, username: str, email: str = "") -> AbstractB
             if users.filter(username__iexact=username).exists():
                 raise IntegrityError
             user = users.create_user(username=username, email=email, password=password)
+            # The admin who made it knows this password: its owner chooses another first.
+            PasswordChangeRequired.objects.create(user=user)
     except IntegrityError:
         raise ValidationError({"username": "another account has this user name: add it "
                                            "as an existing user instead."}) from None

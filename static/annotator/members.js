@@ -157,7 +157,7 @@ async function makeAccount(event) {
   try {
     const result = await api.post(`/projects/${config.project_id}/accounts/`, body);
     box.append(h("p", { className: "ann-message ann-message-success" },
-      `Account ${result.member.username} made (${result.member.role}). Its password, shown only now:`),
+      `Account ${result.member.username} made (${result.member.role}). Its one-time password, shown only now: at their first sign-in they choose their own.`),
     secretBox("One-time password", result.password));
     field("ann-account-username").value = "";
     field("ann-account-email").value = "";

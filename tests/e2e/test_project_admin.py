@@ -230,6 +230,27 @@ def test_admin_adds_members_three_ways_changes_a_role_and_is_refused_as_last_adm
     finally:
         other.close()
     assert users.get(username="dana").check_password("a-Long-chosen-passw0rd")
+
+    # The account with a one-time password signs in and must choose its own first.
+    other = page.context.browser.new_context()
+    try:
+        erin = other.new_page()
+        erin.goto(f"{live_server.url}/login/?next=/projects/{project.pk}/")
+        erin.fill("#id_username", "erin")
+        erin.fill("#id_password", password)
+        with erin.expect_navigation():
+            erin.click("button[type=submit]")
+        assert erin.url.startswith(f"{live_server.url}/accounts/password/")
+        assert "one-time password" in erin.inner_text("main")
+        erin.fill("#id_old_password", password)
+        erin.fill("#id_new_password1", "erins-Own-passw0rd")
+        erin.fill("#id_new_password2", "erins-Own-passw0rd")
+        with erin.expect_navigation():
+            erin.click("main button[type=submit]")
+        assert erin.url == f"{live_server.url}/projects/{project.pk}/"
+    finally:
+        other.close()
+    assert users.get(username="erin").check_password("erins-Own-passw0rd")
     assert page.js_errors == []
 
 

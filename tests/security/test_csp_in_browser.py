@@ -82,6 +82,7 @@ def test_pages_run_under_the_policy_and_injected_code_does_not(live_server, worl
              ("/review/", "h1"),
              (f"/projects/{world.project.pk}/agreement/", "h1"),
              ("/admin/", "#content"),
+             ("/accounts/password/", "#id_old_password"),
              ("/api/docs/", ".opblock")]  # Swagger UI drew the operations
 
     result = subprocess.run(

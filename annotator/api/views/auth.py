@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +19,7 @@ from annotator import access, selectors
 from annotator.api import serializers as s
 from annotator.api.views.common import parse
 from annotator.models import ApiToken
+from annotator.password_gate import password_changed
 from annotator.services import accounts as account_services
 
 class CsrfView(APIView):
@@ -86,6 +87,7 @@ class PasswordView(APIView):
                                                            new_password=data["new_password"])
         if isinstance(request.successful_authenticator, SessionAuthentication):
             update_session_auth_hash(request, user)  # this session goes on; the others end
+            password_changed(request)
         return Response(s.PasswordChangedOut({"tokens_revoked": revoked}).data)
 
 
@@ -105,6 +107,10 @@ class TokenView(APIView):
         data = parse(s.TokenCreateIn, request.data)
         if "username" in data:
             user = password_user(request, data["username"], data["password"])
+            if account_services.password_change_required(user):
+                raise PermissionDenied(
+                    "This account still has the one-time password an admin made for it: "
+                    "sign in in the browser and choose your own password first.")
         elif request.user.is_authenticated:
             user = request.user
         else:
