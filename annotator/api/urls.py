@@ -83,6 +83,8 @@ urlpatterns = [
          name="training-job-list"),
     path("projects/<int:project_id>/training-jobs/<int:job_id>/",
          training.TrainingJobDetailView.as_view(), name="training-job-detail"),
+    path("projects/<int:project_id>/training-jobs/<int:job_id>/cancel/",
+         training.TrainingJobCancelView.as_view(), name="training-job-cancel"),
     path("projects/<int:project_id>/tagger/", training.ProjectTaggerView.as_view(),
          name="project-tagger"),
     path("projects/<int:project_id>/pretag-jobs/", jobs.PretagJobListView.as_view(),

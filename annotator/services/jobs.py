@@ -20,6 +20,9 @@ gives it a task (`job_task(KIND)`). This module does the rest for every kind:
   again, and failed, saying why, after MAX_RESUMES resumes in a row that got no further.
   The job's resume state is on its row (`resumes`, `progress_at_resume`).
 - Failing: only a job still active, and given a run, only while that run is current.
+- Cancelling (`job_cancel`): a queued or running job is marked cancelled at once; its run
+  stops at its next step (pre-tagging before its next batch, training at its next
+  progress report), since every run writes only while its job is still running.
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
 
+from annotator.errors import Conflict
 from annotator.models import Job, JobState
 from annotator.services.events import event_record
 
@@ -145,6 +149,21 @@ def job_fail(*, kind: JobKind, job_id: int, reason: str, attempt: int | None = N
     if attempt is not None:
         jobs = jobs.filter(attempts=attempt, state=JobState.RUNNING)
     jobs.update(state=JobState.FAILED, error=reason[:2000], finished_at=timezone.now())
+
+
+@transaction.atomic
+def job_cancel(*, kind: JobKind, job: Job, actor) -> Job:
+    """Cancel a queued or running job; a finished one is a 409 saying how it ended."""
+    updated = kind.model.objects.filter(pk=job.pk, state__in=ACTIVE).update(
+        state=JobState.CANCELLED, finished_at=timezone.now(),
+        error=f"Cancelled by {actor.get_username()}.")
+    job.refresh_from_db()
+    if not updated:
+        raise Conflict(f"The job is already {job.state}.", current={"state": job.state},
+                       code="job_finished")
+    event_record(project_id=job.project_id, actor=actor, action="cancel",
+                 target_type=kind.target_type, target_id=job.pk)
+    return job
 
 
 # --- Resuming --------------------------------------------------------------------------

@@ -95,18 +95,8 @@ def pretag_job_start(*, project: Project, requested_by, document_ids: list[int] 
     return job
 
 
-@transaction.atomic
 def pretag_job_cancel(*, job: PretagJob, actor) -> PretagJob:
-    updated = PretagJob.objects.filter(pk=job.pk, state__in=ACTIVE).update(
-        state=JobState.CANCELLED, finished_at=timezone.now(),
-        error=f"Cancelled by {actor.get_username()}.")
-    job.refresh_from_db()
-    if not updated:
-        raise Conflict(f"The job is already {job.state}.", current={"state": job.state},
-                       code="job_finished")
-    event_record(project_id=job.project_id, actor=actor, action="cancel",
-                 target_type="pretag_job", target_id=job.pk)
-    return job
+    return jobs.job_cancel(kind=KIND, job=job, actor=actor)
 
 
 def pretag_job_fail(*, job_id: int, reason: str) -> None:

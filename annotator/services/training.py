@@ -316,6 +316,12 @@ def _model_create(*, job, current, relative, loaded, manifest, counts, scores, c
     raise Conflict("Could not number the new model: try again.", code="model_version")
 
 
+def training_job_cancel(*, job: TrainingJob, actor) -> TrainingJob:
+    """Cancel it: its run stops at its next progress report and deletes its files; no
+    model is made (the run's last step, making the model, needs the job still running)."""
+    return jobs.job_cancel(kind=KIND, job=job, actor=actor)
+
+
 def _gave_up(job: TrainingJob, times: int) -> str:
     return (f"The worker training this model stopped {times} times, never past step "
             f"{job.done} of {job.total}; giving up. See the worker logs (memory?), then "

@@ -138,6 +138,20 @@ function describeJob(job) {
     h("progress", { max: 100, value: percent, "aria-label": `Training job ${job.id} progress` }),
     h("div", { className: "ann-job-counts" }, `${percent}%`));
   if (job.error) box.append(h("div", { className: job.state === "failed" ? "ann-error" : "ann-muted" }, job.error));
+  if (config.can_manage && ["queued", "running"].includes(job.state)) {
+    const cancel = h("button", { type: "button", className: "ann-button ann-button-small ann-button-quiet ann-training-cancel" }, "Cancel");
+    cancel.addEventListener("click", async () => {
+      cancel.disabled = true;
+      try {
+        await api.post(`/projects/${config.project_id}/training-jobs/${job.id}/cancel/`);
+        message.textContent = `Training job ${job.id} cancelled: no model is made.`;
+      } catch (error) {
+        message.textContent = `Could not cancel: ${error.message}`;
+      }
+      refresh();
+    });
+    box.querySelector(".ann-job-head").append(cancel);
+  }
   return box;
 }
 

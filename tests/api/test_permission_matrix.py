@@ -643,6 +643,8 @@ POLICY: tuple[Row, ...] = (
     Row("GET", "/api/projects/{project_id}/training-jobs/", READ, prepare=model_trained),
     Row("GET", "/api/projects/{project_id}/training-jobs/{job_id}/", READ,
         prepare=model_trained, params=model_id),
+    Row("POST", "/api/projects/{project_id}/training-jobs/{job_id}/cancel/", MANAGE,
+        prepare=model_trained, params=model_id),
     Row("GET", "/api/projects/{project_id}/tagger/", READ),
     Row("POST", "/api/projects/{project_id}/tagger/", MANAGE, prepare=model_trained,
         body=lambda m, user: {"model": m.tagger_model.pk}),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from annotator.services import training
 from annotator.services.training import training_job_run
 from tests.services.test_training import FAST, jsonl
 from tests.pretag.learned_data import documents
@@ -15,6 +16,7 @@ from tests.pretag.learned_data import documents
 def team(world, settings, tmp_path):
     settings.TRAINING_MIN_DOCUMENTS = 5
     settings.MODEL_DIR = tmp_path / "models"
+    world.settings_model_dir = settings.MODEL_DIR
     return world
 
 
@@ -93,3 +95,45 @@ def test_bad_training_options_are_a_400(team, api, body):
     w = team
     response = api(w.admin).post(f"/api/projects/{w.project.pk}/models/", body, format="json")
     assert response.status_code == 400
+
+
+def test_an_admin_cancels_a_training_job_and_no_model_is_made(
+        team, api, django_capture_on_commit_callbacks, monkeypatch):
+    w = team
+    assert upload(api, w, 10).status_code == 201
+    base = f"/api/projects/{w.project.pk}"
+
+    def start():
+        with django_capture_on_commit_callbacks(execute=False):
+            return api(w.admin).post(f"{base}/models/", {"max_iterations": FAST},
+                                     format="json").json()
+
+    # Queued: cancelled before a worker takes it up, the worker then does nothing.
+    queued = start()
+    assert api(w.annotator).post(f"{base}/training-jobs/{queued['id']}/cancel/").status_code == 403
+    cancelled = api(w.admin).post(f"{base}/training-jobs/{queued['id']}/cancel/")
+    assert cancelled.status_code == 200, cancelled.content
+    assert (cancelled.json()["state"], cancelled.json()["error"]) == ("cancelled",
+                                                                        "Cancelled by boss.")
+    training_job_run(job_id=queued["id"])
+    again = api(w.admin).post(f"{base}/training-jobs/{queued['id']}/cancel/")
+    assert again.status_code == 409 and again.json()["current"] == {"state": "cancelled"}
+
+    # Running: the admin cancels while the first point of the curve is scored; the run
+    # stops at its next progress report, deletes its folder and makes no model.
+    running = start()
+    real = training.dev_scores
+
+    def cancelled_meanwhile(*args, **kwargs):
+        assert api(w.admin).post(
+            f"{base}/training-jobs/{running['id']}/cancel/").status_code == 200
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(training, "dev_scores", cancelled_meanwhile)
+    training_job_run(job_id=running["id"])
+    job = api(w.admin).get(f"{base}/training-jobs/{running['id']}/").json()
+    assert job["state"] == "cancelled" and job["model"] is None
+    assert api(w.admin).get(f"{base}/models/").json() == []
+    assert not any(p.is_dir() for p in team.settings_model_dir.rglob("job-*"))
+    # Another training can start at once.
+    assert start()["state"] == "queued"

@@ -62,3 +62,16 @@ def test_admin_trains_sees_progress_scores_and_curve_and_picks_the_model(
     page.wait_for_function("() => document.querySelector('.ann-training-tagger')"
                            ".textContent.includes('rules-attribution')")
     assert not TaggerModel.objects.get(project=project).in_use
+
+    # A second training, cancelled from the page while it waits: no model, and the
+    # button is back.
+    page.click(".ann-training-start")
+    page.wait_for_selector(".ann-training-progress .ann-training-cancel")
+    page.click(".ann-training-cancel")
+    page.wait_for_function("() => document.querySelector('.ann-training-message')"
+                           ".textContent.includes('cancelled')")
+    page.wait_for_selector(".ann-training-start:not([disabled])")
+    second = TrainingJob.objects.filter(project=project).latest("pk")
+    assert second.state == "cancelled" and second.model_id is None
+    assert TaggerModel.objects.filter(project=project).count() == 1
+    assert page.js_errors == []

@@ -71,6 +71,18 @@ class TrainingJobDetailView(APIView):
         return Response(ts.TrainingJobOut(job).data)
 
 
+class TrainingJobCancelView(APIView):
+    @extend_schema(parameters=[PROJECT_ID, JOB_ID], request=None,
+                   responses={200: ts.TrainingJobOut,
+                              409: OpenApiResponse(description="The job has finished")},
+                   summary="Cancel a queued or running training job (admins): no model is made")
+    @idempotent
+    def post(self, request, project_id, job_id):
+        job = access.access_training_job(request.user, project_id, job_id, Need.MANAGE)
+        return Response(ts.TrainingJobOut(
+            training.training_job_cancel(job=job, actor=request.user)).data)
+
+
 class ProjectTaggerView(APIView):
     @extend_schema(parameters=[PROJECT_ID], responses=ts.ProjectTaggerOut,
                    summary="The tagger (and model) the project's pre-tagging uses")
