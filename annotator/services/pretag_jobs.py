@@ -19,7 +19,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from annotator import pretag
-from annotator.errors import Conflict
 from annotator.models import Document, JobState, PretagJob, PretagJobItem, Project
 from annotator.services import jobs
 from annotator.services.events import event_record
