@@ -22,6 +22,7 @@ from annotator import pretag
 from annotator.errors import Conflict
 from annotator.models import Document, JobState, PretagJob, PretagJobItem, Project
 from annotator.services import jobs
+from annotator.services.entity_suggestions import entity_links_propose
 from annotator.services.events import event_record
 from annotator.services.suggestions import suggestions_store
 from annotator.services.training import model_path, project_tagger_in_use
@@ -182,9 +183,12 @@ def _tag_item(job: PretagJob, tagger, item: PretagJobItem) -> None:
                     done=F("done") + 1, errors=F("errors") + 1, heartbeat_at=timezone.now())
         return
     with transaction.atomic():
+        # The entity each SOURCE suggestion may be (issue #16), against the entities of now.
+        entities = entity_links_propose(project=job.project, text=item.document.text,
+                                        spans=result.spans)
         spans, attributions = suggestions_store(
             document=item.document, tagger_name=job.tagger_name, tagger_version=job.tagger_version,
-            spans=result.spans, attributions=result.attributions)
+            spans=result.spans, attributions=result.attributions, entities=entities)
         made = spans + attributions
         # Counted once even if a resumed task tagged the same document meanwhile.
         if PretagJobItem.objects.filter(pk=item.pk, state=PretagJobItem.State.PENDING).update(
