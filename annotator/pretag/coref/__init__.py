@@ -12,8 +12,9 @@ and does not do, and its scores.
 from __future__ import annotations
 
 from .chains import Chain, chains_build
-from .match import EntityIndex, EntityLink, links_for_chains, normalise
+from .match import EntityIndex, EntityLink, links_for_chains
 from .mentions import Mention, mention_read
+from .names import normalise
 
 # Bump VERSION whenever the links proposed for some text change: stored suggestions say
 # which resolver made them (Span.suggested_entity_by).
@@ -25,7 +26,17 @@ def entity_links(text: str, spans: list[tuple[str, int, int]],
                  entities: list[dict] | None = None) -> list[EntityLink]:
     """Links for the SOURCE spans ((key, start, end)) of one document's text, given the
     project's entities ({"id", "name", "type", "aliases"})."""
-    return links_for_chains(chains_build(text, spans), entities or [])
+    entities = entities or []
+    return links_for_chains(chains_build(text, spans, known_types(entities)), entities)
+
+
+def known_types(entities: list[dict]) -> dict[str, str]:
+    """{normalised name or alias: type} of the project's entities."""
+    types = {}
+    for entity in entities:
+        for name in [entity["name"], *(entity.get("aliases") or [])]:
+            types.setdefault(normalise(name), entity.get("type") or "other")
+    return types
 
 
 def resolver_label() -> str:
@@ -33,4 +44,4 @@ def resolver_label() -> str:
 
 
 __all__ = ["Chain", "EntityIndex", "EntityLink", "Mention", "NAME", "VERSION", "chains_build",
-           "entity_links", "links_for_chains", "mention_read", "normalise", "resolver_label"]
+           "entity_links", "known_types", "links_for_chains", "mention_read", "normalise", "resolver_label"]

@@ -11,8 +11,8 @@
 - A description ("the minister", "the spokesman", "the company") joins the nearest
   earlier chain of its kind that has that role (a title, an apposition, an earlier
   description) or, for an organisation, whose name has the word ("the ministry" →
-  "Ministry of Health"); failing that, the only person (or organisation) of the
-  document so far. "the official" with nobody to stand for is anonymous.
+  "Ministry of Health"); failing that, the only person of the document so far ("the
+  minister"), or its only organisation for a word as general as "the company". "the official" with nobody to stand for is anonymous.
 - An anonymous source ("officials", "a source familiar with the talks") joins an earlier
   anonymous chain of the same words, else starts one; its type is anonymous.
 Nothing is resolved across sentences' meaning (who is the subject, who speaks in a
@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .mentions import Mention, _low, mention_read
-from .words import ANONYMOUS
+from .names import normalise
+from .words import ANONYMOUS, GENERIC_ORGANISATIONS
 
 _PERSONLIKE = {"person"}
 _ORGLIKE = {"organisation", "group"}
@@ -78,11 +79,20 @@ def anonymous_words(mention: Mention) -> str:
     return " ".join(words).lower().rstrip(".,;:")
 
 
-def chains_build(text: str, spans: list[tuple[str, int, int]]) -> list[Chain]:
-    """The chains of these SOURCE spans ((key, start, end)); every span is in one chain."""
+def chains_build(text: str, spans: list[tuple[str, int, int]],
+                 known_types: dict[str, str] | None = None) -> list[Chain]:
+    """The chains of these SOURCE spans ((key, start, end)); every span is in one chain.
+
+    `known_types` ({normalised name: type}, the project's entities and their aliases) types
+    a name the project knows: "Northgate Water" is an organisation, not a person."""
     chains: list[Chain] = []
+    known_types = known_types or {}
     for key, start, end in sorted(spans, key=lambda s: (s[1], s[2])):
         mention = mention_read(key, start, end, text)
+        if mention.kind == "name":
+            known = known_types.get(normalise(" ".join(mention.name)))
+            if known in ("person", "organisation", "group"):
+                mention.type = known
         chain = _place(mention, [c for c in chains if c.last_end <= mention.start])
         if chain is None:
             chain = Chain(id=len(chains) + 1, type=mention.type or "other",
@@ -90,7 +100,7 @@ def chains_build(text: str, spans: list[tuple[str, int, int]]) -> list[Chain]:
             if mention.kind == "description" and mention.type == "person" and \
                     mention.head in ANONYMOUS:
                 mention.type = chain.type = "anonymous"   # "the official", nobody before
-            if chain.type == "anonymous":
+            if chain.type == "anonymous" or mention.kind == "anonymous":
                 chain.anonymous_words = anonymous_words(mention)
             chains.append(chain)
         chain.add(mention)
@@ -125,8 +135,10 @@ def _initials(name: tuple[str, ...]) -> str:
 def _name_fits(chain: Chain, mention: Mention) -> bool:
     if not chain.names or not _gender_fits(chain, mention.gender):
         return False
-    if mention.type in _PERSONLIKE and chain.type in _ORGLIKE or \
-            mention.type in _ORGLIKE and chain.type in _PERSONLIKE and len(mention.name) > 1:
+    # Types differ: only a lone word may still join ("Kessler" after "Kessler Foods"), as
+    # a capitalised word alone is a person only by default.
+    if len(mention.name) > 1 and (mention.type in _PERSONLIKE and chain.type in _ORGLIKE or
+                                  mention.type in _ORGLIKE and chain.type in _PERSONLIKE):
         return False
     mine = tuple(_low(w) for w in mention.name)
     for name in chain.names:
@@ -139,7 +151,8 @@ def _name_fits(chain: Chain, mention: Mention) -> bool:
                 return True
             if len(theirs) == 1 and mine[-1] == theirs[-1] and mention.type == "person":
                 return True
-        if chain.type in _ORGLIKE:
+        if chain.type in _ORGLIKE and mention.type != "person" or \
+                chain.type in _ORGLIKE and len(mine) == 1:
             if len(mine) == 1 and mention.name[0].isupper() and len(mine[0]) > 1 and \
                     mention.name[0] == _initials(name):
                 return True         # "WHO" after "World Health Organization"
@@ -167,9 +180,13 @@ def _description(mention: Mention, before: list[Chain]) -> Chain | None:
         if named:
             return _nearest(named)
         organisations = [c for c in fits if c.names]
-        return organisations[0] if len(organisations) == 1 else None
+        if head in GENERIC_ORGANISATIONS and len(organisations) == 1:
+            return organisations[0]     # "the company": the only one named so far
+        return None
     fits = [c for c in before if c.type == "person" and not c.plural and
             _gender_fits(c, mention.gender)]
+    if head in ANONYMOUS:   # "the official" after "a senior official"
+        fits += [c for c in before if c.type == "anonymous" and not c.plural]
     with_role = [c for c in fits if head in c.roles]
     if with_role:
         return _nearest(with_role)

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .chains import Chain
+from .names import normalise
 
 _TYPES = {"person", "organisation", "anonymous", "document", "group", "other"}
 
@@ -24,13 +25,6 @@ class EntityLink:
     name: str                 # the entity's name (the existing one's, or the proposal's)
     type: str                 # an EntityType value
     how: str                  # exact | alias | surname | new
-
-
-def normalise(name: str) -> str:
-    words = name.replace(".", " ").replace("\u2019", "'").casefold().split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
 
 
 class EntityIndex:

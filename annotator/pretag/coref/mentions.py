@@ -43,6 +43,13 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n\u201d:;"
 
 
+def _named_elsewhere(text: str, word: str) -> bool:
+    """Whether `word` is capitalised somewhere inside a sentence: a name ("Hughes"), not a
+    plural that only the sentence's start capitalised ("Fans said ...")."""
+    return any(not _sentence_start(text, m.start())
+               for m in re.finditer(rf"\b{re.escape(word)}\b", text))
+
+
 def _words(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
@@ -66,7 +73,9 @@ def mention_read(key: str, start: int, end: int, text: str) -> Mention:
     if not words:
         return mention
     lows = [_low(w) for w in words]
-    if _is_cap(words[0]) and lows[0] in _COMMON and _sentence_start(text, start):
+    if _is_cap(words[0]) and _sentence_start(text, start) and (lows[0] in _COMMON or (
+            len(words) == 1 and _plural(lows[0]) and lows[0] not in ORGANISATION_HEADS
+            and lows[0] not in PLACES_AS_ACTORS and not _named_elsewhere(text, words[0]))):
         words[0] = words[0].lower()     # "Officials said ...": capitalised as the first word
     if len(words) == 1 and lows[0] in PRONOUNS:
         gender, plural, _ = PRONOUNS[lows[0]]
@@ -109,6 +118,8 @@ def mention_read(key: str, start: int, end: int, text: str) -> Mention:
         mention.kind, mention.type = ("description" if definite else "anonymous"), "person"
         if not definite:
             mention.type = "anonymous"
+    elif mention.plural and not definite and not _is_cap(head_word):
+        mention.kind, mention.type = "anonymous", "anonymous"  # "train drivers": unnamed
     mention.gender = _gender_of_words(lows)
     mention.roles = {low for low in lows if low in ROLE_WORDS}
     return mention

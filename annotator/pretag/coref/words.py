@@ -56,6 +56,9 @@ ORGANISATION_NAME_ENDS = ORGANISATION_HEADS | {"trust", "institute", "society", 
                                                "airlines", "group", "motors", "energy",
                                                "technologies", "bureau", "police", "fc",
                                                "foundation", "council", "union"}
+# "the company", "the firm": any organisation; "the regulator" is one of a kind.
+GENERIC_ORGANISATIONS = {"company", "firm", "group", "organisation", "organization",
+                         "business", "corporation", "club", "companies", "firms"}
 ANONYMOUS = ANONYMOUS_HEADS
 DOCUMENTS = DOCUMENT_HEADS
 
