@@ -6,7 +6,6 @@ recall, and with --errors every mention linked otherwise than the gold says.
 """
 from __future__ import annotations
 
-import json
 
 from django.core.management.base import BaseCommand, CommandError
 
