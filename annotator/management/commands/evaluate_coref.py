@@ -1,6 +1,6 @@
 """manage.py evaluate_coref GOLD [--errors]: how well the entity resolver links SOURCE mentions.
 
-GOLD is a file like tests/gold/coref.jsonl (annotator/pretag/coref/evaluate.py says its
+GOLD is a file like tests/gold/coref/dev.jsonl (annotator/pretag/coref/evaluate.py says its
 shape and how links and B-cubed are counted). Prints a table of link precision and
 recall, and with --errors every mention linked otherwise than the gold says.
 """
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Score the entity resolver's links against a gold set of marked-up documents."
 
     def add_arguments(self, parser):
-        parser.add_argument("gold", help="gold file (tests/gold/coref.jsonl's shape)")
+        parser.add_argument("gold", help="gold file (tests/gold/coref/dev.jsonl's shape)")
         parser.add_argument("--errors", action="store_true", help="list every wrong link")
 
     def handle(self, *args, **options):

@@ -6,7 +6,7 @@
 Pure Python, no Django, no model: `chains.py` groups a document's mentions into chains
 (names, pronouns, descriptions, anonymous sources; its docstring says how), `match.py`
 gives each chain an entity of the project or proposes a new one, `evaluate.py` scores
-links against a gold set (tests/gold/coref.jsonl). docs/pretagging.md has what it does
+links against a gold set (tests/gold/coref/dev.jsonl). docs/pretagging.md has what it does
 and does not do, and its scores.
 """
 from __future__ import annotations

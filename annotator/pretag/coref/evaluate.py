@@ -1,4 +1,4 @@
-"""Scores of entity links against a gold set (tests/gold/coref.jsonl).
+"""Scores of entity links against a gold set (tests/gold/coref/dev.jsonl).
 
 The gold file's first line is {"project_entities": [{"name", "type", "aliases"}]}: the
 entities the project has before pre-tagging. Every other line is a document,
