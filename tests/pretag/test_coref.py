@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from annotator.pretag.coref import chains_build, entity_links, mention_read
-from annotator.pretag.coref.evaluate import gold_load, gold_parse, score
+from annotator.pretag import get_tagger
+from annotator.pretag.coref.evaluate import gold_load, gold_parse, score, score_with_tagger
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
 
@@ -117,8 +118,20 @@ def test_evaluate_coref_command_prints_the_table_and_says_what_a_bad_file_is(tmp
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert "| all |" in done.stdout and "B-cubed" in done.stdout and "Wrong links:" in done.stdout
+    tagged = subprocess.run([sys.executable, str(manage), "evaluate_coref",
+                             str(GOLD / "coref" / "heldout.jsonl"), "--tagger", "nope"],
+                            capture_output=True, text=True, env=env)
+    assert tagged.returncode == 1 and "unknown tagger" in tagged.stderr
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"nothing": 1}\n', encoding="utf-8")
     refused = subprocess.run([sys.executable, str(manage), "evaluate_coref", str(bad)],
                              capture_output=True, text=True, env=env)
     assert refused.returncode == 1 and "not a gold file" in refused.stderr
+
+
+def test_links_end_to_end_count_only_spans_the_tagger_found_exactly():
+    entities, documents = gold_load(GOLD / "coref" / "dev.jsonl")
+    counts = score_with_tagger(entities, documents, get_tagger("rules-attribution"))
+    assert counts.gold == score(entities, documents).links.gold
+    assert 0 < counts.right <= counts.predicted
+    assert counts.precision >= 0.9

@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..run import pretag_text
 from . import entity_links, known_types
 from .chains import chains_build
 from .names import normalise
@@ -161,3 +162,21 @@ def scores_table(scores: CorefScores) -> str:
     lines += ["", f"B-cubed chains: precision {scores.b3_precision:.3f}, recall "
                   f"{scores.b3_recall:.3f}, F1 {b3_f:.3f}"]
     return "\n".join(lines)
+
+
+def score_with_tagger(entities: list[dict], documents: list[dict], tagger) -> Counts:
+    """Links end to end: the resolver on the SOURCE spans a tagger finds (not the gold
+    mentions). A predicted link is right when its span is exactly a gold mention's and its
+    entity the gold one; precision over the tagger's linked spans, recall over gold links."""
+    counts = Counts()
+    for document in documents:
+        text = document["text"]
+        gold = {(m.start, m.end): normalise(m.entity) for m in document["mentions"] if m.entity}
+        spans = [(s.key, s.start, s.end) for s in pretag_text(tagger, text).spans
+                 if s.label == "SOURCE"]
+        where = {key: (start, end) for key, start, end in spans}
+        links = entity_links(text, spans, entities)
+        counts.gold += len(gold)
+        counts.predicted += len(links)
+        counts.right += sum(gold.get(where[link.key]) == normalise(link.name) for link in links)
+    return counts
