@@ -26,18 +26,26 @@ FIELDS = ("suggested_entity_id", "suggested_entity_name", "suggested_entity_type
           "suggested_entity_by")
 
 
-def entity_links_propose(*, project: Project, text: str, spans) -> dict[str, dict]:
+def entity_index_for_project(*, project: Project) -> coref.EntityIndex:
+    """The project's entities, indexed for the resolver (one query). A pre-tag batch makes
+    it once: its documents are resolved against the entities as they were at its start."""
+    return coref.EntityIndex(list(SourceEntity.objects.filter(project=project)
+                                  .values("id", "name", "type", "aliases")))
+
+
+def entity_links_propose(*, project: Project, text: str, spans,
+                         index: coref.EntityIndex | None = None) -> dict[str, dict]:
     """{span key: the suggested_entity* fields} for a tagger's spans of one document: its
-    SOURCE spans resolved into chains and matched to the project's entities (one query)."""
+    SOURCE spans resolved into chains and matched to the project's entities (`index`, or
+    read now)."""
     source_label = role_labels(project)["source"]
     sources = [(s.key, s.start, s.end) for s in spans if s.label == source_label]
     if not sources:
         return {}
-    entities = list(SourceEntity.objects.filter(project=project)
-                    .values("id", "name", "type", "aliases"))
+    index = index or entity_index_for_project(project=project)
     by = coref.resolver_label()
     proposals = {}
-    for link in coref.entity_links(text, sources, entities):
+    for link in coref.entity_links(text, sources, index):
         name = entity_name(link.name)[:ENTITY_NAME_LENGTH]
         if link.entity is None and entity_name_problem(name):
             continue    # nothing usable to propose

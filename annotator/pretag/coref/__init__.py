@@ -23,20 +23,17 @@ VERSION = "1.0"
 
 
 def entity_links(text: str, spans: list[tuple[str, int, int]],
-                 entities: list[dict] | None = None) -> list[EntityLink]:
+                 entities: list[dict] | EntityIndex | None = None) -> list[EntityLink]:
     """Links for the SOURCE spans ((key, start, end)) of one document's text, given the
-    project's entities ({"id", "name", "type", "aliases"})."""
-    entities = entities or []
-    return links_for_chains(chains_build(text, spans, known_types(entities)), entities)
+    project's entities ({"id", "name", "type", "aliases"}), or their EntityIndex (made once
+    for many documents: a project's thousands of entities are indexed once, not per text)."""
+    index = entities if isinstance(entities, EntityIndex) else EntityIndex(entities or [])
+    return links_for_chains(chains_build(text, spans, index.types), index)
 
 
 def known_types(entities: list[dict]) -> dict[str, str]:
     """{normalised name or alias: type} of the project's entities."""
-    types = {}
-    for entity in entities:
-        for name in [entity["name"], *(entity.get("aliases") or [])]:
-            types.setdefault(normalise(name), entity.get("type") or "other")
-    return types
+    return EntityIndex(entities).types
 
 
 def resolver_label() -> str:
@@ -44,4 +41,5 @@ def resolver_label() -> str:
 
 
 __all__ = ["Chain", "EntityIndex", "EntityLink", "Mention", "NAME", "VERSION", "chains_build",
-           "entity_links", "known_types", "links_for_chains", "mention_read", "normalise", "resolver_label"]
+           "entity_links", "known_types", "links_for_chains", "mention_read", "normalise",
+           "resolver_label"]

@@ -32,9 +32,12 @@ class EntityIndex:
 
     def __init__(self, entities: list[dict]):
         self.by_id = {e["id"]: e for e in entities}
+        self.types: dict[str, str] = {}     # normalised name or alias: the entity's type
         self.names, self.aliases = defaultdict(set), defaultdict(set)
         self.surnames = defaultdict(set)
         for entity in entities:
+            for name in [entity["name"], *(entity.get("aliases") or [])]:
+                self.types.setdefault(normalise(name), entity.get("type") or "other")
             self.names[normalise(entity["name"])].add(entity["id"])
             for alias in entity.get("aliases") or []:
                 self.aliases[normalise(alias)].add(entity["id"])
@@ -71,10 +74,9 @@ class EntityIndex:
         return len(words) < 2 or words[0] in firsts
 
 
-def links_for_chains(chains: list[Chain], entities: list[dict]) -> list[EntityLink]:
+def links_for_chains(chains: list[Chain], index: EntityIndex) -> list[EntityLink]:
     """A link for every mention of every chain that has a name to give it; mentions of
     chains with no name (a pronoun with nothing before it) get none."""
-    index = EntityIndex(entities)
     links = []
     for chain in chains:
         if not chain.name:
