@@ -8,6 +8,7 @@ from annotator.pretag.coref import resolver_label
 from annotator.services.entities import entity_create, entity_merge
 from annotator.services.pretag_jobs import pretag_job_run_batch, pretag_job_start
 from annotator.services.projects import membership_set
+from annotator.services.spans import span_create
 from annotator.services.suggestions import suggestions_decide
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,37 @@ def test_the_api_shows_a_suggestions_entity_and_accepting_it_returns_the_link(se
                            {"decision": "accept", "spans": [shown["She"]["id"]]}, format="json")
     assert response.status_code == 200
     assert response.json()["spans"][0]["entity"] == marsh.pk
+
+
+def test_accepting_what_i_drew_gives_it_the_entity_only_if_it_has_none(setting):
+    project, document, admin, annotator, _ = setting
+    other = entity_create(project=project, actor=admin, name="Someone Else", type="person")
+    start = TEXT.index("Rafael Ortiz")
+    mine = spans_create(document, annotator, start, start + len("Rafael Ortiz"))
+    she = TEXT.index("She")
+    linked = spans_create(document, annotator, she, she + 3)
+    Span.objects.filter(pk=linked.pk).update(entity=other)
+    suggestions_decide(document=document, annotator=annotator, decision="accept",
+                       span_ids=[suggestion(document, "Rafael Ortiz").pk,
+                                 suggestion(document, "She").pk], attribution_ids=[])
+    mine.refresh_from_db()
+    linked.refresh_from_db()
+    assert mine.entity.name == "Rafael Ortiz" and mine.version == 2
+    assert linked.entity_id == other.pk       # their own choice stays
+
+
+def test_a_rejection_turned_into_an_acceptance_takes_the_proposed_entity(setting):
+    _, document, _, annotator, marsh = setting
+    picked = suggestion(document, "She")
+    rejected = suggestions_decide(document=document, annotator=annotator, decision="reject",
+                                  span_ids=[picked.pk], attribution_ids=[])["spans"][0]
+    accepted = suggestions_decide(document=document, annotator=annotator, decision="accept",
+                                  span_ids=[picked.pk], attribution_ids=[])["spans"][0]
+    assert accepted.pk == rejected.pk and accepted.entity_id == marsh.pk
+    assert Span.objects.get(pk=accepted.pk).entity_id == marsh.pk
+
+
+def spans_create(document, annotator, start, end):
+    label = document.project.labels.get(name="SOURCE")
+    return span_create(document=document, annotator=annotator, label=label, start=start,
+                       end=end, quote=document.text[start:end])
