@@ -79,13 +79,35 @@ def test_names_match_project_entities_by_name_alias_or_a_unique_surname():
     assert got["Mr. Brandt"] == got["he"] == (3, "Tomas Brandt", "person", "surname")
 
 
-def test_a_surname_shared_by_two_entities_or_another_first_name_proposes_a_new_one():
+def test_another_first_name_with_a_known_surname_proposes_a_new_entity():
+    entities = [{"id": 3, "name": "John Smith", "type": "person", "aliases": []}]
+    got = links_of("[[Jane Smith|_]] said no. [[Smith|_]] said more.", entities)
+    assert got["Jane Smith"] == got["Smith"] == (None, "Jane Smith", "person", "new")
+
+
+def test_a_surname_two_entities_share_gets_no_link_but_a_full_name_does():
     entities = [{"id": 1, "name": "Marcus Webb", "type": "person", "aliases": []},
-                {"id": 2, "name": "Nils Webb", "type": "person", "aliases": []},
-                {"id": 3, "name": "John Smith", "type": "person", "aliases": []}]
-    got = links_of("[[Webb|_]] said yes. [[Jane Smith|_]] said no.", entities)
-    assert got["Webb"] == (None, "Webb", "person", "new")
-    assert got["Jane Smith"] == (None, "Jane Smith", "person", "new")
+                {"id": 2, "name": "Nils Webb", "type": "person", "aliases": []}]
+    got = links_of("[[Webb|_]] said yes. [[Mr. Webb|_]] said no.", entities)
+    assert got["Webb"] is None and got["Mr. Webb"] is None
+    assert links_of("[[Nils Webb|_]] said so.", entities)["Nils Webb"][:1] == (2,)
+
+
+def test_a_description_that_is_an_alias_of_a_project_entity_links_to_it():
+    entities = [{"id": 4, "name": "Redfern Council", "type": "organisation",
+                 "aliases": ["the council"]}]
+    assert links_of("[[The council|_]] said it would review the licence.",
+                    entities)["The council"] == (4, "Redfern Council", "organisation", "alias")
+
+
+def test_collective_nouns_are_plural_and_unnamed_sources_anonymous():
+    got = links_of("[[Redfern Council|_]] agreed. [[Library staff|_]] said [[they|_]] were "
+                   "glad. [[A banker involved in the deal|_]] said more. [[Shipping "
+                   "companies|_]] objected.")
+    assert got["they"][1] == "library staff"
+    assert got["A banker involved in the deal"][1:3] == ("banker involved in the deal",
+                                                         "anonymous")
+    assert got["Shipping companies"][1] == "shipping companies"
 
 
 def test_sentence_initial_plurals_are_not_names_but_surnames_in_s_are():
@@ -101,13 +123,13 @@ def test_gold_parse_keeps_the_text_and_the_offsets_of_each_mention():
                                                                     ("them", None)]
 
 
-@pytest.mark.parametrize("name, floor", [("dev", 0.95), ("heldout", 0.88)])
+@pytest.mark.parametrize("name, floor", [("dev", 0.95), ("heldout", 0.95), ("heldout2", 0.95)])
 def test_links_on_the_gold_sets_stay_above_their_floors(name, floor):
     # The floors sit a little under the scores of docs/pretagging.md: a change that links
     # worse fails here.
     scores = score(*gold_load(GOLD / "coref" / f"{name}.jsonl"))
     assert scores.links.precision >= floor and scores.links.recall >= floor - 0.04
-    assert scores.existing.precision == 1.0
+    assert scores.existing.precision == 1.0 and scores.b3_precision >= floor
 
 
 def test_evaluate_coref_command_prints_the_table_and_says_what_a_bad_file_is(tmp_path):

@@ -93,6 +93,10 @@ def chains_build(text: str, spans: list[tuple[str, int, int]],
             known = known_types.get(normalise(" ".join(mention.name)))
             if known in ("person", "organisation", "group"):
                 mention.type = known
+        elif mention.kind == "description" and normalise(mention.text) in known_types:
+            # "the council", an alias of the project's Redfern Council: a name here.
+            mention.kind, mention.type = "name", known_types[normalise(mention.text)]
+            mention.name = tuple(mention.text.split()[1:]) or (mention.text,)
         chain = _place(mention, [c for c in chains if c.last_end <= mention.start])
         if chain is None:
             chain = Chain(id=len(chains) + 1, type=mention.type or "other",

@@ -24,7 +24,7 @@ class EntityLink:
     entity: int | None        # an existing entity's id, or None: a new entity is proposed
     name: str                 # the entity's name (the existing one's, or the proposal's)
     type: str                 # an EntityType value
-    how: str                  # exact | alias | surname | new
+    how: str                  # exact | alias | surname | new (an ambiguous surname: no link)
 
 
 class EntityIndex:
@@ -64,6 +64,8 @@ class EntityIndex:
                    if not firsts or self._first_name_fits(i, firsts)}
             if len(ids) == 1:
                 return next(iter(ids)), "surname"
+            if len(ids) > 1 and not firsts:
+                return None, "ambiguous"    # "Webb" with two Webbs: which one is not said
         return None, "new"
 
     def _first_name_fits(self, entity_id: int, firsts: set[str]) -> bool:
@@ -82,6 +84,8 @@ def links_for_chains(chains: list[Chain], index: EntityIndex) -> list[EntityLink
         if not chain.name:
             continue
         entity_id, how = index.find(chain)
+        if how == "ambiguous":
+            continue
         if entity_id is not None:
             entity = index.by_id[entity_id]
             name, type = entity["name"], entity.get("type") or "other"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..lexicon import NP_PREPOSITIONS, PLACES_AS_ACTORS, fold
-from .words import (ANONYMOUS, DEFINITE, DOCUMENTS, FEMALE_NAMES, FEMALE_TITLES, GROUP_WORDS,
+from .words import (ANONYMOUS, COLLECTIVES, DEFINITE, DOCUMENTS, FEMALE_NAMES, FEMALE_TITLES, GROUP_WORDS,
                     INDEFINITE, MALE_NAMES, MALE_TITLES, NAME_CONNECTORS, ORGANISATION_HEADS,
                     ORGANISATION_NAME_ENDS, PRONOUNS, ROLE_WORDS)
 
@@ -63,7 +63,8 @@ def _is_cap(word: str) -> bool:
 
 
 def _plural(word: str) -> bool:
-    return word.endswith("s") and not word.endswith("ss") and word not in {"news", "us"}
+    return word in COLLECTIVES or (word.endswith("s") and not word.endswith("ss")
+                                   and word not in {"news", "us"})
 
 
 def mention_read(key: str, start: int, end: int, text: str) -> Mention:
@@ -83,8 +84,8 @@ def mention_read(key: str, start: int, end: int, text: str) -> Mention:
             lows[0]
         mention.type = "person" if gender else ""
         return mention
-    definite = lows[0] in DEFINITE
-    if definite or lows[0] in INDEFINITE:
+    definite, indefinite = lows[0] in DEFINITE, lows[0] in INDEFINITE
+    if definite or indefinite:
         words, lows = words[1:], lows[1:]
     if not words:
         return mention
@@ -112,14 +113,17 @@ def mention_read(key: str, start: int, end: int, text: str) -> Mention:
         mention.kind, mention.type = "anonymous", "anonymous"
     elif head in ORGANISATION_HEADS:
         mention.kind, mention.type = ("description" if definite else "other"), "organisation"
+        if not definite and mention.plural:
+            mention.kind = "anonymous"   # "shipping companies": organisations left unnamed
     elif head in GROUP_WORDS:
         mention.kind, mention.type = ("description" if definite else "anonymous"), "group"
     elif head in ROLE_WORDS or head in ANONYMOUS:
         mention.kind, mention.type = ("description" if definite else "anonymous"), "person"
         if not definite:
             mention.type = "anonymous"
-    elif mention.plural and not definite and not _is_cap(head_word):
-        mention.kind, mention.type = "anonymous", "anonymous"  # "train drivers": unnamed
+    elif not definite and not _is_cap(head_word) and (mention.plural or indefinite):
+        # "train drivers", "a banker involved in the deal": a source, left unnamed.
+        mention.kind, mention.type = "anonymous", "anonymous"
     mention.gender = _gender_of_words(lows)
     mention.roles = {low for low in lows if low in ROLE_WORDS}
     return mention

@@ -38,7 +38,14 @@ ROLE_WORDS = (PERSON_TITLES | MALE_TITLES | FEMALE_TITLES | {
     "councillor", "councilor", "superintendent", "inspector", "detective", "principal",
     "dean", "curator", "organiser", "organizer", "campaigner", "activist", "negotiator",
     "commissioner", "auditor", "regulator", "ombudsman", "pilot", "farmer", "teacher",
-    "nurse", "surgeon", "architect", "historian", "author", "writer", "founder", "owner"})
+    "nurse", "surgeon", "architect", "historian", "author", "writer", "founder", "owner",
+    "master", "editor", "producer", "director", "governor", "administrator", "registrar",
+    "headteacher", "headmaster", "headmistress", "warden", "sheriff", "judge", "magistrate",
+    "coroner", "spokesperson", "minister", "secretary", "premier", "chancellor",
+    "harbourmaster", "harbormaster", "postmaster", "quartermaster", "stationmaster"})
+# Nouns that are plural without an -s: "library staff said they ...".
+COLLECTIVES = {"staff", "people", "police", "personnel", "crew", "crews", "management",
+               "public", "youth", "clergy", "faculty", "military", "cattle"}
 # Heads that are groups of people (EntityType.GROUP) when no name is given.
 GROUP_WORDS = {"group", "groups", "coalition", "alliance", "union", "unions", "residents",
                "protesters", "campaigners", "activists", "families", "parents", "students",
@@ -55,7 +62,12 @@ ORGANISATION_NAME_ENDS = ORGANISATION_HEADS | {"trust", "institute", "society", 
                                                "industries", "systems", "labs", "airways",
                                                "airlines", "group", "motors", "energy",
                                                "technologies", "bureau", "police", "fc",
-                                               "foundation", "council", "union"}
+                                               "foundation", "council", "union",
+                                               "health", "water", "foods", "rail", "care",
+                                               "pharma", "capital", "insurance", "logistics",
+                                               "haulage", "transport", "mining",
+                                               "oil", "gas", "telecom", "airport", "shipping",
+                                               "media", "solutions", "ventures", "works"}
 # "the company", "the firm": any organisation; "the regulator" is one of a kind.
 GENERIC_ORGANISATIONS = {"company", "firm", "group", "organisation", "organization",
                          "business", "corporation", "club", "companies", "firms"}
