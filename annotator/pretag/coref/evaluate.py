@@ -6,7 +6,12 @@ entities the project has before pre-tagging. Every other line is a document,
 the entity's name, or "-" for a mention that stands for no entity one could name (an
 ambiguous "they"). A mention whose entity is not among the project's is a new entity
 of that name; anonymous sources are named by their words, lower case, without the
-article ("a senior official" → "senior official"), as the resolver names them.
+article ("a senior official" → "senior official"), as the resolver names them. Two
+different people of one name in a document are told apart as "Keller" and "Keller (2)".
+
+The sets: dev.jsonl (the rules were tuned on it), heldout.jsonl and heldout2.jsonl (each
+written blind, scored, then tuned on), heldout3.jsonl (written after the last change and
+never tuned on). docs/pretagging.md has the scores of each, first look and now.
 
 The mentions are the gold ones (the resolver is scored apart from finding the spans).
 Two measures:
