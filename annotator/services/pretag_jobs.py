@@ -183,10 +183,13 @@ def _tag_item(job: PretagJob, tagger, item: PretagJobItem, index) -> None:
                 PretagJob.objects.filter(pk=job.pk).update(
                     done=F("done") + 1, errors=F("errors") + 1, heartbeat_at=timezone.now())
         return
-    with transaction.atomic():
-        # The entity each SOURCE suggestion may be (issue #16), against the entities of now.
+    try:  # the entity each SOURCE suggestion may be (issue #16)
         entities = entity_links_propose(project=job.project, text=item.document.text,
                                         spans=result.spans, index=index)
+    except Exception:  # a resolver bug costs the document its proposals, not its suggestions
+        log.exception("entity resolver failed on document %s", item.document_id)
+        entities = {}
+    with transaction.atomic():
         spans, attributions = suggestions_store(
             document=item.document, tagger_name=job.tagger_name, tagger_version=job.tagger_version,
             spans=result.spans, attributions=result.attributions, entities=entities)

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator.pretag.coref import chains_build, entity_links, mention_read
 from annotator.pretag import get_tagger
@@ -158,3 +160,19 @@ def test_links_end_to_end_count_only_spans_the_tagger_found_exactly():
     assert counts.gold == score(entities, documents).links.gold
     assert 0 < counts.right <= counts.predicted
     assert counts.precision >= 0.9
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(st.sampled_from(list("ab AB.,'’-\"“”\n") + [
+    "he ", "She ", "they ", "Mr. ", "the ", "of ", "Officials ", "WHO ", "😀", "\u0301"]),
+    max_size=40).map("".join),
+       cuts=st.lists(st.tuples(st.integers(0, 80), st.integers(1, 20)), max_size=8))
+def test_any_text_and_spans_give_at_most_one_link_per_span_and_no_error(text, cuts):
+    spans = [(f"k{i}", start, min(start + length, len(text)))
+             for i, (start, length) in enumerate(cuts) if start < len(text)]
+    entities = [{"id": 1, "name": "Ab Ab", "type": "person", "aliases": ["AB", ""]},
+                {"id": 2, "name": "B", "type": "organisation", "aliases": []}]
+    links = entity_links(text, spans, entities)
+    keys = [link.key for link in links]
+    assert len(keys) == len(set(keys)) and set(keys) <= {key for key, _, _ in spans}
+    assert all(link.entity in (None, 1, 2) and link.name for link in links)

@@ -150,3 +150,22 @@ def spans_create(document, annotator, start, end):
     label = document.project.labels.get(name="SOURCE")
     return span_create(document=document, annotator=annotator, label=label, start=start,
                        end=end, quote=document.text[start:end])
+
+
+def test_a_resolver_failure_costs_a_document_its_proposals_not_its_suggestions(
+        make_user, make_project, make_document, monkeypatch):
+    admin = make_user("coadmin2")
+    project = make_project(admin=admin)
+    document = make_document(project, text=TEXT)
+
+    def broken(**kwargs):
+        raise RuntimeError("resolver bug")
+    monkeypatch.setattr("annotator.services.pretag_jobs.entity_links_propose", broken)
+    job = pretag_job_start(project=project, requested_by=admin)
+    while pretag_job_run_batch(job_id=job.pk):
+        pass
+    job.refresh_from_db()
+    assert job.state == "done" and job.errors == 0
+    stored = Span.objects.filter(document=document, annotator__isnull=True)
+    assert stored.filter(label__name="SOURCE").exists()
+    assert not stored.filter(suggested_entity_name__isnull=False).exists()
