@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
+from annotator.formats.records import ENTITY_NAME_LENGTH
 from annotator.models.choices import Decision, LabelStatus, Origin, ReviewState
 from annotator.models.projects import Document, Label
 
@@ -79,6 +80,18 @@ class Span(Provenance):
     # an entity with mentions is merged, never deleted from under them.
     entity = models.ForeignKey("annotator.SourceEntity", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="mentions")
+    # A suggestion's proposed entity (the resolver of annotator/pretag/coref/): an entity of
+    # the project, or (suggested_entity null) a new one by this name and type, made when an
+    # annotator accepts. Null on annotators' rows; kept apart from `entity` so that a
+    # proposal is not a mention (counts, explorer, deleting an entity) until accepted.
+    # Nullable, no default: SQLite adds them without rebuilding the table (and its triggers).
+    suggested_entity = models.ForeignKey("annotator.SourceEntity", null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
+    suggested_entity_name = models.CharField(max_length=ENTITY_NAME_LENGTH, null=True,
+                                             blank=True)
+    suggested_entity_type = models.CharField(max_length=20, null=True, blank=True)
+    # Which resolver proposed it and how it matched: "coref-rules 1.0 alias".
+    suggested_entity_by = models.CharField(max_length=60, null=True, blank=True)
 
     class Meta:
         ordering = ["document", "start", "-end", "id"]

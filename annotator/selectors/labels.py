@@ -42,7 +42,9 @@ def attribution_list_by_id(*, ids: list[int]):
 # The columns the API's fast path reads as plain rows (annotator/api/serializers.py).
 SPAN_COLUMNS = ("id", "document_id", "annotator_id", "start", "end", "quote", "origin",
                 "tagger_name", "tagger_version", "confidence", "status", "suggestion_id",
-                "review_state", "version", "created_at", "updated_at", "entity_id")
+                "review_state", "version", "created_at", "updated_at", "entity_id",
+                "suggested_entity_id", "suggested_entity_name", "suggested_entity_type",
+                "suggested_entity_by")
 ATTRIBUTION_COLUMNS = ("id", "document_id", "annotator_id", "claim_id", "source_id", "cue_id",
                        "attributes", "origin", "tagger_name", "tagger_version", "confidence",
                        "status", "suggestion_id", "review_state", "version", "created_at",

@@ -120,6 +120,9 @@ def entity_merge(*, entity: SourceEntity, into: SourceEntity, actor) -> SourceEn
     moved = list(Span.objects.select_for_update().filter(entity=source)
                  .values("pk", "document_id", "version"))
     Span.objects.filter(pk__in=[m["pk"] for m in moved]).update(entity=target)
+    # Suggestions that propose the merged entity propose the one that keeps its mentions.
+    Span.objects.filter(suggested_entity=source).update(suggested_entity=target,
+                                                        suggested_entity_name=target.name)
     event_record_bulk(project_id=source.project_id, action="update", target_type="span",
                       actor=actor, items=[
                           {"target_id": m["pk"], "document_id": m["document_id"],

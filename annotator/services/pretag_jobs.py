@@ -21,6 +21,7 @@ from django.utils import timezone
 from annotator import pretag
 from annotator.models import Document, JobState, PretagJob, PretagJobItem, Project
 from annotator.services import jobs
+from annotator.services.entity_suggestions import entity_index_for_project, entity_links_propose
 from annotator.services.events import event_record
 from annotator.services.suggestions import suggestions_store
 from annotator.services.training import model_path, project_tagger_in_use
@@ -138,10 +139,11 @@ def pretag_job_run_batch(*, job_id: int, batch_size: int | None = None) -> bool:
         return False
     items = list(PretagJobItem.objects.filter(job_id=job_id, state=PretagJobItem.State.PENDING)
                  .select_related("document").order_by("pk")[:batch_size])
+    index = entity_index_for_project(project=job.project) if items else None
     for item in items:
         if not _still_running(job_id):
             return False
-        _tag_item(job, tagger, item)
+        _tag_item(job, tagger, item, index)
     with transaction.atomic():
         more = PretagJobItem.objects.filter(job_id=job_id,
                                             state=PretagJobItem.State.PENDING).exists()
@@ -159,7 +161,7 @@ def _tagger_of(job: PretagJob):
     return pretag.get_tagger(job.tagger_name, model=str(model_path(model)))
 
 
-def _tag_item(job: PretagJob, tagger, item: PretagJobItem) -> None:
+def _tag_item(job: PretagJob, tagger, item: PretagJobItem, index) -> None:
     try:
         result = pretag.pretag_text(tagger, item.document.text)
     except Exception as exc:  # one document the tagger cannot handle must not stop the job
@@ -170,10 +172,16 @@ def _tag_item(job: PretagJob, tagger, item: PretagJobItem) -> None:
                 PretagJob.objects.filter(pk=job.pk).update(
                     done=F("done") + 1, errors=F("errors") + 1, heartbeat_at=timezone.now())
         return
+    try:  # the entity each SOURCE suggestion may be (issue #16)
+        entities = entity_links_propose(project=job.project, text=item.document.text,
+                                        spans=result.spans, index=index)
+    except Exception:  # a resolver bug costs the document its proposals, not its suggestions
+        log.exception("entity resolver failed on document %s", item.document_id)
+        entities = {}
     with transaction.atomic():
         spans, attributions = suggestions_store(
             document=item.document, tagger_name=job.tagger_name, tagger_version=job.tagger_version,
-            spans=result.spans, attributions=result.attributions)
+            spans=result.spans, attributions=result.attributions, entities=entities)
         made = spans + attributions
         # Counted once even if a resumed task tagged the same document meanwhile.
         if PretagJobItem.objects.filter(pk=item.pk, state=PretagJobItem.State.PENDING).update(

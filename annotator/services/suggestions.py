@@ -24,6 +24,7 @@ from annotator.services.attributions import (_write_fragments, attribution_inser
                                              attribution_same, attribution_snapshot,
                                              dedup_key_of)
 from annotator.errors import Conflict
+from annotator.services.entity_suggestions import entities_for_accept, suggested_entities_write
 from annotator.services.rows import row_defaults, rows_insert
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
@@ -49,11 +50,15 @@ class SuggestedAttribution:
 @transaction.atomic
 def suggestions_store(*, document: Document, tagger_name: str, tagger_version: str,
                       spans: list[SuggestedSpan],
-                      attributions: list[SuggestedAttribution]) -> tuple[int, int]:
+                      attributions: list[SuggestedAttribution],
+                      entities: dict[str, dict] | None = None) -> tuple[int, int]:
     """Store a tagger's output for one document, idempotently. Returns (spans, attributions) new.
 
     Storing the same output twice (a retried task, a repeated job) adds nothing.
+    `entities` gives SOURCE spans (by key) their proposed entity
+    (services/entity_suggestions.py); a suggestion stored before gets the new proposal.
     """
+    entities = entities or {}
     if not tagger_name or not tagger_version:
         raise ValidationError({"tagger_name": "a tagger name and version are required."})
     labels = {label.name: label for label in document.project.labels.all()}
@@ -74,7 +79,8 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
         rows.append(Span(document=document, annotator=None, label=label, start=item.start,
                          end=item.end, quote=quote, origin=Origin.PRETAG,
                          status=LabelStatus.SUGGESTED, tagger_name=tagger_name,
-                         tagger_version=tagger_version, confidence=item.confidence))
+                         tagger_version=tagger_version, confidence=item.confidence,
+                         **entities.get(item.key, {})))
     before_spans = Span.objects.filter(document=document, annotator__isnull=True,
                                        tagger_name=tagger_name,
                                        tagger_version=tagger_version).count()
@@ -83,6 +89,8 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
         document=document, annotator__isnull=True, tagger_name=tagger_name,
         tagger_version=tagger_version).only("pk", "label_id", "start", "end")}
     new_spans = len(stored) - before_spans
+    suggested_entities_write(stored={key: stored[where] for key, where in keys.items()},
+                             proposals=entities)
 
     def span_id(key, where):
         if key is None:
@@ -127,7 +135,8 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
     return new_spans, len(by_key)
 
 
-def _accept_fresh_spans(suggestions: list[Span], annotator, events: list) -> dict[int, Span]:
+def _accept_fresh_spans(suggestions: list[Span], annotator, events: list,
+                        entity_of: dict[int, int]) -> dict[int, Span]:
     """Accept at once the suggestions the annotator has neither decided nor drawn: one
     batched INSERT (services/rows.py, as the bulk write stores spans) after two reads,
     whatever their number. {suggestion id: the annotator's new span}; the others are
@@ -152,7 +161,8 @@ def _accept_fresh_spans(suggestions: list[Span], annotator, events: list) -> dic
               "label_id": item.label_id, "start": item.start, "end": item.end,
               "quote": item.quote, "origin": Origin.PRETAG, "tagger_name": item.tagger_name,
               "tagger_version": item.tagger_version, "confidence": item.confidence,
-              "status": LabelStatus.ACCEPTED, "suggestion_id": item.pk} for item in fresh]
+              "status": LabelStatus.ACCEPTED, "suggestion_id": item.pk,
+              "entity_id": entity_of.get(item.pk)} for item in fresh]
     try:
         with transaction.atomic():
             ids = rows_insert(Span, given, now=now)
@@ -169,17 +179,23 @@ def _accept_fresh_spans(suggestions: list[Span], annotator, events: list) -> dic
     return own
 
 
-def _decide_span(suggestion: Span, annotator, status: str, events: list) -> Span:
+def _decide_span(suggestion: Span, annotator, status: str, events: list,
+                 entity_of: dict[int, int]) -> Span:
+    entity_id = entity_of.get(suggestion.pk)
     if status == LabelStatus.ACCEPTED:
         # The annotator already drew this very span: accepting links it, adds nothing.
         same = Span.objects.filter(
             document_id=suggestion.document_id, annotator=annotator, label_id=suggestion.label_id,
             start=suggestion.start, end=suggestion.end, status=LabelStatus.ACCEPTED).first()
         if same is not None:
-            if same.suggestion_id is None:
+            # Their own span keeps the entity they gave it; one without gets the proposal.
+            entity_id = same.entity_id or entity_id
+            if same.suggestion_id is None or same.entity_id != entity_id:
                 before = span_snapshot(same)
-                Span.objects.filter(pk=same.pk).update(suggestion=suggestion)
-                same.suggestion = suggestion
+                version = same.version + (same.entity_id != entity_id)
+                Span.objects.filter(pk=same.pk).update(suggestion=suggestion, entity_id=entity_id,
+                                                       version=version)
+                same.suggestion, same.entity_id, same.version = suggestion, entity_id, version
                 events.append(("accept", "span", same.pk, before, span_snapshot(same)))
             return same
     own, created = Span.objects.get_or_create(
@@ -188,12 +204,17 @@ def _decide_span(suggestion: Span, annotator, status: str, events: list) -> Span
                       start=suggestion.start, end=suggestion.end, quote=suggestion.quote,
                       origin=Origin.PRETAG, tagger_name=suggestion.tagger_name,
                       tagger_version=suggestion.tagger_version,
-                      confidence=suggestion.confidence, status=status))
+                      confidence=suggestion.confidence, status=status,
+                      entity_id=entity_id if status == LabelStatus.ACCEPTED else None))
     if created or own.status != status:
         before = None if created else span_snapshot(own)
         if not created:
-            Span.objects.filter(pk=own.pk).update(status=status, version=own.version + 1)
-            own.status, own.version = status, own.version + 1
+            # A rejection turned into an acceptance takes the proposed entity too.
+            entity_id = own.entity_id or entity_id if status == LabelStatus.ACCEPTED \
+                else own.entity_id
+            Span.objects.filter(pk=own.pk).update(status=status, version=own.version + 1,
+                                                  entity_id=entity_id)
+            own.status, own.version, own.entity_id = status, own.version + 1, entity_id
         events.append(("accept" if status == LabelStatus.ACCEPTED else "reject", "span",
                        own.pk, before, span_snapshot(own)))
     return own
@@ -297,13 +318,16 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
                               *[f.span_id for f in a.fragments.all()]) if i}
         parts = {p.pk: p for p in Span.objects.select_related("label").filter(
             pk__in=part_ids).order_by()}
-    own_spans = (_accept_fresh_spans([*suggested_spans.values(),
-                                      *[p for p in parts.values()
-                                        if p.pk not in suggested_spans]], annotator, events)
+    accepting = [*suggested_spans.values(),
+                 *[p for p in parts.values() if p.pk not in suggested_spans]]
+    entity_of = (entities_for_accept(project_id=document.project_id, suggestions=accepting,
+                                     actor=annotator)
+                 if status == LabelStatus.ACCEPTED else {})
+    own_spans = (_accept_fresh_spans(accepting, annotator, events, entity_of)
                  if status == LabelStatus.ACCEPTED else {})
     for pk, suggestion in suggested_spans.items():
         if pk not in own_spans:
-            own_spans[pk] = _decide_span(suggestion, annotator, status, events)
+            own_spans[pk] = _decide_span(suggestion, annotator, status, events, entity_of)
     own_attributions, touched = [], {pk: own_spans[pk] for pk in suggested_spans}
     for suggestion in suggested_attributions.values():
         if status == LabelStatus.REJECTED:
@@ -314,7 +338,8 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
         mapped = {}
         for part_id in dict.fromkeys(i for i in part_ids if i):
             if part_id not in own_spans:
-                own_spans[part_id] = _decide_span(parts[part_id], annotator, status, events)
+                own_spans[part_id] = _decide_span(parts[part_id], annotator, status, events,
+                                                  entity_of)
             mapped[part_id] = touched[part_id] = own_spans[part_id]
         own_attributions.append(_accept_attribution(suggestion, document, annotator, mapped,
                                                     events))

@@ -26,10 +26,18 @@ export function entityOf(span) {
   return span && span.entity ? entityNames.get(span.entity) || { id: span.entity, name: `entity ${span.entity}` } : null;
 }
 
-// "→ Antony Blinken" beside a source, or nothing.
+// "→ Antony Blinken" beside a source, "→ ? Antony Blinken" beside a suggestion that
+// proposes it (accepting links it; "new" ones are made then), or nothing.
 export function entityBadge(span) {
   const entity = entityOf(span);
-  return entity ? h("span", { className: "ann-entity", title: `Source entity (${entity.type || "entity"})` }, entity.name) : null;
+  if (entity) return h("span", { className: "ann-entity", title: `Source entity (${entity.type || "entity"})` }, entity.name);
+  const proposed = span && span.suggestedEntity;
+  if (!proposed) return null;
+  const known = proposed.id ? entityNames.get(proposed.id) : null;
+  const name = known ? known.name : proposed.name;
+  return h("span", { className: "ann-entity ann-entity-suggested",
+    title: `Suggested source entity (${proposed.type}${proposed.id ? "" : ", new"}; ${proposed.by})` },
+  `? ${name}${proposed.id ? "" : " (new)"}`);
 }
 
 export function canLinkEntity(span) {

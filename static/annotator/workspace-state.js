@@ -46,6 +46,7 @@ export function spanFromApi(state, raw, kind) {
     s16: toUtf16(state.index, raw.start), e16: toUtf16(state.index, raw.end),
     quote: raw.quote, version: raw.version, review: raw.review_state, origin: raw.origin,
     confidence: raw.confidence, entity: raw.entity ?? null, unsaved: false,
+    suggestedEntity: raw.suggested_entity ?? null, // a suggestion's proposed source entity
   };
 }
 

@@ -8,6 +8,7 @@ import pytest
 from annotator.models import SourceEntity, Span
 from annotator.services.documents import document_create
 from annotator.services.entities import entity_create
+from annotator.services.suggestions import SuggestedSpan, suggestions_store
 
 from .conftest import login, mouse_select, open_workspace, text_of, wait_saved
 
@@ -137,3 +138,24 @@ def test_reviewer_sees_the_entity_of_a_source_before_approving_it(page, live_ser
     [approved] = approved_layer_for_document(document=document).spans
     assert approved.entity == entity.pk
     assert not page.js_errors
+
+
+def test_a_suggestion_shows_its_proposed_entity_and_accepting_links_it(page, live_server, world):
+    """Issue #16 point 2: the pre-tagger's proposed entity beside a suggested source; y
+    accepts it, and the annotator's span links to the entity, made then."""
+    text = "Rafael Ortiz said the talks would go on."
+    document, _ = document_create(project=world.project, title="Talks", text=text)
+    suggestions_store(document=document, tagger_name="rules", tagger_version="1",
+                      spans=[SuggestedSpan("s", "SOURCE", 0, 12)], attributions=[],
+                      entities={"s": {"suggested_entity_id": None,
+                                      "suggested_entity_name": "Rafael Ortiz",
+                                      "suggested_entity_type": "person",
+                                      "suggested_entity_by": "coref-rules 1.0 new"}})
+    login(page, live_server, "ann")
+    open_workspace(page, live_server, document)
+    page.locator("#ann-text .ann-seg.ann-suggested", has_text="Rafael Ortiz").click()
+    assert "? Rafael Ortiz (new)" in text_of(page, "#ann-selected .ann-entity-suggested")
+    page.keyboard.press("y")
+    page.wait_for_selector("#ann-suggestions >> text=No open suggestions.")
+    own = Span.objects.get(document=document, annotator__isnull=False)
+    assert own.entity == SourceEntity.objects.get(project=world.project, name="Rafael Ortiz")

@@ -171,3 +171,11 @@ test("an address from the explorer names a shown span, one at its offsets, or th
     assert.equal(spanFromAddress(state, bad), null, bad);
   }
 });
+
+test("a suggestion keeps its proposed source entity, and a span without one has none", () => {
+  const proposed = { id: null, name: "Rafael Ortiz", type: "person", by: "coref-rules 1.0 new" };
+  const state = loaded(detail({ spans: [MINISTER],
+    suggestions: [raw(60, "SOURCE", 39, 47, { annotator: null, suggested_entity: proposed })] }));
+  assert.deepEqual(state.spans.get("60").suggestedEntity, proposed);
+  assert.equal(state.spans.get("1").suggestedEntity, null);
+});

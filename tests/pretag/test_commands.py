@@ -34,6 +34,20 @@ def test_pretag_jsonl_writes_one_record_per_input_through_the_shared_code_path(t
     assert out[1]["spans"] == [] and out[1]["relations"] == []
 
 
+def test_pretag_jsonl_with_entities_numbers_the_sources_entities_as_exports_do(tmp_path):
+    text = ("Foreign Minister Ana Ruiz said the talks would resume. She said the deal was "
+            "close. Officials said the border would stay shut.")
+    write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": text}])
+    call_command("pretag_jsonl", str(tmp_path / "in.jsonl"), str(tmp_path / "out.jsonl"),
+                 "--entities", stderr=StringIO())
+    record = read_jsonl(tmp_path / "out.jsonl")[0]
+    sources = {s["text"]: s.get("entity") for s in record["spans"] if s["label"] == "SOURCE"}
+    assert sources["Foreign Minister Ana Ruiz"] == sources["She"] == "E1"
+    assert record["entities"][0] == {"id": "E1", "name": "Ana Ruiz", "type": "person"}
+    anonymous = next(e for e in record["entities"] if e["id"] == sources["Officials"])
+    assert anonymous == {"id": sources["Officials"], "name": "officials", "type": "anonymous"}
+
+
 def test_pretag_jsonl_writes_to_stdout_when_output_is_a_dash(tmp_path):
     write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "Officials said it would rain."}])
     stdout = StringIO()

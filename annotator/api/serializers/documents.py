@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from annotator.api.serializers.common import MAX_ID
+from annotator.api.serializers.output import suggested_entity_dict
 from annotator.models import Attribution, DocStatus, Document, Span
 
 
@@ -49,14 +50,34 @@ class DocumentCreatedOut(serializers.Serializer):
     created = serializers.BooleanField(help_text="False: the same text was already here.")
 
 
+class SuggestedEntityOut(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True,
+                                  help_text="An entity of the project; null: a new one, made "
+                                            "when the suggestion is accepted.")
+    name = serializers.CharField()
+    type = serializers.CharField()
+    by = serializers.CharField(help_text="The resolver, its version and how it matched "
+                                         "(exact, alias, surname, new).")
+
+
 class SpanOut(serializers.ModelSerializer):
     label = serializers.CharField(source="label.name")
+    suggested_entity = serializers.SerializerMethodField(
+        help_text="A suggestion's proposed source entity (SOURCE suggestions); null if none.")
 
     class Meta:
         model = Span
         fields = ["id", "document", "annotator", "label", "start", "end", "quote", "entity",
-                  "origin", "tagger_name", "tagger_version", "confidence", "status",
+                  "suggested_entity", "origin", "tagger_name", "tagger_version", "confidence", "status",
                   "suggestion", "review_state", "version", "created_at", "updated_at"]
+
+
+    @extend_schema_field(SuggestedEntityOut(allow_null=True))
+    def get_suggested_entity(self, span):
+        # One shape with the fast path's (api/serializers/output.py).
+        return suggested_entity_dict({field: getattr(span, field) for field in (
+            "suggested_entity_id", "suggested_entity_name", "suggested_entity_type",
+            "suggested_entity_by")})
 
 
 class AttributionOut(serializers.ModelSerializer):

@@ -32,7 +32,18 @@ def span_row_dict(row: dict) -> dict:
     """SpanOut's shape from a row of selectors.span_row_list."""
     return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
             "label": row["label_name"], "start": row["start"], "end": row["end"],
-            "quote": row["quote"], "entity": row["entity_id"], **_provenance(row)}
+            "quote": row["quote"], "entity": row["entity_id"],
+            "suggested_entity": suggested_entity_dict(row), **_provenance(row)}
+
+
+def suggested_entity_dict(row: dict) -> dict | None:
+    """A suggestion's proposed source entity (issue #16): an entity of the project (`id`)
+    or a new one (`id` null) made when it is accepted; None when it proposes none."""
+    if row["suggested_entity_id"] is None and not row["suggested_entity_name"]:
+        return None
+    return {"id": row["suggested_entity_id"], "name": row["suggested_entity_name"] or "",
+            "type": row["suggested_entity_type"] or "other",
+            "by": row["suggested_entity_by"] or ""}
 
 
 def span_dict(span) -> dict:

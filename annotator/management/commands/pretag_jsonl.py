@@ -5,7 +5,10 @@ Each input line is {"id", "text", ...}; each output line is
  "relations": [{"source", "cue", "claim"}]}, with offsets in code points.
 The tagging goes through `annotator.pretag.pretag_text`, as the jobs do.
 "-" reads standard input or writes standard output. `--tagger learned-attribution
---model MODEL_DIR` tags with a model trained by `train_tagger`.
+--model MODEL_DIR` tags with a model trained by `train_tagger`. `--entities` also resolves
+the SOURCE spans into source entities (annotator/pretag/coref/), written as our JSON Lines
+export writes them: an "entities" list ({"id": "E1", "name", "type"}) and "entity" on
+each SOURCE span that mentions one.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from annotator.pretag import (PretagOutputError, available_taggers, get_tagger, pretag_text,
                               result_to_record)
+from annotator.pretag.coref import entity_links
 
 
 class Command(BaseCommand):
@@ -30,6 +34,8 @@ class Command(BaseCommand):
                                  f"{', '.join(available_taggers())}")
         parser.add_argument("--model", default=None,
                             help="model directory, for a tagger that learns (train_tagger)")
+        parser.add_argument("--entities", action="store_true",
+                            help="also propose the source entity of each SOURCE span")
 
     def handle(self, *args, **options):
         try:
@@ -48,7 +54,10 @@ class Command(BaseCommand):
                 result = pretag_text(tagger, text)
             except PretagOutputError as exc:
                 raise CommandError(f"line {number} (id {doc_id!r}): {exc}") from None
-            lines.append(json.dumps(result_to_record(doc_id, text, result), ensure_ascii=False))
+            record = result_to_record(doc_id, text, result)
+            if options["entities"]:
+                _entities_add(record, text)
+            lines.append(json.dumps(record, ensure_ascii=False))
         elapsed = time.perf_counter() - started
         output = "".join(line + "\n" for line in lines)
         if options["output"] == "-":
@@ -89,3 +98,22 @@ class Command(BaseCommand):
                     yield number, record["id"], record["text"]
             except UnicodeDecodeError as exc:
                 raise CommandError(f"{path}: not UTF-8 ({exc.reason}).") from None
+
+
+def _entities_add(record: dict, text: str) -> None:
+    """The resolver's entities for the record's SOURCE spans, numbered E1, E2 ... in the
+    order of their first mention (no project: every entity is a new one)."""
+    sources = [(span["id"], span["start"], span["end"]) for span in record["spans"]
+               if span["label"] == "SOURCE"]
+    numbers: dict[str, str] = {}
+    entities = []
+    by_span = {}
+    for link in sorted(entity_links(text, sources), key=lambda link: int(link.key[1:])):
+        if link.name not in numbers:
+            numbers[link.name] = f"E{len(numbers) + 1}"
+            entities.append({"id": numbers[link.name], "name": link.name, "type": link.type})
+        by_span[link.key] = numbers[link.name]
+    for span in record["spans"]:
+        if span["id"] in by_span:
+            span["entity"] = by_span[span["id"]]
+    record["entities"] = entities
