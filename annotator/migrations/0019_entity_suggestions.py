@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotator', '0017_document_outlet_published'),
+        ('annotator', '0018_password_change_required'),
     ]
 
     operations = [
