@@ -238,6 +238,16 @@ class ApiTokenAdmin(CheckedAdmin):
             api_token_revoke(token=token)
 
 
+@admin.register(models.PasswordChangeRequired)
+class PasswordChangeRequiredAdmin(CheckedAdmin):
+    """Accounts that still sign in with a one-time password. Adding one makes that user
+    choose a new password at their next sign-in; deleting one lets them keep theirs."""
+
+    list_display = ["user", "created_at"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+
+
 @admin.register(models.Assignment)
 class AssignmentAdmin(CheckedAdmin):
     """Read only: assignments are made on the project page or through the API, by

@@ -35,6 +35,19 @@ def a_browser(browser):
     return context, page
 
 
+def first_sign_in(page, live_server, username: str, one_time: str) -> None:
+    """Sign in with the one-time password: the page asks for a password of one's own
+    first, then goes on to the home page."""
+    login(page, live_server, username, one_time)
+    assert "/accounts/password/" in page.url
+    page.fill("#id_old_password", one_time)
+    for field in ("#id_new_password1", "#id_new_password2"):
+        page.fill(field, f"{username}-Own-passw0rd")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert page.url == f"{live_server.url}/"
+
+
 def test_an_admin_runs_a_project_from_the_browser(browser, page, live_server, tmp_path, shot):
     get_user_model().objects.create_user("chief", password=PASSWORD, is_staff=True)
 
@@ -91,13 +104,14 @@ def test_an_admin_runs_a_project_from_the_browser(browser, page, live_server, tm
         page, ".ann-assign-message")
     assert Assignment.objects.filter(document__project=project).count() == 4
 
-    # 5. Each annotator signs in with the one-time password, finds the assigned
-    #    documents first, labels the first story's claim, source and cue, and submits.
+    # 5. Each annotator signs in with the one-time password and chooses their own, finds
+    #    the assigned documents first, labels the first story's claim, source and cue, and
+    #    submits.
     bridge = project.documents.get(title="Bridge")
     for username in ("ana", "ben"):
         context, their = a_browser(browser)
         try:
-            login(their, live_server, username, passwords[username])
+            first_sign_in(their, live_server, username, passwords[username])
             assert their.locator(".ann-project .ann-assigned-mark").count() == 2
             their.click(f'tr[data-document-id="{bridge.pk}"] a')
             ready(their)
@@ -126,7 +140,7 @@ def test_an_admin_runs_a_project_from_the_browser(browser, page, live_server, tm
     # 6. The reviewer approves what both agree on, then the document.
     context, reviewer = a_browser(browser)
     try:
-        login(reviewer, live_server, "rita", passwords["rita"])
+        first_sign_in(reviewer, live_server, "rita", passwords["rita"])
         reviewer.click(".ann-nav >> text=Review")
         reviewer.click(f'tr[data-document-id="{bridge.pk}"] a')
         ready(reviewer)
