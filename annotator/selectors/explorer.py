@@ -11,13 +11,16 @@ ranking.
 
 Layers: the approved one (attributions approved by a reviewer; the entity a source stands
 for is its own SOURCE span's, else that of an approved identical SOURCE span, as
-approved.entity_copy would find it: _approved_entity) or one annotator's accepted
-attributions as they are. Who may read which layer is access.py's.
+approved.entity_copy would find it), read from the read model ExplorerRow
+(services/explorer_rows.py keeps it, decisions §21), or one annotator's accepted
+attributions as they are, read from the label tables. Who may read which layer is
+access.py's.
 
 Every function here runs a fixed number of queries whatever the number of documents and
 labels (tests/api/test_explorer_api.py counts them): the counting is SQL's (GROUP BY with
 COUNT DISTINCT), Python only shapes the rows. Outlet and date are Document columns
-(annotator/facets.py, migration 0017), not keys of its JSON metadata.
+(annotator/facets.py, migration 0017), copied into the rows, not keys of its JSON
+metadata.
 """
 from __future__ import annotations
 
@@ -26,12 +29,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import (CharField, Count, F, IntegerField, Min, OuterRef, QuerySet,
-                              Subquery, Value)
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db.models import CharField, F, Min, QuerySet, Value
+from django.db.models.functions import Cast, Concat, TruncMonth
 
-from annotator.models import (Attribution, Document, EntityType, LabelStatus, Project,
-                              ReviewState, SourceEntity, Span)
+from annotator.models import (Attribution, Document, EntityType, ExplorerRow, LabelStatus,
+                              Project, SourceEntity)
 
 APPROVED = "approved"
 NO_ENTITY = "(no entity)"
@@ -87,49 +89,36 @@ def explorer_filter_check(*, project: Project, outlet: str | None = None,
                           date_to=date_to, source_type=source_type, attributes=wanted)
 
 
-def _approved_entity() -> Coalesce:
-    """The entity the approved layer gives an attribution's source: its own SOURCE span's,
-    else (approved.entity_copy) the first approved identical SOURCE span's, by id, that
-    names one. The subquery runs only for sources linked to no entity (COALESCE stops at
-    the first value). Where two approved copies name different entities, each attribution
-    counts for its own (the approved layer would take the first copy's for both)."""
-    copies = Span.objects.filter(
-        document_id=OuterRef("document_id"), label_id=OuterRef("source__label_id"),
-        start=OuterRef("source__start"), end=OuterRef("source__end"),
-        annotator__isnull=False, entity__isnull=False, status=LabelStatus.ACCEPTED,
-        review_state=ReviewState.APPROVED).order_by("pk")
-    return Coalesce(F("source__entity_id"),
-                    Subquery(copies.values("entity_id")[:1], output_field=IntegerField()))
-
-
 def explorer_claims(*, project: Project, filters: ExplorerFilter) -> QuerySet:
-    """The layer's attributions of the project, filtered, each with `entity_ref` (its
-    source's entity id, or None) and `claim_key` (the claim's place, for COUNT DISTINCT)."""
-    rows = Attribution.objects.filter(document__project=project, status=LabelStatus.ACCEPTED)
+    """The layer's attributions of the project, filtered: for the approved layer, their
+    rows of the read model (ExplorerRow: the approved entity, the claim's place, outlet
+    and month, written when labels change); for one annotator's layer, their accepted
+    Attributions as they are, each with `entity_ref` (its source's entity id, or None)
+    and `claim_key` (the claim's place, for COUNT DISTINCT). A member's own layer is
+    read seldom and is one person's labels: it stays on the label tables."""
     if filters.annotator_id is None:
-        rows = rows.filter(annotator__isnull=False, review_state=ReviewState.APPROVED)
-        rows = rows.annotate(entity_ref=_approved_entity())
+        rows = ExplorerRow.objects.filter(project=project)
+        document, entity = "", "entity_id"
     else:
-        rows = rows.filter(annotator_id=filters.annotator_id).annotate(
-            entity_ref=F("source__entity_id"))
+        rows = Attribution.objects.filter(
+            document__project=project, status=LabelStatus.ACCEPTED,
+            annotator_id=filters.annotator_id).annotate(
+            entity_ref=F("source__entity_id"), claim_key=Concat(
+                Cast("document_id", CharField()), Value(":"), Cast("claim__start", CharField()),
+                Value(":"), Cast("claim__end", CharField()), output_field=CharField()))
+        document, entity = "document__", "entity_ref"
     if filters.outlet:
-        rows = rows.filter(document__outlet=filters.outlet)
+        rows = rows.filter(**{f"{document}outlet": filters.outlet})
     if filters.date_from:
-        rows = rows.filter(document__published__gte=filters.date_from)
+        rows = rows.filter(**{f"{document}published__gte": filters.date_from})
     if filters.date_to:
-        rows = rows.filter(document__published__lte=filters.date_to)
+        rows = rows.filter(**{f"{document}published__lte": filters.date_to})
     for name, value in filters.attributes.items():
         rows = rows.filter(**{f"attributes__{name}": value})
     if filters.source_type:
-        rows = rows.filter(entity_ref__in=SourceEntity.objects.filter(
-            project=project, type=filters.source_type).values("pk"))
-    return rows.annotate(claim_key=Concat(
-        Cast("document_id", CharField()), Value(":"), Cast("claim__start", CharField()),
-        Value(":"), Cast("claim__end", CharField()), output_field=CharField()))
-
-
-def _claims() -> Count:
-    return Count("claim_key", distinct=True)
+        rows = rows.filter(**{f"{entity}__in": SourceEntity.objects.filter(
+            project=project, type=filters.source_type).values("pk")})
+    return rows
 
 
 # The figures are GROUP BYs over one inner SELECT (Django writes it, for the database at
@@ -140,10 +129,14 @@ _INNER_COLUMNS = {"x_entity": F("entity_ref"), "x_claim": F("claim_key"),
                   "x_document": F("document_id"), "x_source": F("source_id"),
                   "x_outlet": F("document__outlet"),
                   "x_month": TruncMonth("document__published")}
+_ROW_COLUMNS = {"x_entity": F("entity_id"), "x_claim": F("claim_key"),
+                "x_document": F("document_id"), "x_source": F("source_id"),
+                "x_outlet": F("outlet"), "x_month": F("month")}
 
 
 def _inner(rows: QuerySet) -> tuple[str, tuple]:
-    sql, params = rows.values(**_INNER_COLUMNS).order_by().query.sql_with_params()
+    columns = _ROW_COLUMNS if rows.model is ExplorerRow else _INNER_COLUMNS
+    sql, params = rows.values(**columns).order_by().query.sql_with_params()
     return sql, tuple(params)
 
 
@@ -250,24 +243,28 @@ def explorer_claim_list(*, project: Project, filters: ExplorerFilter, entity_id:
     first copy's), the source's and cue's text, the attributes of its first attribution.
     Three queries."""
     rows = explorer_claims(project=project, filters=filters).filter(source__isnull=False)
-    rows = (rows.filter(entity_ref=entity_id) if entity_id is not None
-            else rows.filter(entity_ref__isnull=True))
+    if rows.model is ExplorerRow:
+        entity, document, claim, first = "entity_id", "", "claim_", "attribution_id"
+    else:
+        entity, document, claim, first = "entity_ref", "document__", "claim__", "pk"
+    rows = (rows.filter(**{entity: entity_id}) if entity_id is not None
+            else rows.filter(**{f"{entity}__isnull": True}))
     grouped = rows.values(
-        "claim_key", "document_id", "document__title", "document__outlet",
-        "document__published", "claim__start", "claim__end", "claim__quote").annotate(
-        span_id=Min("claim_id"), attribution_id=Min("pk"), source_quote=Min("source__quote"),
+        x_key=F("claim_key"), x_document=F("document_id"), x_title=F("document__title"),
+        x_outlet=F(f"{document}outlet"), x_published=F(f"{document}published"),
+        x_start=F(f"{claim}start"), x_end=F(f"{claim}end"), x_quote=F("claim__quote")).annotate(
+        span_id=Min("claim_id"), attribution_id=Min(first), source_quote=Min("source__quote"),
         cue_quote=Min("cue__quote")).order_by(
-        F("document__published").asc(nulls_last=True), "document_id", "claim__start",
-        "claim__end")
+        F("x_published").asc(nulls_last=True), "x_document", "x_start", "x_end")
     count = grouped.count()
     page = list(grouped[offset:offset + limit])
     attributes = dict(Attribution.objects.filter(
         pk__in=[row["attribution_id"] for row in page]).values_list("pk", "attributes"))
     return count, [{
-        "document": {"id": row["document_id"], "title": row["document__title"],
-                     "outlet": row["document__outlet"], "published": row["document__published"]},
-        "span_id": row["span_id"], "start": row["claim__start"], "end": row["claim__end"],
-        "quote": row["claim__quote"], "source_quote": row["source_quote"],
+        "document": {"id": row["x_document"], "title": row["x_title"],
+                     "outlet": row["x_outlet"], "published": row["x_published"]},
+        "span_id": row["span_id"], "start": row["x_start"], "end": row["x_end"],
+        "quote": row["x_quote"], "source_quote": row["source_quote"],
         "cue_quote": row["cue_quote"], "attributes": attributes.get(row["attribution_id"], {}),
     } for row in page]
 
