@@ -83,7 +83,7 @@ def explorer_rows_refresh(*, document_ids) -> None:
     elif not isinstance(document_ids, QuerySet):
         raise TypeError("document_ids: a list of ids or a query of them")
     _, _, ExplorerRow = _models()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction: no savepoint pair
         ExplorerRow.objects.filter(document_id__in=document_ids)._raw_delete(connection.alias)
         _write({"document_id__in": document_ids})
 
