@@ -55,15 +55,11 @@ class ExplorerRow(models.Model):
         # rows, no heap (once VACUUM has marked the pages visible, which autovacuum does).
         # SQLite makes them without INCLUDE.
         indexes = [
-            models.Index(fields=["project", "entity", "claim_key"], name="xrow_entity",
-                         include=["document", "source", "month", "outlet", "published",
-                                  "attributes"]),
-            models.Index(fields=["project", "outlet", "claim_key"], name="xrow_outlet",
-                         include=["document", "source", "entity", "month", "published",
-                                  "attributes"]),
-            models.Index(fields=["project", "month", "claim_key"], name="xrow_month",
-                         include=["document", "source", "entity", "outlet", "published",
-                                  "attributes"]),
+            # The sources per month, a source's claims; the claims per outlet and month.
+            models.Index(fields=["project", "entity", "month", "claim_key"], name="xrow_entity",
+                         include=["document", "source", "outlet", "published", "attributes"]),
+            models.Index(fields=["project", "outlet", "month", "claim_key"], name="xrow_outlet",
+                         include=["document", "source", "entity", "published", "attributes"]),
         ]
 
     def __str__(self) -> str:

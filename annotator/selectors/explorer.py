@@ -192,21 +192,37 @@ def _ranked(rows: list[dict]) -> list[dict]:
     return sources
 
 
+def _source_counts(inner: tuple[str, tuple], by_month: bool) -> list[dict]:
+    """Claims and documents of each source (and month: a claim and a document have one
+    month each, so a source's figures are the sums of its months'), with the entity's name
+    and type joined after the counting: one query."""
+    entity_table = connection.ops.quote_name(SourceEntity._meta.db_table)
+    group = "t.x_entity, t.x_month" if by_month else "t.x_entity"
+    return _fetch(
+        f"SELECT r.*, e.name AS name, e.type AS type FROM (SELECT {group}"
+        ", COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents "
+        f"FROM ({inner[0]}) t WHERE t.x_source IS NOT NULL GROUP BY {group}) r "
+        f"LEFT JOIN {entity_table} e ON e.id = r.x_entity", inner[1])
+
+
 def _ranking(inner: tuple[str, tuple]) -> list[dict]:
     """Every source with its claim and document counts, most claims first (then by name;
-    "(no entity)" last of its count): one query, the names joined after the counting."""
-    entity_table = connection.ops.quote_name(SourceEntity._meta.db_table)
-    return _ranked(_fetch(
-        "SELECT r.entity, e.name AS name, e.type AS type, r.claims, r.documents FROM ("
-        "SELECT t.x_entity AS entity, COUNT(DISTINCT t.x_claim) AS claims, "
-        f"COUNT(DISTINCT t.x_document) AS documents FROM ({inner[0]}) t "
-        f"WHERE t.x_source IS NOT NULL GROUP BY t.x_entity) r LEFT JOIN {entity_table} e "
-        "ON e.id = r.entity", inner[1]))
+    "(no entity)" last of its count): one query."""
+    return _ranked([{**r, "entity": r["x_entity"]} for r in _source_counts(inner, False)])
 
 
 def explorer_ranking(*, project: Project, filters: ExplorerFilter) -> list[dict]:
     """Every source, ranked (the CSV download): one query."""
     return _ranking(_inner(explorer_claims(project=project, filters=filters)))
+
+
+def _summed(cells: list[dict], key, keys: tuple) -> dict:
+    sums: dict = {}
+    for cell in cells:
+        into = sums.setdefault(key(cell), dict.fromkeys(keys, 0))
+        for name in keys:
+            into[name] += cell[name]
+    return sums
 
 
 def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 50) -> dict:
@@ -217,36 +233,36 @@ def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 
     - outlets, months: claims, claims with an entity, anonymous ones, and their share,
       per outlet ("" for none) and per month of publication (None for no date).
     - timeline: claims per month of the first sources of the ranking.
-    - totals: claims, documents, claims without a source span: the sums of the outlets'
-      (a claim and a document have one outlet each).
-    Four queries, whatever the number of documents and labels.
+    - totals: claims, documents, claims without a source span.
+    Two queries, whatever the number of documents and labels: the sources per month, and
+    the claims per outlet and month; a claim and a document have one outlet and one month,
+    so each figure is a sum of those cells (Python adds them up).
     """
     inner = _inner(explorer_claims(project=project, filters=filters))
-    sources = _ranking(inner)
+    by_source = _source_counts(inner, True)
+    names = {r["x_entity"]: (r["name"], r["type"]) for r in by_source}
+    sources = _ranked([{"entity": entity, "name": names[entity][0], "type": names[entity][1],
+                        **sums} for entity, sums in _summed(
+        by_source, lambda r: r["x_entity"], ("claims", "documents")).items()])
     top = sources[:limit]
-    share = _share_columns(project)
-    by_outlet = _select(inner, f"t.x_outlet AS outlet, {share}, "
-                               "COUNT(DISTINCT t.x_document) AS documents, "
-                               "COUNT(DISTINCT CASE WHEN t.x_source IS NULL THEN t.x_claim END) "
-                               "AS unattributed", group="t.x_outlet")
-    totals = {key: sum(r[key] for r in by_outlet)
-              for key in ("claims", "documents", "unattributed")}
-    outlets = sorted(({"outlet": r["outlet"], **_share_row(r)} for r in by_outlet),
-                     key=lambda r: r["outlet"])
-    months = sorted(({"month": _month(r["month"]), **_share_row(r)} for r in _select(
-        inner, f"t.x_month AS month, {share}", group="t.x_month")),
+    cells = _select(inner, f"t.x_outlet AS outlet, t.x_month AS month, "
+                           f"{_share_columns(project)}, "
+                           "COUNT(DISTINCT t.x_document) AS documents, "
+                           "COUNT(DISTINCT CASE WHEN t.x_source IS NULL THEN t.x_claim END) "
+                           "AS unattributed", group="t.x_outlet, t.x_month")
+    shares = ("claims", "with_entity", "anonymous")
+    outlets = sorted(({"outlet": outlet, **_share_row(row)} for outlet, row in _summed(
+        cells, lambda r: r["outlet"], shares).items()), key=lambda r: r["outlet"])
+    months = sorted(({"month": month, **_share_row(row)} for month, row in _summed(
+        cells, lambda r: _month(r["month"]), shares).items()),
         key=lambda r: (r["month"] is None, r["month"] or ""))
+    totals = _summed(cells, lambda r: None, ("claims", "documents", "unattributed")).get(
+        None, {"claims": 0, "documents": 0, "unattributed": 0})
     drawn = top[:TIMELINE_SOURCES]
-    ids = tuple(s["entity"] for s in drawn if s["entity"] is not None)
-    wanted = " OR ".join(([f"t.x_entity IN ({', '.join(['%s'] * len(ids))})"] if ids else [])
-                         + (["t.x_entity IS NULL"] if len(ids) < len(drawn) else [])) or "1=0"
     series: dict = {s["entity"]: [] for s in drawn}
-    for r in sorted(_select(inner, "t.x_entity AS entity, t.x_month AS month, "
-                                   "COUNT(DISTINCT t.x_claim) AS claims",
-                            where=f"t.x_source IS NOT NULL AND ({wanted})",
-                            group="t.x_entity, t.x_month", params=ids),
-                    key=lambda r: (r["month"] is None, _month(r["month"]) or "")):
-        series[r["entity"]].append({"month": _month(r["month"]), "claims": r["claims"]})
+    for r in sorted((r for r in by_source if r["x_entity"] in series),
+                    key=lambda r: (r["x_month"] is None, _month(r["x_month"]) or "")):
+        series[r["x_entity"]].append({"month": _month(r["x_month"]), "claims": r["claims"]})
     return {"total_sources": len(sources), "sources": top, "outlets": outlets,
             "months": months, "totals": totals,
             "timeline": [{"entity": s["entity"], "name": s["name"],

@@ -202,7 +202,7 @@ def test_a_refresh_is_two_statements_whatever_the_number_of_documents(world):  #
         assert len(captured.captured_queries) == 2
 
 
-def test_the_summary_reads_the_rows_in_four_queries_at_any_size(world):  # noqa: F811
+def test_the_summary_reads_the_rows_in_two_queries_at_any_size(world):  # noqa: F811
     counts = []
     for first, size in ((0, 1), (1, 8)):
         for document in documents(world, size, first):
@@ -212,4 +212,4 @@ def test_the_summary_reads_the_rows_in_four_queries_at_any_size(world):  # noqa:
         counts.append(len(captured.captured_queries))
         assert all("annotator_span" not in q["sql"] for q in captured.captured_queries)
         assert summary["totals"]["claims"] > 0
-    assert counts == [4, 4]
+    assert counts == [2, 2]
