@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import CharField, Count, F, Min, QuerySet, Value
-from django.db.models.functions import Cast, Concat, TruncMonth
+from django.db.models import (BooleanField, CharField, Count, ExpressionWrapper, F, Min, Q,
+                              QuerySet, Value)
+from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 
 from annotator.models import (Attribution, Document, EntityType, ExplorerRow, LabelStatus,
                               Project, SourceEntity)
@@ -89,6 +90,16 @@ def explorer_filter_check(*, project: Project, outlet: str | None = None,
                           date_to=date_to, source_type=source_type, attributes=wanted)
 
 
+def _attribute_is(name: str, value: str) -> Coalesce:
+    """attributes[name] == value, as COALESCE(attributes -> name = value, false): the same
+    rows, but PostgreSQL, which has no statistics of a JSON key, estimates this at half of
+    them, not at 0.5 %: with the plain equality it planned a sort of every row instead of
+    the ordered index-only scan of the unfiltered figures (three times slower)."""
+    return Coalesce(ExpressionWrapper(Q(**{f"attributes__{name}": value}),
+                                      output_field=BooleanField()), Value(False),
+                    output_field=BooleanField())
+
+
 def explorer_claims(*, project: Project, filters: ExplorerFilter) -> QuerySet:
     """The layer's attributions of the project, filtered: for the approved layer, their
     rows of the read model (ExplorerRow: the approved entity, the claim's place, outlet
@@ -114,7 +125,7 @@ def explorer_claims(*, project: Project, filters: ExplorerFilter) -> QuerySet:
     if filters.date_to:
         rows = rows.filter(**{f"{document}published__lte": filters.date_to})
     for name, value in filters.attributes.items():
-        rows = rows.filter(**{f"attributes__{name}": value})
+        rows = rows.filter(_attribute_is(name, value))
     if filters.source_type:
         rows = rows.filter(**{f"{entity}__in": SourceEntity.objects.filter(
             project=project, type=filters.source_type).values("pk")})
