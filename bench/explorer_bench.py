@@ -1,16 +1,20 @@
-"""Benchmark the explorer's reads (issue #16) on PostgreSQL at the target size.
+"""Benchmark the explorer's reads (issue #16, point 5) on PostgreSQL at the target size.
 
-    .venv/bin/python bench/explorer_bench.py                       # 10,000 documents, 500,000 spans
+    nice -n 10 .venv/bin/python bench/explorer_bench.py          # 10,000 documents, 500,000 spans
     .venv/bin/python bench/explorer_bench.py --documents 500 --runs 5   # a check in a minute
+    .venv/bin/python bench/explorer_bench.py --database NAME --keep     # then --reuse: measure again
 
-The script makes a PostgreSQL database of its own (annotator_explorer_<pid> on
-127.0.0.1:5432, dropped at the end, also after an error or Ctrl-C), migrates it, and
-writes the labels in bulk (not through the services: a seed of 500,000 spans through them
-would take an hour): per document 50 spans of one annotator, all approved, 15 of them
-attributions (claim, SOURCE, cue) whose SOURCE span names one of 500 entities four times
-in five, 20 outlets, dates over 24 months. Then it sends each explorer request --runs times
-in-process (Django's test client, so the figures are the view's and the database's, not a
-server's) and prints the median and the p95 of each, in milliseconds.
+The script makes a PostgreSQL database of its own (annotator_explorer_<pid>, or --database,
+on 127.0.0.1:5432, dropped at the end unless --keep, also after an error or Ctrl-C),
+migrates it, and writes the labels by COPY (not through the services: a seed of 500,000
+spans through them would take an hour): per document 50 spans of one annotator, all
+approved, 15 of them attributions (claim, SOURCE, cue) whose SOURCE span names one of 500
+entities four times in five (the first ten take a third of those), 20 outlets, dates over
+24 months. The explorer's rows are then made by explorer_rows_rebuild (timed), and VACUUM
+ANALYZE marks their pages visible. Each explorer request is sent --runs times in-process
+(Django's test client, so the figures are the view's and the database's, not a server's);
+the script prints the median, the p95 and the queries of each, in milliseconds, with the
+load average (the figures are only comparable at a similar load).
 """
 from __future__ import annotations
 
