@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from annotator.facets import OUTLET_LENGTH
 from annotator.models.entities import SourceEntity
 from annotator.models.labels import Attribution, Span
-from annotator.facets import OUTLET_LENGTH
 from annotator.models.projects import Document, Project
 
 
