@@ -283,3 +283,21 @@ class SourceEntityAdmin(CheckedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.ExplorerRow)
+class ExplorerRowAdmin(CheckedAdmin):
+    """Read only: derived data (services/explorer_rows.py writes it with the labels;
+    `manage.py explorer_rows_rebuild` makes it again)."""
+
+    list_display = ["attribution", "document", "entity", "outlet", "month"]
+    list_select_related = ["attribution", "document", "entity"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

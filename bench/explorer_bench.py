@@ -1,20 +1,26 @@
-"""Benchmark the explorer's reads (issue #16) on PostgreSQL at the target size.
+"""Benchmark the explorer's reads (issue #16, point 5) on PostgreSQL at the target size.
 
-    .venv/bin/python bench/explorer_bench.py                       # 10,000 documents, 500,000 spans
+    nice -n 10 .venv/bin/python bench/explorer_bench.py          # 10,000 documents, 500,000 spans
     .venv/bin/python bench/explorer_bench.py --documents 500 --runs 5   # a check in a minute
+    .venv/bin/python bench/explorer_bench.py --database NAME --keep     # then --reuse: measure again
 
-The script makes a PostgreSQL database of its own (annotator_explorer_<pid> on
-127.0.0.1:5432, dropped at the end, also after an error or Ctrl-C), migrates it, and
-writes the labels in bulk (not through the services: a seed of 500,000 spans through them
-would take an hour): per document 50 spans of one annotator, all approved, 15 of them
-attributions (claim, SOURCE, cue) whose SOURCE span names one of 500 entities four times
-in five, 20 outlets, dates over 24 months. Then it sends each explorer request --runs times
-in-process (Django's test client, so the figures are the view's and the database's, not a
-server's) and prints the median and the p95 of each, in milliseconds.
+The script makes a PostgreSQL database of its own (annotator_explorer_<pid>, or --database,
+on 127.0.0.1:5432, dropped at the end unless --keep, also after an error or Ctrl-C),
+migrates it, and writes the labels by COPY (not through the services: a seed of 500,000
+spans through them would take an hour): per document 50 spans of one annotator, all
+approved, 15 of them attributions (claim, SOURCE, cue) whose SOURCE span names one of 500
+entities four times in five (the first ten take a third of those), 20 outlets, dates over
+24 months. The explorer's rows are then made by explorer_rows_rebuild (timed), and VACUUM
+ANALYZE marks their pages visible. Each explorer request is sent --runs times in-process
+(Django's test client, so the figures are the view's and the database's, not a server's);
+the script prints the median, the p95 and the queries of each, in milliseconds, with the
+load average (the figures are only comparable at a similar load).
 """
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
 import random
 import statistics
@@ -43,11 +49,38 @@ def _database(name: str, create: bool) -> None:
     connection.close()
 
 
-def seed(documents: int, seed_value: int = 16):
-    from django.contrib.auth import get_user_model  # after django.setup() (see the top)
+def _copy(cursor, model, rows) -> None:
+    """COPY `rows` (tuples in the order of the model's concrete columns) into its table:
+    PostgreSQL's bulk load, a hundred times faster than INSERTs through the ORM."""
+    def text(value) -> str:
+        if value is None:
+            return "\\N"
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, dict):
+            value = json.dumps(value)
+        return (str(value).replace("\\", "\\\\").replace("\t", "\\t")
+                .replace("\n", "\\n").replace("\r", "\\r"))
 
-    from annotator.models import (Attribution, Document, LabelStatus, ReviewState,
-                                  SourceEntity, Span, attribution_dedup_key)
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(map(text, row)) + "\n")
+    buffer.seek(0)
+    columns = ", ".join(f'"{f.column}"' for f in model._meta.concrete_fields)
+    cursor.copy_expert(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN', buffer)
+
+
+def seed(documents: int, seed_value: int = 16):
+    """The project, its members and 500 entities through the services; then documents,
+    spans and attributions by COPY, in batches of 500 documents (ids given here, the
+    sequences set after), and the explorer's rows by explorer_rows_rebuild."""
+    from django.contrib.auth import get_user_model  # after django.setup() (see the top)
+    from django.db import connection
+    from django.utils import timezone
+
+    from annotator.models import (Attribution, Document, SourceEntity, Span,
+                                  attribution_dedup_key)
+    from annotator.services.explorer_rows import explorer_rows_rebuild
     from annotator.services.projects import membership_set, project_create
 
     rng = random.Random(seed_value)
@@ -57,77 +90,104 @@ def seed(documents: int, seed_value: int = 16):
     project = project_create(name="Explorer bench")
     membership_set(project=project, user=annotator, role="annotator")
     membership_set(project=project, user=reviewer, role="reviewer")
-    labels = {label.name: label for label in project.labels.all()}
+    labels = {label.name: label.pk for label in project.labels.all()}
     types = ["person"] * 5 + ["organisation"] * 2 + ["anonymous"] * 2 + ["group", "document"]
     entities = SourceEntity.objects.bulk_create([
         SourceEntity(project=project, name=f"Source {n}", type=rng.choice(types))
         for n in range(500)])
+    # A few sources are quoted far more than the others (as in the news): the first ten
+    # entities take a third of the links.
+    weights = [30 if n < 10 else 1 for n in range(len(entities))]
     text = f"{WORD * 400}".strip()          # 1,999 characters, a span every 10 of them
-    batch = 200
-    for first in range(0, documents, batch):
-        docs = Document.objects.bulk_create([
-            Document(project=project, title=f"Article {n}", text=f"{n:07d} {text}",
-                     length=len(text) + 8, text_sha256=f"{n:064d}",
-                     outlet=f"Outlet {n % 20}",
-                     published=f"20{24 + (n % 24) // 12}-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
-                     metadata={"outlet": f"Outlet {n % 20}"})
-            for n in range(first, min(documents, first + batch))])
-        spans = []
-        for doc in docs:
-            for i in range(SPANS_PER_DOCUMENT):
-                role = ("CLAIM", "SOURCE", "CUE")[i % 3] if i < 3 * ATTRIBUTIONS_PER_DOCUMENT \
-                    else "CLAIM"
-                start = 8 + i * 10
-                entity = (rng.choice(entities) if role == "SOURCE" and rng.random() < 0.8
-                          else None)
-                spans.append(Span(document=doc, annotator=annotator, label=labels[role],
-                                  start=start, end=start + 4, quote=doc.text[start:start + 4],
-                                  status=LabelStatus.ACCEPTED,
-                                  review_state=ReviewState.APPROVED, entity=entity))
-        spans = Span.objects.bulk_create(spans, batch_size=5000)
-        attributions = []
-        for d, doc in enumerate(docs):
-            mine = spans[d * SPANS_PER_DOCUMENT:(d + 1) * SPANS_PER_DOCUMENT]
-            for a in range(ATTRIBUTIONS_PER_DOCUMENT):
-                claim, source, cue = mine[3 * a:3 * a + 3]
-                attributions.append(Attribution(
-                    document=doc, annotator=annotator, claim=claim, source=source, cue=cue,
-                    status=LabelStatus.ACCEPTED, review_state=ReviewState.APPROVED,
-                    attributes={"quote_type": rng.choice(["direct", "indirect"])},
-                    dedup_key=attribution_dedup_key([claim.pk], source.pk, cue.pk)))
-        Attribution.objects.bulk_create(attributions, batch_size=5000)
-        print(f"  seeded {first + len(docs)} documents", file=sys.stderr, flush=True)
+    now = timezone.now().isoformat()
+    common = ("human", "", "", None, "accepted", "approved", 1, now, now)
+    span_id = attribution_id = 0
+    batch = 500
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM annotator_document")
+        first_document = cursor.fetchone()[0] + 1
+        for first in range(0, documents, batch):
+            docs, spans, attributions = [], [], []
+            for n in range(first, min(documents, first + batch)):
+                doc_id, body = first_document + n, f"{n:07d} {text}"
+                outlet = f"Outlet {n % 20}"
+                docs.append((doc_id, project.pk, f"Article {n}", body, len(body), f"{n:064d}",
+                             "", {"outlet": outlet}, outlet,
+                             f"20{24 + (n % 24) // 12}-{n % 12 + 1:02d}-{n % 28 + 1:02d}", now))
+                mine = []
+                for i in range(SPANS_PER_DOCUMENT):
+                    role = (("CLAIM", "SOURCE", "CUE")[i % 3]
+                            if i < 3 * ATTRIBUTIONS_PER_DOCUMENT else "CLAIM")
+                    start, span_id = 8 + i * 10, span_id + 1
+                    entity = (rng.choices(entities, weights)[0].pk
+                              if role == "SOURCE" and rng.random() < 0.8 else None)
+                    spans.append((span_id, *common, doc_id, annotator.pk, labels[role], start,
+                                  start + 4, body[start:start + 4], None, entity))
+                    mine.append(span_id)
+                for a in range(ATTRIBUTIONS_PER_DOCUMENT):
+                    claim, source, cue = mine[3 * a:3 * a + 3]
+                    attribution_id += 1
+                    attributions.append((
+                        attribution_id, *common, doc_id, annotator.pk, claim, source, cue,
+                        {"quote_type": rng.choice(["direct", "indirect"])},
+                        attribution_dedup_key([claim], source, cue), None))
+            _copy(cursor, Document, docs)
+            _copy(cursor, Span, spans)
+            _copy(cursor, Attribution, attributions)
+            print(f"  seeded {first + len(docs)} documents", file=sys.stderr, flush=True)
+        for model in (Document, Span, Attribution):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"(SELECT MAX(id) FROM {table}))")
+        cursor.execute("ANALYZE")
+    began = time.perf_counter()
+    rows = explorer_rows_rebuild(project=project)
+    print(f"  explorer rows: {rows} made in {time.perf_counter() - began:.1f} s",
+          file=sys.stderr, flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE annotator_explorerrow")  # its pages visible: index-only scans
     return project, reviewer, entities
 
 
 def measure(project, reviewer, entities, runs: int) -> dict:
-    from django.test import Client  # after django.setup() (see the top)
+    """Each request `runs` times (the annotator's layer, read from the label tables, 3):
+    {name: (median ms, p95 ms, queries)}."""
+    from django.db import connection  # after django.setup() (see the top)
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(reviewer)
     base = f"/api/projects/{project.pk}/sources/"
     top = next(s["entity"] for s in client.get(base).json()["sources"] if s["entity"])
     requests = {
-        "sources (approved, no filter)": base,
-        "sources, outlet + date range": f"{base}?outlet=Outlet+3&date_from=2024-03-01"
-                                        "&date_to=2025-02-28",
-        "sources, type + attribute": f"{base}?type=anonymous&attribute=quote_type:direct",
-        "sources, the annotator's layer": f"{base}?layer=bench-annotator",
-        "claims of the first entity": f"{base}{top}/claims/",
+        "sources, no filter": base,
+        "sources, one outlet": f"{base}?outlet=Outlet+3",
+        "sources, a date range (a year)": f"{base}?date_from=2024-03-01&date_to=2025-02-28",
+        "sources, type anonymous": f"{base}?type=anonymous",
+        "sources, an attribute": f"{base}?attribute=quote_type:direct",
+        "sources, all four filters": f"{base}?outlet=Outlet+3&date_from=2024-03-01"
+                                     "&date_to=2025-02-28&type=person"
+                                     "&attribute=quote_type:direct",
+        "claims of the biggest source": f"{base}{top}/claims/",
+        "claims of the biggest, page 40": f"{base}{top}/claims/?offset=2000",
         "claims of \"(no entity)\"": f"{base}none/claims/",
         "sources CSV": f"{base}csv/",
+        "sources, the annotator's layer *": f"{base}?layer=bench-annotator",
     }
     figures = {}
     for name, url in requests.items():
-        times = []
-        for _ in range(runs):
-            began = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - began) * 1000)
+        times, queries = [], None
+        for _ in range(3 if name.endswith("*") else runs):
+            with CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - began) * 1000)
             assert response.status_code == 200, (url, response.content[:300])
+            queries = len(captured.captured_queries)
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        figures[name] = (statistics.median(times), p95)
+        figures[name] = (statistics.median(times), p95, queries)
     return figures
 
 
@@ -153,11 +213,18 @@ def main() -> int:
                              "compiling costs these queries more than it saves")
     parser.add_argument("--explain", action="store_true",
                         help="print PostgreSQL's plan of the ranking query too")
+    parser.add_argument("--database", default=f"annotator_explorer_{os.getpid()}",
+                        help="the database's name (made, and dropped at the end)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database at the end, for --reuse")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure a database kept by --keep, without seeding it again")
     args = parser.parse_args()
     if args.jit_off:
         os.environ["PGOPTIONS"] = "-c jit=off"
-    name = f"annotator_explorer_{os.getpid()}"
-    _database(name, create=True)
+    name = args.database
+    if not args.reuse:
+        _database(name, create=True)
     try:
         os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
         os.environ.setdefault("DEBUG", "true")
@@ -171,26 +238,39 @@ def main() -> int:
 
         call_command("migrate", verbosity=0)
         began = time.perf_counter()
-        project, reviewer, entities = seed(args.documents)
+        if args.reuse:
+            from annotator.models import Project  # after django.setup()
+
+            project = Project.objects.get(name="Explorer bench")
+            reviewer = project.memberships.get(user__username="bench-reviewer").user
+            entities = list(project.entities.all())
+            args.documents = project.documents.count()
+        else:
+            project, reviewer, entities = seed(args.documents)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
             cursor.execute("SELECT count(*) FROM annotator_span")
             spans = cursor.fetchone()[0]
-        print(f"seeded {args.documents} documents, {spans} spans in "
-              f"{time.perf_counter() - began:.0f} s", file=sys.stderr)
+        if not args.reuse:
+            print(f"seeded {args.documents} documents, {spans} spans in "
+                  f"{time.perf_counter() - began:.0f} s", file=sys.stderr)
         if args.explain:
             explain(project)
         figures = measure(project, reviewer, entities, args.runs)
         print(f"PostgreSQL, {args.documents} documents, {spans} spans, {args.runs} runs each"
-              f"{', JIT off' if args.jit_off else ''}")
-        for request, (median, p95) in figures.items():
-            print(f"  {request:36} median {median:7.1f} ms   p95 {p95:7.1f} ms")
+              f"{', JIT off' if args.jit_off else ''}; load average "
+              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} after")
+        print(f"  {'request':36} {'median':>9} {'p95':>9} {'queries':>8}")
+        for request, (median, p95, queries) in figures.items():
+            print(f"  {request:36} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
+        print("  * read from the label tables, not the read model: 3 runs")
     finally:
         if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
             from django.db import connections  # Django was set up: close before the drop
 
             connections.close_all()
-        _database(name, create=False)
+        if not args.keep:
+            _database(name, create=False)
     return 0
 
 

@@ -2,7 +2,7 @@
 every write goes through annotator/services, every permission through access.py.
 
 One module per part (choices, projects, labels, jobs, events, accounts, assignments,
-entities); every name is
+entities, explorer: the explorer's read model); every name is
 imported here, so `from annotator.models import Span` and the migrations keep working.
 """
 from annotator.models.choices import (Decision, DocStatus, EntityType, JobState, LabelStatus,
@@ -16,11 +16,12 @@ from annotator.models.events import Event, IdempotencyKey, WorkerPing
 from annotator.models.accounts import ApiToken, PasswordChangeRequired
 from annotator.models.assignments import Assignment
 from annotator.models.entities import ENTITY_NAME_LENGTH, SourceEntity
+from annotator.models.explorer import ExplorerRow
 
 __all__ = [
     "ApiToken", "Assignment", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
     "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
-    "Document", "DocumentStatus", "Event", "ExportFormat", "ExportJob", "ExportLayer",
+    "Document", "DocumentStatus", "Event", "ExplorerRow", "ExportFormat", "ExportJob", "ExportLayer",
     "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
     "PasswordChangeRequired",
     "PretagJob", "PretagJobItem", "Project", "Provenance", "ReviewDecision", "ReviewState",

@@ -16,6 +16,7 @@ from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Project,
                               ReviewDecision, ReviewState, Span, attribution_dedup_key)
 from annotator.services.events import event_record
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import layer_open, layer_status_apply, status_subquery
 from annotator.services.locks import stale, stale_conflict, versioned_update
 from annotator.services.spans import annotator_layer_open, iso_time
@@ -218,6 +219,8 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
     event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
                  action="update", target_type="attribution", target_id=attribution.pk,
                  before=before, after=attribution_snapshot(fresh), note=note, cause=cause)
+    if fresh.review_state == ReviewState.APPROVED:
+        explorer_rows_refresh(document_ids=[document.pk])
     return fresh
 
 
@@ -239,6 +242,8 @@ def attribution_delete(*, attribution: Attribution, actor, expected_version: int
     event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
                  action="delete", target_type="attribution", target_id=attribution.pk,
                  before=before)
+    if row.review_state == ReviewState.APPROVED:
+        explorer_rows_refresh(document_ids=[document.pk])
 
 
 def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -> None:

@@ -23,6 +23,7 @@ from annotator.services import bulk_check as check
 from annotator.services.attributions import (attribution_row_snapshot, attribution_snapshot,
                                              attributes_check, attributions_detach_span,
                                              role_labels)
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import layer_open
 from annotator.services.rows import row_defaults, rows_insert
 from annotator.services.spans import BulkError, span_row_snapshot, span_snapshot
@@ -144,6 +145,8 @@ def layer_bulk_write(*, document, annotator, body) -> BulkWritten:
         raise Conflict("A span or attribution of this request was made in the meantime by "
                        "another request of yours; nothing was written.",
                        code="duplicate") from None
+    if written.deleted_spans or written.deleted_attributions:  # approved ones, maybe
+        explorer_rows_refresh(document_ids=[document.pk])
     return written
 
 

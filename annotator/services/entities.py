@@ -10,7 +10,8 @@ from annotator.access import require_own_label
 from annotator.errors import Conflict
 from annotator.formats.records import (ENTITY_MAX_ALIASES, entity_aliases, entity_name,
                                        entity_name_problem)
-from annotator.models import EntityType, Project, SourceEntity, Span
+from annotator.models import EntityType, ExplorerRow, Project, SourceEntity, Span
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.events import event_record, event_record_bulk
 from annotator.services.locks import versioned_update
 from annotator.services.spans import annotator_layer_open, span_snapshot
@@ -123,6 +124,9 @@ def entity_merge(*, entity: SourceEntity, into: SourceEntity, actor) -> SourceEn
     # Suggestions that propose the merged entity propose the one that keeps its mentions.
     Span.objects.filter(suggested_entity=source).update(suggested_entity=target,
                                                         suggested_entity_name=target.name)
+    # Every explorer row naming `source` names it through one of these spans: it names
+    # `target` now (no other row changes).
+    ExplorerRow.objects.filter(entity_id=source.pk).update(entity_id=target.pk)
     event_record_bulk(project_id=source.project_id, action="update", target_type="span",
                       actor=actor, items=[
                           {"target_id": m["pk"], "document_id": m["document_id"],
@@ -164,6 +168,7 @@ def span_entity_set(*, span: Span, actor, entity: SourceEntity | None,
     event_record(project_id=project.pk, document_id=span.document_id, actor=actor,
                  action="update", target_type="span", target_id=span.pk, before=before,
                  after=span_snapshot(fresh))
+    explorer_rows_refresh(document_ids=[span.document_id])
     return fresh
 
 

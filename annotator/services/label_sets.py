@@ -31,6 +31,7 @@ from annotator.selectors.project_admin import (attribute_values_for_project,
 from annotator.services.attributions import (attribution_same, attribution_snapshot,
                                              attributions_merge)
 from annotator.services.events import event_record
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.spans import span_snapshot
 
 NAME_RULE = r"[A-Za-z][A-Za-z0-9_-]{0,49}"
@@ -290,6 +291,8 @@ def label_merge(*, label: Label, into_id: int, actor) -> dict:
             label=into, version=F("version") + 1, updated_at=timezone.now())
         Event.objects.bulk_create(events)
     label.delete()
+    # The approved entity of a source is matched by label: the documents' rows again.
+    explorer_rows_refresh(document_ids=doc_ids)
     if role and not into_role:
         roles = {**DEFAULT_ROLE_LABELS, **(project.settings or {}).get("role_labels", {})}
         project.settings = {**(project.settings or {}), "role_labels": {**roles,

@@ -33,6 +33,7 @@ from annotator.services.attributions import (_resolve, _write_fragments, attribu
                                              attribution_snapshot, attribution_update,
                                              dedup_key_of)
 from annotator.services.events import event_record
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
 
@@ -68,6 +69,7 @@ def span_restore(*, trace: LabelTrace, actor) -> Restored:
             reason = refused.message if isinstance(refused, Conflict) else "; ".join(
                 refused.messages)
             result.skipped.append({"attribution": effect.target_id, "reason": reason})
+    explorer_rows_refresh(document_ids=[trace.document.pk])  # it may come back approved
     return result
 
 
@@ -75,7 +77,9 @@ def span_restore(*, trace: LabelTrace, actor) -> Restored:
 def attribution_restore(*, trace: LabelTrace, actor) -> Attribution:
     """Make a deleted attribution again; 409 if a span it links is gone."""
     _check(trace, actor)
-    return _attribution_insert(trace.document, trace.snapshot, actor=actor, cause=None)
+    attribution = _attribution_insert(trace.document, trace.snapshot, actor=actor, cause=None)
+    explorer_rows_refresh(document_ids=[trace.document.pk])  # it may come back approved
+    return attribution
 
 
 def _check(trace: LabelTrace, actor) -> None:

@@ -25,6 +25,7 @@ from annotator.models import (Attribution, Document, Event, Label, LabelStatus, 
                               ReviewDecision, ReviewState, Span)
 from annotator.services.attributions import (attribution_insert, attribution_snapshot,
                                              attributes_check, role_labels)
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.events import event_record
 from annotator.services.spans import span_snapshot
 
@@ -78,6 +79,7 @@ def _write(*, reviewer, document: Document, decision: str, targets: list[tuple[s
               after={"review_state": state}, note=note) for kind, row, note in targets])
     for _, row, _ in targets:
         row.review_state = state
+    explorer_rows_refresh(document_ids=[document.pk])
     return reviews
 
 
@@ -287,6 +289,7 @@ def review_correct_span(*, document: Document, reviewer, label: Label, start: in
                            spans=replaced, undecided_only=False,
                            note=_with_reason(note, f"replaced by the reviewer's {label.name} "
                                                    f"{_quoted(span)}"))
+    explorer_rows_refresh(document_ids=[document.pk])  # an approved SOURCE copy: its entity
     return span
 
 
@@ -355,4 +358,5 @@ def review_correct_attribution(*, document: Document, reviewer, claims: list[Spa
         review_bulk_decide(reviewer=reviewer, document=document, decision="reject",
                            attributions=replaced, undecided_only=False,
                            note=_with_reason(note, "replaced by the reviewer's attribution"))
+    explorer_rows_refresh(document_ids=[document.pk])
     return attribution

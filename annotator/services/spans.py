@@ -13,8 +13,10 @@ from django.utils import timezone
 from annotator import text
 from annotator.access import require_own_label
 from annotator.errors import Conflict
-from annotator.models import Attribution, ClaimFragment, Document, Event, Label, LabelStatus, Span
+from annotator.models import (Attribution, ClaimFragment, Document, Event, Label, LabelStatus,
+                              ReviewState, Span)
 from annotator.services.events import event_record
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import (layer_open, layer_status_apply, status_subquery,
                                        text_cached, text_remember)
 from annotator.services.locks import stale, stale_conflict
@@ -234,6 +236,8 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
     event_record(project_id=span.document.project_id, document_id=span.document_id,
                  actor=actor, action="update", target_type="span", target_id=span.pk,
                  before=before, after=span_snapshot(row))
+    if row.review_state == ReviewState.APPROVED:  # moved or relabelled: the explorer's too
+        explorer_rows_refresh(document_ids=[span.document_id])
     return row
 
 
@@ -260,3 +264,5 @@ def span_delete(*, span: Span, actor, expected_version: int) -> None:
     if row.in_attributions or row.in_fragments:
         attributions_detach_span(span=row, actor=actor, cause=deleted)
     row.delete()
+    if row.review_state == ReviewState.APPROVED or row.in_attributions or row.in_fragments:
+        explorer_rows_refresh(document_ids=[span.document_id])

@@ -25,6 +25,7 @@ from annotator.services.attributions import (_write_fragments, attribution_inser
                                              dedup_key_of)
 from annotator.errors import Conflict
 from annotator.services.entity_suggestions import entities_for_accept, suggested_entities_write
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.rows import row_defaults, rows_insert
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
@@ -347,5 +348,7 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
         Event(project_id=document.project_id, document_id=document.pk, actor=annotator,
               action=action, target_type=kind, target_id=pk, before=before, after=after)
         for action, kind, pk, before, after in events])
+    # A rejection may turn an approved label of the annotator's into a rejected one.
+    explorer_rows_refresh(document_ids=[document.pk])
     return {"spans": list(touched.values()), "attributions": own_attributions}
 

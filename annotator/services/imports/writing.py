@@ -8,6 +8,7 @@ from annotator.models import (Attribution, ClaimFragment, Document, Event, Label
                               Project, ReviewDecision, ReviewState, SourceEntity, Span,
                               attribution_dedup_key)
 from annotator.services.entities import entity_snapshot
+from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.imports.layers import _Layers, _is_prediction
 from annotator.services.imports.options import IMPORT_TAGGER, ImportOptions, ImportReport
 from annotator.services.suggestions import SuggestedAttribution, SuggestedSpan, suggestions_store
@@ -87,6 +88,8 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
                       approve=options.approve_labels,
                       entities=_entities_of(project, user, batch, report))
         _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=True)
+        if options.keep_review_state or options.approve_labels:  # approved labels came in
+            explorer_rows_refresh(document_ids=[document.pk for document in stored])
     Event.objects.bulk_create([
         Event(project_id=project.pk, document_id=document.pk, actor=user, action="import",
               target_type="document", target_id=document.pk,

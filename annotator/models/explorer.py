@@ -1,0 +1,66 @@
+"""The explorer's read model (issue #16, point 5; docs/decisions.md §21): one row per
+approved attribution, with what the explorer filters and groups by, so that its figures
+read one narrow table instead of joining spans twice and the document for every claim.
+
+Derived data only: annotator/services/explorer_rows.py writes it, in the transaction of
+every service that changes what a row reflects, and `manage.py explorer_rows_rebuild`
+makes it again from the labels. Nothing else writes it; nothing reads it but
+selectors/explorer.py. A later column (e.g. `second_hand`, for the attribution's parent)
+is one more field here and one more expression in explorer_rows.ROW_COLUMNS.
+"""
+from __future__ import annotations
+
+from django.db import models
+
+from annotator.facets import OUTLET_LENGTH
+from annotator.models.entities import SourceEntity
+from annotator.models.labels import Attribution, Span
+from annotator.models.projects import Document, Project
+
+
+def _reference(model, **options) -> models.ForeignKey:
+    # A join for the selectors, no constraint and no cascade: the spans and the entity a
+    # row names are the attribution's, and the row goes with its attribution or document.
+    return models.ForeignKey(model, on_delete=models.DO_NOTHING, db_constraint=False,
+                             db_index=False, related_name="+", **options)
+
+
+class ExplorerRow(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)   # the indexes below start with it
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    # One row per approved attribution; deleting the attribution deletes its row even
+    # where a path forgot to refresh (the services refresh anyway).
+    attribution = models.OneToOneField(Attribution, on_delete=models.CASCADE,
+                                       related_name="explorer_row")
+    claim = _reference(Span)
+    # The claim's place as one integer: the smallest claim span id among the document's
+    # approved attributions whose claim has this (start, end), so that COUNT(DISTINCT
+    # claim_key) counts places (two annotators' identical claims are one claim).
+    claim_key = models.BigIntegerField()
+    claim_start = models.PositiveIntegerField()
+    claim_end = models.PositiveIntegerField()
+    source = _reference(Span, null=True)
+    cue = _reference(Span, null=True)
+    # The approved entity of the source (selectors/explorer.py's rule); null: none.
+    entity = _reference(SourceEntity, null=True)
+    outlet = models.CharField(max_length=OUTLET_LENGTH, blank=True, default="")
+    published = models.DateField(null=True)
+    month = models.DateField(null=True)        # the first day of published's month
+    attributes = models.JSONField(default=dict)
+
+    class Meta:
+        # On PostgreSQL each of the explorer's GROUP BYs reads one of these in its order,
+        # index only (the other columns it filters or counts are INCLUDEd): no sort of the
+        # rows, no heap (once VACUUM has marked the pages visible, which autovacuum does).
+        # SQLite makes them without INCLUDE.
+        indexes = [
+            # The sources per month, a source's claims; the claims per outlet and month.
+            models.Index(fields=["project", "entity", "month", "claim_key"], name="xrow_entity",
+                         include=["document", "source", "outlet", "published", "attributes"]),
+            models.Index(fields=["project", "outlet", "month", "claim_key"], name="xrow_outlet",
+                         include=["document", "source", "entity", "published", "attributes"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"explorer row of attribution {self.attribution_id}"

@@ -1,0 +1,101 @@
+"""The explorer's read model (models/explorer.py): one row per approved attribution.
+
+`explorer_rows_refresh` makes a set of documents' rows again from their labels, in two
+statements whatever their number (a DELETE, and an INSERT ... SELECT that the database
+computes: the approved entity, the claim's place, the month). Every service that changes
+what a row reflects calls it in its own transaction, with the documents it touched:
+review decisions and corrections, edits and deletes of labels, restores, bulk layer
+writes, suggestion decisions, label merges, entity links and merges, imports. Entity
+names and types are not copied (the selectors join the entity table, a few hundred rows),
+so renaming an entity or changing its type changes no row. `explorer_rows_rebuild` makes
+every row of a project (or of all) again: `manage.py explorer_rows_rebuild`, and
+migration 0020 for the labels stored before it.
+"""
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.db.models import F, IntegerField, Min, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, TruncMonth
+
+from annotator import models
+
+# The row's columns and the expression of each, over an Attribution query: the order of
+# the INSERT's column list and of the SELECT's values.
+ROW_COLUMNS = ("project_id", "document_id", "attribution_id", "claim_id", "claim_key",
+               "claim_start", "claim_end", "source_id", "cue_id", "entity_id", "outlet",
+               "published", "month", "attributes")
+
+
+def _models(apps=None) -> tuple:
+    if apps is None:  # the current models; migration 0020 passes its own
+        return models.Attribution, models.Span, models.ExplorerRow
+    return (apps.get_model("annotator", "Attribution"), apps.get_model("annotator", "Span"),
+            apps.get_model("annotator", "ExplorerRow"))
+
+
+def _approved_entity(Span) -> Coalesce:
+    """The attribution's source's own entity, else that of the first approved identical
+    SOURCE span (by id) that names one (selectors/approved.py's entity_copy)."""
+    copies = Span.objects.filter(
+        document_id=OuterRef("document_id"), label_id=OuterRef("source__label_id"),
+        start=OuterRef("source__start"), end=OuterRef("source__end"),
+        annotator__isnull=False, entity__isnull=False, status="accepted",
+        review_state="approved").order_by("pk")
+    return Coalesce(F("source__entity_id"),
+                    Subquery(copies.values("entity_id")[:1], output_field=IntegerField()))
+
+
+def _select(Attribution, Span, rows_filter: dict) -> tuple[str, tuple]:
+    rows = Attribution.objects.filter(annotator__isnull=False, status="accepted",
+                                      review_state="approved", **rows_filter)
+    expressions = {
+        "project_id": F("document__project_id"), "document_id": F("document_id"),
+        "attribution_id": F("pk"), "claim_id": F("claim_id"),
+        "claim_key": Window(Min("claim_id"), partition_by=[
+            F("document_id"), F("claim__start"), F("claim__end")]),
+        "claim_start": F("claim__start"), "claim_end": F("claim__end"),
+        "source_id": F("source_id"), "cue_id": F("cue_id"), "entity_id": _approved_entity(Span),
+        "outlet": F("document__outlet"), "published": F("document__published"),
+        "month": TruncMonth("document__published"), "attributes": F("attributes")}
+    # values() with expressions only names them x_<column>: no clash with the model's own.
+    query = rows.values(**{f"x_{name}": expressions[name] for name in ROW_COLUMNS}).order_by()
+    sql, params = query.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _write(rows_filter: dict, apps=None) -> None:
+    Attribution, Span, ExplorerRow = _models(apps)
+    sql, params = _select(Attribution, Span, rows_filter)
+    table = connection.ops.quote_name(ExplorerRow._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ROW_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+
+
+def explorer_rows_refresh(*, document_ids) -> None:
+    """Make the rows of these documents (a list of ids, or a query of them) again from
+    their approved attributions: two statements. Call it inside the transaction that
+    changed them."""
+    if isinstance(document_ids, (list, tuple, set, frozenset)):
+        document_ids = sorted(set(document_ids))
+        if not document_ids:
+            return
+    elif not isinstance(document_ids, QuerySet):
+        raise TypeError("document_ids: a list of ids or a query of them")
+    _, _, ExplorerRow = _models()
+    with transaction.atomic(savepoint=False):  # the caller's transaction: no savepoint pair
+        ExplorerRow.objects.filter(document_id__in=document_ids)._raw_delete(connection.alias)
+        _write({"document_id__in": document_ids})
+
+
+def explorer_rows_rebuild(*, project=None, apps=None) -> int:
+    """Every row of `project` (None: of every project) made again; the number of rows."""
+    _, _, ExplorerRow = _models(apps)
+    with transaction.atomic():
+        existing = ExplorerRow.objects.all()
+        if project is not None:
+            existing = existing.filter(project_id=project.pk)
+        existing._raw_delete(connection.alias)
+        _write({} if project is None else {"document__project_id": project.pk}, apps)
+        counted = ExplorerRow.objects.all()
+        return (counted if project is None else counted.filter(project_id=project.pk)).count()

@@ -1,0 +1,68 @@
+"""The explorer's rows follow the paths the random sequence of test_explorer_rows.py does
+not take: an import that keeps review states, and restoring a deleted approved label."""
+from __future__ import annotations
+
+import pytest
+
+from annotator.access import access_label_trace
+from annotator.models import Attribution, ExplorerRow, Span
+from annotator.services.attributions import attribution_delete
+from annotator.services.explorer_rows import explorer_rows_rebuild
+from annotator.services.imports import import_file
+from annotator.services.restores import attribution_restore, span_restore
+from annotator.services.spans import span_delete
+from tests.api.conftest import world  # noqa: F401  (the fixture)
+from tests.api.explorer_world import article
+from tests.services.test_imports import jsonl, labelled_record
+
+pytestmark = pytest.mark.django_db
+COLUMNS = [f.attname for f in ExplorerRow._meta.concrete_fields if f.attname != "id"]
+
+
+def rows() -> list[tuple]:
+    return sorted(ExplorerRow.objects.values_list(*COLUMNS))
+
+
+def equal_to_a_rebuild(project) -> list[tuple]:
+    now = rows()
+    explorer_rows_rebuild(project=project)
+    assert now == rows()
+    return now
+
+
+@pytest.mark.parametrize("option", ["keep_review_state", "approve_labels"])
+def test_an_import_with_approved_labels_writes_their_rows(make_user, make_project, option):
+    admin = make_user("importer")
+    target = make_project(admin=admin)
+    record = labelled_record()
+    record["attributions"][0]["provenance"] = {"review_state": "approved"}
+    import_file(project=target, user=admin, stream=jsonl(record),
+                file_name="data.jsonl", fmt="jsonl", **{option: True})
+    [row] = equal_to_a_rebuild(target)
+    assert ExplorerRow.objects.get().attributes == {"quote_type": "indirect"}
+
+
+def test_an_import_that_drops_review_states_writes_no_row(make_user, make_project):
+    admin = make_user("importer")
+    target = make_project(admin=admin)
+    import_file(project=target, user=admin, stream=jsonl(labelled_record()),
+                file_name="data.jsonl", fmt="jsonl")
+    assert equal_to_a_rebuild(target) == []
+
+
+def test_restoring_a_deleted_approved_label_brings_its_row_back(world):  # noqa: F811
+    document = article(world, 1, "Daily Bugle", "2026-01-05", {0: None, 1: None})
+    before = equal_to_a_rebuild(world.project)
+    claim = Span.objects.get(document=document, quote="talks failed")
+    span_delete(span=claim, actor=world.annotator, expected_version=claim.version)
+    assert len(equal_to_a_rebuild(world.project)) == 1
+    span_restore(trace=access_label_trace(world.annotator, "span", claim.pk),
+                 actor=world.annotator)
+    assert len(equal_to_a_rebuild(world.project)) == len(before) == 2
+    attribution = Attribution.objects.filter(document=document).first()
+    attribution_delete(attribution=attribution, actor=world.annotator,
+                       expected_version=attribution.version)
+    assert len(equal_to_a_rebuild(world.project)) == 1
+    attribution_restore(trace=access_label_trace(world.annotator, "attribution",
+                                                 attribution.pk), actor=world.annotator)
+    assert len(equal_to_a_rebuild(world.project)) == 2
