@@ -7,7 +7,7 @@ then each SOURCE span linked to its source entity) and submits it; the demo revi
 approves the labels and the document. So the approved layer, the review decisions and
 the events say who did what (the reviewer's decisions carry a note that the loader made
 them in the reviewer's name). The last articles are left for the quick start's users: a
-few submitted and waiting for review, a few not started.
+few submitted and waiting for review, a few not started (one in LEFT_EVERY of each).
 
 Idempotent: an article already stored is left as it is (its work was done with it, in
 the same transaction), so running it again writes nothing.
@@ -38,8 +38,11 @@ annotator.
 Mark what is claimed (CLAIM), who says it (SOURCE) and the cue (CUE), link them, and
 link each SOURCE to its source entity: "she" and "Vollmer" are Hanna Vollmer.
 """
-WAITING_FOR_REVIEW = 8   # the last articles but NOT_STARTED: submitted, not reviewed
-NOT_STARTED = 6          # the very last: nobody has labelled them
+# Which articles are left for the quick start's users (spread over the year, so that the
+# explorer's months all have approved claims): by their number, modulo LEFT_EVERY.
+LEFT_EVERY = 12
+NOT_STARTED = 5          # number % 12 == 5: nobody has labelled them
+WAITING_FOR_REVIEW = 9   # number % 12 == 9: submitted, not reviewed
 REVIEW_NOTE = "Demo data: approved by manage.py load_demo in the demo reviewer's name."
 
 
@@ -119,13 +122,12 @@ def newsroom_load(*, count: int | None = None) -> tuple[Project, int]:
         if not was_created:
             continue
         created += 1
-        left = len(generated) - number
-        if left <= NOT_STARTED:
+        if number % LEFT_EVERY == NOT_STARTED:
             continue
         annotator, reviewer = people["annotator"], people["reviewer"]
         _label(article=article, document=document, annotator=annotator, entities=entities)
         document_status_change(document=document, actor=annotator, annotator=annotator,
                                action="submit")
-        if left > NOT_STARTED + WAITING_FOR_REVIEW:
+        if number % LEFT_EVERY != WAITING_FOR_REVIEW:
             _approve(document=document, annotator=annotator, reviewer=reviewer)
     return project, created
