@@ -117,7 +117,7 @@ SCAN_JS = r"""
   const appScripts = new Set(["ann-config", "ann-review-config", "ann-agreement-config",
                               "ann-jobs-config", "ann-transfers-config", "ann-assign-config",
                               "ann-members-config", "ann-project-form-config",
-                              "ann-explorer-config"]);
+                              "ann-explorer-config", "ann-entities-config"]);
   const ownUrl = (value) => { try { const u = new URL(value, location.href);
     return u.origin === origin && /^\/(static|api)\//.test(u.pathname); } catch { return false; } };
   for (const el of document.querySelectorAll("*")) {
