@@ -110,7 +110,7 @@ async function pick(source) {
 function claimItem(claim) {
   const where = [claim.document.title || `Document ${claim.document.id}`,
     claim.document.outlet, claim.document.published].filter(Boolean).join(" · ");
-  const attributes = Object.entries(claim.attributes).map(([k, v]) => `${k}: ${v}`).join(", ");
+  const attributes = Object.entries(claim.attributes).map(([k, v]) => `${k.replaceAll("_", " ")}: ${v}`).join(", ");
   return h("li", { dataset: { span: String(claim.span_id) } },
     h("blockquote", {}, claim.quote),
     h("p", { className: "ann-small" },
