@@ -78,7 +78,11 @@ ENTITIES = PEOPLE + ORGANISATIONS + ANONYMOUS + DOCUMENTS
 # in {braces} are drawn per article.
 TOPICS = {
     "the harbour expansion": {
-        "title": ("Harbour expansion costs rise again", "New quay plan passes a divided council", "Dredging bill puts the harbour plan in doubt"),
+        "title": ("Harbour expansion costs rise again",
+                  "New quay plan passes a divided council",
+                  "Dredging bill puts the harbour plan in doubt",
+                  "Harbour jobs promise meets a sceptical union",
+                  "Quay contract under scrutiny"),
         "who": ("vollmer", "renn", "port", "union", "officials", "institute", "audit"),
         "claims": (
             ("the second quay | will be finished by {year}", "prediction"),
@@ -90,7 +94,11 @@ TOPICS = {
             ("{n:400/650/1,200} jobs depend on the project going ahead", "fact"),
         )},
     "water rationing": {
-        "title": ("Water limits stay for a dry summer", "Low reservoirs revive the pipe debate", "Farmers ask for relief from water limits"),
+        "title": ("Water limits stay for a dry summer",
+                  "Low reservoirs revive the pipe debate",
+                  "Farmers ask for relief from water limits",
+                  "Water board defends its pipe repairs",
+                  "Hosepipe ban to stay, water board says"),
         "who": ("water", "okafor", "renn", "brandt", "ministry", "institute"),
         "claims": (
             ("the reservoirs are at {n:38/41/55} percent of their usual level", "fact"),
@@ -101,7 +109,11 @@ TOPICS = {
             ("a desalination plant would pay for itself in {n:8/12/15} years", "prediction"),
         )},
     "the transit strike": {
-        "title": ("Tram drivers walk out of strike talks", "Transit strike goes into a second week", "Strike talks resume as trams stay in depots"),
+        "title": ("Tram drivers walk out of strike talks",
+                  "Transit strike goes into a second week",
+                  "Strike talks resume as trams stay in depots",
+                  "Shops count the cost of the tram strike",
+                  "New rota at the heart of the tram dispute"),
         "who": ("union", "lindqvist", "renn", "officials", "insider", "moreau"),
         "claims": (
             ("the drivers | will stay out until the new rota is withdrawn", "prediction"),
@@ -112,7 +124,11 @@ TOPICS = {
             ("the town has treated its drivers with contempt", "opinion"),
         )},
     "the hospital waiting lists": {
-        "title": ("Hospital waiting times grow, new figures show", "Evening clinics divide doctors", "Nurses leave as waiting lists lengthen"),
+        "title": ("Hospital waiting times grow, new figures show",
+                  "Evening clinics divide doctors",
+                  "Nurses leave as waiting lists lengthen",
+                  "District hospital short of nurses",
+                  "New clinic promised for the old town"),
         "who": ("okafor", "sato", "brandt", "ministry", "audit", "institute"),
         "claims": (
             ("patients wait an average of {n:9/14/19} weeks for a first appointment", "fact"),
@@ -122,7 +138,11 @@ TOPICS = {
             ("the evening clinics are working", "opinion"),
         )},
     "the town budget": {
-        "title": ("Budget gap widens before the election", "Council budget brings spending cuts", "Reserve fund shrinks as the budget gap grows"),
+        "title": ("Budget gap widens before the election",
+                  "Council budget brings spending cuts",
+                  "Reserve fund shrinks as the budget gap grows",
+                  "Road spending doubles as the council tightens its belt",
+                  "No tax rise before the vote, council says"),
         "who": ("vollmer", "renn", "brandt", "moreau", "ministry", "insider", "audit"),
         "claims": (
             ("the town faces a gap of {n:18/24/31} million crowns next year", "fact"),
@@ -271,11 +291,9 @@ def _article(rng: random.Random, number: int) -> Article:
     topic = TOPICS[topic_name]
     day = FIRST_DAY + datetime.timedelta(days=(number * DAYS) // ARTICLE_COUNT
                                          + rng.randrange(3))
-    title = rng.choice(topic["title"])
-    article = Article(title=title, text="", outlet=OUTLETS[(number + rng.randrange(2)) % 4],
+    article = Article(title="", text="", outlet=OUTLETS[(number + rng.randrange(2)) % 4],
                       author=rng.choice(AUTHORS), date=day)
     w = _Writer(article)
-    w.put(f"{title}\n\n")
     lead = rng.choice(LEADS).format(topic=topic_name)
     w.put(f"PORT ALDINE, {day:%B} {day.day}. {_capital(lead)} ")
     by_key = {e.key: e for e in ENTITIES}
@@ -296,7 +314,20 @@ def _article(rng: random.Random, number: int) -> Article:
         w.put(".")
         article.attributions.append(([c], None, None, {"claim_type": kind}))
     article.text = "".join(w.parts).rstrip() + "\n"
+    article.title = _title(rng, article, topic, by_key)
     return article
+
+
+def _title(rng: random.Random, article: Article, topic: dict, by_key: dict) -> str:
+    """The topic's headline, or half the time the first speaker's claim ("Vollmer: The
+    second quay will be finished by 2027"), when a named person makes it."""
+    claims, source, _, _ = article.attributions[0]
+    speaker = by_key[article.mentions[source]]
+    if speaker.type != "person" or rng.random() < 0.5:
+        return rng.choice(topic["title"])
+    spans = {key: (start, end) for key, _, start, end in article.spans}
+    said = " ".join(article.text[slice(*spans[key])] for key in claims)
+    return f"{speaker.later[0] if speaker.later else speaker.name}: {_capital(said)}"
 
 
 def articles(count: int = ARTICLE_COUNT, seed: int = SEED) -> list[Article]:
