@@ -5,11 +5,14 @@ annotator sees the same entities read-only."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from annotator.models import Event, SourceEntity, Span
-from annotator.services.documents import document_create
+from annotator.services.attributions import attribution_create
+from annotator.services.documents import document_create, document_status_change
 from annotator.services.entities import entity_create, entity_update, span_entity_set
 from annotator.services.projects import membership_set
+from annotator.services.reviews import review_bulk_decide
 from annotator.services.spans import span_create
 
 from .conftest import PASSWORD, login
@@ -21,8 +24,6 @@ TEXT = "Vollmer said the quay is late. The minister said costs rose. H. Vollmer 
 
 @pytest.fixture
 def entities(world):
-    from django.contrib.auth import get_user_model
-
     reviewer = get_user_model().objects.create_user("rev", password=PASSWORD)
     membership_set(project=world.project, user=reviewer, role="reviewer")
     document, _ = document_create(project=world.project, title="Quay", text=TEXT)
@@ -139,4 +140,30 @@ def test_annotator_sees_entities_read_only_when_on_the_entities_page(
                                           "'ann-entities-config').textContent).csrf_token")])
     assert status == 403
     assert SourceEntity.objects.get(pk=keep.pk).name == "Hanna Volmer"
+    assert not page.js_errors
+
+
+def test_reviewer_reaches_the_entity_from_the_explorers_source_when_it_has_claims(
+        page, live_server, world, entities):
+    document, keep = entities["document"], entities["keep"]
+    claim_label = world.project.labels.get(name="CLAIM")
+    start = TEXT.index("the quay is late")
+    claim = span_create(document=document, annotator=world.annotator, label=claim_label,
+                        start=start, end=start + len("the quay is late"))
+    attribution = attribution_create(document=document, annotator=world.annotator,
+                                     claims=[claim.pk], source=entities["spans"]["Vollmer"].pk)
+    document_status_change(document=document, actor=world.annotator, annotator=world.annotator,
+                           action="submit")
+    reviewer = get_user_model().objects.get(username="rev")
+    review_bulk_decide(reviewer=reviewer, document=document, decision="approve",
+                       attributions=[attribution])
+    login(page, live_server, "rev")
+    page.goto(f"{live_server.url}/projects/{world.project.pk}/explorer/?source={keep.pk}")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector("a.ann-explorer-entity")
+    with page.expect_navigation():
+        page.click("a.ann-explorer-entity")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.text_content("#ann-entity-title") == "Hanna Volmer"
+    assert page.input_value(".ann-entity-form input[name=name]") == "Hanna Volmer"
     assert not page.js_errors
