@@ -72,7 +72,6 @@ def _entities(project: Project, actor) -> dict[str, SourceEntity]:
 
 
 def _label(*, article: Article, document, annotator, entities: dict) -> None:
-    refs = {}
     body = {"create": {
         "spans": [{"ref": key, "label": label, "start": start, "end": end}
                   for key, label, start, end in article.spans],
@@ -98,7 +97,7 @@ def _approve(*, document, annotator, reviewer) -> None:
 
 
 @transaction.atomic
-def newsroom_load(*, count: int | None = None) -> tuple[Project, int]:
+def newsroom_load() -> tuple[Project, int]:
     """Make the newsroom project and its work once; (project, documents created)."""
     people = _demo_people()
     project = Project.objects.filter(name=NEWSROOM_PROJECT_NAME).first()
@@ -108,10 +107,11 @@ def newsroom_load(*, count: int | None = None) -> tuple[Project, int]:
             description="Invented news articles, labelled and reviewed: the explorer's demo.",
             creator=people["admin"])
     for username, role in (("annotator", Role.ANNOTATOR), ("reviewer", Role.REVIEWER)):
-        if not project.memberships.filter(user=people[username], role=role).exists():
+        # Only a missing membership: a role given since, on the members page, stays.
+        if not project.memberships.filter(user=people[username]).exists():
             membership_set(project=project, user=people[username], role=role)
-    entities = _entities(project, people["reviewer"])
-    generated = articles() if count is None else articles(count)
+    entities = _entities(project, people["annotator"])  # made in the workspace, as they are
+    generated = articles()
     created = 0
     for number, article in enumerate(generated):
         document, was_created = document_create(
