@@ -9,7 +9,6 @@ import { entityChanges, entityError, mergeChoices, mergeQuestion } from "./entit
 import { messenger, pageSetUp } from "./page.js";
 
 const { config, api } = pageSetUp("ann-entities-config");
-const base = `/projects/${config.project_id}/entities/`;
 const el = {
   q: document.getElementById("ann-entities-q"),
   list: document.getElementById("ann-entities-list"),
@@ -42,7 +41,7 @@ function searcher(run, delay = 200) {
 async function search(q) {
   const query = new URLSearchParams({ page_size: "200" });
   if (q.trim()) query.set("q", q.trim());
-  return api.get(`${base}?${query}`);
+  return api.get(`/projects/${config.project_id}/entities/?${query}`);
 }
 
 function listItem(entity) {
@@ -72,7 +71,7 @@ async function loadList(q = el.q.value) {
 async function open(id, { quiet = false } = {}) {
   let entity;
   try {
-    entity = await api.get(`${base}${id}/`);
+    entity = await api.get(`/projects/${config.project_id}/entities/${id}/`);
   } catch (error) {
     say(error.status === 404 ? "This entity no longer exists (merged or deleted)."
       : `Could not load the entity: ${error.message}`, "error");
@@ -111,7 +110,7 @@ function editForm(entity) {
     const changes = entityChanges(entity, { name: name.value, type: type.value, aliases: aliases.value });
     if (!changes) { say("Nothing to save: nothing changed.", "info"); return; }
     try {
-      const saved = await api.patch(`${base}${entity.id}/`, changes, entity.version);
+      const saved = await api.patch(`/projects/${config.project_id}/entities/${entity.id}/`, changes, entity.version);
       say(`Saved “${saved.name}”.`, "success");
       show(saved);
       loadList();
@@ -161,7 +160,7 @@ function mergePanel(entity) {
     yes.addEventListener("click", async () => {
       yes.disabled = true;
       try {
-        const kept = await api.post(`${base}${entity.id}/merge/`, { into: into.id });
+        const kept = await api.post(`/projects/${config.project_id}/entities/${entity.id}/merge/`, { into: into.id });
         say(`Merged “${entity.name}” into “${kept.name}”: ${mentions(kept.mentions)} now.`, "success");
         await loadList();
         await open(kept.id, { quiet: true });
