@@ -1,7 +1,7 @@
 """The quick start's newsroom demo in the explorer (issue #16, point 6): what `make run`
 loads shows real figures, and the README's picture of the explorer is this page.
 
-Every run writes $E2E_SCREENSHOTS/explorer.png; with UPDATE_DOCS_SCREENSHOT=1 it also
+Every run writes $E2E_SCREENSHOTS/demo-explorer.png; with UPDATE_DOCS_SCREENSHOT=1 it also
 replaces docs/screenshots/explorer.png (1440 wide, the whole page):
 
     UPDATE_DOCS_SCREENSHOT=1 .venv/bin/python -m pytest tests/e2e/test_demo_explorer.py
@@ -51,7 +51,7 @@ def test_newsroom_demo_fills_the_explorer_when_loaded_as_make_run_does(
     assert "Names, aliases and merges" in claims
     page.mouse.move(5, 5)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / "explorer.png"
+    path = SCREENSHOTS / "demo-explorer.png"  # test_explorer.py writes explorer.png
     page.screenshot(path=str(path), full_page=True)
     if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
         shutil.copyfile(path, ROOT / "docs" / "screenshots" / "explorer.png")
