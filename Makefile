@@ -32,6 +32,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py load_seeds; \
 	$(BIN)/python manage.py create_demo_users; \
+	$(BIN)/python manage.py load_demo; \
 	exec $(BIN)/python manage.py serve --port $(PORT)
 
 test: test-core test-integration

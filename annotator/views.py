@@ -22,7 +22,7 @@ from annotator import access
 from annotator.access import Need
 from annotator.api.errors import unavailable_response
 from annotator.formats import registry
-from annotator.models import DocStatus, DocumentStatus, Role
+from annotator.models import DocStatus, DocumentStatus, EntityType, Role
 from annotator.password_gate import SESSION_KEY, password_changed
 from annotator.selectors import (assignment_choices_for_project, dashboard_for_project,
                                  document_list_filtered, document_status_counts,
@@ -206,6 +206,19 @@ def explorer_page(request, project_id):
     config = {"project_id": project.pk, "csrf_token": get_token(request), "layers": layers,
               **choices}
     return render(request, "annotator/explorer.html", {"project": project, "config": config})
+
+
+@login_required
+@require_GET
+def entities_page(request, project_id):
+    """A project's source entities (issue #16): every member reads them; reviewers and
+    admins rename them, change their type and aliases, and merge one into another."""
+    project = access.access_project(request.user, project_id)
+    membership = access.membership_for(request.user, project)
+    config = {"project_id": project.pk, "csrf_token": get_token(request),
+              "can_edit": access.allows(membership, Need.REVIEW),
+              "types": [{"value": value, "label": label} for value, label in EntityType.choices]}
+    return render(request, "annotator/entities.html", {"project": project, "config": config})
 
 
 # --- Assignment and progress (issue #15) -----------------------------------------------------

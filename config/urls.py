@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/<int:project_id>/agreement/", views.agreement_page, name="agreement-page"),
     path("projects/<int:project_id>/dashboard/", views.dashboard_page, name="dashboard-page"),
     path("projects/<int:project_id>/explorer/", views.explorer_page, name="explorer-page"),
+    path("projects/<int:project_id>/entities/", views.entities_page, name="entities-page"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.password_change_page, name="password-change"),

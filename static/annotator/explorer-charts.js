@@ -25,7 +25,7 @@ function empty(text) {
 // Enter/Space) that calls pick(source). The bar's colour is the source's type.
 export function sourceBars(sources, pick, chosen) {
   if (!sources.length) return empty("No claims with a source under these filters.");
-  const left = 180, width = 560, bar = 18, gap = 6;
+  const left = 210, width = 560, bar = 18, gap = 6;
   const height = sources.length * (bar + gap) + 8;
   const most = Math.max(...sources.map((s) => s.claims));
   const x = (v) => ((width - left - 50) * v) / most;
@@ -38,7 +38,7 @@ export function sourceBars(sources, pick, chosen) {
     const item = svg("g", { class: "ann-explorer-bar", role: "button", tabindex: 0,
       "aria-label": label, "aria-pressed": key === chosen ? "true" : "false", "data-entity": key },
     svg("title", {}, label),
-    svg("text", { x: left - 6, y: y + bar - 5, "text-anchor": "end", "font-size": 12, fill: "#1f2328" }, cut(source.name, 24)),
+    svg("text", { x: left - 6, y: y + bar - 5, "text-anchor": "end", "font-size": 12, fill: "#1f2328" }, cut(source.name, 30)),
     svg("rect", { x: left, y, width: Math.max(2, x(source.claims)), height: bar, fill: typeColor(source.type), rx: 2 }),
     svg("text", { x: left + Math.max(2, x(source.claims)) + 4, y: y + bar - 5, "font-size": 11, fill: "#333" }, String(source.claims)));
     item.addEventListener("click", () => pick(source));
@@ -119,7 +119,7 @@ export function timelineLines(series) {
     ...months.filter((m) => byMonth.has(m)).map((m) => svg("circle", { cx: x(m), cy: y(byMonth.get(m)), r: 3, fill: color },
       svg("title", {}, `${s.name}, ${m}: ${byMonth.get(m)} claim(s)`))),
     svg("rect", { x: plot.right + 14, y: plot.top + i * 18, width: 10, height: 10, fill: color }),
-    svg("text", { x: plot.right + 30, y: plot.top + i * 18 + 9, "font-size": 11, fill: "#1f2328" }, cut(s.name, 24)));
+    svg("text", { x: plot.right + 30, y: plot.top + i * 18 + 9, "font-size": 11, fill: "#1f2328" }, cut(s.name, 30)));
   });
   return root;
 }

@@ -110,11 +110,11 @@ async function pick(source) {
 function claimItem(claim) {
   const where = [claim.document.title || `Document ${claim.document.id}`,
     claim.document.outlet, claim.document.published].filter(Boolean).join(" · ");
-  const attributes = Object.entries(claim.attributes).map(([k, v]) => `${k}: ${v}`).join(", ");
+  const attributes = Object.entries(claim.attributes).map(([k, v]) => `${k.replaceAll("_", " ")}: ${v}`).join(", ");
   return h("li", { dataset: { span: String(claim.span_id) } },
     h("blockquote", {}, claim.quote),
     h("p", { className: "ann-small" },
-      claim.source_quote ? `${claim.source_quote}${claim.cue_quote ? ` ${claim.cue_quote}` : ""}` : "",
+      claim.source_quote ? `Source: “${claim.source_quote}”${claim.cue_quote ? ` · cue: “${claim.cue_quote}”` : ""}` : "No source",
       attributes ? h("span", { className: "ann-muted" }, ` (${attributes})`) : ""),
     h("p", { className: "ann-small ann-muted" }, where, " ",
       h("a", { href: claim.workspace_url, className: "ann-explorer-open" }, "Open in the workspace")));
@@ -135,7 +135,8 @@ async function showClaims(source, offset = 0) {
   let list = el.claims.querySelector("ol");
   if (!offset || !list) {
     list = h("ol", { className: "ann-explorer-claims", "aria-label": `Claims of ${source.name}` });
-    clear(el.claims).append(h("p", { className: "ann-muted" }, `${page.count} claim(s)`), list);
+    clear(el.claims).append(h("p", { className: "ann-muted" }, `${page.count} claim(s)`, source.entity === null ? "" : [" · ",
+      h("a", { href: `/projects/${config.project_id}/entities/?entity=${source.entity}`, className: "ann-explorer-entity" }, "Names, aliases and merges")]), list);
   }
   list.append(...page.results.map(claimItem));
   el.claims.querySelector(".ann-explorer-more")?.remove();

@@ -117,7 +117,7 @@ SCAN_JS = r"""
   const appScripts = new Set(["ann-config", "ann-review-config", "ann-agreement-config",
                               "ann-jobs-config", "ann-transfers-config", "ann-assign-config",
                               "ann-members-config", "ann-project-form-config",
-                              "ann-explorer-config"]);
+                              "ann-explorer-config", "ann-entities-config"]);
   const ownUrl = (value) => { try { const u = new URL(value, location.href);
     return u.origin === origin && /^\/(static|api)\//.test(u.pathname); } catch { return false; } };
   for (const el of document.querySelectorAll("*")) {
@@ -173,7 +173,7 @@ SCAN_JS = r"""
 
 # The server's own pages, static files and API: anything else is a payload's request.
 KNOWN_PATHS = re.compile(r"^/($|login/$|review/$"
-                         r"|projects/\d+/($|agreement/$|settings/$|members/$|dashboard/$|explorer/$)"
+                         r"|projects/\d+/($|agreement/$|settings/$|members/$|dashboard/$|explorer/$|entities/$)"
                          r"|documents/\d+/($|review/$)|static/|api/)")
 
 
@@ -671,6 +671,10 @@ def test_xss_corpus_stays_inert_text_in_every_field_when_every_page_is_used(
         # The explorer: its filters (outlets, attributes, layers) and charts.
         _goto(page, f"{origin}/projects/{site.main.pk}/explorer/", "body[data-ready=true]")
         cov.expect(page, "user names", "explorer layers", "select[name=layer]", users)
+        watch.scan(page)
+        # The source entities page (none in this corpus: its names are tested in
+        # test_entity_admin.py): the page itself stays inert.
+        _goto(page, f"{origin}/projects/{site.main.pk}/entities/", "body[data-ready=true]")
         watch.scan(page)
 
         # The review view of the long document: the reviewers' history, side by side, help.

@@ -101,3 +101,23 @@ def test_load_seeds_refuses_a_folder_without_seeds(tmp_path):
     with pytest.raises(CommandError, match="no .txt seed files"):
         call_command("load_seeds", "--dir", str(tmp_path))
     assert not Project.objects.exists()
+
+
+def test_load_seeds_changes_nothing_when_run_again_after_the_newsroom_demo(settings):
+    """make run loads the seeds, the demo users, then the newsroom demo (manage.py
+    load_demo, tests/services/test_demo_newsroom.py); a second `make run` loads the seeds
+    again: neither project changes."""
+    from annotator.models import Attribution, DocumentStatus, ReviewDecision, Span
+
+    settings.DEBUG = True
+    call_command("load_seeds")
+    call_command("create_demo_users")
+    call_command("load_demo")
+    models = (Project, Document, Label, Span, Attribution, DocumentStatus, ReviewDecision)
+    before = [list(model.objects.order_by("pk").values()) for model in models]
+    call_command("load_seeds")
+    call_command("create_demo_users")
+    call_command("load_demo")
+    assert [list(model.objects.order_by("pk").values()) for model in models] == before
+    assert Document.objects.filter(metadata__seed_file__isnull=False).count() == len(
+        list(SEEDS.glob("*.txt")))
