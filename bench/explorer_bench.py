@@ -122,7 +122,8 @@ def seed(documents: int, seed_value: int = 16):
                     entity = (rng.choices(entities, weights)[0].pk
                               if role == "SOURCE" and rng.random() < 0.8 else None)
                     spans.append((span_id, *common, doc_id, annotator.pk, labels[role], start,
-                                  start + 4, body[start:start + 4], None, entity))
+                                  start + 4, body[start:start + 4], None, entity,
+                                  None, None, None, None))   # no entity suggestion
                     mine.append(span_id)
                 for a in range(ATTRIBUTIONS_PER_DOCUMENT):
                     claim, source, cue = mine[3 * a:3 * a + 3]

@@ -33,8 +33,9 @@ from django.db.models import (BooleanField, CharField, Count, ExpressionWrapper,
                               QuerySet, Value)
 from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 
-from annotator.models import (Attribution, Document, EntityType, ExplorerRow, LabelStatus,
-                              Project, SourceEntity)
+from annotator.models import (Attribution, CellKind, Document, EntityType, ExplorerRow,
+                              LabelStatus, Project, SourceEntity)
+from annotator.selectors.explorer_cells import cell_select, cells_answer, month_split
 
 APPROVED = "approved"
 NO_ENTITY = "(no entity)"
@@ -151,21 +152,26 @@ def _inner(rows: QuerySet) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _select(inner: tuple[str, tuple], columns: str, where: str = "", group: str = "",
-            params: tuple = ()) -> list[dict]:
-    """SELECT columns FROM (inner) t [WHERE where] [GROUP BY group]; `params` are the
-    WHERE's (the columns take none). No join: on PostgreSQL each GROUP BY reads an index
-    of the rows in its order (models/explorer.py), which a join would lose."""
-    sql = (f"SELECT {columns} FROM ({inner[0]}) t{f' WHERE {where}' if where else ''}"
-           f"{f' GROUP BY {group}' if group else ''}")
-    return _fetch(sql, inner[1] + params)
-
-
 def _fetch(sql: str, params: tuple) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _parts(project: Project, filters: ExplorerFilter, kind: CellKind, grouped) -> tuple:
+    """The SELECTs of one figure's cells, UNION ALL: `grouped` (inner → a GROUP BY of rows)
+    over the filtered rows, or the cells of the whole months and `grouped` over the rows of
+    the months a date range cuts (selectors/explorer_cells.py). No join: on PostgreSQL each
+    GROUP BY of rows reads an index of the rows in its order (models/explorer.py)."""
+    rows = explorer_claims(project=project, filters=filters)
+    if not cells_answer(filters):
+        return grouped(_inner(rows))
+    split = month_split(filters)
+    parts = [cell_select(project=project, filters=filters, kind=kind, split=split)]
+    if split.edges:
+        parts.append(grouped(_inner(rows.filter(month__in=split.edges))))
+    return " UNION ALL ".join(sql for sql, _ in parts), sum((p for _, p in parts), ())
 
 
 def _share_columns(project: Project) -> str:
@@ -203,28 +209,47 @@ def _ranked(rows: list[dict]) -> list[dict]:
     return sources
 
 
-def _source_counts(inner: tuple[str, tuple], by_month: bool) -> list[dict]:
-    """Claims and documents of each source (and month: a claim and a document have one
+def _source_counts(project: Project, filters: ExplorerFilter) -> list[dict]:
+    """Claims and documents of each source and month (a claim and a document have one
     month each, so a source's figures are the sums of its months'), with the entity's name
     and type joined after the counting: one query."""
+    def grouped(inner: tuple[str, tuple]) -> tuple[str, tuple]:
+        return ("SELECT t.x_entity AS x_entity, t.x_month AS x_month, "
+                "COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents "
+                f"FROM ({inner[0]}) t WHERE t.x_source IS NOT NULL "
+                "GROUP BY t.x_entity, t.x_month", inner[1])
+
     entity_table = connection.ops.quote_name(SourceEntity._meta.db_table)
-    group = "t.x_entity, t.x_month" if by_month else "t.x_entity"
-    return _fetch(
-        f"SELECT r.*, e.name AS name, e.type AS type FROM (SELECT {group}"
-        ", COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents "
-        f"FROM ({inner[0]}) t WHERE t.x_source IS NOT NULL GROUP BY {group}) r "
-        f"LEFT JOIN {entity_table} e ON e.id = r.x_entity", inner[1])
+    sql, params = _parts(project, filters, CellKind.SOURCE, grouped)
+    return _fetch(f"SELECT r.*, e.name AS name, e.type AS type FROM ({sql}) r "
+                  f"LEFT JOIN {entity_table} e ON e.id = r.x_entity", params)
 
 
-def _ranking(inner: tuple[str, tuple]) -> list[dict]:
-    """Every source with its claim and document counts, most claims first (then by name;
-    "(no entity)" last of its count): one query."""
-    return _ranked([{**r, "entity": r["x_entity"]} for r in _source_counts(inner, False)])
+def _outlet_counts(project: Project, filters: ExplorerFilter) -> list[dict]:
+    """The claims, claims with an entity, anonymous claims, documents and claims without a
+    source of each outlet and month: one query."""
+    def grouped(inner: tuple[str, tuple]) -> tuple[str, tuple]:
+        return (f"SELECT t.x_outlet AS outlet, t.x_month AS month, {_share_columns(project)}, "
+                "COUNT(DISTINCT t.x_document) AS documents, "
+                "COUNT(DISTINCT CASE WHEN t.x_source IS NULL THEN t.x_claim END) "
+                f"AS unattributed FROM ({inner[0]}) t GROUP BY t.x_outlet, t.x_month", inner[1])
+
+    return _fetch(*_parts(project, filters, CellKind.OUTLET, grouped))
+
+
+def _sources(project: Project, filters: ExplorerFilter) -> tuple[list[dict], list[dict]]:
+    """(the sources' cells per month, every source ranked): one query."""
+    by_source = _source_counts(project, filters)
+    names = {r["x_entity"]: (r["name"], r["type"]) for r in by_source}
+    return by_source, _ranked([
+        {"entity": entity, "name": names[entity][0], "type": names[entity][1], **sums}
+        for entity, sums in _summed(by_source, lambda r: r["x_entity"],
+                                    ("claims", "documents")).items()])
 
 
 def explorer_ranking(*, project: Project, filters: ExplorerFilter) -> list[dict]:
     """Every source, ranked (the CSV download): one query."""
-    return _ranking(_inner(explorer_claims(project=project, filters=filters)))
+    return _sources(project, filters)[1]
 
 
 def _summed(cells: list[dict], key, keys: tuple) -> dict:
@@ -249,18 +274,9 @@ def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 
     the claims per outlet and month; a claim and a document have one outlet and one month,
     so each figure is a sum of those cells (Python adds them up).
     """
-    inner = _inner(explorer_claims(project=project, filters=filters))
-    by_source = _source_counts(inner, True)
-    names = {r["x_entity"]: (r["name"], r["type"]) for r in by_source}
-    sources = _ranked([{"entity": entity, "name": names[entity][0], "type": names[entity][1],
-                        **sums} for entity, sums in _summed(
-        by_source, lambda r: r["x_entity"], ("claims", "documents")).items()])
+    by_source, sources = _sources(project, filters)
     top = sources[:limit]
-    cells = _select(inner, f"t.x_outlet AS outlet, t.x_month AS month, "
-                           f"{_share_columns(project)}, "
-                           "COUNT(DISTINCT t.x_document) AS documents, "
-                           "COUNT(DISTINCT CASE WHEN t.x_source IS NULL THEN t.x_claim END) "
-                           "AS unattributed", group="t.x_outlet, t.x_month")
+    cells = _outlet_counts(project, filters)
     shares = ("claims", "with_entity", "anonymous")
     outlets = sorted(({"outlet": outlet, **_share_row(row)} for outlet, row in _summed(
         cells, lambda r: r["outlet"], shares).items()), key=lambda r: r["outlet"])

@@ -2,14 +2,16 @@
 
 `explorer_rows_refresh` makes a set of documents' rows again from their labels, in two
 statements whatever their number (a DELETE, and an INSERT ... SELECT that the database
-computes: the approved entity, the claim's place, the month). Every service that changes
+computes: the approved entity, the claim's place, the month), and then the cells of their
+months (services/explorer_cells.py, three statements). Every service that changes
 what a row reflects calls it in its own transaction, with the documents it touched:
 review decisions and corrections, edits and deletes of labels, restores, bulk layer
 writes, suggestion decisions, label merges, entity links and merges, imports. Entity
 names and types are not copied (the selectors join the entity table, a few hundred rows),
 so renaming an entity or changing its type changes no row. `explorer_rows_rebuild` makes
-every row of a project (or of all) again: `manage.py explorer_rows_rebuild`, and
-migration 0020 for the labels stored before it.
+every row and cell of a project (or of all) again: `manage.py explorer_rows_rebuild`, and
+the migration that last changed what the read model holds (0021_explorer_speed) for the
+labels stored before it.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from django.db.models import F, IntegerField, Min, OuterRef, QuerySet, Subquery,
 from django.db.models.functions import Coalesce, TruncMonth
 
 from annotator import models
+from annotator.services.explorer_cells import explorer_cells_rebuild, explorer_cells_remake
 
 # The row's columns and the expression of each, over an Attribution query: the order of
 # the INSERT's column list and of the SELECT's values.
@@ -27,7 +30,7 @@ ROW_COLUMNS = ("project_id", "document_id", "attribution_id", "claim_id", "claim
 
 
 def _models(apps=None) -> tuple:
-    if apps is None:  # the current models; migration 0020 passes its own
+    if apps is None:  # the current models; a migration passes its own
         return models.Attribution, models.Span, models.ExplorerRow
     return (apps.get_model("annotator", "Attribution"), apps.get_model("annotator", "Span"),
             apps.get_model("annotator", "ExplorerRow"))
@@ -74,8 +77,8 @@ def _write(rows_filter: dict, apps=None) -> None:
 
 def explorer_rows_refresh(*, document_ids) -> None:
     """Make the rows of these documents (a list of ids, or a query of them) again from
-    their approved attributions: two statements. Call it inside the transaction that
-    changed them."""
+    their approved attributions, then the cells of their months (services/explorer_cells):
+    five statements. Call it inside the transaction that changed them."""
     if isinstance(document_ids, (list, tuple, set, frozenset)):
         document_ids = sorted(set(document_ids))
         if not document_ids:
@@ -86,10 +89,12 @@ def explorer_rows_refresh(*, document_ids) -> None:
     with transaction.atomic(savepoint=False):  # the caller's transaction: no savepoint pair
         ExplorerRow.objects.filter(document_id__in=document_ids)._raw_delete(connection.alias)
         _write({"document_id__in": document_ids})
+        explorer_cells_remake(document_ids=document_ids)
 
 
 def explorer_rows_rebuild(*, project=None, apps=None) -> int:
-    """Every row of `project` (None: of every project) made again; the number of rows."""
+    """Every row of `project` (None: of every project) made again, and its cells; the
+    number of rows."""
     _, _, ExplorerRow = _models(apps)
     with transaction.atomic():
         existing = ExplorerRow.objects.all()
@@ -97,5 +102,6 @@ def explorer_rows_rebuild(*, project=None, apps=None) -> int:
             existing = existing.filter(project_id=project.pk)
         existing._raw_delete(connection.alias)
         _write({} if project is None else {"document__project_id": project.pk}, apps)
+        explorer_cells_rebuild(project=project, apps=apps)
         counted = ExplorerRow.objects.all()
         return (counted if project is None else counted.filter(project_id=project.pk)).count()
