@@ -165,8 +165,11 @@ def measure(project, reviewer, entities, runs: int) -> dict:
         "sources, no filter": base,
         "sources, one outlet": f"{base}?outlet=Outlet+3",
         "sources, a date range (a year)": f"{base}?date_from=2024-03-01&date_to=2025-02-28",
+        "sources, a range cut mid-month": f"{base}?date_from=2024-03-15&date_to=2025-02-10",
         "sources, type anonymous": f"{base}?type=anonymous",
         "sources, an attribute": f"{base}?attribute=quote_type:direct",
+        "sources, an attribute, cut range": f"{base}?attribute=quote_type:direct"
+                                            "&date_from=2024-03-15&date_to=2025-02-10",
         "sources, all four filters": f"{base}?outlet=Outlet+3&date_from=2024-03-01"
                                      "&date_to=2025-02-28&type=person"
                                      "&attribute=quote_type:direct",
@@ -189,6 +192,51 @@ def measure(project, reviewer, entities, runs: int) -> dict:
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         figures[name] = (statistics.median(times), p95, queries)
+    return figures
+
+
+def measure_writes(project, reviewer, runs: int) -> dict:
+    """What the read model adds to a write, `runs` times each, rolled back: the refresh of
+    one document's rows and its month's cells (every review decision's), the cells alone,
+    and a change of the biggest source's type (the months of its rows made again):
+    {name: (median ms, p95 ms, queries)}."""
+    from django.db import connection, transaction  # after django.setup() (see the top)
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from annotator.models import ExplorerRow, SourceEntity
+    from annotator.services.entities import entity_update
+    from annotator.services.explorer_cells import explorer_cells_remake
+    from annotator.services.explorer_rows import explorer_rows_refresh
+
+    document = project.documents.order_by("pk")[len(project.documents.all()) // 2]
+    biggest = SourceEntity.objects.get(pk=ExplorerRow.objects.filter(
+        project=project, entity__isnull=False).values("entity_id").annotate(
+        n=Count("pk")).order_by("-n")[0]["entity_id"])
+
+    def retype():
+        entity = SourceEntity.objects.get(pk=biggest.pk)
+        entity_update(entity=entity, actor=reviewer, expected_version=entity.version,
+                      type="anonymous" if entity.type != "anonymous" else "person")
+
+    writes = {"refresh, one document (rows, cells)":
+              lambda: explorer_rows_refresh(document_ids=[document.pk]),
+              "its month's cells alone": lambda: explorer_cells_remake(
+                  document_ids=[document.pk]),
+              "the biggest source's type changed": retype}
+    figures = {}
+    for name, write in writes.items():
+        times, queries = [], None
+        for _ in range(runs):
+            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                write()
+                times.append((time.perf_counter() - began) * 1000)
+                transaction.set_rollback(True)
+            queries = len(captured.captured_queries)
+        times.sort()
+        figures[name] = (statistics.median(times),
+                         times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], queries)
     return figures
 
 
@@ -265,6 +313,10 @@ def main() -> int:
         for request, (median, p95, queries) in figures.items():
             print(f"  {request:36} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
         print("  * read from the label tables, not the read model: 3 runs")
+        print(f"  {'write (rolled back)':36} {'median':>9} {'p95':>9} {'queries':>8}")
+        for write, (median, p95, queries) in measure_writes(
+                project, reviewer, max(3, args.runs // 4)).items():
+            print(f"  {write:36} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
     finally:
         if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
             from django.db import connections  # Django was set up: close before the drop

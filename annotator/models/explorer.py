@@ -29,10 +29,11 @@ class ExplorerRow(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+",
                                 db_index=False)   # the indexes below start with it
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
-    # One row per approved attribution; deleting the attribution deletes its row even
-    # where a path forgot to refresh (the services refresh anyway).
-    attribution = models.OneToOneField(Attribution, on_delete=models.CASCADE,
-                                       related_name="explorer_row")
+    # One row per approved attribution. Deleting the attribution leaves its row to the
+    # refresh that every service deleting one runs (the consistency test checks them): its
+    # DELETE ... RETURNING tells which cells (ExplorerCell) counted the row.
+    attribution = models.OneToOneField(Attribution, on_delete=models.DO_NOTHING,
+                                       db_constraint=False, related_name="explorer_row")
     claim = _reference(Span)
     # The claim's place as one integer: the smallest claim span id among the document's
     # approved attributions whose claim has this (start, end), so that COUNT(DISTINCT

@@ -86,7 +86,7 @@ def entity_update(*, entity: SourceEntity, actor, expected_version: int,
     except IntegrityError:
         raise ValidationError({"name": DUPLICATE_NAME}) from None
     if fresh.type != before["type"]:  # the explorer's anonymous figures count the types
-        explorer_cells_remake_entity(entity=fresh)
+        explorer_cells_remake_entity(entity=fresh, sources=False)
     event_record(project_id=entity.project_id, actor=actor, action="update",
                  target_type="entity", target_id=entity.pk, before=before,
                  after=entity_snapshot(fresh))
@@ -130,7 +130,10 @@ def entity_merge(*, entity: SourceEntity, into: SourceEntity, actor) -> SourceEn
     # Every explorer row naming `source` names it through one of these spans: it names
     # `target` now (no other row changes).
     ExplorerRow.objects.filter(entity_id=source.pk).update(entity_id=target.pk)
-    explorer_cells_remake_entity(entity=target)   # the months of both entities' rows
+    # the explorer's cells of `target` (now counting both's rows), and the anonymous
+    # shares of their outlets and months when the two types differ
+    explorer_cells_remake_entity(entity=target, merged=source,
+                                 shares=source.type != target.type)
     event_record_bulk(project_id=source.project_id, action="update", target_type="span",
                       actor=actor, items=[
                           {"target_id": m["pk"], "document_id": m["document_id"],

@@ -66,30 +66,52 @@ def _select(Attribution, Span, rows_filter: dict) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _write(rows_filter: dict, apps=None) -> None:
+# What explorer_cells_remake needs of the rows deleted and written: the cells they count.
+RETURNING = " RETURNING project_id, entity_id, outlet, month"
+
+
+def _write(rows_filter: dict, apps=None, returning: bool = False) -> set:
     Attribution, Span, ExplorerRow = _models(apps)
     sql, params = _select(Attribution, Span, rows_filter)
     table = connection.ops.quote_name(ExplorerRow._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in ROW_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}{RETURNING if returning else ''}",
+                       params)
+        return set(cursor.fetchall()) if returning else set()
+
+
+def _delete(document_ids) -> set:
+    """DELETE the rows of these documents; the cells they counted."""
+    _, _, ExplorerRow = _models()
+    if isinstance(document_ids, QuerySet):
+        ids, params = document_ids.query.sql_with_params()
+    else:
+        ids, params = ", ".join(["%s"] * len(document_ids)), document_ids
+    table = connection.ops.quote_name(ExplorerRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE document_id IN ({ids}){RETURNING}",
+                       tuple(params))
+        return set(cursor.fetchall())
 
 
 def explorer_rows_refresh(*, document_ids) -> None:
     """Make the rows of these documents (a list of ids, or a query of them) again from
-    their approved attributions, then the cells of their months (services/explorer_cells):
-    five statements. Call it inside the transaction that changed them."""
+    their approved attributions, then the cells that the rows deleted or written count
+    (services/explorer_cells.py): four statements, DELETE ... RETURNING and INSERT ...
+    RETURNING the rows, DELETE and INSERT the cells. Call it inside the transaction that
+    changed them. The rows of a deleted attribution are still there (models/explorer.py):
+    this DELETE is what tells which cells counted them."""
     if isinstance(document_ids, (list, tuple, set, frozenset)):
         document_ids = sorted(set(document_ids))
         if not document_ids:
             return
     elif not isinstance(document_ids, QuerySet):
         raise TypeError("document_ids: a list of ids or a query of them")
-    _, _, ExplorerRow = _models()
     with transaction.atomic(savepoint=False):  # the caller's transaction: no savepoint pair
-        ExplorerRow.objects.filter(document_id__in=document_ids)._raw_delete(connection.alias)
-        _write({"document_id__in": document_ids})
-        explorer_cells_remake(document_ids=document_ids)
+        counted = _delete(document_ids)
+        counted |= _write({"document_id__in": document_ids}, returning=True)
+        explorer_cells_remake(keys=counted)
 
 
 def explorer_rows_rebuild(*, project=None, apps=None) -> int:
