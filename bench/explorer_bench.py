@@ -143,10 +143,11 @@ def seed(documents: int, seed_value: int = 16):
         cursor.execute("ANALYZE")
     began = time.perf_counter()
     rows = explorer_rows_rebuild(project=project)
-    print(f"  explorer rows: {rows} made in {time.perf_counter() - began:.1f} s",
+    print(f"  explorer rows and cells: {rows} rows made in {time.perf_counter() - began:.1f} s",
           file=sys.stderr, flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE annotator_explorerrow")  # its pages visible: index-only scans
+    with connection.cursor() as cursor:   # their pages visible: index-only scans
+        cursor.execute("VACUUM ANALYZE annotator_explorerrow")
+        cursor.execute("VACUUM ANALYZE annotator_explorercell")
     return project, reviewer, entities
 
 
@@ -246,10 +247,10 @@ def measure_writes(project, reviewer, runs: int) -> dict:
 def explain(project) -> None:
     from django.db import connection  # after django.setup() (see the top)
 
-    from annotator.selectors import explorer
+    from annotator.selectors import explorer_counts as counts
 
-    inner = explorer._inner(explorer.explorer_claims(project=project,
-                                                     filters=explorer.ExplorerFilter()))
+    inner = counts._inner(counts.explorer_claims(project=project,
+                                                 filters=counts.ExplorerFilter()))
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN ANALYZE SELECT t.x_entity, COUNT(DISTINCT t.x_claim) "
                        f"FROM ({inner[0]}) t GROUP BY t.x_entity", inner[1])

@@ -21,7 +21,8 @@ from annotator.models.explorer import CellKind, ExplorerCell, ExplorerRow
 __all__ = [
     "ApiToken", "Assignment", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
     "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
-    "CellKind", "Document", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow", "ExportFormat", "ExportJob", "ExportLayer",
+    "CellKind", "Document", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow",
+    "ExportFormat", "ExportJob", "ExportLayer",
     "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
     "PasswordChangeRequired",
     "PretagJob", "PretagJobItem", "Project", "Provenance", "ReviewDecision", "ReviewState",

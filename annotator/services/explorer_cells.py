@@ -97,7 +97,8 @@ def _remake(scope: Scope, apps=None) -> None:
     row_params = row_params + [p for *_, known in row_kinds for p in known]
     _, _, a_kinds = _where(scope, lambda c: c)
     join, is_text, value = _pairs()
-    columns = "r.project_id, r.entity_id, r.outlet, r.month, r.claim_key, r.document_id, r.source_id"
+    columns = ("r.project_id, r.entity_id, r.outlet, r.month, r.claim_key, r.document_id, "
+               "r.source_id")
     claims = "COUNT(DISTINCT claim_key)"
     selects, select_params = [], []
     for kind, sql, known in a_kinds:
