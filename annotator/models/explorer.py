@@ -5,7 +5,8 @@ read one narrow table instead of joining spans twice and the document for every 
 Derived data only: annotator/services/explorer_rows.py writes it, in the transaction of
 every service that changes what a row reflects, and `manage.py explorer_rows_rebuild`
 makes it again from the labels. Nothing else writes it; nothing reads it but
-selectors/explorer.py. A later column (e.g. `second_hand`, for the attribution's parent)
+selectors/explorer*.py and services/explorer_cells.py, which counts each month's figures
+from it into ExplorerCell (below). A later column (e.g. `second_hand`, for the attribution's parent)
 is one more field here and one more expression in explorer_rows.ROW_COLUMNS.
 """
 from __future__ import annotations
@@ -84,9 +85,9 @@ class ExplorerCell(models.Model):
     are sums over documents, and a figure over several months the sum of theirs: the
     unfiltered and the date-range figures read a few thousand cells, not every row.
 
-    Derived from ExplorerRow only: services/explorer_cells.py makes the cells of a month
-    again, from its rows, whenever explorer_rows_refresh changes rows of that month (and
-    when an entity's type changes or it is merged: `anonymous` counts the types)."""
+    Derived from ExplorerRow only: services/explorer_cells.py makes cells again from their
+    rows, those that the rows explorer_rows_refresh deleted and wrote count (and an
+    entity's when its type changes or it is merged: `anonymous` counts the types)."""
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+",
                                 db_index=False)   # the index below starts with it
     kind = models.CharField(max_length=1, choices=CellKind.choices)

@@ -11,9 +11,10 @@ ranking.
 
 Layers: the approved one (attributions approved by a reviewer; the entity a source stands
 for is its own SOURCE span's, else that of an approved identical SOURCE span, as
-approved.entity_copy would find it), read from the read model ExplorerRow
-(services/explorer_rows.py keeps it, decisions §21), or one annotator's accepted
-attributions as they are, read from the label tables. Who may read which layer is
+approved.entity_copy would find it), read from the read model (ExplorerRow and its
+month cells ExplorerCell; services/explorer_rows.py keeps them, decisions §21), or one
+annotator's accepted attributions as they are, read from the label tables. The SQL of the
+counting is selectors/explorer_counts.py's. Who may read which layer is
 access.py's.
 
 Every function here runs a fixed number of queries whatever the number of documents and

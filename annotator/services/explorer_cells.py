@@ -2,12 +2,14 @@
 from that month's rows of the read model, so that the unfiltered and the date-range
 figures read a few thousand cells instead of every row (decisions §21).
 
-A month's cells are made again whole from its rows, never adjusted by a difference: two
-statements (a DELETE and an INSERT ... SELECT with the GROUP BYs) whatever was done to the
-rows before, so a row that a cascade removed (an attribution's, a span's) is simply not
-counted any more. `explorer_rows_refresh` calls `explorer_cells_remake` with the months of
-the documents it made again; an entity's change of type (the `anonymous` figure counts the
-types) and a merge (the rows name another entity) remake the months of that entity's rows.
+A cell is made again whole from its rows, never adjusted by a difference: two statements
+(a DELETE of the cells and an INSERT ... SELECT of the GROUP BYs over their rows), so
+nothing that happened to the rows before can leave a cell off by one. Which cells: those of
+a Scope, the cells of some entities (kind "s") or outlets (kind "o") in some months, which
+`explorer_rows_refresh` takes from the rows it deleted and wrote (RETURNING); an entity's
+change of type (the `anonymous` figure counts the types) remakes the outlet cells of its
+rows' outlets and months, a merge the cells of both entities (and the outlets' when their
+types differ).
 The attribute cells list every string value of a row's attributes (JSON), read with the
 database's own JSON table function (PostgreSQL's jsonb_each, SQLite's json_each): the only
 SQL here that differs between the two.

@@ -2,13 +2,14 @@
 
 `explorer_rows_refresh` makes a set of documents' rows again from their labels, in two
 statements whatever their number (a DELETE, and an INSERT ... SELECT that the database
-computes: the approved entity, the claim's place, the month), and then the cells of their
-months (services/explorer_cells.py, three statements). Every service that changes
+computes: the approved entity, the claim's place, the month; both RETURNING what cells
+their rows count), and then those cells (services/explorer_cells.py, two statements). Every service that changes
 what a row reflects calls it in its own transaction, with the documents it touched:
 review decisions and corrections, edits and deletes of labels, restores, bulk layer
 writes, suggestion decisions, label merges, entity links and merges, imports. Entity
 names and types are not copied (the selectors join the entity table, a few hundred rows),
-so renaming an entity or changing its type changes no row. `explorer_rows_rebuild` makes
+so renaming an entity or changing its type changes no row (a type change remakes some
+cells: services/entities.py). `explorer_rows_rebuild` makes
 every row and cell of a project (or of all) again: `manage.py explorer_rows_rebuild`, and
 the migration that last changed what the read model holds (0021_explorer_speed) for the
 labels stored before it.
