@@ -10,11 +10,14 @@ migrates it, and writes the labels by COPY (not through the services: a seed of 
 spans through them would take an hour): per document 50 spans of one annotator, all
 approved, 15 of them attributions (claim, SOURCE, cue) whose SOURCE span names one of 500
 entities four times in five (the first ten take a third of those), 20 outlets, dates over
-24 months. The explorer's rows are then made by explorer_rows_rebuild (timed), and VACUUM
-ANALYZE marks their pages visible. Each explorer request is sent --runs times in-process
-(Django's test client, so the figures are the view's and the database's, not a server's);
-the script prints the median, the p95 and the queries of each, in milliseconds, with the
-load average (the figures are only comparable at a similar load).
+24 months. The explorer's rows and cells are then made by explorer_rows_rebuild (timed),
+and VACUUM ANALYZE marks their pages visible. Each explorer request is sent --runs times
+in-process (Django's test client, so the figures are the view's and the database's, not a
+server's), with date ranges of whole months (cells only) and cut mid-month (cells and the
+edge months' rows); then the writes the read model adds (a refresh of one document, its
+cells, a change of the biggest source's type), each rolled back. The script prints the
+median, the p95 and the queries of each, in milliseconds, with the load average (the
+figures are only comparable at a similar load).
 """
 from __future__ import annotations
 

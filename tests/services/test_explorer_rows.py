@@ -223,3 +223,21 @@ def test_the_summary_reads_the_rows_in_two_queries_at_any_size(world):  # noqa: 
         assert all("annotator_span" not in q["sql"] for q in captured.captured_queries)
         assert summary["totals"]["claims"] > 0
     assert counts == [2, 2]
+
+
+def test_undated_documents_and_every_attribute_have_cells_of_their_own(world):  # noqa: F811
+    dated = documents(world, 2)
+    undated, _ = document_create(project=world.project, title="Undated",
+                                 text="Article U. " + "".join(SENTENCES),
+                                 metadata={"outlet": "Outlet 0"})
+    for document in [*dated, undated]:
+        label(world, document, {0: None, 1: None},
+              attributes={"quote_type": "direct", "claim_type": "prediction"})
+    assert ExplorerCell.objects.filter(month__isnull=True, attribute="claim_type",
+                                       value="prediction").exists()
+    for filters in (*FILTERS, ExplorerFilter(attributes={"claim_type": "prediction"}),
+                    ExplorerFilter(attributes={"claim_type": "fact"})):
+        assert figures_shown(world.project, filters) == figures_of_the_rows(
+            world.project, filters), filters
+    summary = explorer_summary(project=world.project, filters=ExplorerFilter())
+    assert summary["months"][-1]["month"] is None and summary["totals"]["documents"] == 3
