@@ -6,8 +6,9 @@ Derived data only: annotator/services/explorer_rows.py writes it, in the transac
 every service that changes what a row reflects, and `manage.py explorer_rows_rebuild`
 makes it again from the labels. Nothing else writes it; nothing reads it but
 selectors/explorer*.py and services/explorer_cells.py, which counts each month's figures
-from it into ExplorerCell (below). A later column (e.g. `second_hand`, for the attribution's parent)
-is one more field here and one more expression in explorer_rows.ROW_COLUMNS.
+from it into ExplorerCell (below). A later column (e.g. `second_hand`, for the
+attribution's parent) is one more field here and one more expression in
+explorer_rows.ROW_COLUMNS.
 """
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 `explorer_rows_refresh` makes a set of documents' rows again from their labels, in two
 statements whatever their number (a DELETE, and an INSERT ... SELECT that the database
 computes: the approved entity, the claim's place, the month; both RETURNING what cells
-their rows count), and then those cells (services/explorer_cells.py, two statements). Every service that changes
-what a row reflects calls it in its own transaction, with the documents it touched:
+their rows count), and then those cells (services/explorer_cells.py, two statements).
+Every service that changes what a row reflects calls it in its own transaction, with the
+documents it touched:
 review decisions and corrections, edits and deletes of labels, restores, bulk layer
 writes, suggestion decisions, label merges, entity links and merges, imports. Entity
 names and types are not copied (the selectors join the entity table, a few hundred rows),
