@@ -5,15 +5,14 @@ statements whatever their number (a DELETE, and an INSERT ... SELECT that the da
 computes: the approved entity, the claim's place, the month; both RETURNING what cells
 their rows count), and then those cells (services/explorer_cells.py, two statements).
 Every service that changes what a row reflects calls it in its own transaction, with the
-documents it touched:
-review decisions and corrections, edits and deletes of labels, restores, bulk layer
-writes, suggestion decisions, label merges, entity links and merges, imports. Entity
-names and types are not copied (the selectors join the entity table, a few hundred rows),
-so renaming an entity or changing its type changes no row (a type change remakes some
-cells: services/entities.py). `explorer_rows_rebuild` makes
-every row and cell of a project (or of all) again: `manage.py explorer_rows_rebuild`, and
-the migration that last changed what the read model holds (0021_explorer_speed) for the
-labels stored before it.
+documents it touched: review decisions and corrections, edits and deletes of labels,
+restores, bulk layer writes, suggestion decisions, label merges, entity links and merges,
+imports. Entity names and types are not copied (the selectors join the entity table, a few
+hundred rows), so renaming an entity or changing its type changes no row (a type change
+remakes some cells: services/entities.py). `explorer_rows_rebuild` makes every row and
+cell of a project (or of all) again: `manage.py explorer_rows_rebuild`, and the migration
+that last changed what the read model holds (0021_explorer_speed) for the labels stored
+before it.
 """
 from __future__ import annotations
 
