@@ -301,3 +301,22 @@ class ExplorerRowAdmin(CheckedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.ExplorerCell)
+class ExplorerCellAdmin(CheckedAdmin):
+    """Read only: derived data (services/explorer_cells.py makes it from the explorer's
+    rows; `manage.py explorer_rows_rebuild` makes it again)."""
+
+    list_display = ["project", "kind", "entity", "outlet", "month", "attribute", "value",
+                    "claims", "documents"]
+    list_select_related = ["project", "entity"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

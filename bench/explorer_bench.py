@@ -10,11 +10,14 @@ migrates it, and writes the labels by COPY (not through the services: a seed of 
 spans through them would take an hour): per document 50 spans of one annotator, all
 approved, 15 of them attributions (claim, SOURCE, cue) whose SOURCE span names one of 500
 entities four times in five (the first ten take a third of those), 20 outlets, dates over
-24 months. The explorer's rows are then made by explorer_rows_rebuild (timed), and VACUUM
-ANALYZE marks their pages visible. Each explorer request is sent --runs times in-process
-(Django's test client, so the figures are the view's and the database's, not a server's);
-the script prints the median, the p95 and the queries of each, in milliseconds, with the
-load average (the figures are only comparable at a similar load).
+24 months. The explorer's rows and cells are then made by explorer_rows_rebuild (timed),
+and VACUUM ANALYZE marks their pages visible. Each explorer request is sent --runs times
+in-process (Django's test client, so the figures are the view's and the database's, not a
+server's), with date ranges of whole months (cells only) and cut mid-month (cells and the
+edge months' rows); then the writes the read model adds (a refresh of one document, its
+cells, a change of the biggest source's type), each rolled back. The script prints the
+median, the p95 and the queries of each, in milliseconds, with the load average (the
+figures are only comparable at a similar load).
 """
 from __future__ import annotations
 
@@ -122,7 +125,8 @@ def seed(documents: int, seed_value: int = 16):
                     entity = (rng.choices(entities, weights)[0].pk
                               if role == "SOURCE" and rng.random() < 0.8 else None)
                     spans.append((span_id, *common, doc_id, annotator.pk, labels[role], start,
-                                  start + 4, body[start:start + 4], None, entity))
+                                  start + 4, body[start:start + 4], None, entity,
+                                  None, None, None, None))   # no entity suggestion
                     mine.append(span_id)
                 for a in range(ATTRIBUTIONS_PER_DOCUMENT):
                     claim, source, cue = mine[3 * a:3 * a + 3]
@@ -142,10 +146,11 @@ def seed(documents: int, seed_value: int = 16):
         cursor.execute("ANALYZE")
     began = time.perf_counter()
     rows = explorer_rows_rebuild(project=project)
-    print(f"  explorer rows: {rows} made in {time.perf_counter() - began:.1f} s",
+    print(f"  explorer rows and cells: {rows} rows made in {time.perf_counter() - began:.1f} s",
           file=sys.stderr, flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE annotator_explorerrow")  # its pages visible: index-only scans
+    with connection.cursor() as cursor:   # their pages visible: index-only scans
+        cursor.execute("VACUUM ANALYZE annotator_explorerrow")
+        cursor.execute("VACUUM ANALYZE annotator_explorercell")
     return project, reviewer, entities
 
 
@@ -164,8 +169,11 @@ def measure(project, reviewer, entities, runs: int) -> dict:
         "sources, no filter": base,
         "sources, one outlet": f"{base}?outlet=Outlet+3",
         "sources, a date range (a year)": f"{base}?date_from=2024-03-01&date_to=2025-02-28",
+        "sources, a range cut mid-month": f"{base}?date_from=2024-03-15&date_to=2025-02-10",
         "sources, type anonymous": f"{base}?type=anonymous",
         "sources, an attribute": f"{base}?attribute=quote_type:direct",
+        "sources, an attribute, cut range": f"{base}?attribute=quote_type:direct"
+                                            "&date_from=2024-03-15&date_to=2025-02-10",
         "sources, all four filters": f"{base}?outlet=Outlet+3&date_from=2024-03-01"
                                      "&date_to=2025-02-28&type=person"
                                      "&attribute=quote_type:direct",
@@ -191,13 +199,61 @@ def measure(project, reviewer, entities, runs: int) -> dict:
     return figures
 
 
+def measure_writes(project, reviewer, runs: int) -> dict:
+    """What the read model adds to a write, `runs` times each, rolled back: the refresh of
+    one document's rows and of the cells they count (every review decision's), those cells
+    alone, and a change of the biggest source's type (the shares of its outlets and months
+    made again):
+    {name: (median ms, p95 ms, queries)}."""
+    from django.db import connection, transaction  # after django.setup() (see the top)
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from annotator.models import ExplorerRow, SourceEntity
+    from annotator.services.entities import entity_update
+    from annotator.services.explorer_cells import explorer_cells_remake
+    from annotator.services.explorer_rows import explorer_rows_refresh
+
+    document = project.documents.order_by("pk")[len(project.documents.all()) // 2]
+    biggest = SourceEntity.objects.get(pk=ExplorerRow.objects.filter(
+        project=project, entity__isnull=False).values("entity_id").annotate(
+        n=Count("pk")).order_by("-n")[0]["entity_id"])
+
+    keys = set(ExplorerRow.objects.filter(document=document).values_list(
+        "project_id", "entity_id", "outlet", "month"))
+
+    def retype():
+        entity = SourceEntity.objects.get(pk=biggest.pk)
+        entity_update(entity=entity, actor=reviewer, expected_version=entity.version,
+                      type="anonymous" if entity.type != "anonymous" else "person")
+
+    writes = {"refresh, one document (rows, cells)":
+              lambda: explorer_rows_refresh(document_ids=[document.pk]),
+              "its cells alone": lambda: explorer_cells_remake(keys=keys),
+              "the biggest source's type changed": retype}
+    figures = {}
+    for name, write in writes.items():
+        times, queries = [], None
+        for _ in range(runs):
+            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                write()
+                times.append((time.perf_counter() - began) * 1000)
+                transaction.set_rollback(True)
+            queries = len(captured.captured_queries)
+        times.sort()
+        figures[name] = (statistics.median(times),
+                         times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], queries)
+    return figures
+
+
 def explain(project) -> None:
     from django.db import connection  # after django.setup() (see the top)
 
-    from annotator.selectors import explorer
+    from annotator.selectors import explorer_counts as counts
 
-    inner = explorer._inner(explorer.explorer_claims(project=project,
-                                                     filters=explorer.ExplorerFilter()))
+    inner = counts._inner(counts.explorer_claims(project=project,
+                                                 filters=counts.ExplorerFilter()))
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN ANALYZE SELECT t.x_entity, COUNT(DISTINCT t.x_claim) "
                        f"FROM ({inner[0]}) t GROUP BY t.x_entity", inner[1])
@@ -264,6 +320,10 @@ def main() -> int:
         for request, (median, p95, queries) in figures.items():
             print(f"  {request:36} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
         print("  * read from the label tables, not the read model: 3 runs")
+        print(f"  {'write (rolled back)':36} {'median':>9} {'p95':>9} {'queries':>8}")
+        for write, (median, p95, queries) in measure_writes(
+                project, reviewer, max(3, args.runs // 4)).items():
+            print(f"  {write:36} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
     finally:
         if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
             from django.db import connections  # Django was set up: close before the drop

@@ -16,12 +16,13 @@ from annotator.models.events import Event, IdempotencyKey, WorkerPing
 from annotator.models.accounts import ApiToken, PasswordChangeRequired
 from annotator.models.assignments import Assignment
 from annotator.models.entities import ENTITY_NAME_LENGTH, SourceEntity
-from annotator.models.explorer import ExplorerRow
+from annotator.models.explorer import CellKind, ExplorerCell, ExplorerRow
 
 __all__ = [
     "ApiToken", "Assignment", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
     "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
-    "Document", "DocumentStatus", "Event", "ExplorerRow", "ExportFormat", "ExportJob", "ExportLayer",
+    "CellKind", "Document", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow",
+    "ExportFormat", "ExportJob", "ExportLayer",
     "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
     "PasswordChangeRequired",
     "PretagJob", "PretagJobItem", "Project", "Provenance", "ReviewDecision", "ReviewState",

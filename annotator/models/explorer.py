@@ -5,8 +5,10 @@ read one narrow table instead of joining spans twice and the document for every 
 Derived data only: annotator/services/explorer_rows.py writes it, in the transaction of
 every service that changes what a row reflects, and `manage.py explorer_rows_rebuild`
 makes it again from the labels. Nothing else writes it; nothing reads it but
-selectors/explorer.py. A later column (e.g. `second_hand`, for the attribution's parent)
-is one more field here and one more expression in explorer_rows.ROW_COLUMNS.
+selectors/explorer*.py and services/explorer_cells.py, which counts each month's figures
+from it into ExplorerCell (below). A later column (e.g. `second_hand`, for the
+attribution's parent) is one more field here and one more expression in
+explorer_rows.ROW_COLUMNS.
 """
 from __future__ import annotations
 
@@ -29,10 +31,11 @@ class ExplorerRow(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+",
                                 db_index=False)   # the indexes below start with it
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
-    # One row per approved attribution; deleting the attribution deletes its row even
-    # where a path forgot to refresh (the services refresh anyway).
-    attribution = models.OneToOneField(Attribution, on_delete=models.CASCADE,
-                                       related_name="explorer_row")
+    # One row per approved attribution. Deleting the attribution leaves its row to the
+    # refresh that every service deleting one runs (the consistency test checks them): its
+    # DELETE ... RETURNING tells which cells (ExplorerCell) counted the row.
+    attribution = models.OneToOneField(Attribution, on_delete=models.DO_NOTHING,
+                                       db_constraint=False, related_name="explorer_row")
     claim = _reference(Span)
     # The claim's place as one integer: the smallest claim span id among the document's
     # approved attributions whose claim has this (start, end), so that COUNT(DISTINCT
@@ -60,7 +63,49 @@ class ExplorerRow(models.Model):
                          include=["document", "source", "outlet", "published", "attributes"]),
             models.Index(fields=["project", "outlet", "month", "claim_key"], name="xrow_outlet",
                          include=["document", "source", "entity", "published", "attributes"]),
+            # A month's rows: the cells made again (ExplorerCell), a date range's edge months.
+            models.Index(fields=["project", "month", "published"], name="xrow_month"),
         ]
 
     def __str__(self) -> str:
         return f"explorer row of attribution {self.attribution_id}"
+
+
+class CellKind(models.TextChoices):
+    SOURCE = "s", "a source's claims in a month"
+    OUTLET = "o", "an outlet's claims in a month"
+
+
+class ExplorerCell(models.Model):
+    """The explorer's figures of one month, pre-counted from the rows (decisions §21):
+    a source's claims and documents in a month (kind "s", the rows with a source span),
+    or an outlet's claims, claims with an entity, anonymous claims, documents and claims
+    without a source span in a month (kind "o"); over all the month's rows
+    (`attribute` and `value` ""), or over those whose attribute `attribute` is the string
+    `value`. A claim and a document have one month and one outlet, so a month's figures
+    are sums over documents, and a figure over several months the sum of theirs: the
+    unfiltered and the date-range figures read a few thousand cells, not every row.
+
+    Derived from ExplorerRow only: services/explorer_cells.py makes cells again from their
+    rows, those that the rows explorer_rows_refresh deleted and wrote count (and an
+    entity's when its type changes or it is merged: `anonymous` counts the types)."""
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)   # the index below starts with it
+    kind = models.CharField(max_length=1, choices=CellKind.choices)
+    entity = _reference(SourceEntity, null=True)          # kind "s"; null: "(no entity)"
+    outlet = models.CharField(max_length=OUTLET_LENGTH, blank=True, default="")  # kind "o"
+    month = models.DateField(null=True)                   # null: no date
+    attribute = models.CharField(max_length=200, blank=True, default="")
+    value = models.CharField(max_length=200, blank=True, default="")
+    claims = models.PositiveIntegerField()
+    documents = models.PositiveIntegerField()
+    with_entity = models.PositiveIntegerField(default=0)
+    anonymous = models.PositiveIntegerField(default=0)
+    unattributed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "kind", "attribute", "value", "month"],
+                                name="xcell_read")]
+
+    def __str__(self) -> str:
+        return f"explorer cell {self.kind} {self.month} of project {self.project_id}"

@@ -11,9 +11,10 @@ ranking.
 
 Layers: the approved one (attributions approved by a reviewer; the entity a source stands
 for is its own SOURCE span's, else that of an approved identical SOURCE span, as
-approved.entity_copy would find it), read from the read model ExplorerRow
-(services/explorer_rows.py keeps it, decisions §21), or one annotator's accepted
-attributions as they are, read from the label tables. Who may read which layer is
+approved.entity_copy would find it), read from the read model (ExplorerRow and its
+month cells ExplorerCell; services/explorer_rows.py keeps them, decisions §21), or one
+annotator's accepted attributions as they are, read from the label tables. The SQL of the
+counting is selectors/explorer_counts.py's. Who may read which layer is
 access.py's.
 
 Every function here runs a fixed number of queries whatever the number of documents and
@@ -24,33 +25,17 @@ metadata.
 """
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import (BooleanField, CharField, Count, ExpressionWrapper, F, Min, Q,
-                              QuerySet, Value)
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db.models import Count, F, Min, QuerySet
 
-from annotator.models import (Attribution, Document, EntityType, ExplorerRow, LabelStatus,
-                              Project, SourceEntity)
+from annotator.models import Attribution, Document, EntityType, ExplorerRow, Project
+from annotator.selectors.explorer_counts import (ExplorerFilter, explorer_claims,
+                                                 layer_counts, outlet_counts, source_counts)
 
 APPROVED = "approved"
 NO_ENTITY = "(no entity)"
 TIMELINE_SOURCES = 8   # sources drawn over time: the first of the ranking
 MAX_LIMIT = 500
-
-
-@dataclass(frozen=True)
-class ExplorerFilter:
-    """What the explorer reads: a layer (None: the approved one) and the filters."""
-    annotator_id: int | None = None
-    outlet: str | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    source_type: str = ""
-    attributes: dict = field(default_factory=dict)   # attribute name → value
 
 
 def explorer_filter_check(*, project: Project, outlet: str | None = None,
@@ -90,98 +75,6 @@ def explorer_filter_check(*, project: Project, outlet: str | None = None,
                           date_to=date_to, source_type=source_type, attributes=wanted)
 
 
-def _attribute_is(name: str, value: str) -> Coalesce:
-    """attributes[name] == value, as COALESCE(attributes -> name = value, false): the same
-    rows, but PostgreSQL, which has no statistics of a JSON key, estimates this at half of
-    them, not at 0.5 %: with the plain equality it planned a sort of every row instead of
-    the ordered index-only scan of the unfiltered figures (three times slower)."""
-    return Coalesce(ExpressionWrapper(Q(**{f"attributes__{name}": value}),
-                                      output_field=BooleanField()), Value(False),
-                    output_field=BooleanField())
-
-
-def explorer_claims(*, project: Project, filters: ExplorerFilter) -> QuerySet:
-    """The layer's attributions of the project, filtered: for the approved layer, their
-    rows of the read model (ExplorerRow: the approved entity, the claim's place, outlet
-    and month, written when labels change); for one annotator's layer, their accepted
-    Attributions as they are, each with `entity_ref` (its source's entity id, or None)
-    and `claim_key` (the claim's place, for COUNT DISTINCT). A member's own layer is
-    read seldom and is one person's labels: it stays on the label tables."""
-    if filters.annotator_id is None:
-        rows = ExplorerRow.objects.filter(project=project)
-        document, entity = "", "entity_id"
-    else:
-        rows = Attribution.objects.filter(
-            document__project=project, status=LabelStatus.ACCEPTED,
-            annotator_id=filters.annotator_id).annotate(
-            entity_ref=F("source__entity_id"), claim_key=Concat(
-                Cast("document_id", CharField()), Value(":"), Cast("claim__start", CharField()),
-                Value(":"), Cast("claim__end", CharField()), output_field=CharField()))
-        document, entity = "document__", "entity_ref"
-    if filters.outlet:
-        rows = rows.filter(**{f"{document}outlet": filters.outlet})
-    if filters.date_from:
-        rows = rows.filter(**{f"{document}published__gte": filters.date_from})
-    if filters.date_to:
-        rows = rows.filter(**{f"{document}published__lte": filters.date_to})
-    for name, value in filters.attributes.items():
-        rows = rows.filter(_attribute_is(name, value))
-    if filters.source_type:
-        rows = rows.filter(**{f"{entity}__in": SourceEntity.objects.filter(
-            project=project, type=filters.source_type).values("pk")})
-    return rows
-
-
-# The figures are GROUP BYs over one inner SELECT (Django writes it, for the database at
-# hand), in SQL of our own around it: written with the ORM, each aggregate's FILTER
-# would evaluate the entity expression (a subquery) again, row by row. The outer SQL is
-# what SQLite and PostgreSQL share (COUNT(DISTINCT CASE ...), LEFT JOIN, GROUP BY).
-_INNER_COLUMNS = {"x_entity": F("entity_ref"), "x_claim": F("claim_key"),
-                  "x_document": F("document_id"), "x_source": F("source_id"),
-                  "x_outlet": F("document__outlet"),
-                  "x_month": TruncMonth("document__published")}
-_ROW_COLUMNS = {"x_entity": F("entity_id"), "x_claim": F("claim_key"),
-                "x_document": F("document_id"), "x_source": F("source_id"),
-                "x_outlet": F("outlet"), "x_month": F("month")}
-
-
-def _inner(rows: QuerySet) -> tuple[str, tuple]:
-    columns = _ROW_COLUMNS if rows.model is ExplorerRow else _INNER_COLUMNS
-    sql, params = rows.values(**columns).order_by().query.sql_with_params()
-    return sql, tuple(params)
-
-
-def _select(inner: tuple[str, tuple], columns: str, where: str = "", group: str = "",
-            params: tuple = ()) -> list[dict]:
-    """SELECT columns FROM (inner) t [WHERE where] [GROUP BY group]; `params` are the
-    WHERE's (the columns take none). No join: on PostgreSQL each GROUP BY reads an index
-    of the rows in its order (models/explorer.py), which a join would lose."""
-    sql = (f"SELECT {columns} FROM ({inner[0]}) t{f' WHERE {where}' if where else ''}"
-           f"{f' GROUP BY {group}' if group else ''}")
-    return _fetch(sql, inner[1] + params)
-
-
-def _fetch(sql: str, params: tuple) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def _share_columns(project: Project) -> str:
-    """Claims, claims with an entity, anonymous claims. The type is a constant of ours and
-    the project's id an integer, written into the SQL as they are; the anonymous entities
-    are a hashed subquery (a few hundred ids), not a join."""
-    anonymous = (f"SELECT id FROM {connection.ops.quote_name(SourceEntity._meta.db_table)} "
-                 f"WHERE project_id = {int(project.pk)} "
-                 f"AND type = '{EntityType.ANONYMOUS.value}'")
-    return ("COUNT(DISTINCT t.x_claim) AS claims, "
-            "COUNT(DISTINCT CASE WHEN t.x_entity IS NOT NULL THEN t.x_claim END) "
-            "AS with_entity, "
-            f"COUNT(DISTINCT CASE WHEN t.x_entity IN ({anonymous}) THEN t.x_claim END) "
-            "AS anonymous")
-
-
 def _share_row(row: dict) -> dict:
     return {"claims": row["claims"], "with_entity": row["with_entity"],
             "anonymous": row["anonymous"],
@@ -203,28 +96,18 @@ def _ranked(rows: list[dict]) -> list[dict]:
     return sources
 
 
-def _source_counts(inner: tuple[str, tuple], by_month: bool) -> list[dict]:
-    """Claims and documents of each source (and month: a claim and a document have one
-    month each, so a source's figures are the sums of its months'), with the entity's name
-    and type joined after the counting: one query."""
-    entity_table = connection.ops.quote_name(SourceEntity._meta.db_table)
-    group = "t.x_entity, t.x_month" if by_month else "t.x_entity"
-    return _fetch(
-        f"SELECT r.*, e.name AS name, e.type AS type FROM (SELECT {group}"
-        ", COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents "
-        f"FROM ({inner[0]}) t WHERE t.x_source IS NOT NULL GROUP BY {group}) r "
-        f"LEFT JOIN {entity_table} e ON e.id = r.x_entity", inner[1])
-
-
-def _ranking(inner: tuple[str, tuple]) -> list[dict]:
-    """Every source with its claim and document counts, most claims first (then by name;
-    "(no entity)" last of its count): one query."""
-    return _ranked([{**r, "entity": r["x_entity"]} for r in _source_counts(inner, False)])
+def _sources(by_source: list[dict]) -> list[dict]:
+    """Every source ranked, from its cells per month."""
+    names = {r["x_entity"]: (r["name"], r["type"]) for r in by_source}
+    return _ranked([
+        {"entity": entity, "name": names[entity][0], "type": names[entity][1], **sums}
+        for entity, sums in _summed(by_source, lambda r: r["x_entity"],
+                                    ("claims", "documents")).items()])
 
 
 def explorer_ranking(*, project: Project, filters: ExplorerFilter) -> list[dict]:
     """Every source, ranked (the CSV download): one query."""
-    return _ranking(_inner(explorer_claims(project=project, filters=filters)))
+    return _sources(source_counts(project, filters))
 
 
 def _summed(cells: list[dict], key, keys: tuple) -> dict:
@@ -249,18 +132,12 @@ def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 
     the claims per outlet and month; a claim and a document have one outlet and one month,
     so each figure is a sum of those cells (Python adds them up).
     """
-    inner = _inner(explorer_claims(project=project, filters=filters))
-    by_source = _source_counts(inner, True)
-    names = {r["x_entity"]: (r["name"], r["type"]) for r in by_source}
-    sources = _ranked([{"entity": entity, "name": names[entity][0], "type": names[entity][1],
-                        **sums} for entity, sums in _summed(
-        by_source, lambda r: r["x_entity"], ("claims", "documents")).items()])
+    if filters.annotator_id is None:
+        by_source, cells = source_counts(project, filters), outlet_counts(project, filters)
+    else:
+        by_source, cells = layer_counts(project, filters)
+    sources = _sources(by_source)
     top = sources[:limit]
-    cells = _select(inner, f"t.x_outlet AS outlet, t.x_month AS month, "
-                           f"{_share_columns(project)}, "
-                           "COUNT(DISTINCT t.x_document) AS documents, "
-                           "COUNT(DISTINCT CASE WHEN t.x_source IS NULL THEN t.x_claim END) "
-                           "AS unattributed", group="t.x_outlet, t.x_month")
     shares = ("claims", "with_entity", "anonymous")
     outlets = sorted(({"outlet": outlet, **_share_row(row)} for outlet, row in _summed(
         cells, lambda r: r["outlet"], shares).items()), key=lambda r: r["outlet"])

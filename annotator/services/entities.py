@@ -11,6 +11,7 @@ from annotator.errors import Conflict
 from annotator.formats.records import (ENTITY_MAX_ALIASES, entity_aliases, entity_name,
                                        entity_name_problem)
 from annotator.models import EntityType, ExplorerRow, Project, SourceEntity, Span
+from annotator.services.explorer_cells import explorer_cells_remake_entity
 from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.events import event_record, event_record_bulk
 from annotator.services.locks import versioned_update
@@ -84,6 +85,8 @@ def entity_update(*, entity: SourceEntity, actor, expected_version: int,
                                      snapshot=entity_snapshot, **changes)
     except IntegrityError:
         raise ValidationError({"name": DUPLICATE_NAME}) from None
+    if fresh.type != before["type"]:  # the explorer's anonymous figures count the types
+        explorer_cells_remake_entity(entity=fresh, sources=False)
     event_record(project_id=entity.project_id, actor=actor, action="update",
                  target_type="entity", target_id=entity.pk, before=before,
                  after=entity_snapshot(fresh))
@@ -127,6 +130,10 @@ def entity_merge(*, entity: SourceEntity, into: SourceEntity, actor) -> SourceEn
     # Every explorer row naming `source` names it through one of these spans: it names
     # `target` now (no other row changes).
     ExplorerRow.objects.filter(entity_id=source.pk).update(entity_id=target.pk)
+    # the explorer's cells of `target` (now counting both's rows), and the anonymous
+    # shares of their outlets and months when the two types differ
+    explorer_cells_remake_entity(entity=target, merged=source,
+                                 shares=source.type != target.type)
     event_record_bulk(project_id=source.project_id, action="update", target_type="span",
                       actor=actor, items=[
                           {"target_id": m["pk"], "document_id": m["document_id"],

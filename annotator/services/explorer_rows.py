@@ -2,14 +2,17 @@
 
 `explorer_rows_refresh` makes a set of documents' rows again from their labels, in two
 statements whatever their number (a DELETE, and an INSERT ... SELECT that the database
-computes: the approved entity, the claim's place, the month). Every service that changes
-what a row reflects calls it in its own transaction, with the documents it touched:
-review decisions and corrections, edits and deletes of labels, restores, bulk layer
-writes, suggestion decisions, label merges, entity links and merges, imports. Entity
-names and types are not copied (the selectors join the entity table, a few hundred rows),
-so renaming an entity or changing its type changes no row. `explorer_rows_rebuild` makes
-every row of a project (or of all) again: `manage.py explorer_rows_rebuild`, and
-migration 0020 for the labels stored before it.
+computes: the approved entity, the claim's place, the month; both RETURNING what cells
+their rows count), and then those cells (services/explorer_cells.py, two statements).
+Every service that changes what a row reflects calls it in its own transaction, with the
+documents it touched: review decisions and corrections, edits and deletes of labels,
+restores, bulk layer writes, suggestion decisions, label merges, entity links and merges,
+imports. Entity names and types are not copied (the selectors join the entity table, a few
+hundred rows), so renaming an entity or changing its type changes no row (a type change
+remakes some cells: services/entities.py). `explorer_rows_rebuild` makes every row and
+cell of a project (or of all) again: `manage.py explorer_rows_rebuild`, and the migration
+that last changed what the read model holds (0021_explorer_speed) for the labels stored
+before it.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from django.db.models import F, IntegerField, Min, OuterRef, QuerySet, Subquery,
 from django.db.models.functions import Coalesce, TruncMonth
 
 from annotator import models
+from annotator.services.explorer_cells import explorer_cells_rebuild, explorer_cells_remake
 
 # The row's columns and the expression of each, over an Attribution query: the order of
 # the INSERT's column list and of the SELECT's values.
@@ -27,7 +31,7 @@ ROW_COLUMNS = ("project_id", "document_id", "attribution_id", "claim_id", "claim
 
 
 def _models(apps=None) -> tuple:
-    if apps is None:  # the current models; migration 0020 passes its own
+    if apps is None:  # the current models; a migration passes its own
         return models.Attribution, models.Span, models.ExplorerRow
     return (apps.get_model("annotator", "Attribution"), apps.get_model("annotator", "Span"),
             apps.get_model("annotator", "ExplorerRow"))
@@ -63,33 +67,57 @@ def _select(Attribution, Span, rows_filter: dict) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _write(rows_filter: dict, apps=None) -> None:
+# What explorer_cells_remake needs of the rows deleted and written: the cells they count.
+RETURNING = " RETURNING project_id, entity_id, outlet, month"
+
+
+def _write(rows_filter: dict, apps=None, returning: bool = False) -> set:
     Attribution, Span, ExplorerRow = _models(apps)
     sql, params = _select(Attribution, Span, rows_filter)
     table = connection.ops.quote_name(ExplorerRow._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in ROW_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}{RETURNING if returning else ''}",
+                       params)
+        return set(cursor.fetchall()) if returning else set()
+
+
+def _delete(document_ids) -> set:
+    """DELETE the rows of these documents; the cells they counted."""
+    _, _, ExplorerRow = _models()
+    if isinstance(document_ids, QuerySet):
+        ids, params = document_ids.query.sql_with_params()
+    else:
+        ids, params = ", ".join(["%s"] * len(document_ids)), document_ids
+    table = connection.ops.quote_name(ExplorerRow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE document_id IN ({ids}){RETURNING}",
+                       tuple(params))
+        return set(cursor.fetchall())
 
 
 def explorer_rows_refresh(*, document_ids) -> None:
     """Make the rows of these documents (a list of ids, or a query of them) again from
-    their approved attributions: two statements. Call it inside the transaction that
-    changed them."""
+    their approved attributions, then the cells that the rows deleted or written count
+    (services/explorer_cells.py): four statements, DELETE ... RETURNING and INSERT ...
+    RETURNING the rows, DELETE and INSERT the cells. Call it inside the transaction that
+    changed them. The rows of a deleted attribution are still there (models/explorer.py):
+    this DELETE is what tells which cells counted them."""
     if isinstance(document_ids, (list, tuple, set, frozenset)):
         document_ids = sorted(set(document_ids))
         if not document_ids:
             return
     elif not isinstance(document_ids, QuerySet):
         raise TypeError("document_ids: a list of ids or a query of them")
-    _, _, ExplorerRow = _models()
     with transaction.atomic(savepoint=False):  # the caller's transaction: no savepoint pair
-        ExplorerRow.objects.filter(document_id__in=document_ids)._raw_delete(connection.alias)
-        _write({"document_id__in": document_ids})
+        counted = _delete(document_ids)
+        counted |= _write({"document_id__in": document_ids}, returning=True)
+        explorer_cells_remake(keys=counted)
 
 
 def explorer_rows_rebuild(*, project=None, apps=None) -> int:
-    """Every row of `project` (None: of every project) made again; the number of rows."""
+    """Every row of `project` (None: of every project) made again, and its cells; the
+    number of rows."""
     _, _, ExplorerRow = _models(apps)
     with transaction.atomic():
         existing = ExplorerRow.objects.all()
@@ -97,5 +125,6 @@ def explorer_rows_rebuild(*, project=None, apps=None) -> int:
             existing = existing.filter(project_id=project.pk)
         existing._raw_delete(connection.alias)
         _write({} if project is None else {"document__project_id": project.pk}, apps)
+        explorer_cells_rebuild(project=project, apps=apps)
         counted = ExplorerRow.objects.all()
         return (counted if project is None else counted.filter(project_id=project.pk)).count()

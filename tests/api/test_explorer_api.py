@@ -95,6 +95,16 @@ def test_a_member_reads_their_own_layer_and_only_those_who_see_all_read_others(a
     # the pending attribution counts in the annotator's own layer
     assert [(s["name"], s["claims"]) for s in mine["sources"]] == [
         ("Officials", 2), ("The minister", 2), ("(no entity)", 1)]
+    # the outlets', months' and totals' figures of the layer (one query with the sources')
+    assert mine["outlets"] == [
+        {"outlet": "Daily Bugle", "claims": 2, "with_entity": 2, "anonymous": 1,
+         "anonymous_share": 0.5},
+        {"outlet": "Planet", "claims": 3, "with_entity": 2, "anonymous": 1,
+         "anonymous_share": 0.5}]
+    assert [(m["month"], m["claims"], m["anonymous"]) for m in mine["months"]] == [
+        ("2026-01", 2, 1), ("2026-02", 3, 1)]
+    assert mine["totals"] == {"claims": 5, "documents": 2, "unattributed": 0}
+    assert {s["name"]: s["documents"] for s in mine["sources"]}["Officials"] == 2
     refused = api(news.annotator).get(sources_url(news.project, "?layer=ann2"))
     assert refused.status_code == 403 and "layer" in refused.json()["detail"]
     other = rows(api(news.reviewer).get(sources_url(news.project, "?layer=ann2")))

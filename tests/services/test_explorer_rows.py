@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from annotator.errors import Conflict
-from annotator.models import Attribution, ExplorerRow, ReviewState, Span
+from annotator.models import Attribution, ExplorerCell, ExplorerRow, ReviewState, Span
 from annotator.selectors.explorer import ExplorerFilter, explorer_summary
 from annotator.services.attributions import attribution_delete, attribution_update
 from annotator.services.bulk import layer_bulk_write
@@ -24,13 +24,17 @@ from annotator.services.reviews import review_bulk_decide, review_correct_attrib
 from annotator.services.spans import span_delete, span_update
 from tests.api.conftest import world  # noqa: F401  (the fixture)
 from tests.api.explorer_world import SENTENCES, label
+from tests.services.explorer_figures import FILTERS, figures_of_the_rows, figures_shown
 
 pytestmark = pytest.mark.django_db
 COLUMNS = [f.attname for f in ExplorerRow._meta.concrete_fields if f.attname != "id"]
+CELL_COLUMNS = [f.attname for f in ExplorerCell._meta.concrete_fields if f.attname != "id"]
 
 
 def rows() -> list[tuple]:
-    return sorted(ExplorerRow.objects.values_list(*COLUMNS))
+    """The rows and the cells (services/explorer_cells.py), as they are."""
+    return (sorted(ExplorerRow.objects.values_list(*COLUMNS)),
+            sorted(ExplorerCell.objects.values_list(*CELL_COLUMNS), key=repr))
 
 
 def rebuilt(project) -> list[tuple]:
@@ -148,7 +152,7 @@ def test_the_rows_equal_a_rebuild_after_any_sequence_of_operations(world, seed):
         for annotator in (world.annotator, world.annotator2):
             label(world, document, {n: rng.choice(entities + [None]) for n in range(3)},
                   annotator=annotator)
-    assert rows() == rebuilt(world.project) and len(rows()) == 18
+    assert rows() == rebuilt(world.project) and len(rows()[0]) == 18
     done = []
     for _ in range(60):
         try:
@@ -159,6 +163,9 @@ def test_the_rows_equal_a_rebuild_after_any_sequence_of_operations(world, seed):
             continue
         now = rows()
         assert now == rebuilt(world.project), done
+        for filters in FILTERS:  # the cells' figures (some read edge months' rows)
+            assert figures_shown(world.project, filters) == figures_of_the_rows(
+                world.project, filters), (done, filters)
     assert ExplorerRow.objects.exists() and any("approve" == d for d in done), done
     assert sum(d.startswith("refused") for d in done) < len(done) / 3, done
 
@@ -187,19 +194,22 @@ def test_a_rebuild_command_makes_lost_rows_again(world, capsys):  # noqa: F811
         label(world, document, {0: None, 1: None})
     before = rows()
     ExplorerRow.objects.all().delete()
+    ExplorerCell.objects.all().delete()
     call_command("explorer_rows_rebuild", "--project", str(world.project.pk))
-    assert rows() == before and len(before) == 4
+    assert rows() == before and len(before[0]) == 4 and before[1]
     assert "4" in capsys.readouterr().out
 
 
-def test_a_refresh_is_two_statements_whatever_the_number_of_documents(world):  # noqa: F811
+def test_a_refresh_is_four_statements_whatever_the_number_of_documents(world):  # noqa: F811
     docs = documents(world, 6)
     for document in docs:
         label(world, document, {0: None, 1: None, 2: None})
     for some in (docs[:1], docs):
         with CaptureQueriesContext(connection) as captured:
             explorer_rows_refresh(document_ids=[d.pk for d in some])
-        assert len(captured.captured_queries) == 2
+        # the rows: DELETE, INSERT (each RETURNING the cells they count); the cells:
+        # DELETE, INSERT
+        assert len(captured.captured_queries) == 4
 
 
 def test_the_summary_reads_the_rows_in_two_queries_at_any_size(world):  # noqa: F811
@@ -213,3 +223,21 @@ def test_the_summary_reads_the_rows_in_two_queries_at_any_size(world):  # noqa: 
         assert all("annotator_span" not in q["sql"] for q in captured.captured_queries)
         assert summary["totals"]["claims"] > 0
     assert counts == [2, 2]
+
+
+def test_undated_documents_and_every_attribute_have_cells_of_their_own(world):  # noqa: F811
+    dated = documents(world, 2)
+    undated, _ = document_create(project=world.project, title="Undated",
+                                 text="Article U. " + "".join(SENTENCES),
+                                 metadata={"outlet": "Outlet 0"})
+    for document in [*dated, undated]:
+        label(world, document, {0: None, 1: None},
+              attributes={"quote_type": "direct", "claim_type": "prediction"})
+    assert ExplorerCell.objects.filter(month__isnull=True, attribute="claim_type",
+                                       value="prediction").exists()
+    for filters in (*FILTERS, ExplorerFilter(attributes={"claim_type": "prediction"}),
+                    ExplorerFilter(attributes={"claim_type": "fact"})):
+        assert figures_shown(world.project, filters) == figures_of_the_rows(
+            world.project, filters), filters
+    summary = explorer_summary(project=world.project, filters=ExplorerFilter())
+    assert summary["months"][-1]["month"] is None and summary["totals"]["documents"] == 3
