@@ -161,7 +161,7 @@ def similar_pairs(claims: list[Claim], *, among: list[Claim] | None = None):
                 continue
             a, b = pool[i].key, pool[j].key
             pair = (a, b) if a < b else (b, a)
-            if a == b or pair in seen:
+            if a == b or pair in seen or not pool[i].normalised:
                 continue
             seen.add(pair)
             if (pool[i].normalised == pool[j].normalised
@@ -203,6 +203,8 @@ def regroup(*, changed: list[Claim], stored: list[Stored], removed_groups: set[i
     `stored` every other grouped claim, `removed_groups` the groups their old claims were
     in. Returns the group of each claim whose group may have moved (the changed claims
     and every member of a group they touch); the groups of the others stay as stored."""
+    if not stored:
+        return group(changed)
     changed_keys = {c.key for c in changed}
     others = [s.claim for s in stored]
     neighbours = set()

@@ -18,6 +18,7 @@ from django.db.models import F, IntegerField, Min, OuterRef, QuerySet, Subquery,
 from django.db.models.functions import Coalesce, TruncMonth
 
 from annotator import models
+from annotator.services.claim_groups import claim_groups_mark, claim_groups_schedule
 
 # The row's columns and the expression of each, over an Attribution query: the order of
 # the INSERT's column list and of the SELECT's values.
@@ -86,6 +87,7 @@ def explorer_rows_refresh(*, document_ids) -> None:
     with transaction.atomic(savepoint=False):  # the caller's transaction: no savepoint pair
         ExplorerRow.objects.filter(document_id__in=document_ids)._raw_delete(connection.alias)
         _write({"document_id__in": document_ids})
+    claim_groups_mark(document_ids=document_ids)  # the near-duplicate groups, after commit
 
 
 def explorer_rows_rebuild(*, project=None, apps=None) -> int:
@@ -97,5 +99,8 @@ def explorer_rows_rebuild(*, project=None, apps=None) -> int:
             existing = existing.filter(project_id=project.pk)
         existing._raw_delete(connection.alias)
         _write({} if project is None else {"document__project_id": project.pk}, apps)
+        if apps is None:  # not from a migration: the groups follow, in the background
+            projects = models.Project.objects.all() if project is None else [project]
+            claim_groups_schedule(project_ids=[p.pk for p in projects])
         counted = ExplorerRow.objects.all()
         return (counted if project is None else counted.filter(project_id=project.pk)).count()
