@@ -328,8 +328,7 @@ try:
     # How long the API remembers an Idempotency-Key and its answer (the watchdog
     # deletes older ones): far longer than any client keeps retrying.
     IDEMPOTENCY_KEY_SECONDS = env_positive_int("IDEMPOTENCY_KEY_SECONDS", 24 * 3600)
-    # Grouping a project's near-duplicate claims waits this long after a label change,
-    # so that the changes made meanwhile are taken by the same run (0: at once).
+    # A project's claim grouping waits this long after a label change (0: at once).
     CLAIM_GROUPS_DELAY_SECONDS = env_int("CLAIM_GROUPS_DELAY_SECONDS", 5)
 except ImproperlyConfiguredEnv as exc:
     sys.stderr.write(f"annotator: {exc}\n")
