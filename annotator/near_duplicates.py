@@ -134,39 +134,58 @@ def _bucket_pairs(order: np.ndarray, keys: np.ndarray):
 
 def similar_pairs(claims: list[Claim], *, among: list[Claim] | None = None):
     """The similar pairs (a, b) of claim keys, a < b: of `claims` with each other and with
-    `among` (further claims, not paired with each other). Identical texts pair at once;
-    the other candidates come from LSH bands and are checked exactly."""
+    `among` (further claims, not paired with each other).
+
+    Claims of one normalised text pair with the first of them (enough for the groups:
+    they are all in its group), and only that first one goes through LSH, so that a
+    quote copied word for word by five hundred outlets is one entry in each band, not a
+    bucket of five hundred. The others are LSH candidates, checked exactly. Which pairs
+    are similar therefore depends only on the texts, not on the claims' order."""
     among = among or []
     pool = claims + among
-    _fill_signatures(pool)
+    mine = len(claims)
+    texts: dict[str, list[int]] = {}
+    for i, claim in enumerate(pool):
+        if claim.normalised:  # an empty text (a claim of punctuation only) pairs with none
+            texts.setdefault(claim.normalised, []).append(i)
+    first = [members[0] for members in texts.values()]
+    touches = {members[0]: any(i < mine for i in members) for members in texts.values()}
+    for members in texts.values():
+        if touches[members[0]]:
+            for i in members[1:]:
+                yield _pair(pool[members[0]].key, pool[i].key)
+    distinct = [pool[i] for i in first]
+    _fill_signatures(distinct)
+    keys = _band_keys(distinct) if distinct else np.zeros((0, LSH_PARAMS[0]), dtype=np.uint64)
+    wanted_rows = np.array([touches[i] for i in first], dtype=bool)
     sets: dict[int, frozenset] = {}
 
     def shingle_set(i: int) -> frozenset:
         if i not in sets:
-            sets[i] = shingles(pool[i].normalised)
+            sets[i] = shingles(distinct[i].normalised)
         return sets[i]
 
     seen = set()
-    keys = _band_keys(pool) if pool else np.zeros((0, LSH_PARAMS[0]), dtype=np.uint64)
-    mine = np.arange(len(pool)) < len(claims)
     for band in range(keys.shape[1]):
         column = keys[:, band]
-        if among:  # only buckets holding one of `claims`
-            wanted = np.flatnonzero(np.isin(column, column[mine]))
-        else:
-            wanted = np.arange(len(pool))
+        if wanted_rows.all():
+            wanted = np.arange(len(distinct))
+        else:  # only the buckets that hold one of `claims`
+            wanted = np.flatnonzero(np.isin(column, column[wanted_rows]))
         order = wanted[np.argsort(column[wanted], kind="stable")]
         for i, j in _bucket_pairs(order, column):
-            if not (mine[i] or mine[j]):
+            if not (wanted_rows[i] or wanted_rows[j]):
                 continue
-            a, b = pool[i].key, pool[j].key
-            pair = (a, b) if a < b else (b, a)
-            if a == b or pair in seen or not pool[i].normalised:
+            pair = _pair(distinct[i].key, distinct[j].key)
+            if pair in seen:
                 continue
             seen.add(pair)
-            if (pool[i].normalised == pool[j].normalised
-                    or jaccard(shingle_set(i), shingle_set(j)) >= THRESHOLD):
+            if jaccard(shingle_set(i), shingle_set(j)) >= THRESHOLD:
                 yield pair
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
 
 
 def components(keys: Iterable[int], pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
@@ -188,6 +207,7 @@ def components(keys: Iterable[int], pairs: Iterable[tuple[int, int]]) -> dict[in
 
 def group(claims: list[Claim]) -> dict[int, int]:
     """Every claim's group key, grouping them all from scratch."""
+    _fill_signatures(claims)
     return components((c.key for c in claims), similar_pairs(claims))
 
 
@@ -203,6 +223,7 @@ def regroup(*, changed: list[Claim], stored: list[Stored], removed_groups: set[i
     `stored` every other grouped claim, `removed_groups` the groups their old claims were
     in. Returns the group of each claim whose group may have moved (the changed claims
     and every member of a group they touch); the groups of the others stay as stored."""
+    _fill_signatures(changed)  # the caller stores them
     if not stored:
         return group(changed)
     changed_keys = {c.key for c in changed}
