@@ -301,3 +301,30 @@ class ExplorerRowAdmin(CheckedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(CheckedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.ClaimGroupMember)
+class ClaimGroupMemberAdmin(ReadOnlyAdmin):
+    """Read only: derived data (services/claim_groups.py, kept by workers;
+    `manage.py claim_groups_rebuild` makes it again)."""
+
+    list_display = ["claim_key", "document", "group_key", "group_size"]
+    list_select_related = ["document"]
+    exclude = ["signature"]
+
+
+@admin.register(models.ClaimGroupJob)
+class ClaimGroupJobAdmin(ReadOnlyAdmin):
+    list_display = ["id", "project", "state", "done", "total", "created_at", "finished_at"]
+    list_filter = ["state"]

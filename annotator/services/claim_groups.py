@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 CHUNK = 900          # ids per IN (...): under SQLite's limit of bound parameters
 INSERT_BATCH = 2000
 MAX_PASSES = 5
+KEEP_RUNS = 20
 
 
 class Superseded(Exception):
@@ -190,8 +191,9 @@ def claim_group_job_run(*, job_id: int) -> ClaimGroupJob | None:
 
     try:
         counts = claim_groups_update(project_id=job.project_id, full=job.full, beat=beat)
-        current.update(state=JobState.DONE, finished_at=timezone.now(), counts=counts,
-                       total=counts["documents"], done=counts["documents"])
+        if current.update(state=JobState.DONE, finished_at=timezone.now(), counts=counts,
+                          total=counts["documents"], done=counts["documents"]):
+            _forget_old_runs(job.project_id)
     except Superseded:
         log.info("claim group job %s: run %s superseded", job_id, attempt)
     except (OperationalError, InterfaceError):
@@ -201,6 +203,13 @@ def claim_group_job_run(*, job_id: int) -> ClaimGroupJob | None:
         jobs.job_fail(kind=KIND, job_id=job_id, reason=f"{type(exc).__name__}: {exc}",
                       attempt=attempt)
     return ClaimGroupJob.objects.get(pk=job_id)
+
+
+def _forget_old_runs(project_id: int) -> None:
+    """A project gets a run per burst of changes: keep its last KEEP_RUNS finished ones."""
+    finished = ClaimGroupJob.objects.filter(project_id=project_id, state=JobState.DONE)
+    keep = finished.order_by("-finished_at", "-pk").values_list("pk", flat=True)[:KEEP_RUNS]
+    finished.exclude(pk__in=list(keep)).delete()
 
 
 def claim_groups_rebuild(*, project: Project) -> dict:

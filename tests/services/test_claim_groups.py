@@ -107,3 +107,15 @@ def test_a_label_change_queues_one_run_per_project_after_commit_and_the_task_gro
         quote_article(world, "C", "Post", "2026-03-03", [DEAL_LOWER])
     assert ClaimGroupJob.objects.filter(project=world.project, state=JobState.QUEUED).count() == 1
     assert len(sent) == 2
+
+
+def test_a_project_keeps_its_last_finished_runs_only(world, monkeypatch):
+    from annotator.services import claim_groups
+
+    monkeypatch.setattr(claim_groups, "KEEP_RUNS", 2)
+    quote_article(world, "A", "Daily", "2026-03-01", [DEAL])
+    for _ in range(4):
+        job = ClaimGroupJob.objects.create(project=world.project)
+        claim_group_job_task.apply(args=[job.pk])
+    assert ClaimGroupJob.objects.filter(project=world.project).count() == 2
+    assert ClaimGroupJob.objects.latest("pk").pk == job.pk
