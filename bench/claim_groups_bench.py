@@ -20,6 +20,13 @@ rows, and prints the seconds of each phase, then the precision and recall of the
 claims put in one group, against the truth (pairs, since a group is the set of its pairs).
 With --changed N it also times `regroup` after N claims changed (what a worker's run does
 after a review session). Single process: the other core is left to the database.
+
+With --postgres it then does what a worker does, on a PostgreSQL database of its own
+(annotator_claims_<pid> on 127.0.0.1:5432, dropped at the end): the claims become approved
+attributions of documents of ten claims each (COPY, as bench/explorer_bench.py seeds), the
+explorer rows are made, and it times `claim_groups_rebuild` (read the rows, group, write
+every member) and an incremental `claim_groups_update` after 1 % of the documents' claims
+were withdrawn from the approved layer.
 """
 from __future__ import annotations
 
@@ -124,6 +131,8 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--changed", type=int, default=1000,
                         help="claims changed for the incremental run (0: none)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="then the same claims through a PostgreSQL database")
     args = parser.parse_args(argv)
 
     began = time.perf_counter()
@@ -168,6 +177,113 @@ def main(argv=None) -> None:
         moved = nd.regroup(changed=fresh, stored=stored, removed_groups=removed)
         print(f"regroup after {args.changed:,} changed claims: {time.perf_counter() - began:.1f} s, "
               f"{len(moved):,} claims' groups written again")
+    if args.postgres:
+        postgres(texts)
+
+
+def postgres(texts: list[str]) -> None:
+    """The same claims through the database: seed, rebuild, then an incremental run."""
+    # bench/explorer_bench.py's database and COPY helpers; Django is set up only once
+    # DATABASE_URL names the database made here.
+    sys.path.insert(0, str(ROOT / "bench"))
+    from explorer_bench import ADMIN_URL, _copy, _database
+
+    name = f"annotator_claims_{os.getpid()}"
+    _database(name, create=True)
+    os.environ.update({"DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
+                       "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings",
+                       "CELERY_BROKER_URL": "memory://"})
+    try:
+        import django
+
+        django.setup()
+        _postgres_run(texts, _copy)
+    finally:
+        if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
+            from django.db import connections  # close before the drop
+
+            connections.close_all()
+        _database(name, create=False)
+
+
+def _postgres_run(texts: list[str], copy) -> None:
+    # The app, after django.setup() (see postgres()).
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from annotator.models import Attribution, ClaimGroupMember, Document, ExplorerRow, Span
+    from annotator.models import attribution_dedup_key
+    from annotator.services.claim_groups import claim_groups_rebuild, claim_groups_update
+    from annotator.services.explorer_rows import explorer_rows_rebuild
+    from annotator.services.projects import project_create
+    from django.contrib.auth import get_user_model
+
+    call_command("migrate", verbosity=0)
+    annotator = get_user_model().objects.create_user("bench", password="a-Long-bench-passw0rd")
+    project = project_create(name="Claims bench")
+    claim_label = project.labels.get(name="CLAIM").pk
+    now = timezone.now().isoformat()
+    common = {"origin": "human", "status": "accepted", "review_state": "approved",
+              "version": 1, "created_at": now, "updated_at": now, "annotator_id": annotator.pk}
+
+    def row(model, **values) -> tuple:
+        """The model's columns in order, the defaults where not given."""
+        return tuple(values[f.attname] if f.attname in values else f.get_default()
+                     for f in model._meta.concrete_fields)
+
+    began = time.perf_counter()
+    per_document, span_id, document_ids = 10, 0, []
+    with connection.cursor() as cursor:
+        for first in range(0, len(texts), 5000):
+            docs, spans, attributions = [], [], []
+            for d in range(first, min(len(texts), first + 5000), per_document):
+                doc_id = d // per_document + 1
+                document_ids.append(doc_id)
+                parts, places, at = [], [], 0
+                for text in texts[d:d + per_document]:
+                    places.append((at, at + len(text), text))
+                    parts.append(text + " he said. ")
+                    at += len(text) + len(" he said. ")
+                body = "".join(parts)
+                docs.append(row(Document, id=doc_id, project_id=project.pk,
+                                title=f"Article {doc_id}", text=body, length=len(body),
+                                text_sha256=f"{doc_id:064d}",
+                                metadata={"outlet": f"Outlet {doc_id % 20}"},
+                                outlet=f"Outlet {doc_id % 20}",
+                                published=f"2026-{doc_id % 12 + 1:02d}-01", created_at=now))
+                for start, end, text in places:
+                    span_id += 1
+                    spans.append(row(Span, id=span_id, document_id=doc_id, label_id=claim_label,
+                                     start=start, end=end, quote=text, **common))
+                    attributions.append(row(
+                        Attribution, id=span_id, document_id=doc_id, claim_id=span_id,
+                        attributes={}, dedup_key=attribution_dedup_key([span_id], None, None),
+                        **common))
+            copy(cursor, Document, docs)
+            copy(cursor, Span, spans)
+            copy(cursor, Attribution, attributions)
+        for model in (Document, Span, Attribution):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"(SELECT MAX(id) FROM {table}))")
+        cursor.execute("ANALYZE")
+    print(f"PostgreSQL: {len(texts):,} approved claims in {len(document_ids):,} documents "
+          f"seeded in {time.perf_counter() - began:.1f} s")
+    began = time.perf_counter()
+    rows = explorer_rows_rebuild(project=project)
+    print(f"  explorer rows: {rows:,} in {time.perf_counter() - began:.1f} s")
+    began = time.perf_counter()
+    counts = claim_groups_rebuild(project=project)
+    print(f"  claim_groups_rebuild: {counts['claims']:,} claims in {counts['groups']:,} groups, "
+          f"{time.perf_counter() - began:.1f} s (read, group, write "
+          f"{ClaimGroupMember.objects.count():,} members)")
+    withdrawn = random.Random(3).sample(document_ids, max(1, len(document_ids) // 100))
+    ExplorerRow.objects.filter(document_id__in=withdrawn).delete()  # as a rejection would
+    began = time.perf_counter()
+    counts = claim_groups_update(project_id=project.pk)
+    print(f"  incremental run after {len(withdrawn):,} documents changed: "
+          f"{time.perf_counter() - began:.1f} s ({counts['groups']:,} groups written again)")
 
 
 if __name__ == "__main__":
