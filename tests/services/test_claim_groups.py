@@ -119,3 +119,57 @@ def test_a_project_keeps_its_last_finished_runs_only(world, monkeypatch):
         claim_group_job_task.apply(args=[job.pk])
     assert ClaimGroupJob.objects.filter(project=world.project).count() == 2
     assert ClaimGroupJob.objects.latest("pk").pk == job.pk
+
+
+def test_a_run_that_finds_another_runs_writes_under_it_compares_again(world, monkeypatch):
+    from annotator import near_duplicates as nd
+
+    quote_article(world, "A", "Daily", "2026-03-01", [DEAL])
+    quote_article(world, "B", "Herald", "2026-03-02", [DEAL_EDITED])
+    real, calls = nd.regroup, []
+
+    def meanwhile(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # another worker groups the project while this run computes
+            monkeypatch.setattr(nd, "regroup", real)
+            claim_groups_update(project_id=world.project.pk)
+            monkeypatch.setattr(nd, "regroup", meanwhile)
+        return real(**kwargs)
+
+    monkeypatch.setattr(nd, "regroup", meanwhile)
+    counts = claim_groups_update(project_id=world.project.pk)
+    assert len(calls) == 1 and counts == {"documents": 0, "claims": 0, "groups": 0}
+    assert groups(world.project) == {frozenset({("A", DEAL), ("B", DEAL_EDITED)})}
+    assert ClaimGroupMember.objects.count() == 2
+
+
+def test_a_run_that_breaks_fails_its_job_saying_why(world, monkeypatch):
+    from annotator import near_duplicates as nd
+
+    def broken(**kwargs):
+        raise ValueError("signature of the wrong length")
+
+    monkeypatch.setattr(nd, "regroup", broken)
+    quote_article(world, "A", "Daily", "2026-03-01", [DEAL])
+    job = ClaimGroupJob.objects.create(project=world.project)
+    claim_group_job_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert job.error == "ValueError: signature of the wrong length"
+    assert ClaimGroupMember.objects.count() == 0
+
+
+def test_the_rebuild_command_groups_every_project_or_one_and_refuses_an_unknown_one(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    quote_article(world, "A", "Daily", "2026-03-01", [DEAL, BRIDGE])
+    quote_article(world, "B", "Herald", "2026-03-02", [DEAL_EDITED])
+    out = StringIO()
+    call_command("claim_groups_rebuild", project=world.project.pk, stdout=out)
+    assert out.getvalue().startswith(
+        f"Project {world.project.pk}: 3 claims of 2 documents in 2 groups")
+    assert groups(world.project) == {frozenset({("A", DEAL), ("B", DEAL_EDITED)})}
+    with pytest.raises(CommandError, match="--project: no project has id 999999"):
+        call_command("claim_groups_rebuild", project=999999)
