@@ -8,8 +8,9 @@ over the signatures proposes candidate pairs; a pair is *similar* only when the 
 similarity of the two shingle sets, computed exactly, reaches THRESHOLD, so a false
 candidate never joins two groups. Groups are the connected components of the similar
 pairs, named by their smallest claim key: a deterministic function of the set of
-claims, so grouping a project's changed documents again (`regroup`) gives the groups
-that grouping every claim from scratch would.
+claims (while no LSH bucket holds over BUCKET_ALL distinct texts), so grouping a
+project's changed documents again (`regroup`) gives the groups that grouping every claim
+from scratch would.
 
 Imports numpy (through datasketch): the web process never imports this module.
 """
@@ -37,7 +38,7 @@ THRESHOLD = 0.4
 # 1 - (1 - J**2)**32 at Jaccard J: 0.996 at 0.4, 0.95 at 0.3, 0.28 at 0.1 (checked
 # exactly, then dropped when under THRESHOLD).
 LSH_PARAMS = (32, 2)
-BUCKET_ALL = 64
+BUCKET_ALL = 64      # a bucket of more distinct texts pairs each with its first and next
 MIN_WORDS = 3        # shorter claims ("No.", "We will see") group only when identical
 
 _FOLD = str.maketrans({
@@ -77,7 +78,7 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 
 def signatures(shingle_sets: list[frozenset]) -> np.ndarray:
     """One MinHash signature per set, as rows of uint32 (the values datasketch keeps are
-    below 2**32): what is stored, and what `Index` takes back."""
+    below 2**32): what is stored, and what the LSH bands are cut from."""
     if not shingle_sets:
         return np.zeros((0, NUM_PERM), dtype=np.uint32)
     hashes = MinHash.bulk(([s.encode("utf-8") for s in shingles_] for shingles_ in shingle_sets),
@@ -97,7 +98,7 @@ def signature_from_bytes(data: bytes) -> np.ndarray:
 class Claim:
     key: int                      # the claim's place (ExplorerRow.claim_key)
     normalised: str
-    signature: np.ndarray | None = None   # computed by `regroup` when missing
+    signature: np.ndarray | None = None   # computed by `group`/`regroup` when missing
 
 
 def _fill_signatures(claims: list[Claim]) -> None:

@@ -117,17 +117,20 @@ def claim_groups_update(*, project_id: int, full: bool = False,
 
     for _ in range(MAX_PASSES):
         stamp = _stamp(project_id)
-        members = list(ClaimGroupMember.objects.filter(project_id=project_id).values_list(
-            "claim_key", "document_id", "claim_start", "claim_end", "normalised", "signature",
-            "group_key"))
+        # The places first (a few integers a claim): a run with nothing to do, the usual
+        # one after an entity link or a decision that changed no claim, stops here.
+        stored_places = set(ClaimGroupMember.objects.filter(project_id=project_id).values_list(
+            "claim_key", "document_id", "claim_start", "claim_end"))
         places = set(ExplorerRow.objects.filter(project_id=project_id).values_list(
             "claim_key", "document_id", "claim_start", "claim_end").distinct())
-        stored_places = {row[:4] for row in members}
         changed_places = (places | stored_places) if full else (places ^ stored_places)
         changed_docs = sorted({place[1] for place in changed_places})
         if not changed_docs:
             return {"documents": 0, "claims": 0, "groups": 0}
         beat()
+        members = list(ClaimGroupMember.objects.filter(project_id=project_id).values_list(
+            "claim_key", "document_id", "claim_start", "claim_end", "normalised", "signature",
+            "group_key"))
         texts = _claim_texts(project_id, changed_docs)
         changed = [nd.Claim(key, nd.normalise(quote)) for key, (_, _, _, quote) in texts.items()]
         in_changed = set(changed_docs)
