@@ -70,6 +70,20 @@ class CheckedAdmin(Checked, admin.ModelAdmin):
         return response
 
 
+class ReadOnlyAdmin(CheckedAdmin):
+    """Listed, never added, changed or deleted by hand (derived data, or data that
+    only a service writes, with its events)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class LabelInline(Checked, admin.TabularInline):
     model = models.Label
     extra = 0
@@ -249,25 +263,16 @@ class PasswordChangeRequiredAdmin(CheckedAdmin):
 
 
 @admin.register(models.Assignment)
-class AssignmentAdmin(CheckedAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     """Read only: assignments are made on the project page or through the API, by
     services/assignments.py, which records each as an event."""
 
     list_display = ["document", "annotator", "assigned_by", "created_at"]
     search_fields = ["annotator__username", "document__title"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.SourceEntity)
-class SourceEntityAdmin(CheckedAdmin):
+class SourceEntityAdmin(ReadOnlyAdmin):
     """Read only: entities are made, renamed and merged through the API (services/entities.py
     records each change as an event, and a merge moves every mention)."""
 
@@ -275,36 +280,18 @@ class SourceEntityAdmin(CheckedAdmin):
     list_filter = ["type"]
     search_fields = ["name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.ExplorerRow)
-class ExplorerRowAdmin(CheckedAdmin):
+class ExplorerRowAdmin(ReadOnlyAdmin):
     """Read only: derived data (services/explorer_rows.py writes it with the labels;
     `manage.py explorer_rows_rebuild` makes it again)."""
 
     list_display = ["attribution", "document", "entity", "outlet", "month"]
     list_select_related = ["attribution", "document", "entity"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(models.ExplorerCell)
-class ExplorerCellAdmin(CheckedAdmin):
+class ExplorerCellAdmin(ReadOnlyAdmin):
     """Read only: derived data (services/explorer_cells.py makes it from the explorer's
     rows; `manage.py explorer_rows_rebuild` makes it again)."""
 
@@ -312,11 +299,18 @@ class ExplorerCellAdmin(CheckedAdmin):
                     "claims", "documents"]
     list_select_related = ["project", "entity"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(models.ClaimGroupMember)
+class ClaimGroupMemberAdmin(ReadOnlyAdmin):
+    """Read only: derived data (services/claim_groups.py, kept by workers;
+    `manage.py claim_groups_rebuild` makes it again)."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ["claim_key", "document", "group_key", "group_size"]
+    list_select_related = ["document"]
+    exclude = ["signature"]
+
+
+@admin.register(models.ClaimGroupJob)
+class ClaimGroupJobAdmin(ReadOnlyAdmin):
+    list_display = ["id", "project", "state", "done", "total", "created_at", "finished_at"]
+    list_filter = ["state"]

@@ -8,7 +8,7 @@ from celery import Task, current_task, shared_task
 from celery.signals import worker_ready
 from django.db import InterfaceError, OperationalError
 
-from annotator.services import jobs, pretag_jobs, training, worker
+from annotator.services import claim_groups, jobs, pretag_jobs, training, worker
 from annotator.services.exports import files as export_files
 from annotator.services.exports import jobs as export_jobs
 from annotator.services.idempotency import idempotency_keys_expire
@@ -49,6 +49,7 @@ def job_task(kind: jobs.JobKind):
 pretag_job_task = job_task(pretag_jobs.KIND)
 export_job_task = job_task(export_jobs.KIND)
 training_job_task = job_task(training.KIND)
+claim_group_job_task = job_task(claim_groups.KIND)
 
 
 # The name is older than export jobs (settings' beat schedule uses it): it resumes the

@@ -330,6 +330,8 @@ try:
     # How long the API remembers an Idempotency-Key and its answer (the watchdog
     # deletes older ones): far longer than any client keeps retrying.
     IDEMPOTENCY_KEY_SECONDS = env_positive_int("IDEMPOTENCY_KEY_SECONDS", 24 * 3600)
+    # A project's claim grouping waits this long after a label change (0: at once).
+    CLAIM_GROUPS_DELAY_SECONDS = env_int("CLAIM_GROUPS_DELAY_SECONDS", 5)
 except ImproperlyConfiguredEnv as exc:
     sys.stderr.write(f"annotator: {exc}\n")
     raise SystemExit(2) from None

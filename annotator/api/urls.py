@@ -4,6 +4,7 @@ from annotator.api.views import assignments
 from annotator.api.views import attributions
 from annotator.api.views import auth
 from annotator.api.views import bulk
+from annotator.api.views import claim_groups
 from annotator.api.views import documents
 from annotator.api.views import entities
 from annotator.api.views import explorer
@@ -137,4 +138,7 @@ urlpatterns = [
          name="source-csv"),
     path("projects/<int:project_id>/sources/<str:entity>/claims/",
          explorer.SourceClaimListView.as_view(), name="source-claims"),
+    # The same claim in several documents (issue #16, point 4).
+    path("projects/<int:project_id>/claim-groups/<int:group_key>/",
+         claim_groups.ClaimGroupView.as_view(), name="claim-group"),
 ]

@@ -30,12 +30,19 @@ def document_to_dict(document: DocumentRecord) -> dict:
         "text_sha256": text_mod.sha256(document.text), "source_url": document.source_url,
         "metadata": document.metadata,
         "spans": [_span_dict(document, s) for s in document.spans],
-        "attributions": [{"id": a.id, "claims": a.claims, "source": a.source, "cue": a.cue,
-                          "attributes": a.attributes, "provenance": a.provenance}
-                         for a in document.attributions],
+        "attributions": [_attribution_dict(a) for a in document.attributions],
         "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases}
                      for e in document.entities],
     }
+
+
+def _attribution_dict(attribution: AttributionRecord) -> dict:
+    written = {"id": attribution.id, "claims": attribution.claims, "source": attribution.source,
+               "cue": attribution.cue, "attributes": attribution.attributes,
+               "provenance": attribution.provenance}
+    if attribution.claim_group is not None:  # the same claim in other documents too
+        written["claim_group"] = attribution.claim_group
+    return written
 
 
 def _span_dict(document: DocumentRecord, span) -> dict:

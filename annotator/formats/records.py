@@ -67,6 +67,10 @@ class AttributionRecord:
     cue: str | None = None
     attributes: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    # The claim said in other places of the export too (the approved layer's near-duplicate
+    # groups): "G1", "G2", ... numbered in the export's order; None: said once. Derived
+    # data, written and not read back.
+    claim_group: str | None = None
 
 
 @dataclass

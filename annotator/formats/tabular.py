@@ -2,7 +2,8 @@
 
 Columns: document_id, document_title, attribution_id, claim, claim_offsets,
 source, source_start, source_end, source_entity (the source's entity name, issue #16),
-cue, cue_start, cue_end, one column per
+cue, cue_start, cue_end, claim_group (the same claim in other documents of the export:
+"G1", "G2", ...; empty when said once or not of the approved layer), one column per
 attribute (the project's attribute definitions), then the provenance:
 annotators, reviewer, origin, tagger, tagger_version, review_state,
 created_at, updated_at. A claim in fragments is written as its fragments
@@ -24,7 +25,7 @@ from annotator.formats.records import DocumentRecord
 FRAGMENT_JOIN = " … "
 BASE_COLUMNS = ["document_id", "document_title", "attribution_id", "claim", "claim_offsets",
                 "source", "source_start", "source_end", "source_entity", "cue", "cue_start",
-                "cue_end"]
+                "cue_end", "claim_group"]
 PROVENANCE_COLUMNS = ["annotators", "reviewer", "origin", "tagger", "tagger_version",
                       "review_state", "created_at", "updated_at"]
 
@@ -70,7 +71,7 @@ def write(documents: Iterable[DocumentRecord], attribute_names: list[str]) -> It
                 _cell(source and source.start), _cell(source and source.end),
                 names.get(source.entity, "") if source else "",
                 text[cue.start:cue.end] if cue else "",
-                _cell(cue and cue.start), _cell(cue and cue.end),
+                _cell(cue and cue.start), _cell(cue and cue.end), _cell(attribution.claim_group),
                 *[_cell(attribution.attributes.get(name)) for name in attribute_names],
                 *[_cell(provenance.get(name)) for name in PROVENANCE_COLUMNS],
             ])

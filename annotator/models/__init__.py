@@ -17,9 +17,10 @@ from annotator.models.accounts import ApiToken, PasswordChangeRequired
 from annotator.models.assignments import Assignment
 from annotator.models.entities import ENTITY_NAME_LENGTH, SourceEntity
 from annotator.models.explorer import CellKind, ExplorerCell, ExplorerRow
+from annotator.models.claim_groups import ClaimGroupJob, ClaimGroupMember
 
 __all__ = [
-    "ApiToken", "Assignment", "Attribution", "ClaimFragment", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
+    "ApiToken", "Assignment", "Attribution", "ClaimFragment", "ClaimGroupJob", "ClaimGroupMember", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
     "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
     "CellKind", "Document", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow",
     "ExportFormat", "ExportJob", "ExportLayer",

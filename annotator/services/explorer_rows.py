@@ -21,6 +21,7 @@ from django.db.models import F, IntegerField, Min, OuterRef, QuerySet, Subquery,
 from django.db.models.functions import Coalesce, TruncMonth
 
 from annotator import models
+from annotator.services.claim_groups import claim_groups_mark, claim_groups_schedule
 from annotator.services.explorer_cells import explorer_cells_rebuild, explorer_cells_remake
 
 # The row's columns and the expression of each, over an Attribution query: the order of
@@ -113,6 +114,7 @@ def explorer_rows_refresh(*, document_ids) -> None:
         counted = _delete(document_ids)
         counted |= _write({"document_id__in": document_ids}, returning=True)
         explorer_cells_remake(keys=counted)
+    claim_groups_mark(document_ids=document_ids)  # the near-duplicate groups, after commit
 
 
 def explorer_rows_rebuild(*, project=None, apps=None) -> int:
@@ -126,5 +128,8 @@ def explorer_rows_rebuild(*, project=None, apps=None) -> int:
         existing._raw_delete(connection.alias)
         _write({} if project is None else {"document__project_id": project.pk}, apps)
         explorer_cells_rebuild(project=project, apps=apps)
+        if apps is None:  # not from a migration: the groups follow, in the background
+            projects = models.Project.objects.all() if project is None else [project]
+            claim_groups_schedule(project_ids=[p.pk for p in projects])
         counted = ExplorerRow.objects.all()
         return (counted if project is None else counted.filter(project_id=project.pk)).count()

@@ -89,10 +89,13 @@ def stale_seconds() -> float:
 
 # --- Sending ---------------------------------------------------------------------------
 
-def task_send(name: str, args: tuple, *, retry_policy: dict | None = None) -> None:
+def task_send(name: str, args: tuple, *, retry_policy: dict | None = None,
+              countdown: float | None = None) -> None:
     """Send the task by name. The task object when this process has it (a worker, a
     test), the broker's message otherwise: the same message either way."""
     options = {"retry": True, "retry_policy": retry_policy} if retry_policy else {}
+    if countdown:
+        options["countdown"] = countdown
     task = current_app.tasks.get(name)
     if task is None:
         current_app.send_task(name, args, **options)
@@ -100,11 +103,14 @@ def task_send(name: str, args: tuple, *, retry_policy: dict | None = None) -> No
         task.apply_async(args, **options)
 
 
-def job_send(*, kind: JobKind, job_id: int, retry_policy: dict | None = None) -> bool:
-    """Send the job's task with bounded retries. False, with a note in the job's `error`
-    (cleared when a run starts), if the broker could not be reached."""
+def job_send(*, kind: JobKind, job_id: int, retry_policy: dict | None = None,
+             countdown: float | None = None) -> bool:
+    """Send the job's task with bounded retries (to run `countdown` seconds later, if
+    given). False, with a note in the job's `error` (cleared when a run starts), if the
+    broker could not be reached."""
     try:
-        task_send(kind.task, (job_id,), retry_policy=retry_policy or SEND_RETRY_WEB)
+        task_send(kind.task, (job_id,), retry_policy=retry_policy or SEND_RETRY_WEB,
+                  countdown=countdown)
     except (KombuError, OSError) as exc:
         log.warning("%s %s not sent, the watchdog sends it later: %s",
                     kind.model._meta.verbose_name, job_id, exc)

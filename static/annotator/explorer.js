@@ -7,6 +7,7 @@
 
 import { clear, h } from "./dom.js";
 import { shareBars, sourceBars, timelineLines } from "./explorer-charts.js";
+import { otherAppearances } from "./explorer-groups.js";
 import { pageSetUp } from "./page.js";
 
 const { config, api } = pageSetUp("ann-explorer-config");
@@ -117,7 +118,8 @@ function claimItem(claim) {
       claim.source_quote ? `Source: “${claim.source_quote}”${claim.cue_quote ? ` · cue: “${claim.cue_quote}”` : ""}` : "No source",
       attributes ? h("span", { className: "ann-muted" }, ` (${attributes})`) : ""),
     h("p", { className: "ann-small ann-muted" }, where, " ",
-      h("a", { href: claim.workspace_url, className: "ann-explorer-open" }, "Open in the workspace")));
+      h("a", { href: claim.workspace_url, className: "ann-explorer-open" }, "Open in the workspace")),
+    otherAppearances(claim, { api, projectId: config.project_id }));
 }
 
 async function showClaims(source, offset = 0) {

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 
 from annotator.services.exports import export_job_run, export_job_start
 from tests.api.test_permission_matrix import (NOT_UNDER_TEST, OK, POLICY, changed_tables,
-                                              default_params, entities_made, matrix,
+                                              claims_grouped, default_params, entities_made,
+                                              matrix,
                                               model_trained, send, snapshot)
 
 __all__ = ["matrix"]  # the fixture, used by the tests below
@@ -245,6 +246,7 @@ def finished_export(matrix):
         project=matrix.w.project, requested_by=matrix.w.admin, fmt="jsonl").pk)
     model_trained(matrix, matrix.w.admin)  # a tagger model and a training job to read
     entities_made(matrix, matrix.w.admin)  # source entities to read
+    claims_grouped(matrix, matrix.w.admin)  # a claim group to read
     return matrix
 
 

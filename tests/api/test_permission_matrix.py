@@ -32,7 +32,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from annotator.models import (ApiToken, Attribution, ClaimFragment, Document, DocumentStatus,
+from annotator.models import (ApiToken, Attribution, ClaimFragment, ClaimGroupMember, Document,
+                              DocumentStatus,
                               Event, Label, Membership, PretagJob, PretagJobItem, Project,
                               ReviewDecision, Span)
 from annotator.services.accounts import api_token_create
@@ -465,6 +466,18 @@ def entities_made(m, user):
     m.entity2 = entity_create(project=m.w.project, actor=m.w.admin, name="Antony Blinken")
 
 
+def claims_grouped(m, user):
+    """The owner's attribution approved and the project's claims grouped
+    (services/claim_groups.py): m.group_key, the group of its claim."""
+    from annotator.services.claim_groups import claim_groups_update
+
+    review_decide(reviewer=m.w.reviewer, target=m.owner.attribution, decision="approve")
+    claim_groups_update(project_id=m.w.project.pk)
+    m.group_key = ClaimGroupMember.objects.filter(project=m.w.project).values_list(
+        "group_key", flat=True).first()
+    assert m.group_key is not None, "the world has an approved claim"
+
+
 def entity_id(m):
     return {"entity_id": m.entity.pk}
 
@@ -718,6 +731,9 @@ POLICY: tuple[Row, ...] = (
         prepare=entities_made, params=lambda m: {"entity": m.entity.pk}),
     Row("GET", "/api/projects/{project_id}/sources/{entity}/claims/", READ,
         variant="no entity", params=lambda m: {"entity": "none"}),
+    # The same claim in several documents: every member reads the approved layer's groups.
+    Row("GET", "/api/projects/{project_id}/claim-groups/{group_key}/", READ,
+        prepare=claims_grouped, params=lambda m: {"group_key": m.group_key}),
 )
 
 

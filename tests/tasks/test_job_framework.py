@@ -12,7 +12,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from annotator.models import Event, ExportJob, Job, JobState, PretagJob, TrainingJob
+from annotator.models import (ClaimGroupJob, Event, ExportJob, Job, JobState, PretagJob,
+                              TrainingJob)
 from annotator.services import jobs
 from annotator.services.exports import export_job_start, export_jobs_resume_stale
 from annotator.services.pretag_jobs import (pretag_job_run_batch, pretag_job_start,
@@ -26,12 +27,14 @@ LONG_AGO = timedelta(hours=1)
 def test_every_kind_of_job_is_a_job_with_a_task_of_its_name():
     import annotator.tasks as tasks
 
-    assert {kind.model for kind in jobs.KINDS.values()} == {PretagJob, ExportJob, TrainingJob}
+    assert {kind.model for kind in jobs.KINDS.values()} == {PretagJob, ExportJob, TrainingJob,
+                                                            ClaimGroupJob}
     for name, kind in jobs.KINDS.items():
         assert issubclass(kind.model, Job) and kind.task == name
         task = {"annotator.pretag_job": tasks.pretag_job_task,
                 "annotator.export_job": tasks.export_job_task,
-                "annotator.training_job": tasks.training_job_task}[name]
+                "annotator.training_job": tasks.training_job_task,
+                "annotator.claim_group_job": tasks.claim_group_job_task}[name]
         assert isinstance(task, tasks.JobTask) and task.name == name
         assert task.acks_late and task.max_retries == 8
 

@@ -89,6 +89,11 @@ class ClaimDocumentOut(serializers.Serializer):
     published = serializers.DateField(allow_null=True)
 
 
+class ClaimGroupRefOut(serializers.Serializer):
+    key = serializers.IntegerField(help_text="The group: GET .../claim-groups/{key}/.")
+    size = serializers.IntegerField(help_text="Its claims, this one included (2 or more).")
+
+
 class ClaimOut(serializers.Serializer):
     document = ClaimDocumentOut()
     span_id = serializers.IntegerField()
@@ -99,6 +104,9 @@ class ClaimOut(serializers.Serializer):
     cue_quote = serializers.CharField(allow_null=True)
     attributes = serializers.DictField()
     workspace_url = serializers.CharField(help_text="The workspace at this claim's span.")
+    group = ClaimGroupRefOut(allow_null=True, help_text=(
+        "The claim's group when it is said in other places of the project too (the approved "
+        "layer's groups; null in other layers, for a claim said once, or not grouped yet)."))
 
 
 class ClaimSourceOut(serializers.Serializer):

@@ -8,13 +8,14 @@ import io
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotator import access
 from annotator.api.serializers import explorer as x
+from annotator.api.views.claim_groups import workspace_url
 from annotator.api.views.common import PROJECT_ID, parse
+from annotator.selectors.claim_groups import claim_group_for_places
 from annotator.api.views.transfers import JsonOnlyNegotiation
 from annotator.selectors.explorer import (NO_ENTITY, explorer_claim_list, explorer_filter_check,
                                           explorer_ranking, explorer_summary)
@@ -68,6 +69,10 @@ class SourceCsvView(APIView):
         return response
 
 
+def _place(claim: dict) -> tuple:
+    return claim["document"]["id"], claim["start"], claim["end"]
+
+
 class SourceClaimListView(APIView):
     @extend_schema(parameters=[PROJECT_ID, ENTITY, x.ExplorerClaimQueryIn],
                    responses=x.ClaimPageOut,
@@ -88,10 +93,11 @@ class SourceClaimListView(APIView):
         count, claims = explorer_claim_list(project=project, filters=filters,
                                             entity_id=source["entity"],
                                             offset=query["offset"], limit=query["limit"])
+        groups = {} if filters.annotator_id is not None else claim_group_for_places(
+            project=project, places=[_place(claim) for claim in claims])
         for claim in claims:
-            claim["workspace_url"] = (
-                f"{reverse('workspace', args=[claim['document']['id']])}"
-                f"#span={claim['span_id']}&at={claim['start']}-{claim['end']}")
+            claim["workspace_url"] = workspace_url(claim)
+            claim["group"] = groups.get(_place(claim))
         return Response(x.ClaimPageOut({"source": source, "count": count,
                                         "offset": query["offset"], "limit": query["limit"],
                                         "results": claims}).data)

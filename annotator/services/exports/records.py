@@ -7,8 +7,8 @@ from typing import Callable, Iterator
 from django.db.models import Q
 
 from annotator.formats.records import AttributionRecord, DocumentRecord, EntityRecord, SpanRecord
-from annotator.models import (Attribution, ClaimFragment, Document, ExportLayer, LabelStatus,
-                              Project, ReviewDecision, Span)
+from annotator.models import (Attribution, ClaimFragment, ClaimGroupMember, Document,
+                              ExportLayer, LabelStatus, Project, ReviewDecision, Span)
 from annotator.selectors.approved import (ENTITY_FIELDS, approved_layer_list_for_documents,
                                          entity_copy)
 from annotator.services.exports.layers import Layer
@@ -92,6 +92,7 @@ def documents_read(*, project: Project, layer: Layer, batch: int = BATCH,
     The approved layer is the selector's (selectors/approved.py); the other layers are
     the annotators' rows as they are."""
     last = 0
+    numbering: dict[int, str] = {}   # claim group key -> "G1", "G2", ... in export order
     while True:
         rows = list(Document.objects.filter(project=project, pk__gt=last).order_by("pk").values(
             "pk", "title", "text", "source_url", "metadata")[:batch])
@@ -99,17 +100,34 @@ def documents_read(*, project: Project, layer: Layer, batch: int = BATCH,
             return
         last = rows[-1]["pk"]
         ids = [row["pk"] for row in rows]
+        groups: dict[tuple, int] = {}
         if layer.kind == ExportLayer.APPROVED:
             labels = [(approved.spans, approved.attributions)
                       for approved in approved_layer_list_for_documents(document_ids=ids)]
+            groups = _claim_groups(ids)
         else:
             labels = _layer_labels(ids, layer)
         span_reviewers, attribution_reviewers = _reviewers(ids)
         for row, (spans, attributions) in zip(rows, labels):
-            yield _document_record(row, spans, attributions, span_reviewers,
-                                   attribution_reviewers)
+            record = _document_record(row, spans, attributions, span_reviewers,
+                                      attribution_reviewers)
+            spans_of = record.span_map() if groups else {}
+            for attribution in record.attributions if groups else ():
+                claim = spans_of[attribution.claims[0]]
+                key = groups.get((row["pk"], claim.start, claim.end))
+                if key is not None:
+                    attribution.claim_group = numbering.setdefault(key, f"G{len(numbering) + 1}")
+            yield record
             if on_document:
                 on_document()
+
+
+def _claim_groups(ids: list[int]) -> dict[tuple, int]:
+    """(document, claim start, end) -> group key, of the claims said in several places
+    (models/claim_groups.py, kept by a worker). One query a batch."""
+    return {(d, start, end): key for d, start, end, key in ClaimGroupMember.objects.filter(
+        document_id__in=ids, group_size__gt=1).values_list(
+        "document_id", "claim_start", "claim_end", "group_key")}
 
 
 def _layer_labels(ids: list[int], layer: Layer) -> list[tuple[list, list]]:
