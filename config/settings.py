@@ -299,11 +299,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Exchange bindings (kombu's default is ./control in the working directory).
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
-        # How often the worker looks into the queue folder (kombu's default: every
-        # second, so a quick-start export or pre-tagging job waited up to a second
-        # before it began; at 0.1 s, a third of the 0.3 s an export may take). A look
-        # is one listdir of a folder of a few files: an idle worker spends under 1 % of
-        # a CPU on it (docs/benchmarks.md, "Quick start").
+        # How often the worker looks into the queue folder (kombu's default: every second,
+        # so a job waited up to a second to begin). A look is one listdir of a few files:
+        # under 1 % of a CPU for an idle worker (docs/benchmarks.md, "Quick start").
         "polling_interval": 0.05,
     }
 else:
