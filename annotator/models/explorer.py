@@ -6,7 +6,8 @@ Derived data only: annotator/services/explorer_rows.py writes it, in the transac
 every service that changes what a row reflects, and `manage.py explorer_rows_rebuild`
 makes it again from the labels. Nothing else writes it; nothing reads it but
 selectors/explorer.py. A later column (e.g. `second_hand`, for the attribution's parent)
-is one more field here and one more expression in explorer_rows.ROW_COLUMNS.
+is one more field here and one more expression in explorer_rows.ROW_COLUMNS, as
+`second_hand` is (migration 0021 fills the rows; 0020 no longer does).
 """
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ class ExplorerRow(models.Model):
     published = models.DateField(null=True)
     month = models.DateField(null=True)        # the first day of published's month
     attributes = models.JSONField(default=dict)
+    # The attribution has a parent (issue #16, point 7): the source says it at second hand,
+    # inside another's claim (X said that Y claimed Z: Y's row is second-hand).
+    second_hand = models.BooleanField(default=False)
 
     class Meta:
         # On PostgreSQL each of the explorer's GROUP BYs reads one of these in its order,

@@ -9,12 +9,13 @@ writes, suggestion decisions, label merges, entity links and merges, imports. En
 names and types are not copied (the selectors join the entity table, a few hundred rows),
 so renaming an entity or changing its type changes no row. `explorer_rows_rebuild` makes
 every row of a project (or of all) again: `manage.py explorer_rows_rebuild`, and
-migration 0020 for the labels stored before it.
+migration 0021 (attribution_parent) for the labels stored before it.
 """
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, Min, OuterRef, QuerySet, Subquery, Window
+from django.db.models import (BooleanField, ExpressionWrapper, F, IntegerField, Min, OuterRef, Q,
+                              QuerySet, Subquery, Window)
 from django.db.models.functions import Coalesce, TruncMonth
 
 from annotator import models
@@ -23,11 +24,11 @@ from annotator import models
 # the INSERT's column list and of the SELECT's values.
 ROW_COLUMNS = ("project_id", "document_id", "attribution_id", "claim_id", "claim_key",
                "claim_start", "claim_end", "source_id", "cue_id", "entity_id", "outlet",
-               "published", "month", "attributes")
+               "published", "month", "attributes", "second_hand")
 
 
 def _models(apps=None) -> tuple:
-    if apps is None:  # the current models; migration 0020 passes its own
+    if apps is None:  # the current models; migration 0021 passes its own
         return models.Attribution, models.Span, models.ExplorerRow
     return (apps.get_model("annotator", "Attribution"), apps.get_model("annotator", "Span"),
             apps.get_model("annotator", "ExplorerRow"))
@@ -56,7 +57,8 @@ def _select(Attribution, Span, rows_filter: dict) -> tuple[str, tuple]:
         "claim_start": F("claim__start"), "claim_end": F("claim__end"),
         "source_id": F("source_id"), "cue_id": F("cue_id"), "entity_id": _approved_entity(Span),
         "outlet": F("document__outlet"), "published": F("document__published"),
-        "month": TruncMonth("document__published"), "attributes": F("attributes")}
+        "month": TruncMonth("document__published"), "attributes": F("attributes"),
+        "second_hand": ExpressionWrapper(Q(parent__isnull=False), output_field=BooleanField())}
     # values() with expressions only names them x_<column>: no clash with the model's own.
     query = rows.values(**{f"x_{name}": expressions[name] for name in ROW_COLUMNS}).order_by()
     sql, params = query.query.sql_with_params()

@@ -165,9 +165,10 @@ WRITES = {
     # 3 SET NULLs, DELETE span); RELEASE
     "span delete": (write_span_delete, 12),
     # attribution...; SAVEPOINT; attribution locked + layer status; its fragments (for the
-    # event); Django's cascade (DELETE fragments, DELETE decisions, DELETE its explorer
-    # row, SET NULL, DELETE); INSERT event; RELEASE
-    "attribution delete": (write_attribution_delete, 11),
+    # event); INSERT event; its children (second-hand claims, to log their parent's loss);
+    # Django's cascade (DELETE fragments, DELETE decisions, DELETE its explorer row,
+    # 2 SET NULLs: decisions' suggestion, children's parent; DELETE); RELEASE
+    "attribution delete": (write_attribution_delete, 13),
 }
 
 

@@ -1,0 +1,133 @@
+"""Writing second-hand claims (issue #16, point 7): an attribution's parent.
+
+The rules are annotator/nesting.py's (the child's spans inside the parent's claim, no
+cycle); here they meet the database: the parent is an attribution of the same document
+and the same layer (one annotator's accepted attributions, or one tagger version's
+suggestions). Every write of a parent goes through parent_resolve; what a change of a
+parent's claim, a delete or a merge does to its children, through the children_* below.
+Each child changed is versioned and logged, with the change's event as its cause.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
+
+from annotator.models import (Attribution, ClaimFragment, Event, LabelStatus, ReviewState,
+                              Span)
+from annotator.nesting import nesting_problem, would_cycle
+from annotator.services.events import event_record
+
+
+def _layer(attribution) -> dict:
+    if attribution.annotator_id is None:
+        return {"annotator__isnull": True, "tagger_name": attribution.tagger_name,
+                "tagger_version": attribution.tagger_version}
+    return {"annotator_id": attribution.annotator_id, "status": LabelStatus.ACCEPTED}
+
+
+def claim_offsets(attribution_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """Each attribution's claim fragments as offsets, in order: two queries."""
+    found = {row["pk"]: [(row["claim__start"], row["claim__end"])]
+             for row in Attribution.objects.filter(pk__in=attribution_ids).values(
+                 "pk", "claim__start", "claim__end")}
+    for attribution_id, start, end in ClaimFragment.objects.filter(
+            attribution_id__in=attribution_ids).order_by("attribution_id", "position") \
+            .values_list("attribution_id", "span__start", "span__end"):
+        found[attribution_id].append((start, end))
+    return found
+
+
+def spans_offsets(claims: list[Span], source: Span | None, cue: Span | None) -> list:
+    return [(s.start, s.end) for s in (*claims, source, cue) if s is not None]
+
+
+def parent_resolve(*, document, annotator, parent_id: int | None, child_pk: int | None,
+                   child_spans: list[tuple[int, int]], field: str = "parent",
+                   status: str = LabelStatus.ACCEPTED) -> Attribution | None:
+    """The parent named by `parent_id` for an attribution of `annotator`'s layer whose
+    spans are at `child_spans`; a ValidationError naming `field` when it cannot be."""
+    if parent_id is None:
+        return None
+    if isinstance(parent_id, bool) or not isinstance(parent_id, int):
+        raise ValidationError({field: "must be an attribution id (an integer) or null."})
+    parent = Attribution.objects.filter(pk=parent_id, document=document).first()
+    if parent is None:
+        raise ValidationError({field: f"attribution {parent_id} is not an attribution of "
+                                      "this document."})
+    annotator_id = getattr(annotator, "pk", annotator)
+    if parent.annotator_id != annotator_id or parent.status != status:
+        raise ValidationError({field: f"attribution {parent_id} is of another layer: a parent "
+                                      "is one of the same annotator's accepted attributions."})
+    if child_pk is not None and parent.pk == child_pk:
+        raise ValidationError({field: "an attribution cannot be its own parent."})
+    problem = nesting_problem(claim_offsets([parent.pk])[parent.pk], child_spans)
+    if problem:
+        raise ValidationError({field: f"attribution {parent_id}: {problem}"})
+    if child_pk is not None:
+        parents = dict(Attribution.objects.filter(document=document, **_layer(parent))
+                       .values_list("pk", "parent_id"))
+        if would_cycle(parents, child_pk, parent.pk):
+            raise ValidationError({field: f"attribution {parent_id} lies inside this one "
+                                          "(it is its child, or a child's child): a chain of "
+                                          "parents cannot loop."})
+    return parent
+
+
+def children_check(*, attribution: Attribution, claims: list[Span]) -> None:
+    """A parent's claim changes to `claims`: its children must still lie inside it."""
+    children = list(Attribution.objects.filter(parent=attribution).order_by("pk").values(
+        "pk", "claim__start", "claim__end", "source__start", "source__end", "cue__start",
+        "cue__end"))
+    if not children:
+        return
+    fragments: dict[int, list] = {}
+    for child_id, start, end in ClaimFragment.objects.filter(
+            attribution_id__in=[c["pk"] for c in children]).values_list(
+            "attribution_id", "span__start", "span__end"):
+        fragments.setdefault(child_id, []).append((start, end))
+    offsets = [(s.start, s.end) for s in claims]
+    for child in children:
+        spans = [(child[f"{role}__start"], child[f"{role}__end"])
+                 for role in ("claim", "source", "cue") if child[f"{role}__start"] is not None]
+        if nesting_problem(offsets, spans + fragments.get(child["pk"], [])):
+            raise ValidationError({"claims": f"attribution {child['pk']} is second-hand inside "
+                                             "this claim and would no longer lie within it: "
+                                             "clear its parent first."})
+
+
+def _rewrite_children(children, *, parent_id: int | None, actor, note: str,
+                      cause: Event | None, snapshot) -> bool:
+    """Point each child at parent_id (None: no parent), versioned and logged; whether an
+    approved one changed (the explorer's second_hand)."""
+    approved = False
+    for child in children:
+        before = snapshot(child)
+        Attribution.objects.filter(pk=child.pk).update(
+            parent_id=parent_id, version=F("version") + 1, updated_at=timezone.now())
+        fresh = Attribution.objects.get(pk=child.pk)
+        event_record(project_id=fresh.document.project_id, document_id=fresh.document_id,
+                     actor=actor, action="update", target_type="attribution",
+                     target_id=child.pk, before=before, after=snapshot(fresh), note=note,
+                     cause=cause)
+        approved |= fresh.review_state == ReviewState.APPROVED
+    return approved
+
+
+def children_release(*, attribution_id: int, actor, cause: Event | None, snapshot) -> bool:
+    """Before (or after) a parent's delete: its children lose their parent."""
+    children = list(Attribution.objects.filter(parent_id=attribution_id).order_by("pk"))
+    return _rewrite_children(children, parent_id=None, actor=actor, cause=cause,
+                             snapshot=snapshot, note=f"its parent attribution "
+                                                     f"{attribution_id} was deleted")
+
+
+def children_move(*, duplicate_id: int, survivor_id: int, actor, cause: Event | None,
+                  snapshot) -> bool:
+    """A merge: the duplicate's children become the survivor's (the same claim)."""
+    children = list(Attribution.objects.filter(parent_id=duplicate_id).exclude(
+        pk=survivor_id).order_by("pk"))
+    Attribution.objects.filter(pk=survivor_id, parent_id=duplicate_id).update(parent=None)
+    return _rewrite_children(children, parent_id=survivor_id, actor=actor, cause=cause,
+                             snapshot=snapshot, note=f"its parent attribution {duplicate_id} "
+                                                     f"was merged into {survivor_id}")
