@@ -131,3 +131,82 @@ def children_move(*, duplicate_id: int, survivor_id: int, actor, cause: Event | 
     return _rewrite_children(children, parent_id=survivor_id, actor=actor, cause=cause,
                              snapshot=snapshot, note=f"its parent attribution {duplicate_id} "
                                                      f"was merged into {survivor_id}")
+
+
+def suggested_parents_store(attributions: list, rows: list[Attribution],
+                            fresh: dict[str, int], offsets: dict[str, tuple[int, int]]) -> None:
+    """A tagger's output stored (services/suggestions.py): set the parent of each new
+    suggested attribution that names one, by its index in `attributions` (one UPDATE
+    each); a suggestion stored before keeps what it has, as the rest of it."""
+    parents: dict[int, int] = {}
+    for index, item in enumerate(attributions):
+        parent = getattr(item, "parent", None)
+        if parent is None:
+            continue
+        where = f"attributions[{index}].parent"
+        if isinstance(parent, bool) or not isinstance(parent, int) \
+                or not 0 <= parent < len(attributions):
+            raise ValidationError({where: f"{parent!r} is not the index of an attribution."})
+        if parent == index:
+            raise ValidationError({where: "an attribution cannot be its own parent."})
+        child_item = attributions[index]
+        spans = [offsets[k] for k in (*child_item.claims, child_item.source, child_item.cue)
+                 if k is not None]
+        problem = nesting_problem([offsets[k] for k in attributions[parent].claims], spans)
+        if problem:
+            raise ValidationError({where: problem})
+        if would_cycle(parents, index, parent):
+            raise ValidationError({where: "the parents loop."})
+        parents[index] = parent
+    for index, parent in parents.items():
+        child = fresh.get(rows[index].dedup_key)
+        if child is not None:
+            stored = Attribution.objects.filter(
+                document_id=rows[parent].document_id, annotator__isnull=True,
+                tagger_name=rows[parent].tagger_name, tagger_version=rows[parent].tagger_version,
+                dedup_key=rows[parent].dedup_key).values_list("pk", flat=True).first()
+            Attribution.objects.filter(pk=child).update(parent_id=stored)
+
+
+def accepted_parents_link(*, document, annotator, accepted: list[Attribution], events: list,
+                          snapshot) -> list[Attribution]:
+    """Suggestions accepted: each of the annotator's attributions made from a suggestion
+    with a parent gets as parent the annotator's own acceptance of that parent, and each
+    one whose suggestion is the parent of an accepted one becomes that one's parent, when
+    they have none yet (whichever of the two was accepted first). Events are appended as
+    suggestions_decide writes them; returns `accepted` as stored now, and after them the
+    children accepted earlier that got their parent now."""
+    rows = list(Attribution.objects.filter(
+        document=document, annotator=annotator, status=LabelStatus.ACCEPTED,
+        parent__isnull=True, suggestion__parent__isnull=False).values(
+        "pk", "suggestion__parent_id"))
+    if not rows:
+        return accepted
+    own_of = dict(Attribution.objects.filter(
+        document=document, annotator=annotator, status=LabelStatus.ACCEPTED,
+        suggestion_id__in=[r["suggestion__parent_id"] for r in rows]).values_list(
+        "suggestion_id", "pk"))
+    linked = {}
+    for row in rows:
+        parent = own_of.get(row["suggestion__parent_id"])
+        if parent is None:
+            continue
+        child = Attribution.objects.select_related("claim", "source", "cue").get(pk=row["pk"])
+        spans = [child.claim, child.source, child.cue,
+                 *[f.span for f in child.fragments.select_related("span")]]
+        try:  # the annotator may have moved its spans since: then it stays without
+            parent_resolve(document=document, annotator=annotator, parent_id=parent,
+                           child_pk=child.pk,
+                           child_spans=[(s.start, s.end) for s in spans if s is not None])
+        except ValidationError:
+            continue
+        before = snapshot(child)
+        Attribution.objects.filter(pk=child.pk).update(parent_id=parent,
+                                                       version=F("version") + 1)
+        fresh = Attribution.objects.get(pk=child.pk)
+        events.append(("accept", "attribution", child.pk, before, snapshot(fresh)))
+        linked[child.pk] = fresh
+    # Children accepted before are changed too: the answer carries them, for the page.
+    given = {a.pk for a in accepted}
+    return [linked.get(a.pk, a) for a in accepted] + [
+        row for pk, row in linked.items() if pk not in given]

@@ -84,6 +84,9 @@ class SuggestedAttributionIn(serializers.Serializer):
     confidence = serializers.FloatField(min_value=0, max_value=1, required=False,
                                         allow_null=True, default=None)
     attributes = serializers.DictField(required=False, default=dict)
+    parent = serializers.IntegerField(
+        min_value=0, max_value=10_000, required=False, allow_null=True, default=None,
+        help_text="Second-hand: the index in `attributions` of the one whose claim holds it.")
 
 
 class SuggestionsStoreIn(serializers.Serializer):
