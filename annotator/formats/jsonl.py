@@ -5,7 +5,13 @@
      "spans": [{"id": "T1", "label": "CLAIM", "start": 1, "end": 18,
                 "text": "The deal is dead,", "provenance": {…}}],
      "attributions": [{"id": "A1", "claims": ["T1", "T4"], "source": "T2", "cue": "T3",
-                       "attributes": {"quote_type": "direct"}, "provenance": {…}}]}
+                       "attributes": {"quote_type": "direct"}, "provenance": {…}},
+                      {"id": "A2", "claims": ["T6"], "source": "T5", "parent": "A1", …}]}
+
+`parent` (second-hand claims: X said that Y claimed Z) is the id of the attribution whose
+claim holds this one, written only when there is one; on import it must name an
+attribution of the same line, which holds all of this one's spans in its claim
+(formats/nesting.py), else the line is refused.
 
 Offsets are code points, half-open: `text[start:end] == span["text"]`, so each
 span maps onto spaCy's `Doc.char_span(start, end)` (spaCy counts characters
@@ -30,12 +36,19 @@ def document_to_dict(document: DocumentRecord) -> dict:
         "text_sha256": text_mod.sha256(document.text), "source_url": document.source_url,
         "metadata": document.metadata,
         "spans": [_span_dict(document, s) for s in document.spans],
-        "attributions": [{"id": a.id, "claims": a.claims, "source": a.source, "cue": a.cue,
-                          "attributes": a.attributes, "provenance": a.provenance}
-                         for a in document.attributions],
+        "attributions": [_attribution_dict(a) for a in document.attributions],
         "entities": [{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases}
                      for e in document.entities],
     }
+
+
+def _attribution_dict(attribution) -> dict:
+    written = {"id": attribution.id, "claims": attribution.claims, "source": attribution.source,
+               "cue": attribution.cue, "attributes": attribution.attributes,
+               "provenance": attribution.provenance}
+    if attribution.parent is not None:  # second-hand: the id of the attribution it lies in
+        written["parent"] = attribution.parent
+    return written
 
 
 def _span_dict(document: DocumentRecord, span) -> dict:
@@ -60,6 +73,15 @@ def _id(value) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(f"{value!r} is not a span id (a string or an integer).")
+    return str(value)
+
+
+def _parent(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"parent: {value!r} is not an attribution id (a string or an "
+                         "integer).")
     return str(value)
 
 
@@ -129,7 +151,8 @@ def parse_document(record) -> tuple[DocumentRecord | None, list[str]]:
                 id=_id(item.get("id")) or f"#{index}", claims=[_id(c) for c in claims],
                 source=_id(item.get("source")), cue=_id(item.get("cue")),
                 attributes=_dict(item.get("attributes"), "attributes"),
-                provenance=_dict(item.get("provenance"), "provenance")))
+                provenance=_dict(item.get("provenance"), "provenance"),
+                parent=_parent(item.get("parent"))))
         except ValueError as exc:
             errors.append(f"attributions[{index}]: {exc}")
     if errors:
