@@ -139,10 +139,12 @@ def explorer_claims(*, project: Project, filters: ExplorerFilter) -> QuerySet:
 _INNER_COLUMNS = {"x_entity": F("entity_ref"), "x_claim": F("claim_key"),
                   "x_document": F("document_id"), "x_source": F("source_id"),
                   "x_outlet": F("document__outlet"),
-                  "x_month": TruncMonth("document__published")}
+                  "x_month": TruncMonth("document__published"),
+                  "x_second": ExpressionWrapper(Q(parent__isnull=False),
+                                                output_field=BooleanField())}
 _ROW_COLUMNS = {"x_entity": F("entity_id"), "x_claim": F("claim_key"),
                 "x_document": F("document_id"), "x_source": F("source_id"),
-                "x_outlet": F("outlet"), "x_month": F("month")}
+                "x_outlet": F("outlet"), "x_month": F("month"), "x_second": F("second_hand")}
 
 
 def _inner(rows: QuerySet) -> tuple[str, tuple]:
@@ -197,6 +199,7 @@ def _month(value) -> str | None:
 def _ranked(rows: list[dict]) -> list[dict]:
     sources = [{"entity": r["entity"], "name": r["name"] if r["entity"] else NO_ENTITY,
                 "type": r["type"] if r["entity"] else None, "claims": r["claims"],
+                "first_hand": r["claims"] - r["second_hand"], "second_hand": r["second_hand"],
                 "documents": r["documents"]} for r in rows]
     sources.sort(key=lambda s: (-s["claims"], s["entity"] is None, s["name"].casefold(),
                                 s["entity"] or 0))
@@ -206,12 +209,16 @@ def _ranked(rows: list[dict]) -> list[dict]:
 def _source_counts(inner: tuple[str, tuple], by_month: bool) -> list[dict]:
     """Claims and documents of each source (and month: a claim and a document have one
     month each, so a source's figures are the sums of its months'), with the entity's name
-    and type joined after the counting: one query."""
+    and type joined after the counting: one query. `second_hand`: the claims the source
+    makes at second hand, inside another's claim (an attribution with a parent: X said
+    that Y claimed Z counts Z under Y as second-hand); a claim the source also makes at
+    first hand in another copy counts as second-hand, so first-hand is the rest."""
     entity_table = connection.ops.quote_name(SourceEntity._meta.db_table)
     group = "t.x_entity, t.x_month" if by_month else "t.x_entity"
     return _fetch(
         f"SELECT r.*, e.name AS name, e.type AS type FROM (SELECT {group}"
-        ", COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents "
+        ", COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents"
+        ", COUNT(DISTINCT CASE WHEN t.x_second THEN t.x_claim END) AS second_hand "
         f"FROM ({inner[0]}) t WHERE t.x_source IS NOT NULL GROUP BY {group}) r "
         f"LEFT JOIN {entity_table} e ON e.id = r.x_entity", inner[1])
 
@@ -240,7 +247,8 @@ def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 
     """The figures of the explorer page and of GET /api/projects/{id}/sources/.
 
     - sources: the first `limit` sources by claim count (then name), each with its type,
-      claim and document counts; `total_sources` counts them all.
+      claim and document counts, and its claims at first and at second hand;
+      `total_sources` counts them all.
     - outlets, months: claims, claims with an entity, anonymous ones, and their share,
       per outlet ("" for none) and per month of publication (None for no date).
     - timeline: claims per month of the first sources of the ranking.
@@ -254,7 +262,7 @@ def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 
     names = {r["x_entity"]: (r["name"], r["type"]) for r in by_source}
     sources = _ranked([{"entity": entity, "name": names[entity][0], "type": names[entity][1],
                         **sums} for entity, sums in _summed(
-        by_source, lambda r: r["x_entity"], ("claims", "documents")).items()])
+        by_source, lambda r: r["x_entity"], ("claims", "documents", "second_hand")).items()])
     top = sources[:limit]
     cells = _select(inner, f"t.x_outlet AS outlet, t.x_month AS month, "
                            f"{_share_columns(project)}, "
