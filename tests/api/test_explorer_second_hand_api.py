@@ -7,19 +7,12 @@ import io
 
 import pytest
 
-from annotator.models import Attribution, ExplorerRow, Span
-from annotator.services.attributions import attribution_create, attribution_delete
-from annotator.services.documents import document_create
-from annotator.services.entities import entity_create, span_entity_set
-from annotator.services.reviews import review_bulk_decide
-from annotator.services.spans import spans_bulk_create
-from tests.api.conftest import span_at
+from annotator.models import Attribution, ExplorerRow
+from annotator.services.attributions import attribution_delete
+from annotator.services.entities import entity_create
+from tests.api.explorer_world import nested_article
 
 pytestmark = pytest.mark.django_db
-
-TEXT = ("The mayor said that the minister claimed the bridge is safe. "
-        "The minister said that taxes will fall.")
-
 
 @pytest.fixture
 def nested(world):
@@ -27,28 +20,8 @@ def nested(world):
     says something at first hand. All approved."""
     mayor = entity_create(project=world.project, actor=world.admin, name="The mayor")
     minister = entity_create(project=world.project, actor=world.admin, name="The minister")
-    document, _ = document_create(project=world.project, title="Bridge", text=TEXT,
-                                  metadata={"outlet": "Gazette", "date": "2026-03-02"})
-    me = world.annotator
-    s = spans_bulk_create(document=document, annotator=me, items=[
-        span_at(document, "the minister claimed the bridge is safe"),
-        span_at(document, "The mayor", "SOURCE"), span_at(document, "said", "CUE"),
-        span_at(document, "the bridge is safe"), span_at(document, "the minister", "SOURCE"),
-        span_at(document, "claimed", "CUE"), span_at(document, "taxes will fall"),
-        span_at(document, "The minister", "SOURCE"), span_at(document, "said", "CUE", 1)])
-    for index, entity in ((1, mayor), (4, minister), (7, minister)):
-        s[index] = span_entity_set(span=s[index], actor=me, entity=entity,
-                                   expected_version=s[index].version)
-    outer = attribution_create(document=document, annotator=me, claims=[s[0].pk],
-                               source=s[1].pk, cue=s[2].pk)
-    inner = attribution_create(document=document, annotator=me, claims=[s[3].pk],
-                               source=s[4].pk, cue=s[5].pk, parent=outer.pk)
-    own = attribution_create(document=document, annotator=me, claims=[s[6].pk],
-                             source=s[7].pk, cue=s[8].pk)
-    review_bulk_decide(reviewer=world.reviewer, document=document, decision="approve",
-                       spans=list(Span.objects.filter(document=document)),
-                       attributions=[outer, inner, own], undecided_only=False)
-    world.outer, world.inner, world.mayor, world.minister = outer, inner, mayor, minister
+    world.outer, world.inner = nested_article(world, mayor, minister)
+    world.mayor, world.minister = mayor, minister
     return world
 
 
