@@ -10,7 +10,7 @@ Each child changed is versioned and logged, with the change's event as its cause
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from annotator.models import (Attribution, ClaimFragment, Event, LabelStatus, ReviewState,
@@ -210,3 +210,57 @@ def accepted_parents_link(*, document, annotator, accepted: list[Attribution], e
     given = {a.pk for a in accepted}
     return [linked.get(a.pk, a) for a in accepted] + [
         row for pk, row in linked.items() if pk not in given]
+
+
+def _layout(attribution_ids) -> dict[int, dict]:
+    """Each attribution's parent and spans: {"parent", "claims": [(span id, start, end)],
+    "others": [...] (source, cue)}. Two queries."""
+    found = {}
+    for row in Attribution.objects.filter(pk__in=attribution_ids).values(
+            "pk", "parent_id", "claim_id", "claim__start", "claim__end", "source_id",
+            "source__start", "source__end", "cue_id", "cue__start", "cue__end"):
+        found[row["pk"]] = {
+            "parent": row["parent_id"],
+            "claims": [(row["claim_id"], row["claim__start"], row["claim__end"])],
+            "others": [(row[f"{r}_id"], row[f"{r}__start"], row[f"{r}__end"])
+                       for r in ("source", "cue") if row[f"{r}_id"] is not None]}
+    for attribution_id, span_id, start, end in ClaimFragment.objects.filter(
+            attribution_id__in=list(found)).order_by("attribution_id", "position") \
+            .values_list("attribution_id", "span_id", "span__start", "span__end"):
+        found[attribution_id]["claims"].append((span_id, start, end))
+    return found
+
+
+def span_move_check(*, span_id: int, start: int, end: int) -> None:
+    """A span moves to [start, end): each attribution that uses it must still lie inside
+    its parent's claim, and its children inside its own (a ValidationError on `start`
+    naming them). One query when none of its attributions nests, three when some do."""
+    using = list(Attribution.objects.filter(
+        Q(claim_id=span_id) | Q(source_id=span_id) | Q(cue_id=span_id)
+        | Q(fragments__span_id=span_id)).filter(
+        Q(parent__isnull=False) | Q(children__isnull=False)).values_list("pk", flat=True)
+        .distinct())
+    if not using:
+        return
+    related = set(using) | set(Attribution.objects.filter(
+        Q(children__in=using) | Q(parent__in=using)).values_list("pk", flat=True))
+    layout = _layout(related)
+
+    def moved(spans):
+        return [(start, end) if sid == span_id else (s, e) for sid, s, e in spans]
+    for pk in using:
+        own = layout[pk]
+        parent = layout.get(own["parent"])
+        if parent and nesting_problem(moved(parent["claims"]),
+                                      moved(own["claims"] + own["others"])):
+            raise ValidationError({"start": f"attribution {pk} is second-hand inside "
+                                            f"attribution {own['parent']}, and this span "
+                                            "would take it outside that claim: clear its "
+                                            "parent first."})
+        for child_pk, child in layout.items():
+            if child["parent"] == pk and nesting_problem(
+                    moved(own["claims"]), moved(child["claims"] + child["others"])):
+                raise ValidationError({"start": f"attribution {child_pk} is second-hand "
+                                                f"inside attribution {pk}, and would no "
+                                                "longer lie within its claim: clear its "
+                                                "parent first."})

@@ -189,3 +189,28 @@ def test_parent_must_be_an_integer(nest):
     response = post(nest["client"], nest["document"], {"claims": [nest["ids"]["inner"]],
                                                         "parent": "A1"})
     assert response.status_code == 400 and "parent" in response.json()
+
+
+def test_moving_a_span_out_of_the_parents_claim_is_refused_and_inside_is_fine(nest):
+    ids = nest["ids"]
+    inner = post(nest["client"], nest["document"], {
+        "claims": [ids["inner"]], "source": ids["minister"],
+        "parent": nest["outer"]["id"]}).json()
+    span = nest["client"].get(f"/api/spans/{ids['minister']}/").json()
+    # "The mayor" instead of "the minister": outside the mayor's claim.
+    response = nest["client"].patch(f"/api/spans/{ids['minister']}/",
+                                     {"start": 0, "end": 9, "version": span["version"]},
+                                     format="json")
+    assert response.status_code == 400
+    assert f"attribution {inner['id']} is second-hand" in response.json()["start"][0]
+    # The parent's claim shrinking past the child: refused too.
+    outer_claim = nest["client"].get(f"/api/spans/{ids['outer']}/").json()
+    shrunk = nest["client"].patch(f"/api/spans/{ids['outer']}/", {
+        "start": outer_claim["start"], "end": outer_claim["start"] + 12,
+        "version": outer_claim["version"]}, format="json")
+    assert shrunk.status_code == 400 and "would no longer lie" in shrunk.json()["start"][0]
+    # A move that stays inside is fine.
+    moved = nest["client"].patch(f"/api/spans/{ids['minister']}/", {
+        "start": span["start"] + 4, "end": span["end"], "version": span["version"]},
+        format="json")
+    assert moved.status_code == 200, moved.json()

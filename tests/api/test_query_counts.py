@@ -156,8 +156,9 @@ WRITES = {
     # SAVEPOINT, INSERT attribution, RELEASE; INSERT event; RELEASE
     "attribution create": (write_attribution_create, 9),
     # span, label, document and membership; SAVEPOINT; span locked + layer status +
-    # text[start:end]; SAVEPOINT, UPDATE, RELEASE; INSERT event; RELEASE
-    "span update (offsets)": (write_span_update, 8),
+    # text[start:end]; does an attribution of it nest (second-hand claims)?; SAVEPOINT,
+    # UPDATE, RELEASE; INSERT event; RELEASE
+    "span update (offsets)": (write_span_update, 9),
     # the same and the new label, without the slice (the quote stays)
     "span update (label)": (write_span_label_change, 9),
     # span...; SAVEPOINT; span locked + layer status + used by attributions?; INSERT event;
