@@ -19,8 +19,8 @@ from annotator.services.events import event_record
 from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import layer_open, layer_status_apply, status_subquery
 from annotator.services.locks import stale, stale_conflict, versioned_update
-from annotator.services.nesting import (children_check, children_move, children_release,
-                                        parent_resolve, spans_offsets)
+from annotator.services.nesting import (children_check, children_move, children_refit,
+                                        children_release, parent_resolve, spans_offsets)
 from annotator.services.spans import annotator_layer_open, iso_time
 
 DEFAULT_ROLE_LABELS = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
@@ -314,6 +314,9 @@ def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -
                      action="update", target_type="attribution", target_id=attribution.pk,
                      before=before, after=attribution_snapshot(fresh),
                      note=f"span {span.pk} was deleted", cause=cause)
+        if span.pk in before["claims"]:  # a fragment went: its children may lie outside
+            children_refit(attribution_id=attribution.pk, actor=actor, cause=cause,
+                           snapshot=attribution_snapshot)
 
 
 def attributions_merge(*, survivor: Attribution, duplicate: Attribution, actor,

@@ -264,3 +264,21 @@ def span_move_check(*, span_id: int, start: int, end: int) -> None:
                                                 f"inside attribution {pk}, and would no "
                                                 "longer lie within its claim: clear its "
                                                 "parent first."})
+
+
+def children_refit(*, attribution_id: int, actor, cause: Event | None, snapshot) -> bool:
+    """The attribution lost a claim fragment (its span was deleted): its children that no
+    longer lie inside its claim lose it as parent, logged. One query when it has none."""
+    children = list(Attribution.objects.filter(parent_id=attribution_id).values_list(
+        "pk", flat=True))
+    if not children:
+        return False
+    layout = _layout([attribution_id, *children])
+    claims = [(s, e) for _, s, e in layout[attribution_id]["claims"]]
+    outside = [pk for pk in children if nesting_problem(
+        claims, [(s, e) for _, s, e in layout[pk]["claims"] + layout[pk]["others"]])]
+    return _rewrite_children(
+        list(Attribution.objects.filter(pk__in=outside).order_by("pk")), parent_id=None,
+        actor=actor, cause=cause, snapshot=snapshot,
+        note=f"the claim of its parent attribution {attribution_id} lost the fragment it "
+             "lay in")

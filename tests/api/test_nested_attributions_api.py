@@ -214,3 +214,20 @@ def test_moving_a_span_out_of_the_parents_claim_is_refused_and_inside_is_fine(ne
         "start": span["start"] + 4, "end": span["end"], "version": span["version"]},
         format="json")
     assert moved.status_code == 200, moved.json()
+
+
+def test_deleting_the_parents_claim_fragment_that_held_a_child_releases_it(nest):
+    ids = nest["ids"]
+    extra = nest["span"]("Critics warned that repairs will take years")
+    two = patch(nest["client"], nest["outer"], {"claims": [ids["outer"], extra]})
+    assert two.status_code == 200, two.json()
+    inner = post(nest["client"], nest["document"], {
+        "claims": [ids["inner"]], "parent": nest["outer"]["id"]}).json()
+    span = nest["client"].get(f"/api/spans/{ids['outer']}/").json()
+    response = nest["client"].delete(f"/api/spans/{ids['outer']}/",
+                                     HTTP_IF_MATCH=f'W/"{span["version"]}"')
+    assert response.status_code == 204
+    assert Attribution.objects.get(pk=nest["outer"]["id"]).claim_id == extra
+    assert Attribution.objects.get(pk=inner["id"]).parent_id is None
+    note = Event.objects.filter(target_id=inner["id"], action="update").latest("id").note
+    assert "lost the fragment" in note
