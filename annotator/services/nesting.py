@@ -114,9 +114,11 @@ def _rewrite_children(children, *, parent_id: int | None, actor, note: str,
     return approved
 
 
-def children_release(*, attribution_id: int, actor, cause: Event | None, snapshot) -> bool:
-    """Before (or after) a parent's delete: its children lose their parent."""
-    children = list(Attribution.objects.filter(parent_id=attribution_id).order_by("pk"))
+def children_release(*, attribution_id: int, actor, cause: Event | None, snapshot,
+                     keep: set = frozenset()) -> bool:
+    """Before a parent's delete: its children (but those in `keep`, going too) lose it."""
+    children = list(Attribution.objects.filter(parent_id=attribution_id).exclude(
+        pk__in=keep).order_by("pk"))
     return _rewrite_children(children, parent_id=None, actor=actor, cause=cause,
                              snapshot=snapshot, note=f"its parent attribution "
                                                      f"{attribution_id} was deleted")

@@ -231,3 +231,27 @@ def test_deleting_the_parents_claim_fragment_that_held_a_child_releases_it(nest)
     assert Attribution.objects.get(pk=inner["id"]).parent_id is None
     note = Event.objects.filter(target_id=inner["id"], action="update").latest("id").note
     assert "lost the fragment" in note
+
+
+def test_bulk_delete_of_a_parent_clears_the_childs_parent_with_history(nest):
+    ids = nest["ids"]
+    inner = post(nest["client"], nest["document"], {
+        "claims": [ids["inner"]], "parent": nest["outer"]["id"]}).json()
+    response = nest["client"].post(f"/api/documents/{nest['document'].pk}/bulk/", {
+        "delete": {"attributions": [{"id": nest["outer"]["id"], "version": 1}]}},
+        format="json")
+    assert response.status_code == 201, response.json()
+    cleared = Event.objects.get(target_id=inner["id"], action="update")
+    assert cleared.cause.target_id == nest["outer"]["id"] and cleared.cause.action == "delete"
+    assert Attribution.objects.get(pk=inner["id"]).parent_id is None
+    # Deleting parent and child together logs only the two deletes.
+    again = post(nest["client"], nest["document"], {"claims": [ids["outer"]]}).json()
+    child = patch(nest["client"], Attribution.objects.filter(pk=inner["id"]).values(
+        "id", "version").first(), {"parent": again["id"]}).json()
+    before = Event.objects.count()
+    both = nest["client"].post(f"/api/documents/{nest['document'].pk}/bulk/", {
+        "delete": {"attributions": [{"id": again["id"], "version": 1},
+                                    {"id": child["id"], "version": child["version"]}]}},
+        format="json")
+    assert both.status_code == 201, both.json()
+    assert Event.objects.count() == before + 2
