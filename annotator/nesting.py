@@ -63,3 +63,19 @@ def chain(parents: dict, attribution) -> list:
         seen.add(current)
         current = parents.get(current)
     return found
+
+
+def innermost_parents(items: list[tuple[list[Offsets], list[Offsets]]]) -> list[int | None]:
+    """Parents found by containment, for a tagger that proposes attributions one by one
+    (the learned tagger): items are (claim fragments, every span) of each attribution; the
+    answer is, for each, the index of the attribution with the shortest claim that holds
+    all of its spans and is longer than its own claim (so that no two nest in each other),
+    or None."""
+    lengths = [sum(e - s for s, e in claims) for claims, _ in items]
+    found: list[int | None] = []
+    for index, (_, spans) in enumerate(items):
+        holders = [other for other, (claims, _) in enumerate(items)
+                   if other != index and lengths[other] > lengths[index]
+                   and within(claims, spans) is None]
+        found.append(min(holders, key=lambda o: (lengths[o], o)) if holders else None)
+    return found

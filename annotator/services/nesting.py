@@ -136,10 +136,10 @@ def children_move(*, duplicate_id: int, survivor_id: int, actor, cause: Event | 
 
 
 def suggested_parents_store(attributions: list, rows: list[Attribution],
-                            fresh: dict[str, int], offsets: dict[str, tuple[int, int]]) -> None:
-    """A tagger's output stored (services/suggestions.py): set the parent of each new
-    suggested attribution that names one, by its index in `attributions` (one UPDATE
-    each); a suggestion stored before keeps what it has, as the rest of it."""
+                            offsets: dict[str, tuple[int, int]]) -> None:
+    """A tagger's output stored (services/suggestions.py): set the parent of each suggested
+    attribution that names one, by its index in `attributions` (one UPDATE each), unless
+    it has one already (stored before: it keeps it, as the rest of it)."""
     parents: dict[int, int] = {}
     for index, item in enumerate(attributions):
         parent = getattr(item, "parent", None)
@@ -160,14 +160,18 @@ def suggested_parents_store(attributions: list, rows: list[Attribution],
         if would_cycle(parents, index, parent):
             raise ValidationError({where: "the parents loop."})
         parents[index] = parent
+    if not parents:
+        return
+    first = rows[0]
+    pk_of = dict(Attribution.objects.filter(
+        document_id=first.document_id, annotator__isnull=True, tagger_name=first.tagger_name,
+        tagger_version=first.tagger_version, dedup_key__in={
+            rows[i].dedup_key for pair in parents.items() for i in pair}).values_list(
+        "dedup_key", "pk"))
     for index, parent in parents.items():
-        child = fresh.get(rows[index].dedup_key)
-        if child is not None:
-            stored = Attribution.objects.filter(
-                document_id=rows[parent].document_id, annotator__isnull=True,
-                tagger_name=rows[parent].tagger_name, tagger_version=rows[parent].tagger_version,
-                dedup_key=rows[parent].dedup_key).values_list("pk", flat=True).first()
-            Attribution.objects.filter(pk=child).update(parent_id=stored)
+        # A suggestion stored before without one gets it (a tagger that learned to nest).
+        Attribution.objects.filter(pk=pk_of[rows[index].dedup_key], parent__isnull=True) \
+            .update(parent_id=pk_of[rows[parent].dedup_key])
 
 
 def accepted_parents_link(*, document, annotator, accepted: list[Attribution], events: list,

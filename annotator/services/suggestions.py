@@ -137,8 +137,8 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
         ClaimFragment(attribution_id=by_key[dedup], span_id=span_pk, position=position)
         for dedup, rest in fragment_lists if dedup in by_key
         for position, span_pk in enumerate(rest, start=1)], ignore_conflicts=True)
-    suggested_parents_store(attributions, attribution_rows, by_key,
-                   {key: (where[1], where[2]) for key, where in keys.items()})
+    suggested_parents_store(attributions, attribution_rows,
+                            {key: (where[1], where[2]) for key, where in keys.items()})
     return new_spans, len(by_key)
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from annotator.models import Attribution, LabelStatus
 from annotator.pretag import get_tagger, pretag_text
-from annotator.services.suggestions import suggestions_store
+from annotator.services.suggestions import (SuggestedAttribution, SuggestedSpan,
+                                            suggestions_store)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,18 @@ def test_stored_suggestions_with_a_bad_parent_are_refused_whole(world, api, make
     assert response.status_code == 400, response.json()
     assert problem in str(response.json()["attributions[1].parent"])
     assert not Attribution.objects.filter(document=document).exists()
+
+
+def test_a_suggestion_stored_without_a_parent_gets_it_when_the_output_names_one(world,
+                                                                               make_document):
+    document, body = _store(world, make_document, 0)
+    spans = [SuggestedSpan(**s) for s in body["spans"]]
+    plain = [SuggestedAttribution(claims=a["claims"]) for a in body["attributions"]]
+    suggestions_store(document=document, tagger_name="t", tagger_version="1", spans=spans,
+                      attributions=plain)
+    assert not Attribution.objects.filter(document=document, parent__isnull=False).exists()
+    nested = [SuggestedAttribution(**a) for a in body["attributions"]]
+    assert suggestions_store(document=document, tagger_name="t", tagger_version="1",
+                             spans=spans, attributions=nested) == (0, 0)
+    child = Attribution.objects.get(document=document, claim__quote="the bridge is safe")
+    assert child.parent.claim.quote == "the minister claimed the bridge is safe"
