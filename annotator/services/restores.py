@@ -29,9 +29,9 @@ from annotator.access import Forbidden, LabelTrace
 from annotator.errors import Conflict
 from annotator.models import (Attribution, Document, Event, Label, LabelStatus, Origin,
                               ReviewDecision, SourceEntity, Span)
-from annotator.services.attributions import (_resolve, _write_fragments, attribution_same,
-                                             attribution_snapshot, attribution_update,
-                                             dedup_key_of)
+from annotator.services.attributions import (UNSET, _resolve, _write_fragments,
+                                             attribution_same, attribution_snapshot,
+                                             attribution_update, dedup_key_of)
 from annotator.services.events import event_record
 from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.nesting import parent_resolve, spans_offsets
@@ -246,10 +246,14 @@ def _relink(effect: Event, *, actor, cause: Event, span: Span | None = None,
                        "yourself if it still belongs there.", code="stale_version")
     # Unchanged since, so `before` differs from it only by the span given back.
     before = effect.before
+    # Its parent back, if that is there again (restored with it); else as it is now.
+    parent = before.get("parent")
+    if parent is not None and not Attribution.objects.filter(pk=parent).exists():
+        parent = UNSET
     return attribution_update(attribution=attribution, actor=actor,
                               expected_version=effect.after["version"],
                               claims=before["claims"], source=before["source"],
-                              cue=before["cue"], parent=before.get("parent"),
+                              cue=before["cue"], parent=parent,
                               note=note or f"span {span.pk} was restored", cause=cause)
 
 

@@ -255,3 +255,18 @@ def test_bulk_delete_of_a_parent_clears_the_childs_parent_with_history(nest):
         format="json")
     assert both.status_code == 201, both.json()
     assert Event.objects.count() == before + 2
+
+
+def test_restoring_the_parents_claim_span_brings_back_parent_and_nesting(nest):
+    ids = nest["ids"]
+    inner = post(nest["client"], nest["document"], {
+        "claims": [ids["inner"]], "parent": nest["outer"]["id"]}).json()
+    span = nest["client"].get(f"/api/spans/{ids['outer']}/").json()
+    assert nest["client"].delete(f"/api/spans/{ids['outer']}/",
+                                 HTTP_IF_MATCH=f'W/"{span["version"]}"').status_code == 204
+    assert not Attribution.objects.filter(pk=nest["outer"]["id"]).exists()
+    assert Attribution.objects.get(pk=inner["id"]).parent_id is None
+    response = nest["client"].post(f"/api/spans/{ids['outer']}/restore/")
+    assert response.status_code in (200, 201), response.json()
+    assert response.json()["skipped"] == []
+    assert Attribution.objects.get(pk=inner["id"]).parent_id == nest["outer"]["id"]
