@@ -122,7 +122,8 @@ def seed(documents: int, seed_value: int = 16):
                     entity = (rng.choices(entities, weights)[0].pk
                               if role == "SOURCE" and rng.random() < 0.8 else None)
                     spans.append((span_id, *common, doc_id, annotator.pk, labels[role], start,
-                                  start + 4, body[start:start + 4], None, entity))
+                                  start + 4, body[start:start + 4], None, entity,
+                                  None, None, None, None))  # no suggested entity
                     mine.append(span_id)
                 for a in range(ATTRIBUTIONS_PER_DOCUMENT):
                     claim, source, cue = mine[3 * a:3 * a + 3]
@@ -130,7 +131,8 @@ def seed(documents: int, seed_value: int = 16):
                     attributions.append((
                         attribution_id, *common, doc_id, annotator.pk, claim, source, cue,
                         {"quote_type": rng.choice(["direct", "indirect"])},
-                        attribution_dedup_key([claim], source, cue), None))
+                        attribution_dedup_key([claim], source, cue), None,
+                        None))  # suggestion, parent
             _copy(cursor, Document, docs)
             _copy(cursor, Span, spans)
             _copy(cursor, Attribution, attributions)
