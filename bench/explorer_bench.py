@@ -134,7 +134,8 @@ def seed(documents: int, seed_value: int = 16):
                     attributions.append((
                         attribution_id, *common, doc_id, annotator.pk, claim, source, cue,
                         {"quote_type": rng.choice(["direct", "indirect"])},
-                        attribution_dedup_key([claim], source, cue), None))
+                        attribution_dedup_key([claim], source, cue), None,
+                        None))  # suggestion, parent
             _copy(cursor, Document, docs)
             _copy(cursor, Span, spans)
             _copy(cursor, Attribution, attributions)

@@ -22,6 +22,7 @@ from annotator.formats import units
 from annotator.formats.records import (DEFAULT_ROLES, ENTITY_MAX_ALIASES, ENTITY_TYPES,
                                        AttributionRecord, DocumentRecord, SpanRecord,
                                        entity_name, entity_name_problem)
+from annotator.formats.nesting import parents_check
 from annotator.formats.textmap import OffsetMap
 
 MAX_TITLE = 500
@@ -84,6 +85,7 @@ def check_document(document: DocumentRecord, rules: Rules) -> tuple[DocumentReco
     for index, attribution in enumerate(document.attributions):
         errors += [f"attributions[{index}].{p}"
                    for p in _check_attribution(attribution, by_id, known, rules)]
+    errors += parents_check(document.attributions, by_id, layered=document.layered)
     errors += _check_entities(document, rules)
     changes = offsets.changes() if text != raw else {}
     if changes:

@@ -5,7 +5,13 @@
      "spans": [{"id": "T1", "label": "CLAIM", "start": 1, "end": 18,
                 "text": "The deal is dead,", "provenance": {…}}],
      "attributions": [{"id": "A1", "claims": ["T1", "T4"], "source": "T2", "cue": "T3",
-                       "attributes": {"quote_type": "direct"}, "provenance": {…}}]}
+                       "attributes": {"quote_type": "direct"}, "provenance": {…}},
+                      {"id": "A2", "claims": ["T6"], "source": "T5", "parent": "A1", …}]}
+
+`parent` (second-hand claims: X said that Y claimed Z) is the id of the attribution whose
+claim holds this one, written only when there is one; on import it must name an
+attribution of the same line, which holds all of this one's spans in its claim
+(formats/nesting.py), else the line is refused.
 
 Offsets are code points, half-open: `text[start:end] == span["text"]`, so each
 span maps onto spaCy's `Doc.char_span(start, end)` (spaCy counts characters
@@ -42,6 +48,8 @@ def _attribution_dict(attribution: AttributionRecord) -> dict:
                "provenance": attribution.provenance}
     if attribution.claim_group is not None:  # the same claim in other documents too
         written["claim_group"] = attribution.claim_group
+    if attribution.parent is not None:  # second-hand: the id of the attribution it lies in
+        written["parent"] = attribution.parent
     return written
 
 
@@ -67,6 +75,15 @@ def _id(value) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(f"{value!r} is not a span id (a string or an integer).")
+    return str(value)
+
+
+def _parent(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"parent: {value!r} is not an attribution id (a string or an "
+                         "integer).")
     return str(value)
 
 
@@ -136,7 +153,8 @@ def parse_document(record) -> tuple[DocumentRecord | None, list[str]]:
                 id=_id(item.get("id")) or f"#{index}", claims=[_id(c) for c in claims],
                 source=_id(item.get("source")), cue=_id(item.get("cue")),
                 attributes=_dict(item.get("attributes"), "attributes"),
-                provenance=_dict(item.get("provenance"), "provenance")))
+                provenance=_dict(item.get("provenance"), "provenance"),
+                parent=_parent(item.get("parent"))))
         except ValueError as exc:
             errors.append(f"attributions[{index}]: {exc}")
     if errors:

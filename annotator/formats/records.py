@@ -67,6 +67,9 @@ class AttributionRecord:
     cue: str | None = None
     attributes: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    # Second-hand claims (X said that Y claimed Z): the id of the document's attribution
+    # whose claim holds all of this one's spans (annotator/nesting.py), or None.
+    parent: str | None = None
     # The claim said in other places of the export too (the approved layer's near-duplicate
     # groups): "G1", "G2", ... numbered in the export's order; None: said once. Derived
     # data, written and not read back.
@@ -111,7 +114,8 @@ class Entry:
 
 def label_key(document: DocumentRecord) -> tuple[frozenset, frozenset]:
     """What "the same labels" means for round trips: spans by label and offsets, and
-    attributions by the offsets of their claim fragments, source and cue, and attributes.
+    attributions by the offsets of their claim fragments, source and cue, attributes,
+    and the claim of their parent (second-hand claims).
 
     Ids and provenance are left out: they differ between projects by design.
     """
@@ -124,8 +128,9 @@ def label_key(document: DocumentRecord) -> tuple[frozenset, frozenset]:
         return (span.label, span.start, span.end)
 
     span_keys = frozenset((s.label, s.start, s.end) for s in document.spans)
+    claims_of = {a.id: tuple(where(c) for c in a.claims) for a in document.attributions}
     attribution_keys = frozenset(
         (tuple(where(c) for c in a.claims), where(a.source), where(a.cue),
-         tuple(sorted(a.attributes.items())))
+         tuple(sorted(a.attributes.items())), claims_of.get(a.parent))
         for a in document.attributions)
     return span_keys, attribution_keys

@@ -257,8 +257,8 @@ register(Format(
     name="conll", title="CoNLL BIO", extension=".conll", media_type="text/plain",
     help="Tokens with one BIO column per label (export only; losses in loss-report.jsonl).",
     write=_write_conll, data_file="data.conll",
-    lossy="links (attributions, attributes), provenance, source entities, and whatever BIO "
-          "cannot hold: see loss-report.jsonl"))
+    lossy="links (attributions, attributes, second-hand parents), provenance, source "
+          "entities, and whatever BIO cannot hold: see loss-report.jsonl"))
 register(Format(
     name="csv", title="CSV (one row per attribution)", extension=".csv",
     media_type="text/csv", help="One attribution per row: claim, source, cue, attributes "
@@ -271,7 +271,8 @@ register(Format(
     media_type="application/x-ndjson",
     help="The JSON Lines doccano exports for sequence labelling, with relations.",
     read_file=_read_doccano_file, read_zip=_read_doccano_zip, write=_write_doccano,
-    data_file="doccano.jsonl", lossy="attributes and provenance; titles; source entities"))
+    data_file="doccano.jsonl", lossy="attributes and provenance; titles; source entities; "
+                                     "second-hand claims' parents"))
 register(Format(
     name="labelstudio", title="Label Studio JSON", extension=".json",
     media_type="application/json", help="Label Studio's JSON export (import only).",

@@ -1,6 +1,8 @@
 """CSV: one row per attribution (claim, source, cue, attributes, document). Lossy.
 
-Columns: document_id, document_title, attribution_id, claim, claim_offsets,
+Columns: document_id, document_title, attribution_id, parent_attribution_id (a
+second-hand claim's parent: the attribution_id, in the same document, of the one whose
+claim holds it; empty for a first-hand one), claim, claim_offsets,
 source, source_start, source_end, source_entity (the source's entity name, issue #16),
 cue, cue_start, cue_end, claim_group (the same claim in other documents of the export:
 "G1", "G2", ...; empty when said once or not of the approved layer), one column per
@@ -23,7 +25,8 @@ from typing import Iterable, Iterator
 from annotator.formats.records import DocumentRecord
 
 FRAGMENT_JOIN = " … "
-BASE_COLUMNS = ["document_id", "document_title", "attribution_id", "claim", "claim_offsets",
+BASE_COLUMNS = ["document_id", "document_title", "attribution_id", "parent_attribution_id",
+                "claim", "claim_offsets",
                 "source", "source_start", "source_end", "source_entity", "cue", "cue_start",
                 "cue_end", "claim_group"]
 PROVENANCE_COLUMNS = ["annotators", "reviewer", "origin", "tagger", "tagger_version",
@@ -64,7 +67,7 @@ def write(documents: Iterable[DocumentRecord], attribute_names: list[str]) -> It
             cue = spans.get(attribution.cue) if attribution.cue else None
             provenance = attribution.provenance
             writer.writerow([
-                _cell(document.id), document.title, attribution.id,
+                _cell(document.id), document.title, attribution.id, _cell(attribution.parent),
                 FRAGMENT_JOIN.join(text[c.start:c.end] for c in claims),
                 ";".join(f"{c.start}-{c.end}" for c in claims),
                 text[source.start:source.end] if source else "",

@@ -2,20 +2,14 @@
 
 """The explorer's cells (models/explorer.py's ExplorerCell), an index of the rows by month,
 and a row no longer deleted with its attribution by a cascade (the refresh deletes it, and
-so learns which cells counted it); the rows and the cells made from the labels stored
-before.
+so learns which cells counted it).
 
-The fill is here, in the last migration that changed what the read model holds (0020 only
-makes the table): the rebuild reads this migration's models, so that a later field of the
-rows is read only by the migration that adds it (and fills again)."""
+The rows and cells are made from the labels stored before by the last migration that
+changed what the read model holds (0023_attribution_parent): the rebuild reads that
+migration's models. A database migrated here before had them made here; 0023 makes them
+again."""
 import django.db.models.deletion
 from django.db import migrations, models
-
-from annotator.services.explorer_rows import explorer_rows_rebuild
-
-
-def _fill(apps, schema_editor):
-    explorer_rows_rebuild(apps=apps)
 
 
 class Migration(migrations.Migration):
@@ -64,5 +58,4 @@ class Migration(migrations.Migration):
             model_name='explorercell',
             index=models.Index(fields=['project', 'kind', 'attribute', 'value', 'month'], name='xcell_read'),
         ),
-        migrations.RunPython(_fill, migrations.RunPython.noop),
     ]

@@ -6,9 +6,9 @@ Derived data only: annotator/services/explorer_rows.py writes it, in the transac
 every service that changes what a row reflects, and `manage.py explorer_rows_rebuild`
 makes it again from the labels. Nothing else writes it; nothing reads it but
 selectors/explorer*.py and services/explorer_cells.py, which counts each month's figures
-from it into ExplorerCell (below). A later column (e.g. `second_hand`, for the
-attribution's parent) is one more field here and one more expression in
-explorer_rows.ROW_COLUMNS.
+from it into ExplorerCell (below). A later column is one more field here and one more
+expression in explorer_rows.ROW_COLUMNS, as `second_hand` is (the attribution's parent;
+migration 0023 adds it and fills the rows).
 """
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ class ExplorerRow(models.Model):
     published = models.DateField(null=True)
     month = models.DateField(null=True)        # the first day of published's month
     attributes = models.JSONField(default=dict)
+    # The attribution has a parent (issue #16, point 7): the source says it at second hand,
+    # inside another's claim (X said that Y claimed Z: Y's row is second-hand).
+    second_hand = models.BooleanField(default=False)
 
     class Meta:
         # On PostgreSQL each of the explorer's GROUP BYs reads one of these in its order,
@@ -60,7 +63,8 @@ class ExplorerRow(models.Model):
         indexes = [
             # The sources per month, a source's claims; the claims per outlet and month.
             models.Index(fields=["project", "entity", "month", "claim_key"], name="xrow_entity",
-                         include=["document", "source", "outlet", "published", "attributes"]),
+                         include=["document", "source", "outlet", "published", "attributes",
+                                  "second_hand"]),
             models.Index(fields=["project", "outlet", "month", "claim_key"], name="xrow_outlet",
                          include=["document", "source", "entity", "published", "attributes"]),
             # A month's rows: the cells made again (ExplorerCell), a date range's edge months.
@@ -78,7 +82,8 @@ class CellKind(models.TextChoices):
 
 class ExplorerCell(models.Model):
     """The explorer's figures of one month, pre-counted from the rows (decisions §21):
-    a source's claims and documents in a month (kind "s", the rows with a source span),
+    a source's claims (and those it makes at second hand) and documents in a month (kind
+    "s", the rows with a source span),
     or an outlet's claims, claims with an entity, anonymous claims, documents and claims
     without a source span in a month (kind "o"); over all the month's rows
     (`attribute` and `value` ""), or over those whose attribute `attribute` is the string
@@ -102,6 +107,7 @@ class ExplorerCell(models.Model):
     with_entity = models.PositiveIntegerField(default=0)
     anonymous = models.PositiveIntegerField(default=0)
     unattributed = models.PositiveIntegerField(default=0)
+    second_hand = models.PositiveIntegerField(default=0)   # kind "s": claims at second hand
 
     class Meta:
         indexes = [models.Index(fields=["project", "kind", "attribute", "value", "month"],

@@ -155,6 +155,13 @@ class Attribution(Provenance):
     dedup_key = models.CharField(max_length=DEDUP_KEY_LENGTH)
     suggestion = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="decisions")
+    # Second-hand claims (issue #16, point 7): the attribution whose claim this one lies in
+    # (X said that Y claimed Z: "Y claimed Z" is the parent's claim). Same document and
+    # layer, no cycle, and every span of this one inside the parent's claim
+    # (annotator/nesting.py); services check it. A deleted parent leaves its children
+    # without one (the services log it; SET_NULL is the database's safety net).
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="children")
 
     class Meta:
         ordering = ["document", "id"]

@@ -34,6 +34,9 @@ class TaggedAttribution:
     cue: str | None = None
     confidence: float | None = None
     attributes: dict = field(default_factory=dict)   # e.g. quote_type, source_type
+    # Second-hand claims (X said that Y claimed Z): the index in TagResult.attributions of
+    # the attribution whose claim holds all of this one's spans (annotator/nesting.py).
+    parent: int | None = None
 
 
 @dataclass

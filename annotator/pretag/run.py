@@ -7,6 +7,8 @@ way everywhere. `result_to_record` gives the JSON Lines shape of
 """
 from __future__ import annotations
 
+from annotator.nesting import nesting_problem, would_cycle
+
 from .base import LABELS, TaggedAttribution, TaggedSpan, Tagger, TagResult
 
 
@@ -26,7 +28,9 @@ def result_check(text: str, result: TagResult) -> TagResult:
     or CUE, keys must be unique, and every attribution needs at least one
     claim, all of whose keys exist. Whitespace at a span's edges is trimmed
     (spans never include it). Identical spans (same label and offsets) become
-    one, and identical attributions too. Spans come back in text order.
+    one, and identical attributions too. Spans come back in text order. An attribution's
+    `parent` is the index of another whose claim holds all its spans, with no loop
+    (annotator/nesting.py), renumbered for the attributions kept.
     """
     canonical: dict[tuple[str, int, int], TaggedSpan] = {}
     key_map: dict[str, str] = {}
@@ -57,7 +61,8 @@ def result_check(text: str, result: TagResult) -> TagResult:
 
     labels = {span.key: span.label for span in canonical.values()}
     starts = {span.key: span.start for span in canonical.values()}
-    attributions, seen = [], set()
+    attributions, seen = [], {}
+    kept_as: dict[int, int] = {}   # the result's index → the index of the one kept
     for index, attribution in enumerate(result.attributions):
         where = f"attributions[{index}]"
         if not attribution.claims:
@@ -78,13 +83,41 @@ def result_check(text: str, result: TagResult) -> TagResult:
                                             f"not a {label}.")
         identity = (tuple(claims), source, cue)
         if identity in seen:
+            kept_as[index] = seen[identity]
             continue
-        seen.add(identity)
+        seen[identity] = kept_as[index] = len(attributions)
         attributions.append(TaggedAttribution(claims=claims, source=source, cue=cue,
                                               confidence=attribution.confidence,
                                               attributes=dict(attribution.attributes)))
+    _parents_check(result, attributions, kept_as,
+                   {s.key: (s.start, s.end) for s in canonical.values()})
     spans = sorted(canonical.values(), key=lambda s: (s.start, s.end, LABELS.index(s.label)))
     return TagResult(spans=spans, attributions=attributions)
+
+
+def _parents_check(result: TagResult, kept: list[TaggedAttribution], kept_as: dict[int, int],
+                   offsets: dict[str, tuple[int, int]]) -> None:
+    """Each kept attribution's parent, as an index of `kept`, checked (PretagOutputError)."""
+    parents: dict[int, int | None] = {}
+    for index, attribution in enumerate(result.attributions):
+        parent = getattr(attribution, "parent", None)
+        if parent is None:
+            continue
+        where = f"attributions[{index}].parent"
+        if isinstance(parent, bool) or not isinstance(parent, int) \
+                or parent not in kept_as:
+            raise PretagOutputError(f"{where}: {parent!r} is not the index of an attribution.")
+        child, mother = kept_as[index], kept_as[parent]
+        if child == mother:
+            raise PretagOutputError(f"{where}: an attribution cannot be its own parent.")
+        spans = [offsets[k] for k in (*kept[child].claims, kept[child].source,
+                                      kept[child].cue) if k is not None]
+        problem = nesting_problem([offsets[k] for k in kept[mother].claims], spans)
+        if problem:
+            raise PretagOutputError(f"{where}: {problem}")
+        if would_cycle(parents, child, mother):
+            raise PretagOutputError(f"{where}: the parents loop.")
+        parents[child] = kept[child].parent = mother
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -103,7 +136,8 @@ def result_to_record(doc_id, text: str, result: TagResult) -> dict:
     fragment, so a split quote gives two relations with the same source and
     cue; they share the same "attribution" number. Spans get ids T1, T2, ...
     in text order. "confidence" and "attributes" are extra keys that readers
-    may ignore.
+    may ignore, and so is "parent" (only on a second-hand attribution's relations:
+    the "attribution" number of the one whose claim holds it).
     """
     ids = {span.key: f"T{number}" for number, span in enumerate(result.spans, start=1)}
     spans = [{"id": ids[s.key], "start": s.start, "end": s.end, "label": s.label,
@@ -115,5 +149,7 @@ def result_to_record(doc_id, text: str, result: TagResult) -> dict:
                 "source": ids[attribution.source] if attribution.source else None,
                 "cue": ids[attribution.cue] if attribution.cue else None,
                 "claim": ids[claim], "attribution": number,
-                "confidence": attribution.confidence, "attributes": attribution.attributes})
+                "confidence": attribution.confidence, "attributes": attribution.attributes,
+                **({"parent": attribution.parent + 1} if attribution.parent is not None
+                   else {})})
     return {"id": doc_id, "text": text, "spans": spans, "relations": relations}

@@ -29,7 +29,7 @@ SPAN_COPY_FIELDS = ("pk", "document_id", "label__name", "start", "end", "quote",
 ATTRIBUTION_COPY_FIELDS = ("pk", "document_id", "claim_id", "source_id", "cue_id",
                            "attributes", "annotator_id", "annotator__username", "origin",
                            "tagger_name", "tagger_version", "confidence", "review_state",
-                           "created_at", "updated_at")
+                           "created_at", "updated_at", "parent_id")
 
 
 @dataclass(frozen=True)

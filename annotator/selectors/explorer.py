@@ -90,6 +90,7 @@ def _month(value) -> str | None:
 def _ranked(rows: list[dict]) -> list[dict]:
     sources = [{"entity": r["entity"], "name": r["name"] if r["entity"] else NO_ENTITY,
                 "type": r["type"] if r["entity"] else None, "claims": r["claims"],
+                "first_hand": r["claims"] - r["second_hand"], "second_hand": r["second_hand"],
                 "documents": r["documents"]} for r in rows]
     sources.sort(key=lambda s: (-s["claims"], s["entity"] is None, s["name"].casefold(),
                                 s["entity"] or 0))
@@ -102,7 +103,7 @@ def _sources(by_source: list[dict]) -> list[dict]:
     return _ranked([
         {"entity": entity, "name": names[entity][0], "type": names[entity][1], **sums}
         for entity, sums in _summed(by_source, lambda r: r["x_entity"],
-                                    ("claims", "documents")).items()])
+                                    ("claims", "documents", "second_hand")).items()])
 
 
 def explorer_ranking(*, project: Project, filters: ExplorerFilter) -> list[dict]:
@@ -123,7 +124,8 @@ def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 
     """The figures of the explorer page and of GET /api/projects/{id}/sources/.
 
     - sources: the first `limit` sources by claim count (then name), each with its type,
-      claim and document counts; `total_sources` counts them all.
+      claim and document counts, and its claims at first and at second hand;
+      `total_sources` counts them all.
     - outlets, months: claims, claims with an entity, anonymous ones, and their share,
       per outlet ("" for none) and per month of publication (None for no date).
     - timeline: claims per month of the first sources of the ranking.

@@ -16,7 +16,7 @@ from django.db import connection
 from annotator.models import CellKind, ExplorerCell
 
 SOURCE_COLUMNS = ("c.entity_id AS x_entity, c.month AS x_month, c.claims AS claims, "
-                  "c.documents AS documents")
+                  "c.documents AS documents, c.second_hand AS second_hand")
 OUTLET_COLUMNS = ("c.outlet AS outlet, c.month AS month, c.claims AS claims, "
                   "c.with_entity AS with_entity, c.anonymous AS anonymous, "
                   "c.documents AS documents, c.unattributed AS unattributed")

@@ -81,10 +81,13 @@ def explorer_claims(*, project: Project, filters: ExplorerFilter) -> QuerySet:
 _INNER_COLUMNS = {"x_entity": F("entity_ref"), "x_claim": F("claim_key"),
                   "x_document": F("document_id"), "x_source": F("source_id"),
                   "x_outlet": F("document__outlet"),
-                  "x_month": TruncMonth("document__published")}
+                  "x_month": TruncMonth("document__published"),
+                  "x_second": ExpressionWrapper(Q(parent__isnull=False),
+                                                output_field=BooleanField())}
 _ROW_COLUMNS = {"x_entity": F("entity_id"), "x_claim": F("claim_key"),
                 "x_document": F("document_id"), "x_source": F("source_id"),
-                "x_outlet": F("outlet"), "x_month": F("month")}
+                "x_outlet": F("outlet"), "x_month": F("month"),
+                "x_second": F("second_hand")}
 
 
 def _inner(rows: QuerySet) -> tuple[str, tuple]:
@@ -131,7 +134,10 @@ def _share_columns(project: Project) -> str:
 
 def _by_source(inner: tuple[str, tuple]) -> tuple[str, tuple]:
     return ("SELECT t.x_entity AS x_entity, t.x_month AS x_month, "
-            "COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents "
+            "COUNT(DISTINCT t.x_claim) AS claims, COUNT(DISTINCT t.x_document) AS documents, "
+            # second_hand: the claims the source makes inside another's claim (an attribution
+            # with a parent: in "X said that Y claimed Z", Z under Y); first-hand is the rest
+            "COUNT(DISTINCT CASE WHEN t.x_second THEN t.x_claim END) AS second_hand "
             f"FROM ({inner[0]}) t WHERE t.x_source IS NOT NULL "
             "GROUP BY t.x_entity, t.x_month", inner[1])
 
@@ -172,9 +178,9 @@ def outlet_counts(project: Project, filters: ExplorerFilter) -> list[dict]:
 _LAYER_SOURCE = ("SELECT 's' AS part, r.x_entity AS x_entity, r.x_month AS x_month, "
                  "'' AS outlet, r.claims AS claims, r.documents AS documents, "
                  "0 AS with_entity, 0 AS anonymous, 0 AS unattributed, r.name AS name, "
-                 "r.type AS type FROM ({}) r")
+                 "r.type AS type, r.second_hand AS second_hand FROM ({}) r")
 _LAYER_OUTLET = ("SELECT 'o', NULL, o.month, o.outlet, o.claims, o.documents, o.with_entity, "
-                 "o.anonymous, o.unattributed, NULL, NULL FROM ({}) o")
+                 "o.anonymous, o.unattributed, NULL, NULL, 0 FROM ({}) o")
 
 
 def layer_counts(project: Project, filters: ExplorerFilter) -> tuple[list[dict], list[dict]]:
@@ -186,7 +192,7 @@ def layer_counts(project: Project, filters: ExplorerFilter) -> tuple[list[dict],
     found = _fetch(f"WITH layer AS ({inner}) {_LAYER_SOURCE.format(_named(sources))} "
                    f"UNION ALL {_LAYER_OUTLET.format(outlets)}", params)
     by_source = [{key: r[key] for key in ("x_entity", "x_month", "claims", "documents",
-                                           "name", "type")} for r in found if r["part"] == "s"]
+                                           "name", "type", "second_hand")} for r in found if r["part"] == "s"]
     by_outlet = [{"outlet": r["outlet"], "month": r["x_month"], **{key: r[key] for key in (
         "claims", "with_entity", "anonymous", "documents", "unattributed")}}
         for r in found if r["part"] != "s"]

@@ -48,7 +48,7 @@ SPAN_COLUMNS = ("id", "document_id", "annotator_id", "start", "end", "quote", "o
 ATTRIBUTION_COLUMNS = ("id", "document_id", "annotator_id", "claim_id", "source_id", "cue_id",
                        "attributes", "origin", "tagger_name", "tagger_version", "confidence",
                        "status", "suggestion_id", "review_state", "version", "created_at",
-                       "updated_at")
+                       "updated_at", "parent_id")
 
 
 def span_row_list(*, queryset) -> list[dict]:

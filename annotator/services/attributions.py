@@ -19,6 +19,8 @@ from annotator.services.events import event_record
 from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import layer_open, layer_status_apply, status_subquery
 from annotator.services.locks import stale, stale_conflict, versioned_update
+from annotator.services.nesting import (children_check, children_move, children_refit,
+                                        children_release, parent_resolve, spans_offsets)
 from annotator.services.spans import annotator_layer_open, iso_time
 
 DEFAULT_ROLE_LABELS = {"claim": "CLAIM", "source": "SOURCE", "cue": "CUE"}
@@ -39,7 +41,7 @@ def attribution_snapshot(attribution: Attribution, fragments: list[int] | None =
 
 SNAPSHOT_COLUMNS = ("id", "document_id", "annotator_id", "claim_id", "source_id", "cue_id",
                     "attributes", "origin", "status", "review_state", "version", "tagger_name",
-                    "tagger_version", "confidence", "suggestion_id", "created_at")
+                    "tagger_version", "confidence", "suggestion_id", "created_at", "parent_id")
 
 
 def attribution_row_snapshot(row: dict) -> dict:
@@ -51,7 +53,8 @@ def attribution_row_snapshot(row: dict) -> dict:
             "status": row["status"], "review_state": row["review_state"],
             "version": row["version"], "tagger_name": row["tagger_name"],
             "tagger_version": row["tagger_version"], "confidence": row["confidence"],
-            "suggestion": row["suggestion_id"], "created_at": iso_time(row["created_at"])}
+            "suggestion": row["suggestion_id"], "created_at": iso_time(row["created_at"]),
+            "parent": row.get("parent_id")}
 
 
 def attributes_check(project: Project, attributes) -> dict:
@@ -165,15 +168,20 @@ def attribution_insert(*, document: Document, annotator, claims: list[Span],
 @transaction.atomic
 def attribution_create(*, document: Document, annotator, claims: list[int],
                        source: int | None = None, cue: int | None = None,
-                       attributes: dict | None = None) -> Attribution:
+                       attributes: dict | None = None,
+                       parent: int | None = None) -> Attribution:
     """A new attribution of the annotator's spans; `fragment_ids` on it lists the claim's
-    fragments after the first (what the answer and the event show, without reading back)."""
+    fragments after the first (what the answer and the event show, without reading back).
+    `parent`: the attribution whose claim it lies in (services/nesting.py)."""
     layer_open(document=document, annotator=annotator)
     claim_spans, source_span, cue_span = _resolve(document, annotator, claims, source, cue)
     clean = attributes_check(document.project, attributes or {})
+    parent_row = parent_resolve(document=document, annotator=annotator, parent_id=parent,
+                                child_pk=None,
+                                child_spans=spans_offsets(claim_spans, source_span, cue_span))
     attribution, _ = attribution_insert(document=document, annotator=annotator,
                                         claims=claim_spans, source=source_span, cue=cue_span,
-                                        attributes=clean)
+                                        attributes=clean, parent=parent_row)
     event_record(project_id=document.project_id, document_id=document.pk, actor=annotator,
                  action="create", target_type="attribution", target_id=attribution.pk,
                  after=attribution_snapshot(attribution, attribution.fragment_ids))
@@ -186,8 +194,12 @@ UNSET = object()
 @transaction.atomic
 def attribution_update(*, attribution: Attribution, actor, expected_version: int,
                        claims=UNSET, source=UNSET, cue=UNSET, attributes=UNSET,
-                       note: str = "", cause: Event | None = None) -> Attribution:
-    """Change any of claims, source, cue, attributes; what is not given stays.
+                       parent=UNSET, note: str = "", cause: Event | None = None
+                       ) -> Attribution:
+    """Change any of claims, source, cue, attributes, parent; what is not given stays.
+
+    The parent (kept or given) must still hold the attribution's spans, and its own
+    children must still lie in its claim (services/nesting.py).
 
     `note` and `cause` go into the event (a restore re-links a span this way).
     """
@@ -202,13 +214,19 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
         before["cue"] if cue is UNSET else cue)
     clean = attributes_check(document.project,
                              attribution.attributes if attributes is UNSET else attributes)
+    parent_row = parent_resolve(
+        document=document, annotator=actor, child_pk=attribution.pk,
+        parent_id=before["parent"] if parent is UNSET else parent,
+        child_spans=spans_offsets(claim_spans, source_span, cue_span))
+    if claims is not UNSET:
+        children_check(attribution=attribution, claims=claim_spans)
     key = dedup_key_of(claim_spans, source_span, cue_span)
     try:
         with transaction.atomic():
             fresh = versioned_update(attribution, expected_version=expected_version,
                                      snapshot=attribution_snapshot, claim=claim_spans[0],
                                      source=source_span, cue=cue_span, attributes=clean,
-                                     dedup_key=key)
+                                     dedup_key=key, parent=parent_row)
     except IntegrityError:
         existing = attribution_same(document=document, annotator=actor, key=key,
                                     exclude=attribution.pk)
@@ -238,11 +256,14 @@ def attribution_delete(*, attribution: Attribution, actor, expected_version: int
     before = attribution_snapshot(row)
     if row.version != expected_version:
         raise stale_conflict(row, before)
+    deleted = event_record(project_id=document.project_id, document_id=document.pk,
+                           actor=actor, action="delete", target_type="attribution",
+                           target_id=attribution.pk, before=before)
+    # Before the row goes: SET_NULL would clear the children's parent unlogged.
+    children_approved = children_release(attribution_id=attribution.pk, actor=actor,
+                                          cause=deleted, snapshot=attribution_snapshot)
     row.delete()
-    event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
-                 action="delete", target_type="attribution", target_id=attribution.pk,
-                 before=before)
-    if row.review_state == ReviewState.APPROVED:
+    if row.review_state == ReviewState.APPROVED or children_approved:
         explorer_rows_refresh(document_ids=[document.pk])
 
 
@@ -261,6 +282,8 @@ def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -
         claims = [i for i in before["claims"] if i != span.pk]
         project_id = span.document.project_id
         if not claims:
+            children_release(attribution_id=attribution.pk, actor=actor, cause=cause,
+                             snapshot=attribution_snapshot)
             Attribution.objects.filter(pk=attribution.pk).delete()
             event_record(project_id=project_id, document_id=span.document_id, actor=actor,
                          action="delete", target_type="attribution", target_id=attribution.pk,
@@ -291,6 +314,9 @@ def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -
                      action="update", target_type="attribution", target_id=attribution.pk,
                      before=before, after=attribution_snapshot(fresh),
                      note=f"span {span.pk} was deleted", cause=cause)
+        if span.pk in before["claims"]:  # a fragment went: its children may lie outside
+            children_refit(attribution_id=attribution.pk, actor=actor, cause=cause,
+                           snapshot=attribution_snapshot)
 
 
 def attributions_merge(*, survivor: Attribution, duplicate: Attribution, actor,
@@ -304,6 +330,8 @@ def attributions_merge(*, survivor: Attribution, duplicate: Attribution, actor,
     before = attribution_snapshot(survivor)
     gone = attribution_snapshot(duplicate)
     ReviewDecision.objects.filter(attribution=duplicate).update(attribution=survivor)
+    children_move(duplicate_id=duplicate.pk, survivor_id=survivor.pk, actor=actor, cause=cause,
+                  snapshot=attribution_snapshot)
     Attribution.objects.filter(pk=duplicate.pk).delete()
     changes = {}
     if survivor.review_state == ReviewState.PENDING and duplicate.review_state != \

@@ -25,6 +25,7 @@ from annotator.services.attributions import (attribution_row_snapshot, attributi
                                              role_labels)
 from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import layer_open
+from annotator.services.nesting import children_release
 from annotator.services.rows import row_defaults, rows_insert
 from annotator.services.spans import BulkError, span_row_snapshot, span_snapshot
 
@@ -155,9 +156,16 @@ def _delete(document, annotator, spans: dict, attributions: dict, fragments: dic
     if attributions:
         before = {pk: attribution_snapshot(row, fragments.get(pk, []))
                   for pk, row in attributions.items()}
+        deleted = dict(zip(attributions, _events(document, annotator, "delete", "attribution",
+                                                 [(pk, before[pk], None)
+                                                  for pk in attributions], now)))
+        # Second-hand attributions that stay lose their parent, logged, before it goes.
+        for pk in Attribution.objects.filter(children__isnull=False, pk__in=list(
+                attributions)).values_list("pk", flat=True).distinct():
+            children_release(attribution_id=pk, actor=annotator, snapshot=attribution_snapshot,
+                             cause=Event.objects.get(pk=deleted[pk]),
+                             keep=set(attributions))
         Attribution.objects.filter(pk__in=list(attributions)).delete()
-        _events(document, annotator, "delete", "attribution",
-                [(pk, before[pk], None) for pk in attributions], now)
         written.deleted_attributions = list(attributions)
     if not spans:
         return

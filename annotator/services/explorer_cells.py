@@ -100,14 +100,15 @@ def _remake(scope: Scope, apps=None) -> None:
     _, _, a_kinds = _where(scope, lambda c: c)
     join, is_text, value = _pairs()
     columns = ("r.project_id, r.entity_id, r.outlet, r.month, r.claim_key, r.document_id, "
-               "r.source_id")
+               "r.source_id, r.second_hand")
     claims = "COUNT(DISTINCT claim_key)"
     selects, select_params = [], []
     for kind, sql, known in a_kinds:
         if kind == models.CellKind.SOURCE:
             selects.append(
                 f"SELECT project_id, '{kind.value}', entity_id, '', month, attribute, value, "
-                f"{claims}, COUNT(DISTINCT document_id), 0, 0, 0 FROM a "
+                f"{claims}, COUNT(DISTINCT document_id), 0, 0, 0, "
+                "COUNT(DISTINCT CASE WHEN second_hand THEN claim_key END) FROM a "
                 f"WHERE source_id IS NOT NULL AND {sql} "
                 "GROUP BY project_id, entity_id, month, attribute, value")
         else:
@@ -117,7 +118,7 @@ def _remake(scope: Scope, apps=None) -> None:
                 "COUNT(DISTINCT CASE WHEN entity_id IS NOT NULL THEN claim_key END), "
                 f"COUNT(DISTINCT CASE WHEN entity_id IN (SELECT id FROM {entities} "
                 f"WHERE type = '{models.EntityType.ANONYMOUS.value}') THEN claim_key END), "
-                f"COUNT(DISTINCT CASE WHEN source_id IS NULL THEN claim_key END) FROM a "
+                f"COUNT(DISTINCT CASE WHEN source_id IS NULL THEN claim_key END), 0 FROM a "
                 f"WHERE {sql} GROUP BY project_id, outlet, month, attribute, value")
         select_params += known
     sql = (
@@ -126,7 +127,7 @@ def _remake(scope: Scope, apps=None) -> None:
         f"WHERE {row_sql} AND {is_text} AND j.key <> '' "
         f"AND LENGTH(j.key) <= {ATTRIBUTE_LENGTH} AND LENGTH({value}) <= {ATTRIBUTE_LENGTH}) "
         f"INSERT INTO {cells} (project_id, kind, entity_id, outlet, month, attribute, value, "
-        "claims, documents, with_entity, anonymous, unattributed) "
+        "claims, documents, with_entity, anonymous, unattributed, second_hand) "
         + " UNION ALL ".join(selects))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {cells} WHERE {common} AND ({kind_sql})", delete_params)

@@ -11,13 +11,14 @@ imports. Entity names and types are not copied (the selectors join the entity ta
 hundred rows), so renaming an entity or changing its type changes no row (a type change
 remakes some cells: services/entities.py). `explorer_rows_rebuild` makes every row and
 cell of a project (or of all) again: `manage.py explorer_rows_rebuild`, and the migration
-that last changed what the read model holds (0021_explorer_speed) for the labels stored
+that last changed what the read model holds (0023_attribution_parent) for the labels stored
 before it.
 """
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, Min, OuterRef, QuerySet, Subquery, Window
+from django.db.models import (BooleanField, ExpressionWrapper, F, IntegerField, Min, OuterRef, Q,
+                              QuerySet, Subquery, Window)
 from django.db.models.functions import Coalesce, TruncMonth
 
 from annotator import models
@@ -28,7 +29,7 @@ from annotator.services.explorer_cells import explorer_cells_rebuild, explorer_c
 # the INSERT's column list and of the SELECT's values.
 ROW_COLUMNS = ("project_id", "document_id", "attribution_id", "claim_id", "claim_key",
                "claim_start", "claim_end", "source_id", "cue_id", "entity_id", "outlet",
-               "published", "month", "attributes")
+               "published", "month", "attributes", "second_hand")
 
 
 def _models(apps=None) -> tuple:
@@ -61,7 +62,8 @@ def _select(Attribution, Span, rows_filter: dict) -> tuple[str, tuple]:
         "claim_start": F("claim__start"), "claim_end": F("claim__end"),
         "source_id": F("source_id"), "cue_id": F("cue_id"), "entity_id": _approved_entity(Span),
         "outlet": F("document__outlet"), "published": F("document__published"),
-        "month": TruncMonth("document__published"), "attributes": F("attributes")}
+        "month": TruncMonth("document__published"), "attributes": F("attributes"),
+        "second_hand": ExpressionWrapper(Q(parent__isnull=False), output_field=BooleanField())}
     # values() with expressions only names them x_<column>: no clash with the model's own.
     query = rows.values(**{f"x_{name}": expressions[name] for name in ROW_COLUMNS}).order_by()
     sql, params = query.query.sql_with_params()

@@ -29,11 +29,12 @@ from annotator.access import Forbidden, LabelTrace
 from annotator.errors import Conflict
 from annotator.models import (Attribution, Document, Event, Label, LabelStatus, Origin,
                               ReviewDecision, SourceEntity, Span)
-from annotator.services.attributions import (_resolve, _write_fragments, attribution_same,
-                                             attribution_snapshot, attribution_update,
-                                             dedup_key_of)
+from annotator.services.attributions import (UNSET, _resolve, _write_fragments,
+                                             attribution_same, attribution_snapshot,
+                                             attribution_update, dedup_key_of)
 from annotator.services.events import event_record
 from annotator.services.explorer_rows import explorer_rows_refresh
+from annotator.services.nesting import parent_resolve, spans_offsets
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
 
@@ -55,8 +56,10 @@ def span_restore(*, trace: LabelTrace, actor) -> Restored:
                             actor=actor, action="restore", target_type="span", target_id=span.pk,
                             after=span_snapshot(span), note="its delete was undone")
     result = Restored(span=span)
-    for effect in (Event.objects.filter(cause=trace.deleted, target_type="attribution")
-                   .order_by("created_at", "id")):
+    # The deleted attributions first: a child that lost its parent with them gets it back.
+    effects = sorted(Event.objects.filter(cause=trace.deleted, target_type="attribution"),
+                     key=lambda e: (e.action != "delete", e.created_at, e.id))
+    for effect in effects:
         try:
             with transaction.atomic():
                 if effect.action == "delete":
@@ -78,6 +81,16 @@ def attribution_restore(*, trace: LabelTrace, actor) -> Attribution:
     """Make a deleted attribution again; 409 if a span it links is gone."""
     _check(trace, actor)
     attribution = _attribution_insert(trace.document, trace.snapshot, actor=actor, cause=None)
+    restored = Event.objects.filter(target_type="attribution", target_id=attribution.pk,
+                                    action="restore").latest("id")
+    for effect in Event.objects.filter(cause=trace.deleted, target_type="attribution",
+                                       action="update").order_by("created_at", "id"):
+        try:  # its children, which lost it as parent, get it back if unchanged since
+            with transaction.atomic():
+                _relink(effect, actor=actor, cause=restored,
+                        note=f"its parent attribution {attribution.pk} was restored")
+        except (Conflict, ValidationError):
+            pass  # changed since, or deleted: the child stays as its annotator left it
     explorer_rows_refresh(document_ids=[trace.document.pk])  # it may come back approved
     return attribution
 
@@ -198,6 +211,8 @@ def _attribution_insert(document: Document, snapshot: dict, *, actor, cause) -> 
                           annotator_id=snapshot["annotator"], claim=claim_spans[0],
                           source=source_span, cue=cue_span, attributes=snapshot["attributes"],
                           dedup_key=key, suggestion_id=_suggestion(Attribution, snapshot),
+                          parent=_parent(document, snapshot, actor,
+                                         spans_offsets(claim_spans, source_span, cue_span)),
                           **_common(snapshot))
     _write_fragments(attribution, claim_spans)
     _reviews_restore("attribution", attribution)
@@ -209,8 +224,19 @@ def _attribution_insert(document: Document, snapshot: dict, *, actor, cause) -> 
     return Attribution.objects.get(pk=attribution.pk)
 
 
-def _relink(effect: Event, *, actor, span: Span, cause: Event) -> Attribution:
-    """Give an attribution back the span its delete took out, if nothing changed it since."""
+def _parent(document: Document, snapshot: dict, actor, spans: list) -> Attribution | None:
+    """The parent it had, if that is still there and still holds it (else none)."""
+    try:
+        return parent_resolve(document=document, annotator=actor, child_pk=snapshot["id"],
+                              parent_id=snapshot.get("parent"), child_spans=spans)
+    except ValidationError:
+        return None
+
+
+def _relink(effect: Event, *, actor, cause: Event, span: Span | None = None,
+            note: str = "") -> Attribution:
+    """Give an attribution back the span (or the parent) its delete took out, if nothing
+    changed it since."""
     attribution = Attribution.objects.select_related("document").filter(
         pk=effect.target_id).first()
     if attribution is None:
@@ -220,11 +246,15 @@ def _relink(effect: Event, *, actor, span: Span, cause: Event) -> Attribution:
                        "yourself if it still belongs there.", code="stale_version")
     # Unchanged since, so `before` differs from it only by the span given back.
     before = effect.before
+    # Its parent back, if that is there again (restored with it); else as it is now.
+    parent = before.get("parent")
+    if parent is not None and not Attribution.objects.filter(pk=parent).exists():
+        parent = UNSET
     return attribution_update(attribution=attribution, actor=actor,
                               expected_version=effect.after["version"],
                               claims=before["claims"], source=before["source"],
-                              cue=before["cue"], note=f"span {span.pk} was restored",
-                              cause=cause)
+                              cue=before["cue"], parent=parent,
+                              note=note or f"span {span.pk} was restored", cause=cause)
 
 
 def _reviews_restore(kind: str, row) -> None:

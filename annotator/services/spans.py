@@ -20,6 +20,7 @@ from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import (layer_open, layer_status_apply, status_subquery,
                                        text_cached, text_remember)
 from annotator.services.locks import stale, stale_conflict
+from annotator.services.nesting import span_move_check
 
 
 class BulkError(Exception):
@@ -221,6 +222,8 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
     before = span_snapshot(row)
     if row.version != expected_version:
         raise stale_conflict(row, before)
+    if moved:  # second-hand claims must still lie inside their parents' claims
+        span_move_check(span_id=row.pk, start=new_start, end=new_end)
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -26,6 +26,7 @@ from annotator.services.attributions import (_write_fragments, attribution_inser
 from annotator.errors import Conflict
 from annotator.services.entity_suggestions import entities_for_accept, suggested_entities_write
 from annotator.services.explorer_rows import explorer_rows_refresh
+from annotator.services.nesting import accepted_parents_link, suggested_parents_store
 from annotator.services.rows import row_defaults, rows_insert
 from annotator.services.spans import annotator_layer_open, span_snapshot
 
@@ -46,6 +47,7 @@ class SuggestedAttribution:
     cue: str | None = None
     confidence: float | None = None
     attributes: dict = field(default_factory=dict)
+    parent: int | None = None   # the index (in the list stored with it) of its parent
 
 
 @transaction.atomic
@@ -56,6 +58,8 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
     """Store a tagger's output for one document, idempotently. Returns (spans, attributions) new.
 
     Storing the same output twice (a retried task, a repeated job) adds nothing.
+    An attribution's `parent` (an index of `attributions`) is checked as an annotator's
+    is (annotator/nesting.py) and set on the stored row.
     `entities` gives SOURCE spans (by key) their proposed entity
     (services/entity_suggestions.py); a suggestion stored before gets the new proposal.
     """
@@ -133,6 +137,8 @@ def suggestions_store(*, document: Document, tagger_name: str, tagger_version: s
         ClaimFragment(attribution_id=by_key[dedup], span_id=span_pk, position=position)
         for dedup, rest in fragment_lists if dedup in by_key
         for position, span_pk in enumerate(rest, start=1)], ignore_conflicts=True)
+    suggested_parents_store(attributions, attribution_rows,
+                            {key: (where[1], where[2]) for key, where in keys.items()})
     return new_spans, len(by_key)
 
 
@@ -344,6 +350,10 @@ def suggestions_decide(*, document: Document, annotator, decision: str, span_ids
             mapped[part_id] = touched[part_id] = own_spans[part_id]
         own_attributions.append(_accept_attribution(suggestion, document, annotator, mapped,
                                                     events))
+    if own_attributions and status == LabelStatus.ACCEPTED:
+        own_attributions = accepted_parents_link(
+            document=document, annotator=annotator, accepted=own_attributions, events=events,
+            snapshot=attribution_snapshot)
     Event.objects.bulk_create([
         Event(project_id=document.project_id, document_id=document.pk, actor=annotator,
               action=action, target_type=kind, target_id=pk, before=before, after=after)

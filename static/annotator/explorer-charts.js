@@ -22,7 +22,9 @@ function empty(text) {
 }
 
 // Horizontal bars, one per source, longest first; each bar is a button (click or
-// Enter/Space) that calls pick(source). The bar's colour is the source's type.
+// Enter/Space) that calls pick(source). The bar's colour is the source's type; its claims
+// at second hand (inside another's claim: X said that this source claimed Z) are the
+// pale, striped end of the bar, and counted in its label.
 export function sourceBars(sources, pick, chosen) {
   if (!sources.length) return empty("No claims with a source under these filters.");
   const left = 210, width = 560, bar = 18, gap = 6;
@@ -34,13 +36,20 @@ export function sourceBars(sources, pick, chosen) {
   sources.forEach((source, i) => {
     const y = 4 + i * (bar + gap);
     const key = source.entity === null ? "none" : String(source.entity);
-    const label = `${source.name}${source.type ? ` (${source.type})` : ""}: ${source.claims} claim(s) in ${source.documents} document(s)`;
+    const second = source.second_hand || 0;
+    const label = `${source.name}${source.type ? ` (${source.type})` : ""}: ${source.claims} claim(s) in ${source.documents} document(s)` +
+      (second ? `, ${source.claims - second} at first hand and ${second} at second hand` : "");
+    const firstWidth = Math.max(2, x(source.claims - second));
     const item = svg("g", { class: "ann-explorer-bar", role: "button", tabindex: 0,
       "aria-label": label, "aria-pressed": key === chosen ? "true" : "false", "data-entity": key },
     svg("title", {}, label),
     svg("text", { x: left - 6, y: y + bar - 5, "text-anchor": "end", "font-size": 12, fill: "#1f2328" }, cut(source.name, 30)),
-    svg("rect", { x: left, y, width: Math.max(2, x(source.claims)), height: bar, fill: typeColor(source.type), rx: 2 }),
-    svg("text", { x: left + Math.max(2, x(source.claims)) + 4, y: y + bar - 5, "font-size": 11, fill: "#333" }, String(source.claims)));
+    svg("rect", { x: left, y, width: firstWidth, height: bar, fill: typeColor(source.type), rx: 2 }),
+    second ? svg("rect", { x: left + firstWidth, y, width: Math.max(2, x(second)), height: bar, rx: 2,
+      fill: typeColor(source.type), "fill-opacity": 0.35, stroke: typeColor(source.type),
+      "stroke-dasharray": "3 2", class: "ann-explorer-second-hand" }) : "",
+    svg("text", { x: left + Math.max(2, x(source.claims)) + 4, y: y + bar - 5, "font-size": 11, fill: "#333" },
+      second ? `${source.claims} (${second} second-hand)` : String(source.claims)));
     item.addEventListener("click", () => pick(source));
     item.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); pick(source); }
@@ -53,6 +62,10 @@ export function sourceBars(sources, pick, chosen) {
     swatch.style.backgroundColor = typeColor(type);
     return h("li", {}, swatch, type || "no entity");
   }));
+  if (sources.some((s) => s.second_hand)) {
+    const pale = h("span", { className: "ann-chart-swatch ann-chart-swatch-second-hand" });
+    legend.append(h("li", {}, pale, "pale end: claims at second hand (inside another's claim)"));
+  }
   return [root, legend];
 }
 

@@ -27,6 +27,10 @@ function describeAttributionChange(before, after) {
   if (JSON.stringify(before.claims) !== JSON.stringify(after.claims)) parts.push(`claim spans ${before.claims.join(", ")} → ${after.claims.join(", ")}`);
   if (before.source !== after.source) parts.push(`source ${before.source ?? "none"} → ${after.source ?? "none"}`);
   if (before.cue !== after.cue) parts.push(`cue ${before.cue ?? "none"} → ${after.cue ?? "none"}`);
+  // Second-hand claims: the attribution whose claim it lies in (older events have no key).
+  if ((before.parent ?? null) !== (after.parent ?? null)) {
+    parts.push(`parent ${before.parent ? `attribution ${before.parent}` : "none (first-hand)"} → ${after.parent ? `attribution ${after.parent}` : "none (first-hand)"}`);
+  }
   const names = new Set([...Object.keys(before.attributes || {}), ...Object.keys(after.attributes || {})]);
   for (const name of [...names].sort()) {
     const was = own(before.attributes, name) ?? "—";

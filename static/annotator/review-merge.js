@@ -61,6 +61,13 @@ export function mergeLayers({ spans, attributions, participants }) {
     }
     attributionItems.get(key).rows.push(a);
   }
+  // Second-hand claims: an item's parent is the item holding the parent of one of its rows.
+  const itemOfRow = new Map();
+  for (const item of attributionItems.values()) for (const row of item.rows) itemOfRow.set(row.id, item.key);
+  for (const item of attributionItems.values()) {
+    const parentRow = item.rows.find((r) => r.parent !== null && r.parent !== undefined && itemOfRow.has(r.parent));
+    item.parent = parentRow && itemOfRow.get(parentRow.parent) !== item.key ? itemOfRow.get(parentRow.parent) : null;
+  }
   const all = [...spanItems, ...attributionItems.values()];
   for (const item of all) {
     const votes = new Set(item.rows.filter((r) => r.origin !== "review").map((r) => r.annotator));

@@ -97,7 +97,10 @@ export function describe(item, max = 60) {
     return `“${q.length > max ? `${q.slice(0, max - 1)}…` : q}”`;
   }
   const part = (key, fallback) => (key && state.byKey.get(key) ? describe(state.byKey.get(key), 30) : fallback);
-  return `${part(item.source, "(no source)")} — ${part(item.cue, "(no cue)")} → ${item.claims.map((k) => part(k, "?")).join(" … ")}`;
+  // Second-hand (X said that Y claimed Z): the parent's source first, as the workspace shows it.
+  const parent = item.parent ? state.byKey.get(item.parent) : null;
+  const via = parent ? `${part(parent.source, "(no source)")} → ` : "";
+  return `${via}${part(item.source, "(no source)")} — ${part(item.cue, "(no cue)")} → ${item.claims.map((k) => part(k, "?")).join(" … ")}`;
 }
 
 export function stateText(item) {

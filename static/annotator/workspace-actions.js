@@ -226,6 +226,7 @@ export async function decideAll(decision) {
 export function select(key) {
   const previous = state.selected;
   state.selected = key;
+  state.focus = null; // the p key is about the selected span's attribution now
   rerenderKeys([previous, key].filter(Boolean));
 }
 

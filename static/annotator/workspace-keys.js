@@ -6,7 +6,7 @@ import { closeHistory } from "./history.js";
 import { pageEvents, toggleHelp } from "./page.js";
 import { decide, deleteSpan, labelSelection, select, submit, undo } from "./workspace-actions.js";
 import { config, el, say, state } from "./workspace-context.js";
-import { addToLink, cancelLink, saveLink, startLink } from "./workspace-links.js";
+import { addToLink, cancelLink, nestAttribution, saveLink, startLink } from "./workspace-links.js";
 import { toggleArcs } from "./workspace-arcs.js";
 import { closePicker } from "./workspace-entities.js";
 import { linkEntity, openHistory } from "./workspace-panels.js";
@@ -73,6 +73,11 @@ function onKey(event) {
     case "a":
       event.preventDefault();
       startLink();
+      break;
+    case "p": // second-hand: nest the attribution in the next enclosing one (cycles)
+    case "P": // ... or make it first-hand again
+      event.preventDefault();
+      nestAttribution({ clearIt: event.key === "P" });
       break;
     case "y":
       if (span && span.kind === "suggestion") decide("accept", { spans: [span.id] });

@@ -6,7 +6,8 @@ import { act, alreadyBack, editable, reload, undo } from "./workspace-actions.js
 import { api, config, ROLE, say, state } from "./workspace-context.js";
 import { renderLinkBar, renderPanels } from "./workspace-panels.js";
 import { rerenderKeys, scrollToSpan } from "./workspace-render.js";
-import { linkAdd, linkBody, linkKeys, linkStart } from "./workspace-state.js";
+import { linkAdd, linkBody, linkKeys, linkStart, spanQuote } from "./workspace-state.js";
+import { chain, nextParent, targetAttribution } from "./workspace-nesting.js";
 
 export function startLink() {
   if (!editable()) return;
@@ -90,10 +91,52 @@ export async function setAttribute(a, name, value) {
 }
 
 export function showAttribution(a) {
+  state.focus = a.id; // the p key nests this one
   const keys = [...a.claims, a.source, a.cue].filter(Boolean).map(String);
   const previous = [...state.flash];
   state.flash = new Set(keys);
   rerenderKeys([...previous, ...keys]);
   const first = state.spans.get(String(a.claims[0]));
   if (first) scrollToSpan(first);
+}
+
+// Second-hand claims: p gives the attribution (the one clicked in the list, or the selected
+// span's) the innermost of my attributions whose claim holds it as parent; p again the next
+// one out, and after the outermost none. P (Shift+p) clears it.
+export async function nestAttribution({ clearIt = false } = {}) {
+  if (!editable()) return;
+  const a = targetAttribution(state);
+  if (!a) {
+    say("Select a span of one of your attributions (or click it in the list), then press p.", "info");
+    return;
+  }
+  const parent = clearIt ? null : nextParent(state, a);
+  if (!clearIt && !parent && (a.parent === null || a.parent === undefined)) {
+    say("No attribution of yours has a claim that holds this one: link the outer one first.", "info");
+    return;
+  }
+  const before = a.parent ?? null;
+  if ((parent ? parent.id : null) === before) return;
+  const saved = await act("set the parent", () => api.patch(`/attributions/${a.id}/`,
+    { parent: parent ? parent.id : null }, a.version));
+  state.attributions.set(String(saved.id), saved);
+  state.focus = saved.id;
+  state.listsStale = true;
+  renderPanels();
+  state.undo.push({ describe: "set the parent", undo: async () => {
+    const now = state.attributions.get(String(saved.id));
+    const back = await act("set the parent back", () => api.patch(`/attributions/${saved.id}/`,
+      { parent: before }, now.version));
+    state.attributions.set(String(back.id), back);
+    state.listsStale = true;
+    renderPanels();
+  } });
+  say(parent ? `Second-hand: ${chainText(saved)}.` : "First-hand: it has no parent now.", "success");
+}
+
+// "X → Y → “claim”": the sources of the chain, outermost first, then the claim.
+export function chainText(a) {
+  const links = chain(state.attributions, a);
+  const sources = links.map((link) => (link.source ? spanQuote(state, link.source, 30) : "(no source)"));
+  return `${sources.join(" → ")} → “${spanQuote(state, a.claims[0], 40)}”`;
 }

@@ -10,10 +10,26 @@ import { decide, decideAll, deleteSpan, labelSelection, reload } from "./workspa
 import { config, api, el, PATTERN, ROLE, state } from "./workspace-context.js";
 import { cancelLink, deleteAttribution, saveLink, setAttribute, showAttribution, startLink } from "./workspace-links.js";
 import { spanQuote } from "./workspace-state.js";
+import { chain, enclosing } from "./workspace-nesting.js";
 import { canLinkEntity, entityBadge, openPicker } from "./workspace-entities.js";
 
-function describeAttribution(a) {
+// A second-hand attribution's chain (X → Y → claim): the sources of its ancestors,
+// outermost first, each with an arrow; empty for a first-hand one.
+function chainOf(a, attributions) {
+  return chain(attributions, a).slice(0, -1).flatMap((parent) => [
+    h("span", { className: "ann-role-source ann-chain-source", title: "said, in its claim, that:" },
+      parent.source ? spanQuote(state, parent.source, 30) : "(no source)"),
+    " → "]);
+}
+
+function chainPrefix(a, attributions) {
+  return chain(attributions, a).slice(0, -1)
+    .map((parent) => `${parent.source ? spanQuote(state, parent.source, 30) : "(no source)"} → `).join("");
+}
+
+function describeAttribution(a, attributions = state.attributions) {
   return [
+    ...chainOf(a, attributions),
     h("span", { className: "ann-role-source" }, a.source ? spanQuote(state, a.source, 40) : "(no source)"),
     a.source ? entityBadge(state.spans.get(String(a.source))) || "" : "",
     " — ",
@@ -24,9 +40,9 @@ function describeAttribution(a) {
 }
 
 // The same as plain text (no entity badge): an entry not drawn in full yet.
-function attributionText(a) {
+function attributionText(a, attributions = state.attributions) {
   const claims = a.claims.map((c) => `“${spanQuote(state, c)}”`).join(" … ");
-  return `${a.source ? spanQuote(state, a.source, 40) : "(no source)"} — ${a.cue ? spanQuote(state, a.cue, 30) : "(no cue)"} → ${claims}`;
+  return `${chainPrefix(a, attributions)}${a.source ? spanQuote(state, a.source, 40) : "(no source)"} — ${a.cue ? spanQuote(state, a.cue, 30) : "(no cue)"} → ${claims}`;
 }
 
 function attributeEditors(a) {
@@ -71,6 +87,15 @@ function later(item, fill) {
 function fillAttribution(item, a) {
   item.replaceChildren(h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
     h("div", { className: "ann-attribution-attrs", dataset: { id: a.id } }, ...attributeEditors(a)));
+  const parent = a.parent ? state.attributions.get(String(a.parent)) : null;
+  if (parent) {
+    item.classList.add("ann-second-hand");
+    const who = parent.source ? spanQuote(state, parent.source, 30) : "an unattributed claim";
+    item.append(h("div", { className: "ann-muted ann-second-hand-note" },
+      `second-hand: inside the claim of ${who}${state.readOnly || state.locked ? "" : " · p: the next one out · P: first-hand"}`));
+  } else if (!state.readOnly && !state.locked && enclosing(state, a).length) {
+    item.append(h("div", { className: "ann-muted ann-second-hand-note" }, "lies in another's claim: p makes it second-hand"));
+  }
   if (a.review_state !== "pending") item.append(h("div", { className: `ann-review ann-review-${a.review_state}` }, a.review_state === "approved" ? "✓ approved" : "✗ rejected"));
   const history = h("button", { type: "button", className: "ann-link-button ann-attribution-history" }, "history");
   history.addEventListener("click", (event) => { event.stopPropagation(); openAttributionHistory(a); });
@@ -115,8 +140,8 @@ function renderLists() {
       el.suggestions.append(all);
       const items = h("ul", { className: "ann-attribution-list" });
       for (const a of suggested) {
-        const item = later(h("li", { className: "ann-attribution ann-suggested-item", dataset: { id: a.id } }, attributionText(a)),
-          () => item.replaceChildren(h("div", { className: "ann-attribution-text" }, ...describeAttribution(a)),
+        const item = later(h("li", { className: "ann-attribution ann-suggested-item", dataset: { id: a.id } }, attributionText(a, state.suggestedAttributions)),
+          () => item.replaceChildren(h("div", { className: "ann-attribution-text" }, ...describeAttribution(a, state.suggestedAttributions)),
             h("div", { className: "ann-row" },
               button("Accept", () => decide("accept", { attributions: [a.id] })),
               button("Reject", () => decide("reject", { attributions: [a.id] })))));

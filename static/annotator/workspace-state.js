@@ -24,6 +24,7 @@ export function createState({ canAnnotate, userId, roles }) {
     status: "not_started",
     locked: false,          // submitted or approved: no edits until a reviewer returns it
     selected: null,         // span key
+    focus: null,            // id of the attribution last clicked in the list (p nests it)
     flash: new Set(),       // span keys highlighted from the panel
     link: null,             // {claims: [key], source: key|null, cue: key|null} while linking
     undo: [],

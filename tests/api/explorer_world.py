@@ -52,3 +52,36 @@ def label(world, document, sources: dict, annotator=None, approve=True, attribut
                            spans=list(Span.objects.filter(pk__in=[s.pk for s in spans])),
                            attributions=attributions, undecided_only=False)
     return document
+
+
+NESTED_TEXT = ("The mayor said that the minister claimed the bridge is safe. "
+               "The minister said that taxes will fall.")
+
+
+def nested_article(world, mayor, minister):
+    """Second-hand claims: the mayor (first hand) says the minister claimed the bridge is
+    safe (second hand, its attribution's parent the mayor's); the minister also says that
+    taxes will fall (first hand). The world's annotator's, approved by its reviewer.
+    Returns the mayor's and the minister's nested attributions."""
+    document, _ = document_create(project=world.project, title="Bridge", text=NESTED_TEXT,
+                                  metadata={"outlet": "Gazette", "date": "2026-03-02"})
+    me = world.annotator
+    s = spans_bulk_create(document=document, annotator=me, items=[
+        span_at(document, "the minister claimed the bridge is safe"),
+        span_at(document, "The mayor", "SOURCE"), span_at(document, "said", "CUE"),
+        span_at(document, "the bridge is safe"), span_at(document, "the minister", "SOURCE"),
+        span_at(document, "claimed", "CUE"), span_at(document, "taxes will fall"),
+        span_at(document, "The minister", "SOURCE"), span_at(document, "said", "CUE", 1)])
+    for index, entity in ((1, mayor), (4, minister), (7, minister)):
+        s[index] = span_entity_set(span=s[index], actor=me, entity=entity,
+                                   expected_version=s[index].version)
+    outer = attribution_create(document=document, annotator=me, claims=[s[0].pk],
+                               source=s[1].pk, cue=s[2].pk)
+    inner = attribution_create(document=document, annotator=me, claims=[s[3].pk],
+                               source=s[4].pk, cue=s[5].pk, parent=outer.pk)
+    own = attribution_create(document=document, annotator=me, claims=[s[6].pk],
+                             source=s[7].pk, cue=s[8].pk)
+    review_bulk_decide(reviewer=world.reviewer, document=document, decision="approve",
+                       spans=list(Span.objects.filter(document=document)),
+                       attributions=[outer, inner, own], undecided_only=False)
+    return outer, inner

@@ -144,10 +144,12 @@ def test_the_csv_lists_every_source_in_rank_order(api, news):
     response = api(news.annotator).get(sources_url(news.project, "csv/?limit=1"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(response.content.decode())))
-    assert table == [["rank", "entity_id", "name", "type", "claims", "documents"],
-                     ["1", str(news.minister.pk), "The minister", "person", "2", "2"],
-                     ["2", str(news.officials.pk), "Officials", "anonymous", "1", "1"],
-                     ["3", "", "(no entity)", "", "1", "1"]]
+    assert table == [["rank", "entity_id", "name", "type", "claims", "first_hand",
+                      "second_hand", "documents"],
+                     ["1", str(news.minister.pk), "The minister", "person", "2", "2", "0", "2"],
+                     ["2", str(news.officials.pk), "Officials", "anonymous", "1", "1", "0",
+                      "1"],
+                     ["3", "", "(no entity)", "", "1", "1", "0", "1"]]
 
 
 @pytest.mark.parametrize("query, field", [

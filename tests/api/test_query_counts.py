@@ -156,8 +156,9 @@ WRITES = {
     # SAVEPOINT, INSERT attribution, RELEASE; INSERT event; RELEASE
     "attribution create": (write_attribution_create, 9),
     # span, label, document and membership; SAVEPOINT; span locked + layer status +
-    # text[start:end]; SAVEPOINT, UPDATE, RELEASE; INSERT event; RELEASE
-    "span update (offsets)": (write_span_update, 8),
+    # text[start:end]; does an attribution of it nest (second-hand claims)?; SAVEPOINT,
+    # UPDATE, RELEASE; INSERT event; RELEASE
+    "span update (offsets)": (write_span_update, 9),
     # the same and the new label, without the slice (the quote stays)
     "span update (label)": (write_span_label_change, 9),
     # span...; SAVEPOINT; span locked + layer status + used by attributions?; INSERT event;
@@ -165,10 +166,11 @@ WRITES = {
     # 3 SET NULLs, DELETE span); RELEASE
     "span delete": (write_span_delete, 12),
     # attribution...; SAVEPOINT; attribution locked + layer status; its fragments (for the
-    # event); Django's cascade (DELETE fragments, DELETE decisions, SET NULL, DELETE: an
-    # explorer row is the refresh's to delete, and a pending attribution has none); INSERT
-    # event; RELEASE
-    "attribution delete": (write_attribution_delete, 10),
+    # event); INSERT event; its children (second-hand claims, to log their parent's loss);
+    # Django's cascade (DELETE fragments, DELETE decisions, 2 SET NULLs: decisions'
+    # suggestion, children's parent; DELETE: an explorer row is the refresh's to delete, and
+    # a pending attribution has none); RELEASE
+    "attribution delete": (write_attribution_delete, 12),
 }
 
 

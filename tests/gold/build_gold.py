@@ -21,6 +21,10 @@ heldout2.jsonl: a second such batch (court, business, health, diplomacy, sport,
     analysis), written after the first had been used for tuning, also scored blind.
 heldout3.jsonl: a third batch, written blind against the final tagger (1.1.0) to
     estimate how it does on text it was never tuned on.
+nested.jsonl: short texts written for second-hand claims (issue #16, point 7): X said
+    that Y claimed Z, one level and two deep; each inner attribution names its parent
+    (`parent`, the number of the attribution whose claim holds it, as pretag_jsonl
+    writes it). tests/pretag/test_gold_nested.py scores the tagger's parent links.
 """
 from __future__ import annotations
 
@@ -43,6 +47,7 @@ class A:
     quote: str = "indirect"                 # quote_type
     stype: str | None = None                # source_type
     extra: dict = field(default_factory=dict)
+    parent: int | None = None               # the number (1, 2, ...) of its parent in the list
 
 
 def _find(text: str, needle: str, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
@@ -79,15 +84,16 @@ def record(doc_id: str, text: str, attributions: list[A]) -> dict:
         attributes = {"quote_type": attribution.quote}
         if attribution.stype:
             attributes["source_type"] = attribution.stype
-        rows.append((number, claims, source, cue, attributes))
+        rows.append((number, claims, source, cue, attributes, attribution.parent))
     ordered = sorted(spans, key=lambda s: (s[1], s[2], ["CLAIM", "SOURCE", "CUE"].index(s[0])))
     ids = {span: f"T{i}" for i, span in enumerate(ordered, start=1)}
     out_spans = [{"id": ids[s], "start": s[1], "end": s[2], "label": s[0],
                   "text": text[s[1]:s[2]], "confidence": None} for s in ordered]
     relations = [{"source": ids[source] if source else None, "cue": ids[cue] if cue else None,
                   "claim": ids[claim], "attribution": number, "confidence": None,
-                  "attributes": attributes}
-                 for number, claims, source, cue, attributes in rows for claim in claims]
+                  "attributes": attributes, **({"parent": parent} if parent else {})}
+                 for number, claims, source, cue, attributes, parent in rows
+                 for claim in claims]
     return {"id": doc_id, "text": text, "spans": out_spans, "relations": relations}
 
 
@@ -1166,6 +1172,90 @@ HELDOUT3_TEXTS["held3-05-stadium"] = (
     ])
 
 
+# --- Second-hand claims (nested.jsonl) ----------------------------------------------------
+
+NESTED_TEXTS: dict[str, tuple[str, list[A]]] = {}
+
+NESTED_TEXTS["nested-01-bridge"] = (
+    "The mayor said that the minister claimed the bridge is safe. Engineers disagree.\n\n"
+    "According to the council report, officials warned that repair costs will rise in the "
+    "spring.\n\n"
+    "\"The contractor told us the work would finish in May,\" the council leader said on "
+    "Monday.\n",
+    [
+        A("The mayor said that the minister claimed the bridge is safe.",
+          ["the minister claimed the bridge is safe"], "The mayor", "said",
+          stype="named person"),
+        A("the minister claimed the bridge is safe", ["the bridge is safe"], "the minister",
+          "claimed", stype="named person", parent=1),
+        A("According to the council report, officials warned that repair costs will rise in "
+          "the spring.", ["officials warned that repair costs will rise in the spring"],
+          "the council report", "According to", stype="document"),
+        A("officials warned that repair costs will rise in the spring",
+          ["repair costs will rise in the spring"], "officials", "warned",
+          stype="anonymous", parent=3),
+        A("\"The contractor told us the work would finish in May,\" the council leader said",
+          ["The contractor told us the work would finish in May"], "the council leader",
+          "said", "direct", "named person"),
+        A("The contractor told us the work would finish in May",
+          ["the work would finish in May"], "The contractor", "told",
+          stype="organisation", parent=5),
+    ])
+
+NESTED_TEXTS["nested-02-border"] = (
+    "The report says the minister told aides that the general had warned that the border "
+    "was unsafe.\n\n"
+    "Police said a witness reported that the driver was speaking on the phone.\n\n"
+    "The lawyer argued that the witness had confessed that he lied to the court.\n",
+    [
+        A("The report says the minister told aides that the general had warned that the "
+          "border was unsafe.",
+          ["the minister told aides that the general had warned that the border was unsafe"],
+          "The report", "says", stype="document"),
+        A("the minister told aides that the general had warned that the border was unsafe",
+          ["the general had warned that the border was unsafe"], "the minister", "told",
+          stype="named person", parent=1),
+        A("the general had warned that the border was unsafe", ["the border was unsafe"],
+          "the general", "had warned", stype="named person", parent=2),
+        A("Police said a witness reported that the driver was speaking on the phone.",
+          ["a witness reported that the driver was speaking on the phone"], "Police", "said",
+          stype="organisation"),
+        A("a witness reported that the driver was speaking on the phone",
+          ["the driver was speaking on the phone"], "a witness", "reported",
+          stype="anonymous", parent=4),
+        A("The lawyer argued that the witness had confessed that he lied to the court.",
+          ["the witness had confessed that he lied to the court"], "The lawyer", "argued",
+          stype="named person"),
+        A("the witness had confessed that he lied to the court", ["he lied to the court"],
+          "the witness", "had confessed", stype="named person", parent=6),
+    ])
+
+NESTED_TEXTS["nested-03-airline"] = (
+    "In a statement, the airline said regulators had confirmed that the planes were safe to "
+    "fly.\n\n"
+    "Residents said the landlord promised that repairs would begin soon. The landlord did not "
+    "reply.\n\n"
+    "A spokesperson said the agency believes that the data was never shared.\n",
+    [
+        A("the airline said regulators had confirmed that the planes were safe to fly.",
+          ["regulators had confirmed that the planes were safe to fly"], "the airline", "said",
+          stype="organisation"),
+        A("regulators had confirmed that the planes were safe to fly",
+          ["the planes were safe to fly"], "regulators", "had confirmed",
+          stype="organisation", parent=1),
+        A("Residents said the landlord promised that repairs would begin soon.",
+          ["the landlord promised that repairs would begin soon"], "Residents", "said",
+          stype="anonymous"),
+        A("the landlord promised that repairs would begin soon", ["repairs would begin soon"],
+          "the landlord", "promised", stype="named person", parent=3),
+        A("A spokesperson said the agency believes that the data was never shared.",
+          ["the agency believes that the data was never shared"], "A spokesperson", "said",
+          stype="anonymous"),
+        A("the agency believes that the data was never shared", ["the data was never shared"],
+          "the agency", "believes", stype="organisation", parent=5),
+    ])
+
+
 def build() -> dict[str, str]:
     seed_text = (ROOT / "seeds" / "000_02d45cab8d670c28.txt").read_text(encoding="utf-8")
     seed = [record("000_02d45cab8d670c28", seed_text, SEED)]
@@ -1173,12 +1263,14 @@ def build() -> dict[str, str]:
     heldout = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT_TEXTS.items()]
     heldout2 = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT2_TEXTS.items()]
     heldout3 = [record(doc_id, text, spec) for doc_id, (text, spec) in HELDOUT3_TEXTS.items()]
+    nested = [record(doc_id, text, spec) for doc_id, (text, spec) in NESTED_TEXTS.items()]
 
     def dump(records: list[dict]) -> str:
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
     return {"seed.jsonl": dump(seed), "dev.jsonl": dump(dev), "heldout.jsonl": dump(heldout),
-            "heldout2.jsonl": dump(heldout2), "heldout3.jsonl": dump(heldout3)}
+            "heldout2.jsonl": dump(heldout2), "heldout3.jsonl": dump(heldout3),
+            "nested.jsonl": dump(nested)}
 
 
 def main(argv: list[str]) -> int:

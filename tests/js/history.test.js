@@ -33,3 +33,15 @@ test("an annotator's reject of a suggestion is not taken for a review", () => {
   assert.deepEqual(historyEntries({ events }).map((e) => e.what),
     ["rejected the pre-tagger's suggestion"]);
 });
+
+test("an attribution's history says when its parent (second-hand claims) changed", () => {
+  const before = { claims: [3], source: 4, cue: 5, attributes: {}, parent: null };
+  const events = [
+    { id: 1, action: "create", target_type: "attribution", before: null, after: before, actor_name: "ann", created_at: "2026-12-04T10:00:00Z" },
+    { id: 2, action: "update", target_type: "attribution", before, after: { ...before, parent: 11 }, actor_name: "ann", created_at: "2026-12-04T10:01:00Z" },
+    { id: 3, action: "update", target_type: "attribution", before: { ...before, parent: 11 }, after: before, actor_name: "ann", created_at: "2026-12-04T10:02:00Z", note: "its parent attribution 11 was deleted" },
+  ];
+  const whats = historyEntries({ events }).map((e) => e.what);
+  assert.ok(whats.some((w) => w.includes("parent none (first-hand) → attribution 11")), whats);
+  assert.ok(whats.some((w) => w.includes("parent attribution 11 → none (first-hand)")), whats);
+});

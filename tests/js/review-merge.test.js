@@ -175,3 +175,17 @@ test("history lines come in time order, review decisions once, with their reason
     "rev rejected it (Too short)",
   ]);
 });
+
+test("a second-hand attribution's item names the item of its parent (both annotators')", () => {
+  const claims = [span(A, "CLAIM", 0, 40), span(B, "CLAIM", 0, 40)];
+  const inner = [span(A, "CLAIM", 20, 40), span(B, "CLAIM", 20, 40)];
+  const outerA = attribution(A, [claims[0]], null, null);
+  const outerB = attribution(B, [claims[1]], null, null);
+  const innerA = attribution(A, [inner[0]], null, null, { parent: outerA.id });
+  const innerB = attribution(B, [inner[1]], null, null); // B did not nest it: still one item
+  const { byKey } = mergeLayers({ spans: [...claims, ...inner], attributions: [outerA, outerB, innerA, innerB],
+    participants: [A, B] });
+  const outerKey = "a:s:CLAIM:0:40|-|-|[]";
+  assert.equal(byKey.get("a:s:CLAIM:20:40|-|-|[]").parent, outerKey);
+  assert.equal(byKey.get(outerKey).parent, null);
+});

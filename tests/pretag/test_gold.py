@@ -16,7 +16,7 @@ from annotator.pretag import get_tagger, pretag_text, result_to_record
 from annotator.pretag.evaluate import score_records
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
-SETS = ("seed", "dev", "heldout", "heldout2", "heldout3")
+SETS = ("seed", "dev", "heldout", "heldout2", "heldout3", "nested")
 
 # F1 floors per set: (row, mode) -> minimum.
 FLOORS = {
@@ -30,6 +30,9 @@ FLOORS = {
                  ("SOURCE->CLAIM", "exact"): 0.94, ("SOURCE->CLAIM", "overlap"): 0.97},
     "heldout3": {("ALL", "exact"): 0.96, ("ALL", "overlap"): 0.97,
                  ("SOURCE->CLAIM", "exact"): 0.94, ("SOURCE->CLAIM", "overlap"): 0.97},
+    # Second-hand claims (test_gold_nested.py scores the parent links): 0.973 when set.
+    "nested": {("ALL", "exact"): 0.95, ("ALL", "overlap"): 0.95,
+               ("SOURCE->CLAIM", "exact"): 0.95, ("SOURCE->CLAIM", "overlap"): 0.95},
 }
 
 

@@ -19,6 +19,7 @@ GOLD = Path(__file__).resolve().parents[1] / "gold"
 FINGERPRINTS = {
     "1.3.0": "790c2b334adb8b31",
     "1.4.0": "790c2b334adb8b31",   # real copy: '' quotes, "a smiling X said", unclosed paragraph quotes
+    "1.5.0": "0277e050a9dd189a",   # second-hand claims: `parent`; gold nested.jsonl added
 }
 
 

@@ -9,7 +9,7 @@ from seqeval.metrics.sequence_labeling import get_entities
 
 from annotator.formats import brat, conll
 from annotator.formats.records import label_key
-from annotator.models import Span
+from annotator.models import Attribution, Span
 from annotator.selectors import approved_layer_for_document
 from annotator.services.exports import layer_parse
 from annotator.services.imports import import_file
@@ -206,3 +206,31 @@ def test_brat_files_keep_the_fragmented_claim_as_one_discontinuous_span(labelled
     stored = {(s.label.name, s.start, s.end) for s in Span.objects.filter(
         document=labelled.emoji, annotator=labelled.annotator).select_related("label")}
     assert label_key(entry.document)[0] == stored
+
+
+def test_second_hand_claims_keep_their_parent_through_every_lossless_round_trip(
+        labelled, make_project):
+    """The council's claim lies inside the mayor's: `parent` in JSON Lines, a Parent
+    relation in brat, the CSV column; and an import into a new project nests it again."""
+    records = jsonl_records(export_bytes(labelled.project))
+    emoji = next(r for r in records if r["title"] == "Emoji")
+    spans = {s["id"]: s["text"] for s in emoji["spans"]}
+    by_id = {a["id"]: a for a in emoji["attributions"]}
+    nested = {spans[a["claims"][0]]: spans[by_id[a["parent"]]["claims"][0]]
+              for a in emoji["attributions"] if a.get("parent")}
+    assert nested["taxes will fall."] == "the council believes taxes will fall."
+    archive = zipfile.ZipFile(io.BytesIO(export_bytes(labelled.project, fmt="brat")))
+    ann = next(archive.read(n).decode() for n in archive.namelist()
+               if n.endswith(f"doc-{labelled.emoji.pk}.ann"))
+    assert "\tParent Arg1:E" in ann
+    csv_text = zipfile.ZipFile(io.BytesIO(export_bytes(labelled.project, fmt="csv"))).read(
+        "attributions.csv").decode()
+    assert "parent_attribution_id" in csv_text.splitlines()[0]
+    for fmt in ("jsonl", "brat"):
+        target = make_project(admin=labelled.project.admin)
+        import_file(project=target, user=labelled.project.admin,
+                    stream=io.BytesIO(export_bytes(labelled.project, fmt=fmt)),
+                    file_name=f"export.{fmt}.zip", fmt=fmt, keep_review_state=True)
+        child = Attribution.objects.get(document__project=target,
+                                        claim__quote="taxes will fall.")
+        assert child.parent.claim.quote == "the council believes taxes will fall.", fmt

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from annotator.models import Document, Event
+from annotator.models import Attribution, Document, Event
 from annotator.services.imports import ImportRefused, import_file
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,39 @@ def test_seed_metadata_with_nan_or_a_lone_surrogate_is_refused_naming_the_file(t
     assert str(info.value) == (
         f"{tmp_path / 'a.json'}: author: contains a lone surrogate U+DC80 (code point 0). "
         "score: is NaN: only finite numbers are allowed.")
+
+
+NESTED = {"title": "Nested", "text": "The mayor said that the minister claimed the bridge is safe.",
+          "spans": [{"id": "T1", "label": "CLAIM", "start": 20, "end": 59},
+                    {"id": "T2", "label": "CLAIM", "start": 41, "end": 59},
+                    {"id": "T3", "label": "SOURCE", "start": 0, "end": 9}],
+          "attributions": [{"id": "A1", "claims": ["T1"], "source": "T3"},
+                           {"id": "A2", "claims": ["T2"], "parent": "A1"}]}
+
+
+@pytest.mark.parametrize("parent,reason", [
+    ("A7", "attributions[1].parent: 'A7' is not the id of an attribution of this document."),
+    ("A2", "attributions[1].parent: an attribution cannot be its own parent."),
+])
+def test_jsonl_import_with_a_bad_parent_is_refused_naming_the_line(target, admin, parent,
+                                                                   reason):
+    bad = json.loads(json.dumps(NESTED))
+    bad["attributions"][1]["parent"] = parent
+    errors = refused(target, admin, lines(json.dumps(GOOD), json.dumps(bad)))
+    assert errors == [f"x.jsonl:2: {reason}"]
+
+
+def test_jsonl_import_of_a_parent_whose_claim_does_not_hold_the_child_is_refused(target,
+                                                                                 admin):
+    bad = json.loads(json.dumps(NESTED))
+    bad["attributions"][0]["parent"], bad["attributions"][1]["parent"] = "A2", None
+    errors = refused(target, admin, lines(json.dumps(bad)))
+    assert len(errors) == 1 and errors[0].startswith("x.jsonl:1: attributions[0].parent: 'A2'")
+    assert "outside the parent's claim" in errors[0]
+
+
+def test_jsonl_import_of_nested_attributions_stores_the_parent(target, admin):
+    import_file(project=target, user=admin, stream=lines(json.dumps(NESTED)),
+                file_name="x.jsonl", fmt="jsonl")
+    child = Attribution.objects.get(document__project=target, claim__start=41)
+    assert child.parent.claim.start == 20

@@ -63,9 +63,12 @@ def hand_labels(document, user):
             ([s[9]], s[7], s[8], {"claim_type": "prediction"}),
             ([s[12]], s[10], s[11], {}),
             ([s[15]], s[13], s[14], {"source_type": "organisation"})]   # nested in s[12]
-    for claims, source, cue, attributes in make:
-        attribution_create(document=document, annotator=user, claims=[c.pk for c in claims],
-                           source=source.pk, cue=cue.pk, attributes=attributes)
+    made = []
+    for index, (claims, source, cue, attributes) in enumerate(make):
+        made.append(attribution_create(
+            document=document, annotator=user, claims=[c.pk for c in claims], source=source.pk,
+            cue=cue.pk, attributes=attributes,
+            parent=made[3].pk if index == 4 else None))   # second-hand: inside the mayor's
 
 
 def pretag_and_accept(document, user):

@@ -86,7 +86,7 @@ class AttributionOut(serializers.ModelSerializer):
     class Meta:
         model = Attribution
         fields = ["id", "document", "annotator", "claims", "source", "cue", "attributes",
-                  "origin", "tagger_name", "tagger_version", "confidence", "status",
+                  "parent", "origin", "tagger_name", "tagger_version", "confidence", "status",
                   "suggestion", "review_state", "version", "created_at", "updated_at"]
 
     def get_claims(self, obj) -> list[int]:

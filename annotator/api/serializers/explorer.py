@@ -36,6 +36,10 @@ class SourceOut(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.CharField(allow_null=True)
     claims = serializers.IntegerField()
+    first_hand = serializers.IntegerField(help_text="Claims the source makes itself.")
+    second_hand = serializers.IntegerField(
+        help_text="Claims it makes inside another's claim (X said that this source claimed "
+                  "Z): its attributions with a parent.")
     documents = serializers.IntegerField()
 
 

@@ -36,6 +36,10 @@ class AttributionCreateIn(serializers.Serializer):
     cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
                                    allow_null=True, default=None)
     attributes = serializers.DictField(required=False, default=dict)
+    parent = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, default=None,
+        help_text="The attribution whose claim this one lies in (X said that Y claimed Z): "
+                  "one of yours in this document, holding this one's spans in its claim.")
 
 
 class AttributionUpdateIn(serializers.Serializer):
@@ -45,6 +49,8 @@ class AttributionUpdateIn(serializers.Serializer):
     cue = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
                                    allow_null=True)
     attributes = serializers.DictField(required=False)
+    parent = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                      allow_null=True, help_text="null: no parent.")
     version = serializers.IntegerField(min_value=1, max_value=MAX_VERSION, required=False)
 
 
@@ -78,6 +84,9 @@ class SuggestedAttributionIn(serializers.Serializer):
     confidence = serializers.FloatField(min_value=0, max_value=1, required=False,
                                         allow_null=True, default=None)
     attributes = serializers.DictField(required=False, default=dict)
+    parent = serializers.IntegerField(
+        min_value=0, max_value=10_000, required=False, allow_null=True, default=None,
+        help_text="Second-hand: the index in `attributions` of the one whose claim holds it.")
 
 
 class SuggestionsStoreIn(serializers.Serializer):

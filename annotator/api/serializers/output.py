@@ -56,7 +56,8 @@ def attribution_row_dict(row: dict) -> dict:
     """AttributionOut's shape from a row of selectors.attribution_row_list."""
     return {"id": row["id"], "document": row["document_id"], "annotator": row["annotator_id"],
             "claims": [row["claim_id"], *row["fragment_ids"]], "source": row["source_id"],
-            "cue": row["cue_id"], "attributes": row["attributes"], **_provenance(row)}
+            "cue": row["cue_id"], "attributes": row["attributes"], "parent": row["parent_id"],
+            **_provenance(row)}
 
 
 def attribution_dict(attribution) -> dict:

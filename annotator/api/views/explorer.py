@@ -22,7 +22,8 @@ from annotator.selectors.explorer import (NO_ENTITY, explorer_claim_list, explor
 
 ENTITY = OpenApiParameter("entity", OpenApiTypes.STR, OpenApiParameter.PATH,
                           description="A source entity's id, or 'none' for \"(no entity)\".")
-CSV_COLUMNS = ["rank", "entity_id", "name", "type", "claims", "documents"]
+CSV_COLUMNS = ["rank", "entity_id", "name", "type", "claims", "first_hand", "second_hand",
+               "documents"]
 
 
 def _query(request, project, serializer_class) -> tuple[dict, object]:
@@ -53,7 +54,8 @@ class SourceCsvView(APIView):
     @extend_schema(parameters=[PROJECT_ID, x.ExplorerQueryIn],
                    responses={(200, "text/csv"): OpenApiResponse(
                        OpenApiTypes.STR, description="rank, entity_id, name, type, claims, "
-                                                     "documents: every source (no limit)")},
+                                                     "first_hand, second_hand, documents: "
+                                                     "every source (no limit)")},
                    summary="The explorer's sources as CSV, under the same filters")
     def get(self, request, project_id):
         project = access.access_project(request.user, project_id)
@@ -63,7 +65,8 @@ class SourceCsvView(APIView):
         writer.writerow(CSV_COLUMNS)
         for rank, row in enumerate(explorer_ranking(project=project, filters=filters), 1):
             writer.writerow([rank, row["entity"] or "", row["name"], row["type"] or "",
-                             row["claims"], row["documents"]])
+                             row["claims"], row["first_hand"], row["second_hand"],
+                             row["documents"]])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="sources-{project.pk}.csv"'
         return response

@@ -8,6 +8,8 @@ reading.py reads them back. The `.ann` lines written (fields separated by tabs):
     T3  CUE 33 37                    said
     T4  CLAIM 1 18;40 66             The deal is dead, and nobody will revive it.
     E1  CLAIM:T4 Source:T2 Cue:T3
+    E2  CLAIM:T7 Source:T5 Cue:T6
+    R1  Parent Arg1:E2 Arg2:E1
     A1  quote_type E1 direct
     N1  Reference T2 person:E1       Antony Blinken
     #1  AnnotatorNotes T2            {"annotators": ["ann"], "review_state": "approved", …}
@@ -31,6 +33,12 @@ reading.py reads them back. The `.ann` lines written (fields separated by tabs):
   entities or makes one (services/imports/writing.py), as for JSON Lines.
   brat shows the line as it is; its normalisation look-up (tools.conf) is
   not configured, so it offers no search there.
+- A second-hand attribution (X said that Y claimed Z) is a relation (R) `Parent`
+  between two events: `Arg1` the attribution that lies inside the claim, `Arg2` the
+  one whose claim holds it (annotation.conf declares it between CLAIM events, so
+  that brat draws it as an arc between the two claims). Reading refuses one whose
+  arguments are not events of the file, a second Parent of one event, and (as for
+  every import, formats/nesting.py) a child outside its parent's claim or a loop.
 - Provenance goes into AnnotatorNotes (#) as one line of JSON.
 
 Offsets: brat counts characters of the `.txt`, and so do we (code points, as

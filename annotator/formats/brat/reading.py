@@ -37,6 +37,7 @@ def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
     spans: list[SpanRecord] = []
     events: dict[str, AttributionRecord] = {}
     relations: dict[str, dict] = {}         # claim T id -> {"source": T, "cue": T}
+    parents: dict[str, tuple[str, str]] = {}  # child E id -> (parent E id, where)
     attributes: list[tuple[int, str, str, str | None]] = []
     notes: list[tuple[int, str, str]] = []
     normalisations: list[tuple[str, str]] = []
@@ -109,8 +110,16 @@ def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
                 continue
             rid, rtype, arg1, arg2 = match.groups()
             role = rtype.lower()
+            if role == "parent":  # second-hand: Arg1's event lies in Arg2's claim
+                if arg1 in parents:
+                    errors.append(f"{where}: {arg1} has a second Parent (the first on "
+                                  f"{parents[arg1][1]}).")
+                else:
+                    parents[arg1] = (arg2, where)
+                continue
             if role not in ("source", "cue"):
-                errors.append(f"{where}: relation type {rtype!r} is not Source or Cue.")
+                errors.append(f"{where}: relation type {rtype!r} is not Source, Cue or "
+                              "Parent.")
                 continue
             slot = relations.setdefault(arg1, {"_line": where})
             if role in slot:
@@ -172,6 +181,13 @@ def read_ann(text: str, ann: str, name: str, roles: dict | None = None,
             attributions.append(AttributionRecord(id=f"R:{claim_tid}", claims=list(claims),
                                                   source=source, cue=cue))
     by_id = {a.id: a for a in attributions}
+    for child, (parent, where) in parents.items():
+        for eid in (child, parent):
+            if eid not in events:
+                errors.append(f"{where}: Parent {eid} is not an event (an attribution) of "
+                              "this file.")
+        if child in by_id and parent in events:
+            by_id[child].parent = parent
     for number, attr_name, target, value in attributes:
         where = f"{name}:{number}"
         if target not in by_id:

@@ -21,7 +21,8 @@ def flat(text: str) -> str:
 def annotation_conf(labels: list[str], roles: dict, attribute_definitions: list[dict]) -> str:
     """brat's annotation.conf, so that the collection opens in brat as it is."""
     lines = ["[entities]", *labels, "", "[relations]", "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, "
-             "<OVL-TYPE>:<ANY>", "", "[events]",
+             "<OVL-TYPE>:<ANY>", f"Parent\tArg1:{roles['claim']}, Arg2:{roles['claim']}", "",
+             "[events]",
              f"{roles['claim']}\tSource?:{roles['source']}, Cue?:{roles['cue']}", "",
              "[attributes]"]
     for definition in attribute_definitions:
@@ -73,6 +74,7 @@ def write_ann(document: DocumentRecord, roles: dict | None = None) -> Iterator[s
         if provenance:
             notes.append((tid, provenance))
     attribute_number = 0
+    e_of = {a.id: f"E{number}" for number, a in enumerate(document.attributions, start=1)}
     for number, attribution in enumerate(document.attributions, start=1):
         eid = f"E{number}"
         key = tuple(attribution.claims)
@@ -89,6 +91,12 @@ def write_ann(document: DocumentRecord, roles: dict | None = None) -> Iterator[s
             yield f"A{attribute_number}\t{name} {eid} {str(value).replace(' ', '_')}\n"
         if attribution.provenance:
             notes.append((eid, attribution.provenance))
+    relation = 0
+    for attribution in document.attributions:
+        if attribution.parent is not None and attribution.parent in e_of:
+            relation += 1
+            yield (f"R{relation}\tParent Arg1:{e_of[attribution.id]} "
+                   f"Arg2:{e_of[attribution.parent]}\n")
     yield from _normalisations(document, t_of)
     for number, (target, provenance) in enumerate(notes, start=1):
         note = json.dumps(provenance, ensure_ascii=False, separators=(",", ":"))

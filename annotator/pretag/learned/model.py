@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from annotator.nesting import innermost_parents
+
 from ..base import TaggedAttribution, TaggedSpan, TagResult
 from ..evaluate import score_records
 from ..rules import RulesAttributionTagger
@@ -366,5 +368,10 @@ class LoadedModel:
                 claims=[c.key for c in fragments], source=source.key if source else None,
                 cue=cue.key if cue else None, confidence=confidence,
                 attributes={"quote_type": "direct" if quoted else "indirect"}))
+        at = {s.key: (s.start, s.end) for s in spans}  # second-hand: inside another's claim
+        for attribution, parent in zip(attributions, innermost_parents([(
+                [at[k] for k in a.claims], [at[k] for k in (*a.claims, a.source, a.cue) if k])
+                for a in attributions])):
+            attribution.parent = parent
         return TagResult(spans=[TaggedSpan(s.key, s.label, s.start, s.end, s.confidence)
                                 for s in spans], attributions=attributions)

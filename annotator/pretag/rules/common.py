@@ -1,7 +1,7 @@
 """Limits, confidences, the Cue and Found records and the word sets the rules share."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..lexicon import (ANONYMOUS_HEADS, AUXILIARIES, CONJUNCTIONS, DETERMINERS, DOCUMENT_HEADS,
                        NEGATIONS, NP_PREPOSITIONS, ORGANISATION_WORDS, PERSON_TITLES, PREPOSITIONS,
@@ -46,6 +46,9 @@ class Found:
     source_type: str | None = None
     depth: int = 0
     source_items: tuple[int, int] | None = None   # item range in its sentence
+    # The finding whose claim this one was found in (X said that Y claimed Z: Y's finding
+    # has X's as parent); None at the top. Set by _Sentence.analyse.
+    parent: "Found | None" = field(default=None, repr=False, compare=False)
 
 
 _CLOSED = (AUXILIARIES | NEGATIONS | CONJUNCTIONS | SUBORDINATORS | RELATIVES | PREPOSITIONS

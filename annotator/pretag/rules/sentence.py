@@ -54,5 +54,9 @@ class _Sentence(_Predicates, _Cues, _NounPhrases, _Frames, _Complements, _Source
                 for start, end in item.claims:
                     for a, b in self.doc.sentences(start, end):
                         inner = _Sentence(self.doc, a, b, self.depth + 1)
-                        nested.extend(inner.analyse())
+                        for child in inner.analyse():
+                            # Found in this claim: second-hand, unless found deeper still.
+                            if child.parent is None:
+                                child.parent = item
+                            nested.append(child)
         return self.found + nested

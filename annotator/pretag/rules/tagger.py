@@ -1,6 +1,8 @@
 """The rules tagger itself: one _Sentence per sentence, the findings as a TagResult."""
 from __future__ import annotations
 
+from annotator.nesting import nesting_problem
+
 from ..base import TagResult, TaggedAttribution, TaggedSpan, Tagger
 from ..segment import text_of
 from .common import CONFIDENCE, Found
@@ -14,7 +16,7 @@ class RulesAttributionTagger(Tagger):
     notices when it does): suggestions are stored per tagger name and version.
     """
     name = "rules-attribution"
-    version = "1.4.0"
+    version = "1.5.0"
 
     def tag(self, text: str) -> TagResult:
         doc = text_of(text)
@@ -40,6 +42,7 @@ def _result(text: str, found: list[Found]) -> TagResult:
         return spans[identity].key
 
     attributions = []
+    index_of = {id(item): number for number, item in enumerate(found)}
     for item in found:
         confidence = round(CONFIDENCE[item.rule] * (0.9 ** item.depth), 3)
         claims = [key_for("CLAIM", span, confidence) for span in item.claims]
@@ -49,6 +52,18 @@ def _result(text: str, found: list[Found]) -> TagResult:
         if item.source_type:
             attributes["source_type"] = item.source_type
         attributions.append(TaggedAttribution(claims=claims, source=source, cue=cue,
-                                              confidence=confidence, attributes=attributes))
+                                              confidence=confidence, attributes=attributes,
+                                              parent=_parent(item, index_of)))
     ordered = sorted(spans.values(), key=lambda s: (s.start, s.end))
     return TagResult(spans=ordered, attributions=attributions)
+
+
+def _parent(item: Found, index_of: dict[int, int]) -> int | None:
+    """The index of the finding whose claim this one was found in, when its spans lie
+    inside that claim (annotator/nesting.py: they do, as the inner sentence is read from
+    within one claim fragment; checked all the same, a rule may reach past it)."""
+    parent = item.parent
+    if parent is None or id(parent) not in index_of:
+        return None
+    spans = [span for span in (*item.claims, item.source, item.cue) if span]
+    return None if nesting_problem(parent.claims, spans) else index_of[id(parent)]

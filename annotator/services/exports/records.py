@@ -21,7 +21,7 @@ SPAN_FIELDS = ("pk", "document_id", "label__name", "start", "end", "annotator__u
                "created_at", "updated_at", *ENTITY_FIELDS)
 ATTRIBUTION_FIELDS = ("pk", "document_id", "claim_id", "source_id", "cue_id", "attributes",
                       "annotator__username", "origin", "tagger_name", "tagger_version",
-                      "confidence", "review_state", "created_at", "updated_at")
+                      "confidence", "review_state", "created_at", "updated_at", "parent_id")
 
 
 def _iso(value) -> str | None:
@@ -157,6 +157,19 @@ def _layer_labels(ids: list[int], layer: Layer) -> list[tuple[list, list]]:
     return [_unmerged(*by_document[i], fragments) for i in ids]
 
 
+def _parents(attributions, record_of_row: dict[int, AttributionRecord]) -> None:
+    """Second-hand claims: a record's parent is the record of its copies' parent, the
+    first copy's that is in this layer (an approved child of an unapproved parent has
+    none here, as the parent is not exported)."""
+    for attribution in attributions:
+        record = record_of_row[attribution.copies[0]["pk"]]
+        for copy in attribution.copies:
+            parent = record_of_row.get(copy.get("parent_id"))
+            if parent is not None and parent is not record:
+                record.parent = parent.id
+                break
+
+
 def _names(copies) -> list[str]:
     """The annotators' usernames of a label's copies, first made first, each once."""
     names: list[str] = []
@@ -195,19 +208,23 @@ def _document_record(row, spans, attributions, span_reviewers,
         return records[span].id if span is not None else None
 
     attribution_records = []
+    record_of_row: dict[int, AttributionRecord] = {}   # each copy's id → its label's record
     for attribution in attributions:
         first = attribution.copies[0]
         provenance = _provenance(first, attribution_reviewers.get(first["pk"]))
         provenance["annotators"] = _names(attribution.copies)
-        attribution_records.append(AttributionRecord(
+        record = AttributionRecord(
             id="", claims=[span_id(c) for c in attribution.claims],
             source=span_id(attribution.source), cue=span_id(attribution.cue),
-            attributes=first["attributes"], provenance=provenance))
+            attributes=first["attributes"], provenance=provenance)
+        attribution_records.append(record)
+        record_of_row.update({copy["pk"]: record for copy in attribution.copies})
     attribution_records.sort(key=lambda a: (
         [position[c] for c in a.claims], position.get(a.source, -1), position.get(a.cue, -1),
         a.provenance["annotators"]))
     for number, record in enumerate(attribution_records, start=1):
         record.id = f"A{number}"
+    _parents(attributions, record_of_row)
     return DocumentRecord(text=row["text"], title=row["title"], id=row["pk"],
                           source_url=row["source_url"], metadata=row["metadata"],
                           spans=[record for _, record in ordered],

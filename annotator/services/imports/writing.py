@@ -154,9 +154,11 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
     report.spans += len(created)
     attribution_rows, fragment_rows = [], []
     reviewed_attributions: list[tuple[str, int, str, dict]] = []
+    row_of: list[dict[str, int]] = []   # per document: attribution id → its row's index
     for index, (document, (where, record)) in enumerate(zip(stored, batch)):
         mapping = alias[index]
-        seen = set()
+        seen: dict[tuple, int] = {}
+        row_of.append({})
         for attribution in record.attributions:
             if _is_prediction(attribution):
                 continue
@@ -167,8 +169,9 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
             # One layer holds an attribution once (a constraint): the first in the file wins.
             key = (owner.pk, attribution_dedup_key(claims, source, cue))
             if key in seen:
+                row_of[-1][attribution.id] = seen[key]
                 continue
-            seen.add(key)
+            seen[key] = row_of[-1][attribution.id] = len(attribution_rows)
             fields = _span_fields(attribution.provenance, keep_review_state, approve)
             _count_dropped(report, attribution.provenance, keep_review_state or approve)
             if fields["review_state"] != ReviewState.PENDING:
@@ -181,6 +184,7 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
             fragment_rows.append(claims[1:])
     made = Attribution.objects.bulk_create(attribution_rows)
     report.attributions += len(made)
+    _write_parents(made, batch, row_of)
     ClaimFragment.objects.bulk_create([
         ClaimFragment(attribution=attribution, span_id=span_id, position=position)
         for attribution, rest in zip(made, fragment_rows)
@@ -189,6 +193,22 @@ def _write_labels(stored, batch, report, user, labels, *, owners: _Layers,
     ReviewDecision.objects.bulk_create([
         _kept_review(rows[kind][at], kind, where, provenance, user, report.file, approve)
         for kind, at, where, provenance in [*reviewed, *reviewed_attributions]])
+
+
+def _write_parents(made: list[Attribution], batch, row_of: list[dict[str, int]]) -> None:
+    """Second-hand claims: each stored attribution's parent, from the file's ids (checked by
+    formats/nesting.py). One UPDATE per hundred children; a parent in another layer (a
+    prediction, or another annotator's labels) is not linked."""
+    children = []
+    for (_, record), rows in zip(batch, row_of):
+        for attribution in record.attributions:
+            child, parent = rows.get(attribution.id), rows.get(attribution.parent)
+            if child is None or parent is None or child == parent:
+                continue
+            if made[child].annotator_id == made[parent].annotator_id:
+                made[child].parent_id = made[parent].pk
+                children.append(made[child])
+    Attribution.objects.bulk_update(children, ["parent"], batch_size=100)
 
 
 def _kept_review(row, kind: str, where: str, provenance: dict, user, file_name: str,
@@ -239,14 +259,21 @@ def _write_suggestions(stored, batch, report, fmt, file_digest, *,
                     key=span.id, label=span.label, start=span.start, end=span.end,
                     confidence=_span_fields(span.provenance)["confidence"]))
             mapping[span.id] = keys[key]
+        placed: dict[str, tuple[str, int]] = {}   # attribution id → (version, index)
         for a in record.attributions:
             version = version_of(a)
             if version is None:
                 continue
-            groups.setdefault(version, ([], []))[1].append(SuggestedAttribution(
+            group = groups.setdefault(version, ([], []))[1]
+            placed.setdefault(a.id, (version, len(group)))
+            group.append(SuggestedAttribution(
                 claims=[mapping[c] for c in a.claims],
                 source=mapping[a.source] if a.source else None,
                 cue=mapping[a.cue] if a.cue else None, attributes=a.attributes))
+        for a in record.attributions:  # a parent among the same tagger version's
+            child, parent = placed.get(a.id), placed.get(a.parent)
+            if child and parent and child[0] == parent[0] and child != parent:
+                groups[child[0]][1][child[1]].parent = parent[1]
         for version, (spans, attributions) in groups.items():
             new_spans, new_attributions = suggestions_store(
                 document=document, tagger_name=IMPORT_TAGGER, tagger_version=version,

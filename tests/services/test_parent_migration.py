@@ -1,0 +1,50 @@
+"""Migration 0021 (attribution_parent): adds Attribution.parent and ExplorerRow.second_hand,
+then fills the explorer's rows from the labels stored before (the fill moved here from
+0020, as it reads both columns)."""
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from annotator.models import ExplorerRow
+
+BEFORE = [("annotator", "0020_explorer_rows")]
+
+
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_fills_explorer_rows_of_approved_attributions_as_first_hand(
+        make_user, make_project, make_document):
+    annotator = make_user("ann")
+    document = make_document(make_project(annotator=annotator),
+                             text="The minister said the deal is dead.")
+    try:
+        old = migrate(BEFORE)
+        OldSpan, OldAttribution = (old.get_model("annotator", n) for n in ("Span", "Attribution"))
+        labels = {label.name: label.pk for label in document.project.labels.all()}
+
+        def span(piece, label):
+            start = document.text.index(piece)
+            return OldSpan.objects.create(document_id=document.pk, annotator_id=annotator.pk,
+                                          label_id=labels[label], start=start,
+                                          end=start + len(piece), quote=piece)
+
+        claim, source = span("the deal is dead", "CLAIM"), span("The minister", "SOURCE")
+        approved = OldAttribution.objects.create(
+            document_id=document.pk, annotator_id=annotator.pk, claim_id=claim.pk,
+            source_id=source.pk, review_state="approved", dedup_key=f"{claim.pk}|x|-")
+        assert not old.get_model("annotator", "ExplorerRow").objects.exists()
+        migrate(latest())
+        assert list(ExplorerRow.objects.values_list("attribution_id", "second_hand")) == [
+            (approved.pk, False)]
+    finally:
+        migrate(latest())
