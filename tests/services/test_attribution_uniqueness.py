@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from annotator.models import (Attribution, Event, LabelStatus, Origin, ReviewDecision, Span,
                               attribution_dedup_key)
+from tests.migrations import latest, migrate
 
 BEFORE = [("annotator", "0006_export_job_heartbeat")]
 
@@ -53,19 +53,6 @@ def test_dedup_key_is_readable_and_fits_the_column_when_a_claim_has_many_fragmen
     long = attribution_dedup_key(list(range(10**9, 10**9 + 40)), 7, 8)
     assert long.startswith("sha256:") and len(long) <= 200
     assert long != attribution_dedup_key(list(range(10**9, 10**9 + 41)), 7, 8)
-
-
-def latest():
-    """The newest migration of every app (the state the other tests expect)."""
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)

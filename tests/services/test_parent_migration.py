@@ -2,23 +2,11 @@
 then fills the explorer's rows from the labels stored before (the fill moved here from
 0020, as it reads both columns)."""
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from annotator.models import ExplorerRow
+from tests.migrations import latest, migrate
 
 BEFORE = [("annotator", "0020_explorer_rows")]
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)

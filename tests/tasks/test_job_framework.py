@@ -8,8 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from annotator.models import (ClaimGroupJob, Event, ExportJob, Job, JobState, PretagJob,
@@ -19,6 +17,7 @@ from annotator.services.exports import export_job_start, export_jobs_resume_stal
 from annotator.services.pretag_jobs import (pretag_job_run_batch, pretag_job_start,
                                             pretag_jobs_resume_stale)
 from tests.export_fixtures import export_dir, project  # noqa: F401  (fixtures)
+from tests.migrations import latest, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG_AGO = timedelta(hours=1)
@@ -139,19 +138,12 @@ BEFORE = [("annotator", "0008_api_tokens")]
 AFTER = [("annotator", "0012_job_resume_state")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_every_job_and_carries_its_resume_count_over(make_user,
                                                                          make_project):
     admin = make_user("migrator")
     project = make_project(admin=admin)
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    newest = latest()
     try:
         old = migrate(BEFORE)
         OldPretag, OldExport = (old.get_model("annotator", n) for n in ("PretagJob",
@@ -187,4 +179,4 @@ def test_the_migration_keeps_every_job_and_carries_its_resume_count_over(make_us
         back = migrate(BEFORE)
         assert back.get_model("annotator", "PretagJob").objects.get(pk=stuck.pk).attempts == 3
     finally:
-        migrate(latest)
+        migrate(newest)
