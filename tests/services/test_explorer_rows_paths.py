@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 
 from annotator.access import access_label_trace
-from annotator.models import APPROVED_LAYER, Attribution, ExplorerRow, Span
+from annotator.models import APPROVED_LAYER, Attribution, ExplorerRow, Label, Span
 from annotator.services.attributions import attribution_delete
 from annotator.services.explorer_rows import explorer_rows_rebuild
 from annotator.services.imports import import_file
 from annotator.services.restores import attribution_restore, span_restore
-from annotator.services.spans import span_delete
+from annotator.services.spans import span_delete, span_update
 from tests.api.conftest import world  # noqa: F401  (the fixture)
 from tests.api.explorer_world import article
 from tests.services.explorer_figures import figures_of_the_rows, figures_shown, layer_filters
@@ -88,3 +88,17 @@ def test_accepting_and_rejecting_suggestions_changes_the_members_rows(world):  #
     for filters in layer_filters(world.annotator):
         assert figures_shown(world.project, filters) == figures_of_the_rows(
             world.project, filters), filters
+
+
+def test_moving_a_pending_claim_or_source_moves_the_members_row(world):  # noqa: F811
+    document = article(world, 1, "Daily Bugle", "2026-01-05", {0: None, 1: None},
+                       approve=False)
+    claim = Span.objects.get(document=document, quote="talks failed")
+    span_update(span=claim, actor=world.annotator, expected_version=claim.version,
+                end=claim.end - 1)
+    assert equal_to_a_rebuild(world.project) == [] and members_rows(world.project) == 2
+    assert ExplorerRow.objects.filter(claim_id=claim.pk, claim_end=claim.end - 1).exists()
+    source = Span.objects.get(document=document, quote="Officials")
+    span_update(span=source, actor=world.annotator, expected_version=source.version,
+                label=Label.objects.get(project=world.project, name="CUE"))
+    equal_to_a_rebuild(world.project)
