@@ -189,7 +189,10 @@ def _claim_page_of_rows(rows: QuerySet, offset: int, limit: int) -> tuple[int, l
         span_id=Min("claim_id"), attribution_id=Min("attribution_id")).order_by(
         *CLAIM_ORDER)[offset:offset + limit])
     keys = [row["x_key"] for row in page]
-    texts = {row["x_key"]: row for row in rows.filter(claim_key__in=keys).values(
+    # by the page's documents too: their index finds the rows (no index starts with
+    # claim_key, and the rows of every layer are twice the approved ones)
+    texts = {row["x_key"]: row for row in rows.filter(
+        document_id__in={row["x_document"] for row in page}, claim_key__in=keys).values(
         x_key=F("claim_key")).annotate(
         x_title=Min("document__title"), x_quote=Min("claim__quote"),
         source_quote=Min("source__quote"), cue_quote=Min("cue__quote")).order_by()}
