@@ -220,8 +220,8 @@ def measure(project, reviewer, entities, runs: int) -> dict:
 
 def measure_writes(project, reviewer, runs: int) -> dict:
     """What the read model adds to a write, `runs` times each, rolled back: the refresh of
-    one document's rows of every layer and of the cells they count (every review
-    decision's), those cells alone, a change of the biggest source's type (the shares of
+    one document's rows of every layer where no row changes (the cells of changed rows
+    only are made again: none), the cells of its rows alone (every layer's), a change of the biggest source's type (the shares of
     its outlets and months made again, in both layers), and a whole service write that
     refreshes (an attribution's attributes edited by its annotator):
     {name: (median ms, p95 ms, queries)}."""
@@ -254,7 +254,7 @@ def measure_writes(project, reviewer, runs: int) -> dict:
         attribution_update(attribution=mine, actor=mine.annotator,
                            expected_version=mine.version, attributes={"quote_type": flipped})
 
-    writes = {"refresh, one document (rows, cells)":
+    writes = {"refresh, one document, no row changed":
               lambda: explorer_rows_refresh(document_ids=[document.pk]),
               "its cells alone": lambda: explorer_cells_remake(keys=keys),
               "the biggest source's type changed": retype,

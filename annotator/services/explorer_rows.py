@@ -77,10 +77,13 @@ def _select(Attribution, Span, rows_filter: dict, approved: bool) -> tuple[str, 
     return sql, tuple(params)
 
 
-# What explorer_cells_remake needs of the rows deleted and written: the cells they count
-# (the first five columns); and the approved claims' places (claim_groups_mark).
+# What the refresh needs of the rows deleted and written: the cells they count (the first
+# five columns), the approved claims' places (claim_groups_mark: the next four), and, with
+# those, every column a cell counts (to the attributes), so that a row deleted and written
+# again as it was remakes no cell.
 RETURNING = (" RETURNING project_id, layer, entity_id, outlet, month, "
-             "claim_key, document_id, claim_start, claim_end")
+             "claim_key, document_id, claim_start, claim_end, "
+             "attribution_id, source_id, second_hand, CAST(attributes AS TEXT)")
 
 
 def _write(rows_filter: dict, apps=None, returning: bool = False) -> set:
@@ -111,15 +114,15 @@ def _delete(document_ids) -> set:
 
 
 def _approved_places(returned: set) -> set:
-    return {row[5:] for row in returned if row[1] == models.APPROVED_LAYER}
+    return {row[5:9] for row in returned if row[1] == models.APPROVED_LAYER}
 
 
 def explorer_rows_refresh(*, document_ids) -> None:
     """Make the rows of these documents (a list of ids, or a query of them) again from
     their attributions, every layer's, then the cells that the rows deleted or written count
     (services/explorer_cells.py): four statements, DELETE ... RETURNING and INSERT ...
-    RETURNING the rows, DELETE and INSERT the cells. Call it inside the transaction that
-    changed them. The rows of a deleted attribution are still there (models/explorer.py):
+    RETURNING the rows, DELETE and INSERT the cells (none when no row changed). Call it
+    inside the transaction that changed them. The rows of a deleted attribution are still there (models/explorer.py):
     this DELETE is what tells which cells counted them. The near-duplicate groups are
     marked only when an approved claim's place came or went (a member's edit, an entity
     link: none)."""
@@ -132,7 +135,8 @@ def explorer_rows_refresh(*, document_ids) -> None:
     with transaction.atomic(savepoint=False):  # the caller's transaction: no savepoint pair
         deleted = _delete(document_ids)
         written = _write({"document_id__in": document_ids}, returning=True)
-        explorer_cells_remake(keys={row[:5] for row in deleted | written})
+        # the cells of the rows that changed (gone, new, or different): often one layer's
+        explorer_cells_remake(keys={row[:5] for row in deleted ^ written})
     if _approved_places(deleted) != _approved_places(written):
         claim_groups_mark(document_ids=document_ids)  # the near-duplicate groups, after commit
 
