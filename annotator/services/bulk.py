@@ -146,7 +146,8 @@ def layer_bulk_write(*, document, annotator, body) -> BulkWritten:
         raise Conflict("A span or attribution of this request was made in the meantime by "
                        "another request of yours; nothing was written.",
                        code="duplicate") from None
-    if written.deleted_spans or written.deleted_attributions:  # approved ones, maybe
+    if (written.deleted_spans or written.deleted_attributions  # approved ones, maybe
+            or new_attributions):                                 # the annotator's layer
         explorer_rows_refresh(document_ids=[document.pk])
     return written
 
