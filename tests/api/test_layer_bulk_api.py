@@ -210,7 +210,8 @@ def test_bulk_writes_rows_in_batches_not_one_by_one_when_300_spans_come(
             assert bulk(client, doc, body).status_code == 201
         return len(captured)
 
-    # Reads are a fixed number; each INSERT writes a batch (on SQLite, 999 values: 58
-    # spans, 99 events), for spans, their events, attributions and theirs.
+    # Reads are a fixed number; each INSERT writes a batch (on SQLite, up to 32,766
+    # values: thousands of rows; on PostgreSQL 2,000 rows), for spans, their events,
+    # attributions and theirs.
     few, many = queries(3), queries(300)
     assert many - few <= 4 * 300 // 50, (few, many)
