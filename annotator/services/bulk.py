@@ -63,17 +63,12 @@ def _fragments_of(ids) -> dict[int, list[int]]:
     return fragments
 
 
-EVENT_COLUMNS = ("project_id", "document_id", "actor_id", "action", "target_type",
-                 "target_id", "before", "after")
-
-
 def _events(document, annotator, action: str, kind: str, items, now) -> list[int]:
     """Store one event per (target id, before, after); returns their ids, in order (causes
     of later events)."""
-    project_id, document_id, actor_id = document.project_id, document.pk, annotator.pk
-    return values_insert(Event, EVENT_COLUMNS, [
-        (project_id, document_id, actor_id, action, kind, pk, before, after)
-        for pk, before, after in items], now=now)
+    return values_insert(Event, ("target_id", "before", "after"), items, now=now, same={
+        "project_id": document.project_id, "document_id": document.pk,
+        "actor_id": annotator.pk, "action": action, "target_type": kind})
 
 
 @transaction.atomic
@@ -193,7 +188,6 @@ def _delete(document, annotator, spans: dict, attributions: dict, fragments: dic
     written.deleted_spans = ids
 
 
-SPAN_GIVEN = ("document_id", "annotator_id", "label_id", "start", "end", "quote")
 
 
 def _create_spans(document, annotator, items: list, written: BulkWritten, now) -> None:
@@ -201,9 +195,9 @@ def _create_spans(document, annotator, items: list, written: BulkWritten, now) -
     if not items:
         return
     document_id, annotator_id = document.pk, annotator.pk
-    ids = values_insert(Span, SPAN_GIVEN, [
-        (document_id, annotator_id, item.label.id, item.start, item.end, item.quote)
-        for item in items], now=now)
+    ids = values_insert(Span, ("label_id", "start", "end", "quote"), [
+        (item.label.id, item.start, item.end, item.quote) for item in items], now=now,
+        same={"document_id": document_id, "annotator_id": annotator_id})
     defaults = row_defaults(Span, now)
     defaults.update(document_id=document_id, annotator_id=annotator_id)
     rows, refs = [], written.refs

@@ -93,16 +93,17 @@ def _batch_rows(width: int, shared: int = 0) -> int:
 
 
 def values_insert(model: type[models.Model], columns: tuple[str, ...], values: list,
-                  *, now=None) -> list[int]:
-    """rows_insert of rows given as tuples, each in the order of `columns` (attnames)."""
+                  *, now=None, same: dict | None = None) -> list[int]:
+    """rows_insert of rows given as tuples, each in the order of `columns` (attnames);
+    `same` gives the columns that hold one value in every row (attname: value)."""
     if not values:
         return []
     fields = {field.attname: field for field in _fields(model)}
-    if any(name not in fields for name in columns):
+    if any(name not in fields for name in (*columns, *(same or ()))):
         raise ValueError(f"values_insert: {model.__name__} has no column among {columns}")
     given = [fields[name] for name in columns]
     rest = [field for name, field in fields.items() if name not in columns]
-    defaults = row_defaults(model, now or timezone.now())
+    defaults = {**row_defaults(model, now or timezone.now()), **(same or {})}
     rest_values = []
     for field in rest:
         convert = _converter(field)
