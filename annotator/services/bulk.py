@@ -188,8 +188,6 @@ def _delete(document, annotator, spans: dict, attributions: dict, fragments: dic
     written.deleted_spans = ids
 
 
-
-
 def _create_spans(document, annotator, items: list, written: BulkWritten, now) -> None:
     """The spans, as rows (selectors' shape: SPAN_COLUMNS and label_name), and their events."""
     if not items:
