@@ -4,9 +4,10 @@ A document becomes a `Doc`: its tokens (annotator.pretag.segment), cut into
 paragraphs, each token with the features a CRF reads: the word and its shape,
 a window of neighbours, where it sits in its sentence and paragraph, the
 quotation state (straight, curly and doubled-apostrophe quotes, with depth and
-the distance to the nearest mark), reporting-verb cues near it (and
-the predicates of a hand-written lexicon: their class, and where the token lies
-from the nearest one of its sentence), and the rules tagger's own reading of the text (which label and rule it gave the token).
+the distance to the nearest mark), reporting-verb cues near it, the class of
+the attribution predicates (predicates.py) it and its neighbours belong to and
+where it lies from the nearest cue candidate of its sentence, and the rules
+tagger's own reading of the text (which label and rule it gave the token).
 """
 from __future__ import annotations
 
@@ -174,8 +175,8 @@ class Doc:
         lexicon = self.lexicon
         learned = [lexicon.get(w) for w in lows]
         classes = [self.classes.get(w) for w in lows]
-        # a word the training data often labels CUE counts as a cue, like the lexicon's
-        # and so does a predicate of the hand-written lexicon (predicates.py), by its class
+        # a word the training data often labels CUE counts as a cue, like the lexicon's, and
+        # so does a predicate of the hand-written lexicon (predicates.py), by its class
         preds = [PREDICATES.get(w, "") for w in lows]
         cues = [is_cue_word(w) or ("learned" if lx and lx[0] >= 2 else "")
                 or ("p" + p[:p.index("-")] if p else "") for w, lx, p in zip(lows, learned, preds)]

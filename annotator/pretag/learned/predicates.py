@@ -4,13 +4,17 @@ The news annotators' attribution is broad: speech and writing, but also belief,
 intention, evaluation, evidence and appearance ("X accused Y of ...", "polls
 show ...", "X is expected to ...", "it seems ..."). Most cues the tagger misses
 are words seen once or never as a cue in training, so the CRF also reads the
-class of each word in this list (for the token and its neighbours) and counts
-it as a cue candidate: a rare cue borrows from the common ones of its class.
+class of each word in this list (for the token, with the word before and after
+it, and for its neighbours) and counts it as a cue candidate: a rare cue
+borrows from the common ones of its class. `cue_context` tells each token where
+it lies from the nearest cue candidate of its sentence.
 
-Lemmas are listed once; verbs get their inflected forms generated (regular
-spelling rules, a short table of irregular verbs and of doubled finals), nouns
-their plural. `PREDICATES` maps each form to "class-part" ("eval-v", "belief-n",
-"evid-a" ...); a form in two entries keeps the first.
+Written from general English, not from the training data. Verbs get their
+inflected forms generated (regular spelling rules, a short table of irregular
+verbs and of doubled finals), nouns their plural. `PREDICATES` maps each form
+to "class-part" ("eval-v", "belief-n", "evid-a" ...); a lemma may be listed in
+two classes, and a form then keeps the first (verbs before nouns before
+adjectives, classes in the order below).
 """
 from __future__ import annotations
 
@@ -102,8 +106,9 @@ _IRREGULAR = {  # lemma: (past, past participle)
     "understand": ("understood", "understood"), "forecast": ("forecast", "forecast"),
     "hold": ("held", "held"), "seek": ("sought", "sought"), "choose": ("chose", "chosen"),
     "mean": ("meant", "meant"), "swear": ("swore", "sworn"), "bet": ("bet", "bet"),
-    "broadcast": ("broadcast", "broadcast"), "cast": ("cast", "cast"), "learn": ("learned", "learnt"),
-    "forget": ("forgot", "forgotten"), "foresee": ("foresaw", "foreseen"), "cry": ("cried", "cried"),
+    "broadcast": ("broadcast", "broadcast"), "cast": ("cast", "cast"),
+    "learn": ("learned", "learnt"), "forget": ("forgot", "forgotten"),
+    "foresee": ("foresaw", "foreseen"), "cry": ("cried", "cried"),
     "undertake": ("undertook", "undertaken"), "paint": ("painted", "painted"),
     "dream": ("dreamed", "dreamt"), "speak": ("spoke", "spoken"), "hear": ("heard", "heard"),
     "read": ("read", "read"), "lead": ("led", "led"), "set": ("set", "set"),
