@@ -18,7 +18,7 @@ from ..lexicon import (ANONYMOUS_HEADS, DOCUMENT_HEADS, MULTIWORD_FIRST, ORGANIS
                        PERSON_TITLES, SUBJECT_PRONOUNS, VERB_FORMS)
 from ..segment import text_of
 from .encoding import tags_of
-from .predicates import AFTER_WORDS, BEFORE_WORDS, PREDICATES, cue_context
+from .predicates import PREDICATES, cue_context
 
 OPEN_MARKS = {"\u201c", "\u00ab", "\u201e", "``", "\u2018"}
 CLOSE_MARKS = {"\u201d", "\u00bb", "\u2019"}
@@ -213,7 +213,7 @@ class Doc:
                 if cue:
                     f.append("cue=" + cue)
                 if preds[k]:
-                    f.extend(_predicate_features(preds[k], lows, shapes, k, lo, hi))
+                    f.append("pc=" + preds[k])
                 f.extend(context[k - lo])
                 lx = learned[k]
                 if lx:
@@ -268,21 +268,6 @@ class Doc:
 
 
 _EDGES = {d: [f"{d}edge"] for d in (-2, -1, 1, 2)}
-
-
-def _predicate_features(pred: str, lows: list[str], shapes: list[str], k: int, lo: int,
-                        hi: int) -> list[str]:
-    """A predicate's class, alone and with the word after it ("accused" + "of") and before it
-    ("is" + "expected"), or their shapes when they are not among the few that frame one."""
-    after = lows[k + 1] if k + 1 < hi else "-"
-    before = lows[k - 1] if k > lo else "-"
-    if after not in AFTER_WORDS and k + 1 < hi:
-        after = shapes[k + 1]
-    if before in SUBJECT_PRONOUNS:
-        before = "pron"
-    elif before not in BEFORE_WORDS and k > lo:
-        before = shapes[k - 1]
-    return ["pc=" + pred, f"pcn={pred}|{after}", f"pcp={pred}|{before}"]
 
 
 def _as_neighbour(d: int, low: str, shape: str, rule: str, cue: str, pred: str) -> list[str]:

@@ -167,11 +167,6 @@ def _build() -> dict[str, str]:
 PREDICATES: dict[str, str] = _build()
 
 
-# the words after and before a predicate that its features name (others by their shape)
-AFTER_WORDS = {"that", ":", ",", "to", "of", "as", "for", "the", "a", "he", "she", "it", "they",
-               "we", "i", "\u201c", '"', "on", "about", "in", "with", "by"}
-BEFORE_WORDS = {"is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would",
-                "not", "also", "who", "to"}
 _FRAME_WORDS = {"that": "that", ":": "colon", ",": "comma", "to": "to", "of": "of", "as": "as",
                 "for": "for"}
 
