@@ -4,8 +4,7 @@ The news annotators' attribution is broad: speech and writing, but also belief,
 intention, evaluation, evidence and appearance ("X accused Y of ...", "polls
 show ...", "X is expected to ...", "it seems ..."). Most cues the tagger misses
 are words seen once or never as a cue in training, so the CRF also reads the
-class of each word in this list (for the token, with the word before and after
-it, and for its neighbours) and counts it as a cue candidate: a rare cue
+class of each word in this list (for the token and its neighbours) and counts it as a cue candidate: a rare cue
 borrows from the common ones of its class. `cue_context` tells each token where
 it lies from the nearest cue candidate of its sentence.
 
