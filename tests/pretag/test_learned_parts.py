@@ -70,3 +70,32 @@ def test_the_second_crf_sees_the_first_ones_reading_of_the_sentence():
     assert "shas=111" in feats[2] and "nhas=000" in feats[2]
     assert "cuL=1s" in feats[2]                  # the cue one token to the left, same sentence
     assert "shas=000" in feats[6] and "phas=111" in feats[6] and "cuL=3-5o" in feats[6]
+
+
+def test_the_predicate_lexicon_gives_inflected_forms_their_class():
+    from annotator.pretag.learned.predicates import PREDICATES
+    assert PREDICATES["accused"] == PREDICATES["accusing"] == "eval-v"
+    assert PREDICATES["planned"] == PREDICATES["plans"] == "intent-v"
+    assert PREDICATES["seems"] == "seem-v" and PREDICATES["sought"] == "intent-v"
+    assert PREDICATES["findings"] == "evid-n" and PREDICATES["convinced"] == "belief-a"
+    assert PREDICATES["according"] == "say-o"
+    assert "table" not in PREDICATES and "the" not in PREDICATES
+
+
+def test_tokens_know_the_nearest_cue_candidate_of_their_sentence_and_what_frames_it():
+    doc = Doc("Critics blamed the mayor for the flood. Rain fell.")
+    #          0       1      2   3     4   5   6     7 8    9    10
+    feats = [f for para in doc.features() for f in para]
+    assert "pc=eval-v" in feats[1] and "cue=peval" in feats[1]
+    assert "1pc=eval-v" in feats[0] and "-1pc=eval-v" in feats[2]
+    assert "pr=1" in feats[0] and "pl=1" in feats[2] and "plc=peval" in feats[2]
+    assert "plf=-" in feats[4] and "plf=for" in feats[5] and "pl=4-6" in feats[5]
+    assert not any(f.startswith(("pl=", "pr=")) for f in feats[8])   # a sentence of its own
+
+
+def test_a_cue_inside_a_quotation_is_not_the_sentence_cue():
+    doc = Doc('He said "polls show a tie" today.')
+    #          0  1    2 3     4    5 6  7 8     9
+    feats = [f for para in doc.features() for f in para]
+    assert "plc=say-past" in feats[8] and "pl=7-12" in feats[8]
+    assert not any(f.startswith("pr=") for f in feats[2])   # "polls" is quoted

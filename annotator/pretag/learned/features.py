@@ -4,7 +4,9 @@ A document becomes a `Doc`: its tokens (annotator.pretag.segment), cut into
 paragraphs, each token with the features a CRF reads: the word and its shape,
 a window of neighbours, where it sits in its sentence and paragraph, the
 quotation state (straight, curly and doubled-apostrophe quotes, with depth and
-the distance to the nearest mark), reporting-verb cues near it, and the rules
+the distance to the nearest mark), reporting-verb cues near it, the class of
+the attribution predicates (predicates.py) it and its neighbours belong to and
+where it lies from the nearest cue candidate of its sentence, and the rules
 tagger's own reading of the text (which label and rule it gave the token).
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..lexicon import (ANONYMOUS_HEADS, DOCUMENT_HEADS, MULTIWORD_FIRST, ORGANIS
                        PERSON_TITLES, SUBJECT_PRONOUNS, VERB_FORMS)
 from ..segment import text_of
 from .encoding import tags_of
+from .predicates import PREDICATES, cue_context
 
 OPEN_MARKS = {"\u201c", "\u00ab", "\u201e", "``", "\u2018"}
 CLOSE_MARKS = {"\u201d", "\u00bb", "\u2019"}
@@ -172,9 +175,11 @@ class Doc:
         lexicon = self.lexicon
         learned = [lexicon.get(w) for w in lows]
         classes = [self.classes.get(w) for w in lows]
-        # a word the training data often labels CUE counts as a cue, like the lexicon's
+        # a word the training data often labels CUE counts as a cue, like the lexicon's, and
+        # so does a predicate of the hand-written lexicon (predicates.py), by its class
+        preds = [PREDICATES.get(w, "") for w in lows]
         cues = [is_cue_word(w) or ("learned" if lx and lx[0] >= 2 else "")
-                for w, lx in zip(lows, learned)]
+                or ("p" + p[:p.index("-")] if p else "") for w, lx, p in zip(lows, learned, preds)]
         rules = self.rules_marks()
         sentence_end = [t.text in (".", "!", "?") for t in toks]
         out = []
@@ -192,8 +197,12 @@ class Doc:
             para_open = "po=" + (toks[lo].mark or "-")
             sentence_of = _sentence_info(toks, lo, hi, cues, states)
             # each token as its neighbours see it, at each offset (made once per token)
-            seen_as = {d: [_as_neighbour(d, lows[j], shapes[j], rules[j], cues[j])
+            seen_as = {d: [_as_neighbour(d, lows[j], shapes[j], rules[j], cues[j], preds[j])
                            for j in range(lo, hi)] for d in (-2, -1, 1, 2)}
+            outside = [states[k - lo][0] == 0 for k in range(lo, hi)]
+            context = cue_context(cues[lo:hi], lows[lo:hi],
+                                  [end and out for end, out in zip(sentence_end[lo:hi], outside)],
+                                  outside, _bucket)
             for k in range(lo, hi):
                 w, shape, cue = lows[k], shapes[k], cues[k]
                 depth, role = states[k - lo]
@@ -203,6 +212,9 @@ class Doc:
                 f.extend(sentence_of[k - lo])
                 if cue:
                     f.append("cue=" + cue)
+                if preds[k]:
+                    f.append("pc=" + preds[k])
+                f.extend(context[k - lo])
                 lx = learned[k]
                 if lx:
                     f.extend((f"lxc={lx[0]}", f"lxs={lx[1]}", f"lxk={lx[2]}"))
@@ -258,8 +270,10 @@ class Doc:
 _EDGES = {d: [f"{d}edge"] for d in (-2, -1, 1, 2)}
 
 
-def _as_neighbour(d: int, low: str, shape: str, rule: str, cue: str) -> list[str]:
+def _as_neighbour(d: int, low: str, shape: str, rule: str, cue: str, pred: str) -> list[str]:
     f = [f"{d}w={low}", f"{d}s={shape}"]
+    if pred:
+        f.append(f"{d}pc={pred}")
     if rule:
         f.append(f"{d}r={rule}")
     if cue:
