@@ -4,8 +4,9 @@ filters and groups by, so that its figures read one narrow table instead of join
 twice and the document for every claim.
 
 Derived data only: annotator/services/explorer_rows.py writes it, in the transaction of
-every service that changes what a row reflects, and `manage.py explorer_rows_rebuild`
-makes it again from the labels. Nothing else writes it; nothing reads it but
+every service that changes what a row reflects (a member's own pending labels: on the
+layer's next read, ExplorerStale below), and `manage.py explorer_rows_rebuild` makes it
+again from the labels. Nothing else writes it; nothing reads it but
 selectors/explorer*.py and services/explorer_cells.py, which counts each month's figures
 from it into ExplorerCell (below). A later column is one more field here and one more
 expression in explorer_rows.ROW_COLUMNS, as `second_hand` is (the attribution's parent;

@@ -6,9 +6,12 @@ labels, in two statements whatever their number (a DELETE, and an INSERT ... SEL
 the database computes: the entity, the claim's place, the month; both RETURNING what cells
 their rows count), and then those cells (services/explorer_cells.py, two statements).
 Every service that changes what a row reflects calls it in its own transaction, with the
-documents it touched: review decisions and corrections, creates, edits and deletes of
-labels (a member's layer holds every accepted attribution, approved or not), restores,
-bulk layer writes, suggestion decisions, label merges, entity links and merges, imports.
+documents it touched: review decisions and corrections, edits and deletes of approved
+labels, restores, bulk layer writes, suggestion decisions, label merges, entity links and
+merges, imports. The single writes of a member's own pending labels (attribution create,
+edit, delete; a span moved, relabelled or deleted that only pending attributions use) mark
+the member's layer of the document stale instead (services/explorer_stale.py), and the
+layer's next read refreshes it (`layer`: that layer's rows only).
 Entity names and types are not copied (the selectors join the entity table, a few
 hundred rows), so renaming an entity or changing its type changes no row (a type change
 remakes some cells: services/entities.py). `explorer_rows_rebuild` makes every row and
