@@ -13,9 +13,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from annotator.models import Document
+from annotator.models import Document, ExplorerStale
 from annotator.services.entities import entity_create
 from annotator.services.projects import project_update
+from tests.api.conftest import span_at
 from tests.api.explorer_world import article, label
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +251,33 @@ def test_the_explorer_page_is_every_members_and_offers_the_layers_they_may_read(
     project_page.force_login(news.annotator)
     assert f'href="/projects/{news.project.pk}/explorer/"' in project_page.get(
         f"/projects/{news.project.pk}/").content.decode()
+
+
+def test_a_members_pending_attribution_shows_in_their_explorer_on_the_next_read(api, news):
+    """Written through the API, marked stale (no refresh: services/explorer_stale.py), and
+    shown by the next read of the annotator's layer, not the approved one's."""
+    client = api(news.annotator)
+
+    def claims(layer: str) -> int:
+        response = client.get(sources_url(news.project, f"?layer={layer}"))
+        assert response.status_code == 200
+        return response.json()["totals"]["claims"]
+
+    mine, approved = claims("ann"), claims("approved")
+    spans = [client.post(f"/api/documents/{news.first.pk}/spans/",
+                         span_at(news.first, piece, label), format="json").json()["id"]
+             for piece, label in (("the bridge will reopen", "CLAIM"),
+                                  ("A spokesperson", "SOURCE"))]
+    made = client.post(f"/api/documents/{news.first.pk}/attributions/",
+                       {"claims": [spans[0]], "source": spans[1]}, format="json")
+    assert made.status_code == 201
+    assert ExplorerStale.objects.filter(document=news.first,
+                                        layer=news.annotator.pk).exists()
+    assert claims("ann") == mine + 1 and claims("approved") == approved
+    assert not ExplorerStale.objects.filter(layer=news.annotator.pk).exists()
+    listed = csv.DictReader(io.StringIO(client.get(sources_url(
+        news.project, "csv/?layer=ann")).content.decode()))
+    assert {row["name"]: row["claims"] for row in listed}["(no entity)"] == "2"
+    gone = client.delete(f"/api/attributions/{made.json()['id']}/?version=1")
+    assert gone.status_code == 204
+    assert claims("ann") == mine and claims("approved") == approved
