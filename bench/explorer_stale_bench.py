@@ -8,7 +8,9 @@ transaction rolled back: the annotator's summary clean (the marks read: none), a
 after one document's attribution was edited behind the services' back (its attributes, one
 UPDATE) and that document marked stale as a single write of a pending label marks it, so
 that the read settles it (its layer's rows made again: they changed, so their cells too);
-then the settling alone. Median, p95 and queries, with the load average.
+then the settling alone, a write's mark alone, and what branch `layers` ran in every such
+write instead (the document's rows of every layer refreshed, after the same change).
+Median, p95 and queries, with the load average.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ def main() -> int:
 
     from annotator.models import Attribution, Project
     from annotator.selectors.explorer import ExplorerFilter, explorer_summary
+    from annotator.services.explorer_rows import explorer_rows_refresh
     from annotator.services.explorer_stale import explorer_layer_changed, explorer_layer_settle
 
     call_command("migrate", verbosity=0)
@@ -54,9 +57,12 @@ def main() -> int:
     attribution = Attribution.objects.filter(document__project=project,
                                              annotator=member).order_by("pk")[500]
 
-    def dirty() -> None:
+    def changed() -> None:
         Attribution.objects.filter(pk=attribution.pk).update(
             attributes={**attribution.attributes, "quote_type": "bench"})
+
+    def dirty() -> None:
+        changed()
         explorer_layer_changed(project_id=project.pk, document_id=attribution.document_id,
                                layer=member.pk, approved=False)
 
@@ -86,10 +92,16 @@ def main() -> int:
             ("summary, one document stale (settled first)", dirty, summary),
             ("the settling alone, one document stale", dirty,
              lambda: explorer_layer_settle(project_id=project.pk, layer=member.pk)),
-            ("summary, layer clean (again)", lambda: None, summary)):
+            ("summary, layer clean (again)", lambda: None, summary),
+            ("a write's mark alone (the upsert)", lambda: None,
+             lambda: explorer_layer_changed(project_id=project.pk,
+                                            document_id=attribution.document_id,
+                                            layer=member.pk, approved=False)),
+            ("what `layers` ran per write instead: the document refreshed, every layer",
+             changed, lambda: explorer_rows_refresh(document_ids=[attribution.document_id]))):
         times, queries = timed(prepare, run)
         p95 = sorted(times)[max(0, round(len(times) * 0.95) - 1)]
-        print(f"  {name}: {statistics.median(times):.0f} / {p95:.0f} ms, {queries} queries")
+        print(f"  {name}: {statistics.median(times):.1f} / {p95:.1f} ms, {queries} queries")
     print(f"load {os.getloadavg()[0]:.1f}")
     return 0
 
