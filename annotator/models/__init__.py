@@ -16,13 +16,14 @@ from annotator.models.events import Event, IdempotencyKey, WorkerPing
 from annotator.models.accounts import ApiToken, PasswordChangeRequired
 from annotator.models.assignments import Assignment
 from annotator.models.entities import ENTITY_NAME_LENGTH, SourceEntity
-from annotator.models.explorer import APPROVED_LAYER, CellKind, ExplorerCell, ExplorerRow
+from annotator.models.explorer import (APPROVED_LAYER, CellKind, ExplorerCell, ExplorerRow,
+                                       ExplorerStale)
 from annotator.models.claim_groups import ClaimGroupJob, ClaimGroupMember
 
 __all__ = [
     "APPROVED_LAYER", "ApiToken", "Assignment", "Attribution", "ClaimFragment", "ClaimGroupJob", "ClaimGroupMember", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
     "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
-    "CellKind", "Document", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow",
+    "CellKind", "Document", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow", "ExplorerStale",
     "ExportFormat", "ExportJob", "ExportLayer",
     "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
     "PasswordChangeRequired",

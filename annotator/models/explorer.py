@@ -4,8 +4,9 @@ filters and groups by, so that its figures read one narrow table instead of join
 twice and the document for every claim.
 
 Derived data only: annotator/services/explorer_rows.py writes it, in the transaction of
-every service that changes what a row reflects, and `manage.py explorer_rows_rebuild`
-makes it again from the labels. Nothing else writes it; nothing reads it but
+every service that changes what a row reflects (a member's own pending labels: on the
+layer's next read, ExplorerStale below), and `manage.py explorer_rows_rebuild` makes it
+again from the labels. Nothing else writes it; nothing reads it but
 selectors/explorer*.py and services/explorer_cells.py, which counts each month's figures
 from it into ExplorerCell (below). A later column is one more field here and one more
 expression in explorer_rows.ROW_COLUMNS, as `second_hand` is (the attribution's parent;
@@ -139,3 +140,25 @@ class ExplorerCell(models.Model):
 
     def __str__(self) -> str:
         return f"explorer cell {self.kind} {self.month} of project {self.project_id}"
+
+
+class ExplorerStale(models.Model):
+    """A member's layer of a document whose rows and cells are behind its labels (decisions
+    §21, "Member layers: settled on read"): a single write of a member's own pending labels
+    marks it (services/explorer_stale.py, one upsert, `seq` + 1 each time) instead of
+    refreshing; the next read of that layer refreshes the marked documents and deletes the
+    marks whose `seq` it read, so a write that came in meanwhile keeps its own."""
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+",
+                                db_index=False)   # the index below starts with it
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)  # the unique constraint starts with it
+    layer = models.BigIntegerField()              # a member's user id, never APPROVED_LAYER
+    seq = models.BigIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "layer"], name="xstale_layer")]
+        constraints = [models.UniqueConstraint(fields=["document", "layer"],
+                                               name="xstale_one_per_layer")]
+
+    def __str__(self) -> str:
+        return f"stale layer {self.layer} of document {self.document_id} ({self.seq})"

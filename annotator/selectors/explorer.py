@@ -30,6 +30,9 @@ from django.db.models import Count, F, Min, QuerySet
 from annotator.models import Document, EntityType, Project
 from annotator.selectors.explorer_counts import (ExplorerFilter, explorer_claims,
                                                  outlet_counts, source_counts)
+# A read that writes: a member's layer is brought up to its labels first (one query when it
+# is, decisions §21 "Member layers: settled on read"), here, where every read of it begins.
+from annotator.services.explorer_stale import explorer_layer_settle
 
 APPROVED = "approved"
 NO_ENTITY = "(no entity)"
@@ -106,7 +109,9 @@ def _sources(by_source: list[dict]) -> list[dict]:
 
 
 def explorer_ranking(*, project: Project, filters: ExplorerFilter) -> list[dict]:
-    """Every source, ranked (the CSV download): one query."""
+    """Every source, ranked (the CSV download): one query (a member's layer: one more, its
+    settling, services/explorer_stale.py)."""
+    explorer_layer_settle(project_id=project.pk, layer=filters.layer)
     return _sources(source_counts(project, filters))
 
 
@@ -131,8 +136,10 @@ def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 
     - totals: claims, documents, claims without a source span.
     Two queries, whatever the number of documents and labels: the sources per month, and
     the claims per outlet and month; a claim and a document have one outlet and one month,
-    so each figure is a sum of those cells (Python adds them up).
+    so each figure is a sum of those cells (Python adds them up). A member's layer is
+    settled first (services/explorer_stale.py): one query more when nothing is stale.
     """
+    explorer_layer_settle(project_id=project.pk, layer=filters.layer)
     by_source, cells = source_counts(project, filters), outlet_counts(project, filters)
     sources = _sources(by_source)
     top = sources[:limit]
@@ -160,7 +167,8 @@ def explorer_claim_list(*, project: Project, filters: ExplorerFilter, entity_id:
     """(count, a page of) the claims of one source (`entity_id` None: "(no entity)"), each
     once, by publication date then place: the document, the claim span (`span_id`: the
     first copy's), the source's and cue's text, the attributes of its first attribution.
-    Four queries."""
+    Four queries (a member's layer: one more, its settling)."""
+    explorer_layer_settle(project_id=project.pk, layer=filters.layer)
     rows = explorer_claims(project=project, filters=filters).filter(source__isnull=False)
     return _claim_page_of_rows(rows.filter(entity_id=entity_id) if entity_id is not None
                                else rows.filter(entity_id__isnull=True), offset, limit)

@@ -16,7 +16,7 @@ from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Project,
                               ReviewDecision, ReviewState, Span, attribution_dedup_key)
 from annotator.services.events import event_record
-from annotator.services.explorer_rows import explorer_rows_refresh
+from annotator.services.explorer_stale import explorer_layer_changed
 from annotator.services.layers import layer_open, layer_status_apply, status_subquery
 from annotator.services.locks import stale, stale_conflict, versioned_update
 from annotator.services.nesting import (children_check, children_move, children_refit,
@@ -185,7 +185,9 @@ def attribution_create(*, document: Document, annotator, claims: list[int],
     event_record(project_id=document.project_id, document_id=document.pk, actor=annotator,
                  action="create", target_type="attribution", target_id=attribution.pk,
                  after=attribution_snapshot(attribution, attribution.fragment_ids))
-    explorer_rows_refresh(document_ids=[document.pk])  # the annotator's layer has it
+    # pending: the annotator's layer only, marked stale (settled by its next read)
+    explorer_layer_changed(project_id=document.project_id, document_id=document.pk,
+                           layer=annotator.pk, approved=False)
     return attribution
 
 
@@ -238,7 +240,9 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
     event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
                  action="update", target_type="attribution", target_id=attribution.pk,
                  before=before, after=attribution_snapshot(fresh), note=note, cause=cause)
-    explorer_rows_refresh(document_ids=[document.pk])  # the annotator's layer, maybe approved
+    explorer_layer_changed(project_id=document.project_id, document_id=document.pk,
+                           layer=fresh.annotator_id,
+                           approved=fresh.review_state == ReviewState.APPROVED)
     return fresh
 
 
@@ -260,29 +264,35 @@ def attribution_delete(*, attribution: Attribution, actor, expected_version: int
                            actor=actor, action="delete", target_type="attribution",
                            target_id=attribution.pk, before=before)
     # Before the row goes: SET_NULL would clear the children's parent unlogged.
-    children_release(attribution_id=attribution.pk, actor=actor, cause=deleted,
-                     snapshot=attribution_snapshot)
+    children_approved = children_release(attribution_id=attribution.pk, actor=actor,
+                                          cause=deleted, snapshot=attribution_snapshot)
     row.delete()
-    explorer_rows_refresh(document_ids=[document.pk])  # the annotator's layer, maybe approved
+    explorer_layer_changed(project_id=document.project_id, document_id=document.pk,
+                           layer=row.annotator_id,
+                           approved=row.review_state == ReviewState.APPROVED or children_approved)
 
 
-def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -> None:
+def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -> bool:
     """Before a span is deleted: take it out of every attribution that uses it.
 
     The attribution loses its source or cue, or that claim fragment; one whose
     only claim fragment goes is deleted, and one that becomes the same as another
     of the layer is merged into it (attributions_merge). Each change is versioned
-    and logged, with the span's delete event as its `cause`.
+    and logged, with the span's delete event as its `cause`. Whether it may have changed
+    the approved layer (an approved attribution touched, merged into, or given a parent
+    no more): the explorer's rows then follow at once (services/explorer_stale.py).
     """
+    approved = False
     touched = Attribution.objects.filter(Q(claim=span) | Q(source=span) | Q(cue=span)
                                          | Q(fragments__span=span)).distinct()
     for attribution in touched:
+        approved |= attribution.review_state == ReviewState.APPROVED
         before = attribution_snapshot(attribution)
         claims = [i for i in before["claims"] if i != span.pk]
         project_id = span.document.project_id
         if not claims:
-            children_release(attribution_id=attribution.pk, actor=actor, cause=cause,
-                             snapshot=attribution_snapshot)
+            approved |= children_release(attribution_id=attribution.pk, actor=actor,
+                                         cause=cause, snapshot=attribution_snapshot)
             Attribution.objects.filter(pk=attribution.pk).delete()
             event_record(project_id=project_id, document_id=span.document_id, actor=actor,
                          action="delete", target_type="attribution", target_id=attribution.pk,
@@ -303,6 +313,7 @@ def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -
                                     exclude=attribution.pk)
             if same is None or attribution.status != LabelStatus.ACCEPTED:
                 raise
+            approved |= same.review_state == ReviewState.APPROVED
             attributions_merge(survivor=same, duplicate=attribution, actor=actor,
                                note=f"span {span.pk} was deleted, and it became the same as "
                                     f"attribution {same.pk}", cause=cause)
@@ -314,8 +325,9 @@ def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -
                      before=before, after=attribution_snapshot(fresh),
                      note=f"span {span.pk} was deleted", cause=cause)
         if span.pk in before["claims"]:  # a fragment went: its children may lie outside
-            children_refit(attribution_id=attribution.pk, actor=actor, cause=cause,
-                           snapshot=attribution_snapshot)
+            approved |= children_refit(attribution_id=attribution.pk, actor=actor,
+                                       cause=cause, snapshot=attribution_snapshot)
+    return approved
 
 
 def attributions_merge(*, survivor: Attribution, duplicate: Attribution, actor,

@@ -6,9 +6,12 @@ labels, in two statements whatever their number (a DELETE, and an INSERT ... SEL
 the database computes: the entity, the claim's place, the month; both RETURNING what cells
 their rows count), and then those cells (services/explorer_cells.py, two statements).
 Every service that changes what a row reflects calls it in its own transaction, with the
-documents it touched: review decisions and corrections, creates, edits and deletes of
-labels (a member's layer holds every accepted attribution, approved or not), restores,
-bulk layer writes, suggestion decisions, label merges, entity links and merges, imports.
+documents it touched: review decisions and corrections, edits and deletes of approved
+labels, restores, bulk layer writes, suggestion decisions, label merges, entity links and
+merges, imports. The single writes of a member's own pending labels (attribution create,
+edit, delete; a span moved, relabelled or deleted that only pending attributions use) mark
+the member's layer of the document stale instead (services/explorer_stale.py), and the
+layer's next read refreshes it (`layer`: that layer's rows only).
 Entity names and types are not copied (the selectors join the entity table, a few
 hundred rows), so renaming an entity or changing its type changes no row (a type change
 remakes some cells: services/entities.py). `explorer_rows_rebuild` makes every row and
@@ -18,6 +21,7 @@ stored before it.
 """
 from __future__ import annotations
 
+from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django.db.models import (BigIntegerField, BooleanField, ExpressionWrapper, F, IntegerField,
                               Min, OuterRef, Q, QuerySet, Subquery, Value, Window)
@@ -86,30 +90,40 @@ RETURNING = (" RETURNING project_id, layer, entity_id, outlet, month, "
              "attribution_id, source_id, second_hand, CAST(attributes AS TEXT)")
 
 
-def _write(rows_filter: dict, apps=None, returning: bool = False) -> set:
-    """INSERT ... SELECT the rows of both kinds of layer (one statement, UNION ALL)."""
+def _write(rows_filter: dict, apps=None, returning: bool = False,
+           layer: int | None = None) -> set:
+    """INSERT ... SELECT the rows of both kinds of layer (one statement, UNION ALL), or of
+    one member's `layer` only."""
     Attribution, Span, ExplorerRow = _models(apps)
-    approved, approved_params = _select(Attribution, Span, rows_filter, approved=True)
-    members, member_params = _select(Attribution, Span, rows_filter, approved=False)
+    if layer is None:
+        approved, approved_params = _select(Attribution, Span, rows_filter, approved=True)
+        members, member_params = _select(Attribution, Span, rows_filter, approved=False)
+        select, params = f"{approved} UNION ALL {members}", approved_params + member_params
+    else:
+        select, params = _select(Attribution, Span, {**rows_filter, "annotator_id": layer},
+                                 approved=False)
     table = connection.ops.quote_name(ExplorerRow._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in ROW_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {approved} UNION ALL {members}"
-                       f"{RETURNING if returning else ''}", approved_params + member_params)
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}"
+                       f"{RETURNING if returning else ''}", params)
         return set(cursor.fetchall()) if returning else set()
 
 
-def _delete(document_ids) -> set:
-    """DELETE the rows of these documents (every layer's); the cells they counted."""
+def _delete(document_ids, layer: int | None = None) -> set:
+    """DELETE the rows of these documents (every layer's, or `layer`'s); the cells they
+    counted."""
     _, _, ExplorerRow = _models()
     if isinstance(document_ids, QuerySet):
         ids, params = document_ids.query.sql_with_params()
     else:
         ids, params = ", ".join(["%s"] * len(document_ids)), document_ids
     table = connection.ops.quote_name(ExplorerRow._meta.db_table)
+    of_layer, params = ("", tuple(params)) if layer is None else (" AND layer = %s",
+                                                                  (*params, layer))
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE document_id IN ({ids}){RETURNING}",
-                       tuple(params))
+        cursor.execute(f"DELETE FROM {table} WHERE document_id IN ({ids}){of_layer}"
+                       f"{RETURNING}", params)
         return set(cursor.fetchall())
 
 
@@ -117,15 +131,16 @@ def _approved_places(returned: set) -> set:
     return {row[5:9] for row in returned if row[1] == models.APPROVED_LAYER}
 
 
-def explorer_rows_refresh(*, document_ids) -> None:
+def explorer_rows_refresh(*, document_ids, layer: int | None = None) -> None:
     """Make the rows of these documents (a list of ids, or a query of them) again from
-    their attributions, every layer's, then the cells that the rows deleted or written count
-    (services/explorer_cells.py): four statements, DELETE ... RETURNING and INSERT ...
-    RETURNING the rows, DELETE and INSERT the cells (none when no row changed). Call it
-    inside the transaction that changed them. The rows of a deleted attribution are still there (models/explorer.py):
-    this DELETE is what tells which cells counted them. The near-duplicate groups are
-    marked only when an approved claim's place came or went (a member's edit, an entity
-    link: none)."""
+    their attributions, every layer's (or one member's `layer` only: the settling of a
+    stale layer, services/explorer_stale.py), then the cells that the rows deleted or
+    written count (services/explorer_cells.py): four statements, DELETE ... RETURNING and
+    INSERT ... RETURNING the rows, DELETE and INSERT the cells (none when no row changed).
+    Call it inside the transaction that changed them. The rows of a deleted attribution
+    are still there (models/explorer.py): this DELETE is what tells which cells counted
+    them. The near-duplicate groups are marked only when an approved claim's place came or
+    went (a member's edit, an entity link: none)."""
     if isinstance(document_ids, (list, tuple, set, frozenset)):
         document_ids = sorted(set(document_ids))
         if not document_ids:
@@ -133,12 +148,24 @@ def explorer_rows_refresh(*, document_ids) -> None:
     elif not isinstance(document_ids, QuerySet):
         raise TypeError("document_ids: a list of ids or a query of them")
     with transaction.atomic(savepoint=False):  # the caller's transaction: no savepoint pair
-        deleted = _delete(document_ids)
-        written = _write({"document_id__in": document_ids}, returning=True)
+        deleted = _delete(document_ids, layer)
+        written = _write({"document_id__in": document_ids}, returning=True, layer=layer)
         # the cells of the rows that changed (gone, new, or different): often one layer's
         explorer_cells_remake(keys={row[:5] for row in deleted ^ written})
     if _approved_places(deleted) != _approved_places(written):
         claim_groups_mark(document_ids=document_ids)  # the near-duplicate groups, after commit
+
+
+def _stale_clear(project, apps) -> None:
+    """Every mark of a stale member's layer (services/explorer_stale.py) of `project` (None:
+    of all) deleted: the rebuild makes every layer whole. A migration before 0025 has none."""
+    try:
+        ExplorerStale = (apps or django_apps).get_model("annotator", "ExplorerStale")
+    except LookupError:
+        return
+    marks = ExplorerStale.objects.all()
+    (marks if project is None else marks.filter(project_id=project.pk))._raw_delete(
+        connection.alias)
 
 
 def explorer_rows_rebuild(*, project=None, apps=None) -> int:
@@ -150,6 +177,7 @@ def explorer_rows_rebuild(*, project=None, apps=None) -> int:
         if project is not None:
             existing = existing.filter(project_id=project.pk)
         existing._raw_delete(connection.alias)
+        _stale_clear(project, apps)
         _write({} if project is None else {"document__project_id": project.pk}, apps)
         explorer_cells_rebuild(project=project, apps=apps)
         if apps is None:  # not from a migration: the groups follow, in the background

@@ -16,7 +16,7 @@ from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, Event, Label, LabelStatus,
                               ReviewState, Span)
 from annotator.services.events import event_record
-from annotator.services.explorer_rows import explorer_rows_refresh
+from annotator.services.explorer_stale import explorer_layer_changed
 from annotator.services.layers import (layer_open, layer_status_apply, status_subquery,
                                        text_cached, text_remember)
 from annotator.services.locks import stale, stale_conflict
@@ -175,9 +175,14 @@ def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | 
         annotations["document_text"] = Subquery(
             Document.objects.filter(pk=OuterRef("document_id")).values("text")[:1])
     if uses:
-        annotations["in_attributions"] = Exists(Attribution.objects.filter(
-            Q(claim=OuterRef("pk")) | Q(source=OuterRef("pk")) | Q(cue=OuterRef("pk"))))
+        using = Attribution.objects.filter(
+            Q(claim=OuterRef("pk")) | Q(source=OuterRef("pk")) | Q(cue=OuterRef("pk")))
+        annotations["in_attributions"] = Exists(using)
         annotations["in_fragments"] = Exists(ClaimFragment.objects.filter(span=OuterRef("pk")))
+        # an approved attribution uses it: the approved layer's rows change with it
+        annotations["in_approved"] = Exists(using.filter(review_state=ReviewState.APPROVED))
+        annotations["in_approved_fragments"] = Exists(ClaimFragment.objects.filter(
+            span=OuterRef("pk"), attribution__review_state=ReviewState.APPROVED))
     row = (Span.objects.select_for_update(of=("self",)).select_related("label")
            .annotate(**annotations).filter(pk=span.pk).order_by().first())
     if row is None:
@@ -239,8 +244,12 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
     event_record(project_id=span.document.project_id, document_id=span.document_id,
                  actor=actor, action="update", target_type="span", target_id=span.pk,
                  before=before, after=span_snapshot(row))
-    if row.review_state == ReviewState.APPROVED or row.in_attributions or row.in_fragments:
-        explorer_rows_refresh(document_ids=[span.document_id])  # moved or relabelled
+    # moved or relabelled: the approved layer's rows now, a member's own pending ones later
+    approved = (row.review_state == ReviewState.APPROVED or row.in_approved
+                or row.in_approved_fragments)
+    if approved or row.in_attributions or row.in_fragments:
+        explorer_layer_changed(project_id=span.document.project_id,
+                               document_id=span.document_id, layer=actor.pk, approved=approved)
     return row
 
 
@@ -264,8 +273,11 @@ def span_delete(*, span: Span, actor, expected_version: int) -> None:
     deleted = event_record(project_id=span.document.project_id, document_id=span.document_id,
                            actor=actor, action="delete", target_type="span",
                            target_id=span.pk, before=before)
+    approved = (row.review_state == ReviewState.APPROVED or row.in_approved
+                or row.in_approved_fragments)
     if row.in_attributions or row.in_fragments:
-        attributions_detach_span(span=row, actor=actor, cause=deleted)
+        approved |= attributions_detach_span(span=row, actor=actor, cause=deleted)
     row.delete()
-    if row.review_state == ReviewState.APPROVED or row.in_attributions or row.in_fragments:
-        explorer_rows_refresh(document_ids=[span.document_id])
+    if approved or row.in_attributions or row.in_fragments:
+        explorer_layer_changed(project_id=span.document.project_id,
+                               document_id=span.document_id, layer=actor.pk, approved=approved)

@@ -13,8 +13,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from annotator.models import Document, ExplorerStale
 from annotator.services.entities import entity_create
 from annotator.services.projects import project_update
+from tests.api.conftest import span_at
 from tests.api.explorer_world import article, label
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +187,8 @@ def test_another_projects_entity_or_no_entity_id_in_the_claims_url_is_a_404(api,
 def grow(world, count: int):
     """`count` more articles, each with an entity of its own, the minister and a source
     linked to no entity."""
-    for n in range(count):
+    first = Document.objects.filter(project=world.project).count()
+    for n in range(first, first + count):
         entity = entity_create(project=world.project, actor=world.admin, name=f"Source {n}",
                                type="group" if n % 2 else "person")
         article(world, 100 + n, f"Outlet {n % 3}", f"2025-{n % 12 + 1:02d}-01",
@@ -202,15 +205,25 @@ def grow(world, count: int):
                                   "?layer=ann&type=person&outlet=Planet"])
 def test_the_explorer_reads_in_a_fixed_number_of_queries_whatever_the_size(
         api, news, path, django_assert_num_queries):
+    """A member's layer also when documents of it are stale (the labels grow() writes are
+    theirs: services/explorer_stale.py): as many queries more whatever their number."""
     client = api(news.reviewer)
     url = sources_url(news.project, path.format(minister=news.minister.pk))
-    client.get(url)  # warm: the session and content types
-    with CaptureQueriesContext(connection) as small:
+    client.get(url)  # warm: the session and content types (and the layer settled)
+    counts = []
+    for more in (1, 12):
+        grow(news, more)   # its attributions: the annotator's layer of each document stale
+        for _ in ("stale", "clean"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured.captured_queries))
+    stale, clean = counts[0::2], counts[1::2]
+    assert stale[0] == stale[1] and clean[0] == clean[1], counts
+    # the marks read; and when stale, a savepoint, the layer's rows (DELETE, INSERT: no
+    # cell to remake, the approving review made them already), the marks deleted, RELEASE
+    assert stale[0] - clean[0] == (5 if "layer=ann" in path else 0), counts
+    with django_assert_num_queries(clean[0]):   # and clean again
         assert client.get(url).status_code == 200
-    grow(news, 12)
-    with django_assert_num_queries(len(small.captured_queries)):
-        response = client.get(url)
-    assert response.status_code == 200
 
 
 def page_config(user, project):
@@ -238,3 +251,33 @@ def test_the_explorer_page_is_every_members_and_offers_the_layers_they_may_read(
     project_page.force_login(news.annotator)
     assert f'href="/projects/{news.project.pk}/explorer/"' in project_page.get(
         f"/projects/{news.project.pk}/").content.decode()
+
+
+def test_a_members_pending_attribution_shows_in_their_explorer_on_the_next_read(api, news):
+    """Written through the API, marked stale (no refresh: services/explorer_stale.py), and
+    shown by the next read of the annotator's layer, not the approved one's."""
+    client = api(news.annotator)
+
+    def claims(layer: str) -> int:
+        response = client.get(sources_url(news.project, f"?layer={layer}"))
+        assert response.status_code == 200
+        return response.json()["totals"]["claims"]
+
+    mine, approved = claims("ann"), claims("approved")
+    spans = [client.post(f"/api/documents/{news.first.pk}/spans/",
+                         span_at(news.first, piece, label), format="json").json()["id"]
+             for piece, label in (("the bridge will reopen", "CLAIM"),
+                                  ("A spokesperson", "SOURCE"))]
+    made = client.post(f"/api/documents/{news.first.pk}/attributions/",
+                       {"claims": [spans[0]], "source": spans[1]}, format="json")
+    assert made.status_code == 201
+    assert ExplorerStale.objects.filter(document=news.first,
+                                        layer=news.annotator.pk).exists()
+    assert claims("ann") == mine + 1 and claims("approved") == approved
+    assert not ExplorerStale.objects.filter(layer=news.annotator.pk).exists()
+    listed = csv.DictReader(io.StringIO(client.get(sources_url(
+        news.project, "csv/?layer=ann")).content.decode()))
+    assert {row["name"]: row["claims"] for row in listed}["(no entity)"] == "2"
+    gone = client.delete(f"/api/attributions/{made.json()['id']}/?version=1")
+    assert gone.status_code == 204
+    assert claims("ann") == mine and claims("approved") == approved

@@ -153,10 +153,9 @@ WRITES = {
     # SAVEPOINT, INSERT span, RELEASE; INSERT event; RELEASE
     "span create": (write_span_create, 9),
     # document and membership; SAVEPOINT; layer status; claim + source spans;
-    # SAVEPOINT, INSERT attribution, RELEASE; INSERT event; the explorer's rows of the
-    # document (DELETE, INSERT: the annotator's layer has it) and their cells (DELETE,
-    # INSERT); RELEASE
-    "attribution create": (write_attribution_create, 13),
+    # SAVEPOINT, INSERT attribution, RELEASE; INSERT event; the annotator's explorer layer
+    # of the document marked stale (one upsert: services/explorer_stale.py); RELEASE
+    "attribution create": (write_attribution_create, 10),
     # span, label, document and membership; SAVEPOINT; span locked + layer status +
     # text[start:end]; does an attribution of it nest (second-hand claims)?; SAVEPOINT,
     # UPDATE, RELEASE; INSERT event; RELEASE
@@ -170,9 +169,10 @@ WRITES = {
     # attribution...; SAVEPOINT; attribution locked + layer status; its fragments (for the
     # event); INSERT event; its children (second-hand claims, to log their parent's loss);
     # Django's cascade (DELETE fragments, DELETE decisions, 2 SET NULLs: decisions'
-    # suggestion, children's parent; DELETE: its explorer rows are the refresh's to delete);
-    # the explorer's rows and cells (4: the annotator's layer had it); RELEASE
-    "attribution delete": (write_attribution_delete, 16),
+    # suggestion, children's parent; DELETE: its explorer rows are the settling's to
+    # delete); the annotator's explorer layer marked stale (one upsert: a pending
+    # attribution, no approved child); RELEASE
+    "attribution delete": (write_attribution_delete, 13),
 }
 
 

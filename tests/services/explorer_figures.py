@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from annotator.models import ExplorerRow, SourceEntity
+from annotator.models import ExplorerRow, ExplorerStale, SourceEntity
 from annotator.selectors.explorer import ExplorerFilter, explorer_ranking, explorer_summary
+from annotator.services.explorer_stale import explorer_layer_settle
 
 DAY = datetime.date
 # The documents of the tests are dated in January to March 2026: whole months, months cut
@@ -30,6 +31,14 @@ def layer_filters(*members) -> list[ExplorerFilter]:
     """FILTERS on the approved layer and on each member's own."""
     return [*FILTERS, *(ExplorerFilter(**{**vars(f), "annotator_id": member.pk})
                         for member in members for f in FILTERS)]
+
+
+def settle_every_layer(project) -> int:
+    """What a read of each stale member's layer does first (services/explorer_stale.py):
+    the documents refreshed."""
+    layers = ExplorerStale.objects.filter(project=project).values_list("layer", flat=True)
+    return sum(explorer_layer_settle(project_id=project.pk, layer=layer)
+               for layer in sorted(set(layers)))
 
 
 def _counted(rows, key) -> dict:

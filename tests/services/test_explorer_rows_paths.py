@@ -14,7 +14,8 @@ from annotator.services.restores import attribution_restore, span_restore
 from annotator.services.spans import span_delete, span_update
 from tests.api.conftest import world  # noqa: F401  (the fixture)
 from tests.api.explorer_world import article
-from tests.services.explorer_figures import figures_of_the_rows, figures_shown, layer_filters
+from tests.services.explorer_figures import (figures_of_the_rows, figures_shown, layer_filters,
+                                             settle_every_layer)
 from tests.services.test_imports import jsonl, labelled_record
 from tests.services.transfer_world import pretag_and_accept
 
@@ -27,14 +28,19 @@ def rows() -> list[tuple]:
 
 
 def equal_to_a_rebuild(project) -> list[tuple]:
-    """The approved layer's rows, once every row is checked equal to a rebuild."""
+    """The approved layer's rows, once every row is checked equal to a rebuild (the
+    members' layers read, which settles them; the approved layer's equal before)."""
+    approved = [row for row in rows() if row[COLUMNS.index("layer")] == APPROVED_LAYER]
+    settle_every_layer(project)
     now = rows()
+    assert approved == [row for row in now if row[COLUMNS.index("layer")] == APPROVED_LAYER]
     explorer_rows_rebuild(project=project)
     assert now == rows()
     return [row for row in now if row[COLUMNS.index("layer")] == APPROVED_LAYER]
 
 
 def members_rows(project) -> int:
+    settle_every_layer(project)
     return ExplorerRow.objects.filter(project=project).exclude(layer=APPROVED_LAYER).count()
 
 
