@@ -38,10 +38,13 @@ def row_defaults(model: type[models.Model], now) -> dict:
             for field in _fields(model)}
 
 
-def rows_insert(model: type[models.Model], rows: list[dict], *, now=None) -> list[int]:
+def rows_insert(model: type[models.Model], rows: list[dict], *, now=None,
+                skip_conflicts: bool = False) -> list[int]:
     """INSERT these rows (dicts of attname: value, each naming the same columns) and return
     their new ids, in order. The other columns take row_defaults(model, now). Raises
-    IntegrityError as a save would.
+    IntegrityError as a save would; with `skip_conflicts`, a row that would break a unique
+    constraint is not inserted and has no id (ON CONFLICT DO NOTHING: no savepoint needed
+    around it, and the transaction goes on, on PostgreSQL too).
     """
     if not rows:
         return []
@@ -62,7 +65,8 @@ def rows_insert(model: type[models.Model], rows: list[dict], *, now=None) -> lis
     head = (f"INSERT INTO {quote(model._meta.db_table)} "
             f"({', '.join(quote(field.column) for field in fields)}) VALUES ")
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    returning = f" RETURNING {quote(model._meta.pk.column)}"
+    returning = (" ON CONFLICT DO NOTHING" if skip_conflicts else "") + \
+        f" RETURNING {quote(model._meta.pk.column)}"
     ids: list[int] = []
     with connection.cursor() as cursor:
         for first in range(0, len(rows), per_batch):

@@ -18,7 +18,8 @@ from annotator.api.serializers.labels import (AttributionCreateIn, AttributionUp
                                               SpanCreateIn, SpanUpdateIn, SuggestedAttributionIn,
                                               SuggestedSpanIn, SuggestionDecideIn,
                                               SuggestionDecidedOut, SuggestionsStoreIn,
-                                              SuggestionsStoredOut)
+                                              SuggestionsStoredOut, attribution_create_plain,
+                                              span_create_plain)
 from annotator.api.serializers.reviews import (AnnotatorStatusOut, CorrectionAttributionIn,
                                                CorrectionSpanIn, EventOut, HistoryOut,
                                                QueueSubmissionOut, RestoreSkippedOut, ReviewBulkIn,
@@ -54,6 +55,7 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "SuggestedAttributionIn", "SuggestedSpanIn", "SuggestionDecideIn",
            "SuggestionDecidedOut", "SuggestionsOut", "SuggestionsStoreIn", "SuggestionsStoredOut",
            "TaggerOut", "TokenCreateIn", "TokenCreatedOut", "TokenOut", "UserOut",
+           "attribution_create_plain", "span_create_plain",
            "attribution_dict", "attribution_row_dict", "document_detail_dict", "ids",
            "layer_bulk_dict", "review_outcome_dict", "span_dict", "span_restored_dict",
            "span_row_dict",
