@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+import json
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from annotator.access import documents_open_filter, projects_for
-from annotator.models import Assignment, Attribution, Document, DocumentStatus, Membership, Span
-from annotator.selectors.labels import (SPAN_ORDER, _labels_filter,
-                                        attribution_list_for_document, attribution_row_list,
-                                        span_list_for_document, span_row_list)
+from annotator.models import (Assignment, Attribution, ClaimFragment, Document, DocumentStatus,
+                              Membership, Span)
+from annotator.selectors.compiled import compiled, fetch_dicts, fetch_rows
+from annotator.selectors.labels import (ATTRIBUTION_COLUMNS, SPAN_COLUMNS, SPAN_ORDER,
+                                        _labels_filter, attribution_list_for_document,
+                                        span_list_for_document)
 
 
 def document_list_for_user(*, user):
@@ -73,33 +77,82 @@ def document_detail_for_user(*, document, user, layer: str,
     for the API's fast path, or, with as_rows=False, as model objects for the
     documented serializers.
     """
+    if as_rows:
+        return _detail_rows(document=document, user=user, layer=layer)
     ids = None if layer == "all" else [user.pk if layer == "mine" else int(layer)]
+    suggested = _suggested_filters(document, user, layer)
+    layer_spans = list(span_list_for_document(document=document, annotator_ids=ids))
+    layer_attributions = list(attribution_list_for_document(document=document,
+                                                            annotator_ids=ids))
+    suggested_spans = list(span_list_for_document(document=document, suggestions=True)
+                           .filter(suggested[Span]))
+    suggested_attributions = list(attribution_list_for_document(
+        document=document, suggestions=True).filter(suggested[Attribution]))
+    return DocumentDetail(document=document, layer=layer, my_status=_my_status(document, user),
+                          spans=layer_spans, attributions=layer_attributions,
+                          suggested_spans=suggested_spans,
+                          suggested_attributions=suggested_attributions)
+
+
+def _suggested_filters(document, user, layer: str) -> dict:
+    """{model: filter} of the suggestions shown with `layer`: for "mine", not those the
+    user already accepted or rejected."""
     suggested = {model: _labels_filter(suggestions=True) for model in (Span, Attribution)}
     if layer == "mine":
         for model in suggested:
             decided = model.objects.filter(document=document, annotator=user,
                                            suggestion__isnull=False).values("suggestion_id")
             suggested[model] &= ~Q(pk__in=decided)
-    status = DocumentStatus.objects.filter(document=document, annotator=user).values_list(
-        "status", flat=True).first() or DocumentStatus.Status.NOT_STARTED
+    return suggested
+
+
+def _my_status(document, user) -> str:
+    sql, params = compiled("detail-status", lambda document, user: DocumentStatus.objects
+                           .filter(document=document, annotator=user).values("status")[:1],
+                           document=document.pk, user=user.pk)
+    found = fetch_rows(sql, params)
+    return (found[0][0] if found else None) or DocumentStatus.Status.NOT_STARTED
+
+
+def _layer_querysets(kind: str, document: int, user: int, other: int) -> tuple:
+    """(spans, attributions) of a document's layer and its suggestions, as values() rows:
+    the layer of the user (kind "mine"), of one annotator (`other`) or of all ("all")."""
+    ids = None if kind == "all" else [user if kind == "mine" else other]
+    suggested = _suggested_filters(document, user, kind)
     layer_filter = _labels_filter(annotator_ids=ids)
-    if as_rows:
-        spans = span_row_list(queryset=Span.objects.filter(
-            layer_filter | suggested[Span], document=document).order_by(*SPAN_ORDER))
-        attributions = attribution_row_list(queryset=Attribution.objects.filter(
-            layer_filter | suggested[Attribution], document=document).order_by("id"))
-        layer_spans, suggested_spans = _split(spans)
-        layer_attributions, suggested_attributions = _split(attributions)
-    else:
-        layer_spans = list(span_list_for_document(document=document, annotator_ids=ids))
-        layer_attributions = list(attribution_list_for_document(document=document,
-                                                                annotator_ids=ids))
-        suggested_spans = list(span_list_for_document(document=document, suggestions=True)
-                               .filter(suggested[Span]))
-        suggested_attributions = list(attribution_list_for_document(
-            document=document, suggestions=True).filter(
-            suggested[Attribution]))
-    return DocumentDetail(document=document, layer=layer, my_status=status,
+    spans = (Span.objects.filter(layer_filter | suggested[Span], document=document)
+             .order_by(*SPAN_ORDER).values(*SPAN_COLUMNS, label_name=F("label__name")))
+    attributions = Attribution.objects.filter(layer_filter | suggested[Attribution],
+                                              document=document)
+    return spans, attributions
+
+
+def _detail_rows(*, document, user, layer: str) -> DocumentDetail:
+    """document_detail_for_user as plain rows: four queries, compiled once per kind of layer
+    (selectors/compiled.py); rows as span_row_list and attribution_row_list give them."""
+    kind = layer if layer in ("mine", "all") else "one"
+    values = {"document": document.pk, "user": user.pk,
+              "other": int(layer) if kind == "one" else 0}
+    spans = fetch_dicts(*compiled(f"detail-spans-{kind}",
+                                  lambda **v: _layer_querysets(kind, **v)[0], **values))
+    attributions = fetch_dicts(*compiled(
+        f"detail-attributions-{kind}", lambda **v: _layer_querysets(kind, **v)[1]
+        .order_by("id").values(*ATTRIBUTION_COLUMNS), **values))
+    fragments: dict[int, list[int]] = {row["id"]: [] for row in attributions}
+    if fragments:
+        for attribution_id, span_id in fetch_rows(*compiled(
+                f"detail-fragments-{kind}", lambda **v: ClaimFragment.objects.filter(
+                    attribution__in=_layer_querysets(kind, **v)[1])
+                .order_by("attribution_id", "position").values("attribution_id", "span_id"),
+                **values)):
+            fragments[attribution_id].append(span_id)
+    for row in attributions:
+        row["fragment_ids"] = fragments[row["id"]]
+        if isinstance(row["attributes"], str):  # JSON as the database returns it
+            row["attributes"] = json.loads(row["attributes"])
+    layer_spans, suggested_spans = _split(spans)
+    layer_attributions, suggested_attributions = _split(attributions)
+    return DocumentDetail(document=document, layer=layer, my_status=_my_status(document, user),
                           spans=layer_spans, attributions=layer_attributions,
                           suggested_spans=suggested_spans,
                           suggested_attributions=suggested_attributions)
