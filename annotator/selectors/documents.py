@@ -12,6 +12,7 @@ from annotator.access import documents_open_filter, projects_for
 from annotator.models import (Assignment, Attribution, ClaimFragment, Document, DocumentStatus,
                               Membership, Span)
 from annotator.selectors.compiled import compiled, fetch_dicts, fetch_rows
+from annotator.selectors.span_json import json_array, span_json_rows
 from annotator.selectors.labels import (ATTRIBUTION_COLUMNS, SPAN_COLUMNS, SPAN_ORDER,
                                         _labels_filter, attribution_list_for_document,
                                         span_list_for_document)
@@ -129,12 +130,13 @@ def _layer_querysets(kind: str, document: int, user: int, other: int) -> tuple:
 
 def _detail_rows(*, document, user, layer: str) -> DocumentDetail:
     """document_detail_for_user as plain rows: four queries, compiled once per kind of layer
-    (selectors/compiled.py); rows as span_row_list and attribution_row_list give them."""
+    (selectors/compiled.py). The spans come as JSON written by the database (a JSON array
+    each: selectors/span_json.py), the attributions as attribution_row_list gives them."""
     kind = layer if layer in ("mine", "all") else "one"
     values = {"document": document.pk, "user": user.pk,
               "other": int(layer) if kind == "one" else 0}
-    spans = fetch_dicts(*compiled(f"detail-spans-{kind}",
-                                  lambda **v: _layer_querysets(kind, **v)[0], **values))
+    spans = span_json_rows(*compiled(f"detail-spans-{kind}",
+                                     lambda **v: _layer_querysets(kind, **v)[0], **values))
     attributions = fetch_dicts(*compiled(
         f"detail-attributions-{kind}", lambda **v: _layer_querysets(kind, **v)[1]
         .order_by("id").values(*ATTRIBUTION_COLUMNS), **values))
@@ -150,11 +152,11 @@ def _detail_rows(*, document, user, layer: str) -> DocumentDetail:
         row["fragment_ids"] = fragments[row["id"]]
         if isinstance(row["attributes"], str):  # JSON as the database returns it
             row["attributes"] = json.loads(row["attributes"])
-    layer_spans, suggested_spans = _split(spans)
     layer_attributions, suggested_attributions = _split(attributions)
     return DocumentDetail(document=document, layer=layer, my_status=_my_status(document, user),
-                          spans=layer_spans, attributions=layer_attributions,
-                          suggested_spans=suggested_spans,
+                          spans=json_array([text for own, text in spans if own]),
+                          attributions=layer_attributions,
+                          suggested_spans=json_array([text for own, text in spans if not own]),
                           suggested_attributions=suggested_attributions)
 
 

@@ -37,6 +37,11 @@ def test_document_detail_dict_equals_the_serializers_output(world):
                                            confidence=0.5),
                              SuggestedSpan(key="b", label="CUE", start=6, end=9)],
                       attributions=[SuggestedAttribution(claims=["a"], cue="b", confidence=1)])
+    # A proposed entity with characters JSON escapes (the database writes spans' JSON:
+    # selectors/span_json.py), and an empty type (written "other").
+    Span.objects.filter(document=doc, annotator__isnull=True, start=0).update(
+        suggested_entity_name='the "minister" \\ \t\u2028 é 📈', suggested_entity_type="",
+        suggested_entity_by="")
     # A timestamp on a whole second is written without microseconds, as DRF writes it.
     Span.objects.filter(pk=claim.pk).update(created_at=datetime(2026, 1, 2, 3, 4, 5,
                                                                 tzinfo=timezone.utc))
@@ -52,6 +57,10 @@ def test_document_detail_dict_equals_the_serializers_output(world):
         assert [a["claims"] for a in fast["attributions"]] == [[claim.pk, second.pk]]
         assert {sp["id"]: sp["created_at"] for sp in fast["spans"]}[claim.pk] == \
             "2026-01-02T03:04:05Z"
+        proposed = [sp["suggested_entity"] for sp in fast["suggestions"]["spans"]
+                    if sp["suggested_entity"]]
+        assert proposed == [{"id": None, "name": 'the "minister" \\ \t\u2028 é 📈',
+                             "type": "other", "by": ""}]
 
 
 def test_span_dict_equals_span_out_for_new_and_updated_spans(world):

@@ -13,6 +13,7 @@ for the JSON renderer to write (api/renderers.py).
 from __future__ import annotations
 
 from annotator.selectors import ATTRIBUTION_COLUMNS, SPAN_COLUMNS
+from annotator.selectors.span_json import JsonText
 
 
 def _confidence(value) -> float | None:
@@ -85,6 +86,12 @@ def span_restored_dict(*, span: dict, attributions: list[dict], skipped: list[di
                         for item in skipped]}
 
 
+def _spans(spans):
+    """Rows of spans as SpanOut's shapes, or the JSON array the database wrote of them
+    (selectors/span_json.py), as it is."""
+    return spans if isinstance(spans, JsonText) else [span_row_dict(row) for row in spans]
+
+
 def document_detail_dict(detail) -> dict:
     """DocumentDetailOut's shape from selectors.document_detail_for_user (as rows)."""
     document = detail.document
@@ -92,8 +99,8 @@ def document_detail_dict(detail) -> dict:
             "text": document.text, "length": document.length,
             "text_sha256": document.text_sha256, "source_url": document.source_url,
             "metadata": document.metadata, "layer": detail.layer, "my_status": detail.my_status,
-            "spans": [span_row_dict(row) for row in detail.spans],
+            "spans": _spans(detail.spans),
             "attributions": [attribution_row_dict(row) for row in detail.attributions],
-            "suggestions": {"spans": [span_row_dict(row) for row in detail.suggested_spans],
+            "suggestions": {"spans": _spans(detail.suggested_spans),
                             "attributions": [attribution_row_dict(row)
                                              for row in detail.suggested_attributions]}}
