@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import json
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -201,3 +205,67 @@ def document_status_counts(*, project, user) -> tuple[int, list[tuple[str, str, 
     mine[DocumentStatus.Status.NOT_STARTED] = total - sum(mine.values())
     return total, [(value, label, mine.get(value, 0))
                    for value, label in DocumentStatus.Status.choices]
+
+
+_LIST_FIELDS = ("id", "project_id", "title", "length", "text_sha256", "source_url", "metadata",
+                "created_at", "my_status", "my_span_count", "has_suggestions", "assigned_to_me")
+
+
+def _document_page_queryset(project: int, user: int):
+    suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
+    return (document_list_for_user(user=user).filter(project=project)
+            .annotate(has_suggestions=Exists(suggestions)))
+
+
+class DocumentPage:
+    """document_list_for_project without filters, as rows for a paginator to count and
+    slice (the API's list): the ORM writes each query once (selectors/compiled.py), and a
+    page is one query, plus one for its assignees when `with_assignees`. Each row is a
+    dict of _LIST_FIELDS (metadata decoded, created_at aware) and, with assignees,
+    `assignees` ([{"id", "username"}] by username)."""
+
+    def __init__(self, *, project, user, with_assignees: bool):
+        self.values = {"project": project.pk, "user": user.pk}
+        self.with_assignees = with_assignees
+
+    def count(self) -> int:
+        sql, params = compiled("document-page-count", lambda **v: _document_page_queryset(**v)
+                               .order_by().values("pk"), **self.values)
+        return fetch_rows(f"SELECT COUNT(*) FROM ({sql}) sub", params)[0][0]
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        sql, params = compiled("document-page", lambda **v: _document_page_queryset(**v)
+                               .order_by("-assigned_to_me", "id").values(*_LIST_FIELDS),
+                               **self.values)
+        rows = fetch_dicts(f"{sql} LIMIT %s OFFSET %s",
+                           [*params, window.stop - window.start, window.start])
+        for row in rows:
+            if isinstance(row["metadata"], str):
+                row["metadata"] = json.loads(row["metadata"])
+            row["created_at"] = _aware(row["created_at"])
+            row["has_suggestions"] = bool(row["has_suggestions"])
+            row["assigned_to_me"] = bool(row["assigned_to_me"])
+        if self.with_assignees and rows:
+            found = {row["id"]: [] for row in rows}
+            for document_id, annotator_id, username in fetch_rows(*_assignees_sql(list(found))):
+                found[document_id].append({"id": annotator_id, "username": username})
+            for row in rows:
+                row["assignees"] = found[row["id"]]
+        return rows
+
+
+def _aware(value):
+    """A timestamp as the ORM gives it: aware (SQLite's driver returns it naive, in UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value is None or value.tzinfo else value.replace(tzinfo=dt_timezone.utc)
+
+
+def _assignees_sql(document_ids: list[int]) -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    user_table = quote(get_user_model()._meta.db_table)
+    return (f"SELECT a.{quote('document_id')}, a.{quote('annotator_id')}, "
+            f"u.{quote('username')} FROM {quote(Assignment._meta.db_table)} a JOIN "
+            f"{user_table} u ON u.{quote('id')} = a.{quote('annotator_id')} "
+            f"WHERE a.{quote('document_id')} IN ({', '.join(['%s'] * len(document_ids))}) "
+            f"ORDER BY u.{quote('username')}, a.{quote('id')}", document_ids)

@@ -34,7 +34,8 @@ from annotator.api.serializers.agreement import (AgreementAnnotatorOut, Agreemen
                                                  AgreementPairOut)
 from annotator.api.serializers.bulk import LayerBulkIn, LayerBulkOut, layer_bulk_dict
 from annotator.api.serializers.output import (attribution_dict, attribution_row_dict,
-                                              document_detail_dict, span_dict,
+                                              document_detail_dict, document_list_row_dict,
+                                              span_dict,
                                               span_restored_dict, span_row_dict,
                                               suggestion_decided_dict)
 
@@ -56,7 +57,7 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "SuggestionDecidedOut", "SuggestionsOut", "SuggestionsStoreIn", "SuggestionsStoredOut",
            "TaggerOut", "TokenCreateIn", "TokenCreatedOut", "TokenOut", "UserOut",
            "attribution_create_plain", "span_create_plain",
-           "attribution_dict", "attribution_row_dict", "document_detail_dict", "ids",
+           "attribution_dict", "attribution_row_dict", "document_detail_dict", "document_list_row_dict", "ids",
            "layer_bulk_dict", "review_outcome_dict", "span_dict", "span_restored_dict",
            "span_row_dict",
            "suggestion_decided_dict"]

@@ -12,6 +12,8 @@ for the JSON renderer to write (api/renderers.py).
 """
 from __future__ import annotations
 
+from django.utils import timezone
+
 from annotator.selectors import ATTRIBUTION_COLUMNS, SPAN_COLUMNS
 from annotator.selectors.span_json import JsonText
 
@@ -84,6 +86,18 @@ def span_restored_dict(*, span: dict, attributions: list[dict], skipped: list[di
             "attributions": [attribution_row_dict(row) for row in attributions],
             "skipped": [{"attribution": item["attribution"], "reason": item["reason"]}
                         for item in skipped]}
+
+
+def document_list_row_dict(row: dict, *, sees_assignees: bool) -> dict:
+    """DocumentListOut's shape from a row of selectors.DocumentPage (timestamps in the
+    current time zone, as DRF writes them)."""
+    return {"id": row["id"], "project": row["project_id"], "title": row["title"],
+            "length": row["length"], "text_sha256": row["text_sha256"],
+            "source_url": row["source_url"], "metadata": row["metadata"],
+            "created_at": timezone.localtime(row["created_at"]), "my_status": row["my_status"],
+            "my_span_count": row["my_span_count"], "has_suggestions": row["has_suggestions"],
+            "assigned_to_me": row["assigned_to_me"],
+            "assignees": row.get("assignees", []) if sees_assignees else None}
 
 
 def _spans(spans):
