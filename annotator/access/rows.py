@@ -9,7 +9,10 @@ objects are the ones the ORM would have built.
 """
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import connection
+
+from annotator.models import ApiToken, Assignment, Document, Label, Membership, Project, Span
 
 
 class Columns:
@@ -68,8 +71,6 @@ def fetch_one(sql: str, params: list) -> tuple | None:
 # --- A document for a user, with the user's membership (and a label) ----------------------
 
 def _document_columns():
-    from annotator.models import Document, Label, Project
-
     return {True: Columns(Document, "d"), False: Columns(Document, "d", leave_out=("text",)),
             "project": Columns(Project, "p"), "label": Columns(Label, "l")}
 
@@ -86,8 +87,6 @@ def _columns() -> dict:
 def _membership_sql(document_ref: str) -> tuple[str, str]:
     """(the select list's membership columns, the joins to project and membership) for the
     document `document_ref` and the user of the first two parameters."""
-    from annotator.models import Assignment, Membership, Project
-
     columns = (f"m.{quote('id')}, m.{quote('role')}, EXISTS(SELECT 1 FROM {table(Assignment)} a "
                f"WHERE a.{quote('document_id')} = {document_ref} "
                f"AND a.{quote('annotator_id')} = %s)")
@@ -103,8 +102,6 @@ def document_row(user_id: int, document_id: int, *, text: bool,
     `label_name` in its project or None), or None when the user is not a member of the
     document's project (or there is no such document): one query. Without `text` the
     document's text is deferred (read on first use)."""
-    from annotator.models import Document, Label
-
     columns = _columns()
     document_columns, project_columns = columns[text], columns["project"]
     member_columns, joins = _membership_sql(f"d.{quote('id')}")
@@ -138,10 +135,6 @@ _TOKEN_COLUMNS: list = []
 
 def token_row(digest: str):
     """The ApiToken with this digest, its user loaded (None if there is none): one query."""
-    from django.contrib.auth import get_user_model
-
-    from annotator.models import ApiToken
-
     if not _TOKEN_COLUMNS:
         _TOKEN_COLUMNS.extend([Columns(ApiToken, "t"), Columns(get_user_model(), "u")])
     tokens, users = _TOKEN_COLUMNS
@@ -164,8 +157,6 @@ def label_row(model, user_id: int, row_id: int) -> tuple | None:
     """(the span or attribution, with its document (text deferred), project and, for a
     span, its label; membership id, role, assigned to the user?), or None when there is
     no such row in a project of the user's: one query."""
-    from annotator.models import Label, Span
-
     if model not in _LABEL_COLUMNS:
         _LABEL_COLUMNS[model] = Columns(model, "r")
     columns, others = _LABEL_COLUMNS[model], _columns()

@@ -17,7 +17,7 @@ from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework.renderers import JSONRenderer as DrfJSONRenderer
 from rest_framework.utils.encoders import JSONEncoder as DrfJSONEncoder
 
-from annotator.selectors.span_json import JsonText
+from annotator.selectors.label_json import JsonText
 
 
 class _UtcEncoder(DrfJSONEncoder):

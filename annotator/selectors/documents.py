@@ -13,10 +13,10 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, 
 from django.db.models.functions import Coalesce
 
 from annotator.access import documents_open_filter, projects_for
-from annotator.models import (Assignment, Attribution, ClaimFragment, Document, DocumentStatus,
-                              Membership, Span)
+from annotator.models import Assignment, Attribution, Document, DocumentStatus, Membership, Span
 from annotator.selectors.compiled import compiled, fetch_dicts, fetch_rows
-from annotator.selectors.span_json import json_array, span_json_rows
+from annotator.selectors.label_json import attribution_json_rows, json_array, span_json_rows
+from annotator.services.layers import text_cached, text_remember
 from annotator.selectors.labels import (ATTRIBUTION_COLUMNS, SPAN_COLUMNS, SPAN_ORDER,
                                         _labels_filter, attribution_list_for_document,
                                         span_list_for_document)
@@ -133,41 +133,39 @@ def _layer_querysets(kind: str, document: int, user: int, other: int) -> tuple:
 
 
 def _detail_rows(*, document, user, layer: str) -> DocumentDetail:
-    """document_detail_for_user as plain rows: four queries, compiled once per kind of layer
-    (selectors/compiled.py). The spans come as JSON written by the database (a JSON array
-    each: selectors/span_json.py), the attributions as attribution_row_list gives them."""
+    """document_detail_for_user as JSON written by the database (selectors/label_json.py):
+    three queries (the text too, unless this process holds it), compiled once per kind of
+    layer (selectors/compiled.py)."""
+    _text_load(document)
     kind = layer if layer in ("mine", "all") else "one"
     values = {"document": document.pk, "user": user.pk,
               "other": int(layer) if kind == "one" else 0}
     spans = span_json_rows(*compiled(f"detail-spans-{kind}",
                                      lambda **v: _layer_querysets(kind, **v)[0], **values))
-    attributions = fetch_dicts(*compiled(
+    attributions = attribution_json_rows(*compiled(
         f"detail-attributions-{kind}", lambda **v: _layer_querysets(kind, **v)[1]
         .order_by("id").values(*ATTRIBUTION_COLUMNS), **values))
-    fragments: dict[int, list[int]] = {row["id"]: [] for row in attributions}
-    if fragments:
-        for attribution_id, span_id in fetch_rows(*compiled(
-                f"detail-fragments-{kind}", lambda **v: ClaimFragment.objects.filter(
-                    attribution__in=_layer_querysets(kind, **v)[1])
-                .order_by("attribution_id", "position").values("attribution_id", "span_id"),
-                **values)):
-            fragments[attribution_id].append(span_id)
-    for row in attributions:
-        row["fragment_ids"] = fragments[row["id"]]
-        if isinstance(row["attributes"], str):  # JSON as the database returns it
-            row["attributes"] = json.loads(row["attributes"])
-    layer_attributions, suggested_attributions = _split(attributions)
     return DocumentDetail(document=document, layer=layer, my_status=_my_status(document, user),
                           spans=json_array([text for own, text in spans if own]),
-                          attributions=layer_attributions,
+                          attributions=json_array([text for own, text in attributions if own]),
                           suggested_spans=json_array([text for own, text in spans if not own]),
-                          suggested_attributions=suggested_attributions)
+                          suggested_attributions=json_array(
+                              [text for own, text in attributions if not own]))
 
 
-def _split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(annotators' rows, suggestions), each in the order given."""
-    return ([row for row in rows if row["annotator_id"] is not None],
-            [row for row in rows if row["annotator_id"] is None])
+def _text_load(document) -> None:
+    """Set document.text (deferred by the access query) from this process's copy of it,
+    or read it once and keep it: a text never changes once stored (services/layers.py).
+    A 1 MiB text is then not read out of the database on every fetch."""
+    if "text" not in document.get_deferred_fields():
+        return
+    text = text_cached(document)
+    if text is None:
+        [(text,)] = fetch_rows(f"SELECT {connection.ops.quote_name('text')} FROM "
+                               f"{connection.ops.quote_name(Document._meta.db_table)} WHERE "
+                               f"{connection.ops.quote_name('id')} = %s", [document.pk])
+        text_remember(document, text)
+    document.text = text
 
 
 def document_list_for_project(*, project, user):

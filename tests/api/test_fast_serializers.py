@@ -38,7 +38,7 @@ def test_document_detail_dict_equals_the_serializers_output(world):
                              SuggestedSpan(key="b", label="CUE", start=6, end=9)],
                       attributions=[SuggestedAttribution(claims=["a"], cue="b", confidence=1)])
     # A proposed entity with characters JSON escapes (the database writes spans' JSON:
-    # selectors/span_json.py), and an empty type (written "other").
+    # selectors/label_json.py), and an empty type (written "other").
     Span.objects.filter(document=doc, annotator__isnull=True, start=0).update(
         suggested_entity_name='the "minister" \\ \t\u2028 é 📈', suggested_entity_type="",
         suggested_entity_by="")

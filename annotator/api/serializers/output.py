@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from annotator.selectors import ATTRIBUTION_COLUMNS, SPAN_COLUMNS
-from annotator.selectors.span_json import JsonText
+from annotator.selectors.label_json import JsonText
 
 
 def _confidence(value) -> float | None:
@@ -102,8 +102,14 @@ def document_list_row_dict(row: dict, *, sees_assignees: bool) -> dict:
 
 def _spans(spans):
     """Rows of spans as SpanOut's shapes, or the JSON array the database wrote of them
-    (selectors/span_json.py), as it is."""
+    (selectors/label_json.py), as it is."""
     return spans if isinstance(spans, JsonText) else [span_row_dict(row) for row in spans]
+
+
+def _attributions(attributions):
+    """As _spans, of attributions."""
+    return attributions if isinstance(attributions, JsonText) else [
+        attribution_row_dict(row) for row in attributions]
 
 
 def document_detail_dict(detail) -> dict:
@@ -114,7 +120,6 @@ def document_detail_dict(detail) -> dict:
             "text_sha256": document.text_sha256, "source_url": document.source_url,
             "metadata": document.metadata, "layer": detail.layer, "my_status": detail.my_status,
             "spans": _spans(detail.spans),
-            "attributions": [attribution_row_dict(row) for row in detail.attributions],
+            "attributions": _attributions(detail.attributions),
             "suggestions": {"spans": _spans(detail.suggested_spans),
-                            "attributions": [attribution_row_dict(row)
-                                             for row in detail.suggested_attributions]}}
+                            "attributions": _attributions(detail.suggested_attributions)}}

@@ -106,7 +106,8 @@ class DocumentDetailView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID, LAYER], responses=s.DocumentDetailOut,
                    summary="A document with its text, labels and suggestions, in one response")
     def get(self, request, document_id):
-        document = access.access_document(request.user, document_id)
+        # The text comes from this process's copy when it holds one (services/layers.py).
+        document = access.access_document(request.user, document_id, text=False)
         layer = access.access_layer(request.user, document,
                                     request.query_params.get("layer", "mine"))
         detail = selectors.document_detail_for_user(document=document, user=request.user, layer=layer)

@@ -1,12 +1,13 @@
-"""Spans written as JSON by the database: a long document's labels without Python objects.
+"""Spans and attributions written as JSON by the database: a document's labels without
+Python objects.
 
 Reading 500 spans into dicts (the driver parsing two timestamps each), making each one
 SpanOut's shape and writing it out again cost three quarters of a document fetch
-(issue #17). Here the database writes each span's JSON object (SQLite's json_object,
-PostgreSQL's json_build_object), exactly as api/serializers/output.py's span_row_dict
-and the JSON renderer would (timestamps in UTC with "Z", fractions of a second only
-when there are some; tests/api/test_fast_serializers.py compares the two), and the
-response takes the text as it is (JsonText).
+(issue #17). Here the database writes each label's JSON object (SQLite's json_object,
+PostgreSQL's json_build_object), exactly as api/serializers/output.py's span_row_dict,
+attribution_row_dict and the JSON renderer would (timestamps in UTC with "Z", fractions
+of a second only when there are some; tests/api/test_fast_serializers.py compares
+them), and the response takes the text as it is (JsonText).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import json
 
 from django.db import connection
 
+from annotator.models import ClaimFragment
 from annotator.selectors.compiled import fetch_rows
 
 
@@ -64,19 +66,62 @@ def _span_object() -> str:
                       ("updated_at", _timestamp("updated_at"))])
 
 
-_OBJECTS: dict[str, str] = {}
+def _attribution_object() -> str:
+    """The SQL of AttributionOut's JSON object of a row of `sub` (ATTRIBUTION_COLUMNS)."""
+    q = connection.ops.quote_name
+    # The claim, then its further fragments by position (the first is 1).
+    parts = (f"SELECT {_q('claim_id')} AS x, -1 AS p UNION ALL SELECT f.{q('span_id')}, "
+             f"f.{q('position')} FROM {q(ClaimFragment._meta.db_table)} f "
+             f"WHERE f.{q('attribution_id')} = {_q('id')}")
+    if connection.vendor == "sqlite":
+        claims = f"(SELECT json_group_array(x) FROM ({parts} ORDER BY p))"
+        attributes = f"json({_q('attributes')})"
+        confidence = f"CAST({_q('confidence')} AS REAL)"
+    else:
+        claims = f"(SELECT json_agg(x ORDER BY p) FROM ({parts}) parts)"
+        attributes = f"{_q('attributes')}::json"
+        confidence = f"CAST({_q('confidence')} AS double precision)"
+    columns = [("id", "id"), ("document", "document_id"), ("annotator", "annotator_id")]
+    links = [("source", "source_id"), ("cue", "cue_id")]
+    provenance = [("origin", "origin"), ("tagger_name", "tagger_name"),
+                  ("tagger_version", "tagger_version")]
+    after = [("status", "status"), ("suggestion", "suggestion_id"),
+             ("review_state", "review_state"), ("version", "version")]
+    return _object([(key, _q(column)) for key, column in columns] + [("claims", claims)]
+                   + [(key, _q(column)) for key, column in links]
+                   + [("attributes", attributes), ("parent", _q("parent_id"))]
+                   + [(key, _q(column)) for key, column in provenance]
+                   + [("confidence", confidence)]
+                   + [(key, _q(column)) for key, column in after]
+                   + [("created_at", _timestamp("created_at")),
+                      ("updated_at", _timestamp("updated_at"))])
+
+
+_OBJECTS: dict[tuple[str, str], str] = {}
+# kind: (its object's SQL, its order: SPAN_ORDER, or by id)
+_MAKERS = {"span": (_span_object, (("start", ""), ("end", " DESC"), ("id", ""))),
+           "attribution": (_attribution_object, (("id", ""),))}
+
+
+def _json_rows(kind: str, sql: str, params: list) -> list[tuple[bool, str]]:
+    make, order = _MAKERS[kind]
+    key = (kind, connection.vendor)
+    if key not in _OBJECTS:  # as text: the driver would parse a json value
+        _OBJECTS[key] = make() + ("" if connection.vendor == "sqlite" else "::text")
+    by = ", ".join(_q(column) + direction for column, direction in order)
+    return fetch_rows(f"SELECT {_q('annotator_id')} IS NOT NULL, {_OBJECTS[key]} "
+                      f"FROM ({sql}) sub ORDER BY {by}", params)
 
 
 def span_json_rows(sql: str, params: list) -> list[tuple[bool, str]]:
     """[(is it an annotator's span (not a suggestion), its JSON text)] of the spans that
-    `sql` selects (span_row_list's columns, SPAN_ORDER), in that order."""
-    if connection.vendor not in _OBJECTS:  # as text: the driver would parse a json value
-        _OBJECTS[connection.vendor] = _span_object() + (
-            "" if connection.vendor == "sqlite" else "::text")
-    order = f"{_q('start')}, {_q('end')} DESC, {_q('id')}"
-    return fetch_rows(f"SELECT {_q('annotator_id')} IS NOT NULL, "
-                      f"{_OBJECTS[connection.vendor]} FROM ({sql}) sub ORDER BY {order}",
-                      params)
+    `sql` selects (span_row_list's columns), in SPAN_ORDER."""
+    return _json_rows("span", sql, params)
+
+
+def attribution_json_rows(sql: str, params: list) -> list[tuple[bool, str]]:
+    """The same of the attributions that `sql` selects (ATTRIBUTION_COLUMNS), by id."""
+    return _json_rows("attribution", sql, params)
 
 
 class JsonText:
