@@ -8,7 +8,7 @@ from django.http import Http404
 
 from annotator.access.documents import require_document_open
 from annotator.access.projects import _of_project
-from annotator.access.rows import label_row
+from annotator.access.rows import label_row, own_span_rows
 from annotator.access.roles import (Forbidden, Need, _remember_membership, _with_role, allows,
                                     membership_for, object_id, require, sees_all_layers)
 from annotator.models import Attribution, Document, Event, Label, Membership, Origin, Project, Span
@@ -202,8 +202,7 @@ def own_spans_in_document(document: Document, ids, *, user) -> dict:
              and 0 < value < 2**63]
     if not clean:
         return {}
-    return {s.pk: s for s in Span.objects.select_related("label").filter(
-        pk__in=clean, document=document, annotator=user).order_by()}
+    return {span.pk: span for span in own_span_rows(document.pk, user.pk, clean)}
 
 
 def rows_in_document(model, document: Document, ids, *, field: str) -> list:

@@ -182,3 +182,23 @@ def label_row(model, user_id: int, row_id: int) -> tuple | None:
         found.label = others["label"].build(row, at + 3)
         found.label.project = document.project
     return found, row[at], row[at + 1], bool(row[at + 2])
+
+
+def own_span_rows(document_id: int, user_id: int, ids: list[int]) -> list:
+    """The user's spans of this document among `ids`, with their labels: one query."""
+    if Span not in _LABEL_COLUMNS:
+        _LABEL_COLUMNS[Span] = Columns(Span, "r")
+    spans, labels = _LABEL_COLUMNS[Span], _columns()["label"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {spans.sql()}, {labels.sql()} FROM {table(Span)} r JOIN "
+                       f"{table(Label)} l ON l.{quote('id')} = r.{quote('label_id')} WHERE "
+                       f"r.{quote('id')} IN ({', '.join(['%s'] * len(ids))}) AND "
+                       f"r.{quote('document_id')} = %s AND r.{quote('annotator_id')} = %s",
+                       [*ids, document_id, user_id])
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        span = spans.build(row)
+        span.label = labels.build(row, spans.width)
+        found.append(span)
+    return found

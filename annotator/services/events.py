@@ -5,7 +5,7 @@ from typing import Any
 from django.utils import timezone
 
 from annotator.models import Event
-from annotator.services.rows import rows_insert
+from annotator.services.rows import row_insert
 
 
 def event_record(*, project_id: int, action: str, target_type: str, target_id: int,
@@ -18,7 +18,7 @@ def event_record(*, project_id: int, action: str, target_type: str, target_id: i
               "actor_id": None if actor is None else actor.pk, "action": action,
               "target_type": target_type, "target_id": target_id, "before": before,
               "after": after, "note": note, "cause_id": None if cause is None else cause.pk}
-    [event_id] = rows_insert(Event, [values], now=now)
+    event_id = row_insert(Event, values, now=now)
     event = Event(id=event_id, created_at=now, **values)
     if actor is not None:
         event.actor = actor

@@ -20,7 +20,7 @@ from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import layer_open, layer_status_apply, text_cached, text_remember
 from annotator.services.locks import stale, stale_conflict
 from annotator.services.nesting import span_move_check
-from annotator.services.rows import rows_insert
+from annotator.services.rows import row_insert
 
 
 class BulkError(Exception):
@@ -88,15 +88,15 @@ def _insert(document: Document, annotator, label: Label, start: int, end: int,
     now = timezone.now()
     values = {"document_id": document.pk, "annotator_id": annotator.pk, "label_id": label.pk,
               "start": start, "end": end, "quote": covered}
-    ids = rows_insert(Span, [values], now=now, skip_conflicts=True)
-    if not ids:  # span_unique_per_annotator: the one unique constraint a new own span can hit
+    span_id = row_insert(Span, values, now=now, skip_conflicts=True)
+    if span_id is None:  # span_unique_per_annotator: the one unique constraint a new own span can hit
         existing = Span.objects.select_related("label").filter(
             document=document, annotator=annotator, label=label, start=start, end=end,
             status=LabelStatus.ACCEPTED).first()
         if existing is None:
             raise IntegrityError("span insert skipped, yet no duplicate found")
         raise _duplicate(label, start, end, span_snapshot(existing))
-    return Span(id=ids[0], document=document, annotator=annotator, label=label, start=start,
+    return Span(id=span_id, document=document, annotator=annotator, label=label, start=start,
                 end=end, quote=covered, created_at=now, updated_at=now)
 
 

@@ -154,8 +154,8 @@ WRITES = {
     # RELEASE
     "span create": (write_span_create, 6),
     # document and membership; SAVEPOINT; layer status; claim + source spans;
-    # SAVEPOINT, INSERT attribution, RELEASE; INSERT event; RELEASE
-    "attribution create": (write_attribution_create, 9),
+    # INSERT attribution (ON CONFLICT DO NOTHING); INSERT event; RELEASE
+    "attribution create": (write_attribution_create, 7),
     # span, label, document and membership; SAVEPOINT; span locked + layer status +
     # text[start:end] + does an attribution of it nest (second-hand claims)?; SAVEPOINT,
     # UPDATE, RELEASE; INSERT event; RELEASE
