@@ -9,6 +9,8 @@ objects are the ones the ORM would have built.
 """
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 
@@ -70,18 +72,22 @@ def fetch_one(sql: str, params: list) -> tuple | None:
 
 # --- A document for a user, with the user's membership (and a label) ----------------------
 
-def _document_columns():
+# Made on first use (the models are ready by then), once: functools.cache hands every
+# thread the whole dict, never one half-filled.
+@functools.cache
+def _columns() -> dict:
     return {True: Columns(Document, "d"), False: Columns(Document, "d", leave_out=("text",)),
             "project": Columns(Project, "p"), "label": Columns(Label, "l")}
 
 
-_COLUMNS: dict = {}
+@functools.cache
+def _row_columns(model) -> Columns:
+    return Columns(model, "r")
 
 
-def _columns() -> dict:
-    if not _COLUMNS:
-        _COLUMNS.update(_document_columns())
-    return _COLUMNS
+@functools.cache
+def _token_columns() -> tuple[Columns, Columns]:
+    return Columns(ApiToken, "t"), Columns(get_user_model(), "u")
 
 
 def _membership_sql(document_ref: str) -> tuple[str, str]:
@@ -130,14 +136,9 @@ def document_row(user_id: int, document_id: int, *, text: bool,
 
 # --- An API token and its user ---------------------------------------------------------
 
-_TOKEN_COLUMNS: list = []
-
-
 def token_row(digest: str):
     """The ApiToken with this digest, its user loaded (None if there is none): one query."""
-    if not _TOKEN_COLUMNS:
-        _TOKEN_COLUMNS.extend([Columns(ApiToken, "t"), Columns(get_user_model(), "u")])
-    tokens, users = _TOKEN_COLUMNS
+    tokens, users = _token_columns()
     row = fetch_one(f"SELECT {tokens.sql()}, {users.sql()} FROM {table(ApiToken)} t "
                     f"JOIN {table(users.model)} u ON u.{quote('id')} = t.{quote('user_id')} "
                     f"WHERE t.{quote('digest')} = %s", [digest])
@@ -150,16 +151,11 @@ def token_row(digest: str):
 
 # --- A span or attribution for a user -------------------------------------------------
 
-_LABEL_COLUMNS: dict = {}
-
-
 def label_row(model, user_id: int, row_id: int) -> tuple | None:
     """(the span or attribution, with its document (text deferred), project and, for a
     span, its label; membership id, role, assigned to the user?), or None when there is
     no such row in a project of the user's: one query."""
-    if model not in _LABEL_COLUMNS:
-        _LABEL_COLUMNS[model] = Columns(model, "r")
-    columns, others = _LABEL_COLUMNS[model], _columns()
+    columns, others = _row_columns(model), _columns()
     document_columns, project_columns = others[False], others["project"]
     member_columns, joins = _membership_sql(f"r.{quote('document_id')}")
     select = [columns.sql(), document_columns.sql(), project_columns.sql(), member_columns]
@@ -186,9 +182,7 @@ def label_row(model, user_id: int, row_id: int) -> tuple | None:
 
 def own_span_rows(document_id: int, user_id: int, ids: list[int]) -> list:
     """The user's spans of this document among `ids`, with their labels: one query."""
-    if Span not in _LABEL_COLUMNS:
-        _LABEL_COLUMNS[Span] = Columns(Span, "r")
-    spans, labels = _LABEL_COLUMNS[Span], _columns()["label"]
+    spans, labels = _row_columns(Span), _columns()["label"]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {spans.sql()}, {labels.sql()} FROM {table(Span)} r JOIN "
                        f"{table(Label)} l ON l.{quote('id')} = r.{quote('label_id')} WHERE "

@@ -5,6 +5,8 @@ checked against the text (annotator/text.py) and, again, by the database.
 """
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -167,7 +169,9 @@ def spans_bulk_create(*, document: Document, annotator, items: list[dict]) -> li
     return created
 
 
-_LOCKED = []  # the Columns of a span and of its label (made on first use)
+@functools.cache  # made on first use, once (every thread gets both)
+def _locked_columns() -> tuple[Columns, Columns]:
+    return Columns(Span, "r"), Columns(Label, "l")
 
 
 def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | None:
@@ -178,9 +182,7 @@ def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | 
     uses it nests (`nests`: second-hand claims to check when it moves) and, with `uses`,
     whether any attribution uses it (`in_attributions`, `in_fragments`): one query,
     written out (it runs on every change: through the ORM its compile cost more)."""
-    if not _LOCKED:
-        _LOCKED.extend([Columns(Span, "r"), Columns(Label, "l")])
-    spans, labels = _LOCKED
+    spans, labels = _locked_columns()
     whole = text_cached(span.document) if slices else None
     q, r = quote, lambda column: f"r.{quote(column)}"
     uses_it = (f"a.{q('claim_id')} = {r('id')} OR a.{q('source_id')} = {r('id')} "
