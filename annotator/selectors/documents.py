@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from annotator.access import documents_open_filter, projects_for
 from annotator.models import Assignment, Attribution, Document, DocumentStatus, Membership, Span
 from annotator.selectors.compiled import compiled, fetch_dicts, fetch_rows
-from annotator.selectors.label_json import attribution_json_rows, json_array, span_json_rows
+from annotator.selectors.label_json import attribution_json_arrays, span_json_arrays
 from annotator.services.layers import text_cached, text_remember
 from annotator.selectors.labels import (ATTRIBUTION_COLUMNS, SPAN_COLUMNS, SPAN_ORDER,
                                         _labels_filter, attribution_list_for_document,
@@ -140,17 +140,15 @@ def _detail_rows(*, document, user, layer: str) -> DocumentDetail:
     kind = layer if layer in ("mine", "all") else "one"
     values = {"document": document.pk, "user": user.pk,
               "other": int(layer) if kind == "one" else 0}
-    spans = span_json_rows(*compiled(f"detail-spans-{kind}",
-                                     lambda **v: _layer_querysets(kind, **v)[0], **values))
-    attributions = attribution_json_rows(*compiled(
+    spans, suggested_spans = span_json_arrays(*compiled(
+        f"detail-spans-{kind}", lambda **v: _layer_querysets(kind, **v)[0], **values))
+    attributions, suggested_attributions = attribution_json_arrays(*compiled(
         f"detail-attributions-{kind}", lambda **v: _layer_querysets(kind, **v)[1]
         .order_by("id").values(*ATTRIBUTION_COLUMNS), **values))
     return DocumentDetail(document=document, layer=layer, my_status=_my_status(document, user),
-                          spans=json_array([text for own, text in spans if own]),
-                          attributions=json_array([text for own, text in attributions if own]),
-                          suggested_spans=json_array([text for own, text in spans if not own]),
-                          suggested_attributions=json_array(
-                              [text for own, text in attributions if not own]))
+                          spans=spans, attributions=attributions,
+                          suggested_spans=suggested_spans,
+                          suggested_attributions=suggested_attributions)
 
 
 def _text_load(document) -> None:

@@ -103,25 +103,40 @@ _MAKERS = {"span": (_span_object, (("start", ""), ("end", " DESC"), ("id", "")))
            "attribution": (_attribution_object, (("id", ""),))}
 
 
-def _json_rows(kind: str, sql: str, params: list) -> list[tuple[bool, str]]:
+def _json_arrays(kind: str, sql: str, params: list) -> tuple[JsonText, JsonText]:
+    """(annotators' labels, suggestions) that `sql` selects, each a JSON array written by
+    the database in one string (no row, and no string, per label reaches Python)."""
     make, order = _MAKERS[kind]
     key = (kind, connection.vendor)
-    if key not in _OBJECTS:  # as text: the driver would parse a json value
-        _OBJECTS[key] = make() + ("" if connection.vendor == "sqlite" else "::text")
-    by = ", ".join(_q(column) + direction for column, direction in order)
-    return fetch_rows(f"SELECT {_q('annotator_id')} IS NOT NULL, {_OBJECTS[key]} "
-                      f"FROM ({sql}) sub ORDER BY {by}", params)
+    if key not in _OBJECTS:
+        _OBJECTS[key] = make()
+    obj, mine = _OBJECTS[key], f"{_q('annotator_id')} IS NOT NULL"
+    q = connection.ops.quote_name
+    if connection.vendor == "sqlite":
+        # The aggregate reads the ordered subquery in its order (SQLite does not flatten a
+        # subquery with ORDER BY into an aggregate query).
+        by = ", ".join(f"inner_rows.{q(column)}{direction}" for column, direction in order)
+        arrays = [f"json_group_array({obj}) FILTER (WHERE {test})"
+                  for test in (mine, f"NOT ({mine})")]
+        source = f"(SELECT * FROM ({sql}) inner_rows ORDER BY {by}) sub"
+    else:  # as text: the driver would parse a json value
+        by = ", ".join(_q(column) + direction for column, direction in order)
+        arrays = [f"coalesce(json_agg({obj} ORDER BY {by}) FILTER (WHERE {test}), "
+                  f"'[]'::json)::text" for test in (mine, f"NOT ({mine})")]
+        source = f"({sql}) sub"
+    [(labels, suggestions)] = fetch_rows(f"SELECT {', '.join(arrays)} FROM {source}", params)
+    return JsonText(labels), JsonText(suggestions)
 
 
-def span_json_rows(sql: str, params: list) -> list[tuple[bool, str]]:
-    """[(is it an annotator's span (not a suggestion), its JSON text)] of the spans that
-    `sql` selects (span_row_list's columns), in SPAN_ORDER."""
-    return _json_rows("span", sql, params)
+def span_json_arrays(sql: str, params: list) -> tuple[JsonText, JsonText]:
+    """(annotators' spans, suggested spans) that `sql` selects (span_row_list's columns),
+    as JSON arrays in SPAN_ORDER."""
+    return _json_arrays("span", sql, params)
 
 
-def attribution_json_rows(sql: str, params: list) -> list[tuple[bool, str]]:
+def attribution_json_arrays(sql: str, params: list) -> tuple[JsonText, JsonText]:
     """The same of the attributions that `sql` selects (ATTRIBUTION_COLUMNS), by id."""
-    return _json_rows("attribution", sql, params)
+    return _json_arrays("attribution", sql, params)
 
 
 class JsonText:
@@ -136,7 +151,3 @@ class JsonText:
     def tolist(self):
         return json.loads(self.text)
 
-
-def json_array(texts: list[str]) -> JsonText:
-    """A JSON array of these JSON texts."""
-    return JsonText("[" + ",".join(texts) + "]")
