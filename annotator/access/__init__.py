@@ -14,7 +14,8 @@ One module per kind of object; every name is re-exported here, so callers keep w
 from django.http import Http404  # callers catch access.Http404 (management commands)
 
 from annotator.access.documents import (STATUS_ACTION_NEEDS, access_assignment, access_document,
-                                        access_document_and_label, access_document_status, access_layer,
+                                        access_document_and_label, access_document_status,
+                                        access_layer,
                                         documents_in_project, documents_open_filter,
                                         require_document_open, unassigned_open)
 from annotator.access.entities import access_entity, entity_in_project

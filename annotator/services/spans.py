@@ -91,7 +91,8 @@ def _insert(document: Document, annotator, label: Label, start: int, end: int,
     values = {"document_id": document.pk, "annotator_id": annotator.pk, "label_id": label.pk,
               "start": start, "end": end, "quote": covered}
     span_id = row_insert(Span, values, now=now, skip_conflicts=True)
-    if span_id is None:  # span_unique_per_annotator: the one unique constraint a new own span can hit
+    # Skipped: span_unique_per_annotator, the one unique constraint a new own span can hit.
+    if span_id is None:
         existing = Span.objects.select_related("label").filter(
             document=document, annotator=annotator, label=label, start=start, end=end,
             status=LabelStatus.ACCEPTED).first()
