@@ -286,7 +286,7 @@ class ExplorerRowAdmin(ReadOnlyAdmin):
     """Read only: derived data (services/explorer_rows.py writes it with the labels;
     `manage.py explorer_rows_rebuild` makes it again)."""
 
-    list_display = ["attribution", "document", "entity", "outlet", "month"]
+    list_display = ["attribution", "layer", "document", "entity", "outlet", "month"]
     list_select_related = ["attribution", "document", "entity"]
 
 
@@ -295,8 +295,8 @@ class ExplorerCellAdmin(ReadOnlyAdmin):
     """Read only: derived data (services/explorer_cells.py makes it from the explorer's
     rows; `manage.py explorer_rows_rebuild` makes it again)."""
 
-    list_display = ["project", "kind", "entity", "outlet", "month", "attribute", "value",
-                    "claims", "documents"]
+    list_display = ["project", "layer", "kind", "entity", "outlet", "month", "attribute",
+                    "value", "claims", "documents"]
     list_select_related = ["project", "entity"]
 
 

@@ -14,10 +14,12 @@ entities four times in five (the first ten take a third of those), 20 outlets, d
 and VACUUM ANALYZE marks their pages visible. Each explorer request is sent --runs times
 in-process (Django's test client, so the figures are the view's and the database's, not a
 server's), with date ranges of whole months (cells only) and cut mid-month (cells and the
-edge months' rows); then the writes the read model adds (a refresh of one document, its
-cells, a change of the biggest source's type), each rolled back. The script prints the
-median, the p95 and the queries of each, in milliseconds, with the load average (the
-figures are only comparable at a similar load).
+edge months' rows), on the approved layer and on the annotator's own layer (`?layer=`:
+every attribution of this seed is the one annotator's, so their layer holds as many rows
+as the approved one, the most a member's layer can); then the writes the read model adds
+(a refresh of one document, its cells, a change of the biggest source's type), each rolled
+back. The script prints the median, the p95 and the queries of each, in milliseconds, with
+the load average (the figures are only comparable at a similar load).
 """
 from __future__ import annotations
 
@@ -155,18 +157,13 @@ def seed(documents: int, seed_value: int = 16):
     return project, reviewer, entities
 
 
-def measure(project, reviewer, entities, runs: int) -> dict:
-    """Each request `runs` times (the annotator's layer, read from the label tables, 3):
-    {name: (median ms, p95 ms, queries)}."""
-    from django.db import connection  # after django.setup() (see the top)
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+LAYER = "layer=bench-annotator"
 
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(reviewer)
-    base = f"/api/projects/{project.pk}/sources/"
-    top = next(s["entity"] for s in client.get(base).json()["sources"] if s["entity"])
-    requests = {
+
+def _requests(base: str, top: int) -> dict:
+    """The approved layer's requests, then the same on the annotator's layer (names with
+    "layer:")."""
+    approved = {
         "sources, no filter": base,
         "sources, one outlet": f"{base}?outlet=Outlet+3",
         "sources, a date range (a year)": f"{base}?date_from=2024-03-01&date_to=2025-02-28",
@@ -182,12 +179,33 @@ def measure(project, reviewer, entities, runs: int) -> dict:
         "claims of the biggest, page 40": f"{base}{top}/claims/?offset=2000",
         "claims of \"(no entity)\"": f"{base}none/claims/",
         "sources CSV": f"{base}csv/",
-        "sources, the annotator's layer *": f"{base}?layer=bench-annotator",
     }
+    layer = {}
+    for name in ("sources, no filter", "sources, one outlet", "sources, a date range (a year)",
+                 "sources, a range cut mid-month", "sources, type anonymous",
+                 "sources, an attribute", "sources, all four filters",
+                 "claims of the biggest source", "sources CSV"):
+        url = approved[name]
+        layer[f"layer: {name}"] = f"{url}{'&' if '?' in url else '?'}{LAYER}"
+    return {**approved, **layer}
+
+
+def measure(project, reviewer, entities, runs: int) -> dict:
+    """Each request `runs` times, on the approved layer and on the annotator's:
+    {name: (median ms, p95 ms, queries)}."""
+    from django.db import connection  # after django.setup() (see the top)
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(reviewer)
+    base = f"/api/projects/{project.pk}/sources/"
+    top = next(s["entity"] for s in client.get(base).json()["sources"] if s["entity"])
+    requests = _requests(base, top)
     figures = {}
     for name, url in requests.items():
         times, queries = [], None
-        for _ in range(3 if name.endswith("*") else runs):
+        for _ in range(runs):
             with CaptureQueriesContext(connection) as captured:
                 began = time.perf_counter()
                 response = client.get(url)
@@ -202,15 +220,17 @@ def measure(project, reviewer, entities, runs: int) -> dict:
 
 def measure_writes(project, reviewer, runs: int) -> dict:
     """What the read model adds to a write, `runs` times each, rolled back: the refresh of
-    one document's rows and of the cells they count (every review decision's), those cells
-    alone, and a change of the biggest source's type (the shares of its outlets and months
-    made again):
+    one document's rows of every layer where no row changes (the cells of changed rows
+    only are made again: none), the cells of its rows alone (every layer's), a change of the biggest source's type (the shares of
+    its outlets and months made again, in both layers), and a whole service write that
+    refreshes (an attribution's attributes edited by its annotator):
     {name: (median ms, p95 ms, queries)}."""
     from django.db import connection, transaction  # after django.setup() (see the top)
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from annotator.models import ExplorerRow, SourceEntity
+    from annotator.models import Attribution, ExplorerRow, SourceEntity
+    from annotator.services.attributions import attribution_update
     from annotator.services.entities import entity_update
     from annotator.services.explorer_cells import explorer_cells_remake
     from annotator.services.explorer_rows import explorer_rows_refresh
@@ -221,17 +241,24 @@ def measure_writes(project, reviewer, runs: int) -> dict:
         n=Count("pk")).order_by("-n")[0]["entity_id"])
 
     keys = set(ExplorerRow.objects.filter(document=document).values_list(
-        "project_id", "entity_id", "outlet", "month"))
+        "project_id", "layer", "entity_id", "outlet", "month"))
 
     def retype():
         entity = SourceEntity.objects.get(pk=biggest.pk)
         entity_update(entity=entity, actor=reviewer, expected_version=entity.version,
                       type="anonymous" if entity.type != "anonymous" else "person")
 
-    writes = {"refresh, one document (rows, cells)":
+    def edit():  # a member's edit through its service: the layer's rows and cells follow
+        mine = Attribution.objects.filter(document=document).order_by("pk").first()
+        flipped = "direct" if mine.attributes.get("quote_type") != "direct" else "indirect"
+        attribution_update(attribution=mine, actor=mine.annotator,
+                           expected_version=mine.version, attributes={"quote_type": flipped})
+
+    writes = {"refresh, one document, no row changed":
               lambda: explorer_rows_refresh(document_ids=[document.pk]),
               "its cells alone": lambda: explorer_cells_remake(keys=keys),
-              "the biggest source's type changed": retype}
+              "the biggest source's type changed": retype,
+              "an attribution's attributes edited": edit}
     figures = {}
     for name, write in writes.items():
         times, queries = [], None
@@ -293,7 +320,13 @@ def main() -> int:
         from django.core.management import call_command  # after django.setup()
         from django.db import connection
 
+        began = time.perf_counter()
         call_command("migrate", verbosity=0)
+        if args.reuse:   # a migration may have made the rows again: their pages visible
+            print(f"  migrated in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE annotator_explorerrow")
+                cursor.execute("VACUUM ANALYZE annotator_explorercell")
         began = time.perf_counter()
         if args.reuse:
             from annotator.models import Project  # after django.setup()
@@ -317,14 +350,19 @@ def main() -> int:
         print(f"PostgreSQL, {args.documents} documents, {spans} spans, {args.runs} runs each"
               f"{', JIT off' if args.jit_off else ''}; load average "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} after")
-        print(f"  {'request':36} {'median':>9} {'p95':>9} {'queries':>8}")
+        print(f"  {'request':40} {'median':>9} {'p95':>9} {'queries':>8}")
         for request, (median, p95, queries) in figures.items():
-            print(f"  {request:36} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
-        print("  * read from the label tables, not the read model: 3 runs")
-        print(f"  {'write (rolled back)':36} {'median':>9} {'p95':>9} {'queries':>8}")
+            print(f"  {request:40} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
+        from annotator.models import APPROVED_LAYER, ExplorerRow  # after django.setup()
+
+        layers = ExplorerRow.objects.filter(project=project)
+        print(f"  layer: the annotator's own layer (?{LAYER}), "
+              f"{layers.exclude(layer=APPROVED_LAYER).count():,} rows; the approved layer "
+              f"{layers.filter(layer=APPROVED_LAYER).count():,}")
+        print(f"  {'write (rolled back)':40} {'median':>9} {'p95':>9} {'queries':>8}")
         for write, (median, p95, queries) in measure_writes(
                 project, reviewer, max(3, args.runs // 4)).items():
-            print(f"  {write:36} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
+            print(f"  {write:40} {median:6.1f} ms {p95:6.1f} ms {queries:8}")
     finally:
         if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
             from django.db import connections  # Django was set up: close before the drop

@@ -1,17 +1,8 @@
 """Second-hand claims (issue #16, point 7): an attribution's parent, and the explorer
-row's `second_hand`; then the explorer's rows and cells made from the labels stored before
-(the fill moved here from 0021_explorer_speed, as it reads both columns).
-
-The fill calls the service with this migration's models: should a later change make
-explorer_rows read a column that did not exist yet here, move the fill again."""
+row's `second_hand`. The explorer's rows and cells are made from the labels stored before
+by 0024_explorer_member_layers (the fill moved there from here, as it writes its column)."""
 import django.db.models.deletion
 from django.db import migrations, models
-
-from annotator.services.explorer_rows import explorer_rows_rebuild
-
-
-def _fill(apps, schema_editor):
-    explorer_rows_rebuild(apps=apps)
 
 
 class Migration(migrations.Migration):
@@ -46,5 +37,4 @@ class Migration(migrations.Migration):
             name='second_hand',
             field=models.PositiveIntegerField(default=0),
         ),
-        migrations.RunPython(_fill, migrations.RunPython.noop),
     ]

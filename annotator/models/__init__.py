@@ -16,11 +16,11 @@ from annotator.models.events import Event, IdempotencyKey, WorkerPing
 from annotator.models.accounts import ApiToken, PasswordChangeRequired
 from annotator.models.assignments import Assignment
 from annotator.models.entities import ENTITY_NAME_LENGTH, SourceEntity
-from annotator.models.explorer import CellKind, ExplorerCell, ExplorerRow
+from annotator.models.explorer import APPROVED_LAYER, CellKind, ExplorerCell, ExplorerRow
 from annotator.models.claim_groups import ClaimGroupJob, ClaimGroupMember
 
 __all__ = [
-    "ApiToken", "Assignment", "Attribution", "ClaimFragment", "ClaimGroupJob", "ClaimGroupMember", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
+    "APPROVED_LAYER", "ApiToken", "Assignment", "Attribution", "ClaimFragment", "ClaimGroupJob", "ClaimGroupMember", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
     "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
     "CellKind", "Document", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow",
     "ExportFormat", "ExportJob", "ExportLayer",

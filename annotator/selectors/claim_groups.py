@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from annotator.models import ClaimGroupMember, ExplorerRow, Project
+from annotator.models import APPROVED_LAYER, ClaimGroupMember, ExplorerRow, Project
 
 
 def claim_group_for_places(*, project: Project, places) -> dict[tuple, dict]:
@@ -35,7 +35,8 @@ def claim_group_appearances(*, project: Project, group_key: int) -> dict | None:
     if not members:
         return None
     rows = ExplorerRow.objects.filter(
-        project=project, claim_key__in=[m["claim_key"] for m in members]).values_list(
+        project=project, layer=APPROVED_LAYER,
+        claim_key__in=[m["claim_key"] for m in members]).values_list(
         "claim_key", "claim__quote", "entity_id", "entity__name", "entity__type",
         "source__quote", "cue__quote").order_by("claim_key", "attribution_id")
     quotes, sources = {}, {}

@@ -11,11 +11,10 @@ ranking.
 
 Layers: the approved one (attributions approved by a reviewer; the entity a source stands
 for is its own SOURCE span's, else that of an approved identical SOURCE span, as
-approved.entity_copy would find it), read from the read model (ExplorerRow and its
-month cells ExplorerCell; services/explorer_rows.py keeps them, decisions §21), or one
-annotator's accepted attributions as they are, read from the label tables. The SQL of the
-counting is selectors/explorer_counts.py's. Who may read which layer is
-access.py's.
+approved.entity_copy would find it), or one annotator's accepted attributions as they are;
+both read from the read model (ExplorerRow and its month cells ExplorerCell, each row and
+cell of one layer; services/explorer_rows.py keeps them, decisions §21). The SQL of the
+counting is selectors/explorer_counts.py's. Who may read which layer is access.py's.
 
 Every function here runs a fixed number of queries whatever the number of documents and
 labels (tests/api/test_explorer_api.py counts them): the counting is SQL's (GROUP BY with
@@ -28,9 +27,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Min, QuerySet
 
-from annotator.models import Attribution, Document, EntityType, ExplorerRow, Project
+from annotator.models import Document, EntityType, Project
 from annotator.selectors.explorer_counts import (ExplorerFilter, explorer_claims,
-                                                 layer_counts, outlet_counts, source_counts)
+                                                 outlet_counts, source_counts)
 
 APPROVED = "approved"
 NO_ENTITY = "(no entity)"
@@ -134,10 +133,7 @@ def explorer_summary(*, project: Project, filters: ExplorerFilter, limit: int = 
     the claims per outlet and month; a claim and a document have one outlet and one month,
     so each figure is a sum of those cells (Python adds them up).
     """
-    if filters.annotator_id is None:
-        by_source, cells = source_counts(project, filters), outlet_counts(project, filters)
-    else:
-        by_source, cells = layer_counts(project, filters)
+    by_source, cells = source_counts(project, filters), outlet_counts(project, filters)
     sources = _sources(by_source)
     top = sources[:limit]
     shares = ("claims", "with_entity", "anonymous")
@@ -164,24 +160,10 @@ def explorer_claim_list(*, project: Project, filters: ExplorerFilter, entity_id:
     """(count, a page of) the claims of one source (`entity_id` None: "(no entity)"), each
     once, by publication date then place: the document, the claim span (`span_id`: the
     first copy's), the source's and cue's text, the attributes of its first attribution.
-    Three queries (four from the read model)."""
+    Four queries."""
     rows = explorer_claims(project=project, filters=filters).filter(source__isnull=False)
-    if rows.model is ExplorerRow:
-        return _claim_page_of_rows(rows.filter(entity_id=entity_id) if entity_id is not None
-                                   else rows.filter(entity_id__isnull=True), offset, limit)
-    rows = (rows.filter(entity_ref=entity_id) if entity_id is not None
-            else rows.filter(entity_ref__isnull=True))
-    grouped = rows.values(
-        x_key=F("claim_key"), x_document=F("document_id"), x_title=F("document__title"),
-        x_outlet=F("document__outlet"), x_published=F("document__published"),
-        x_start=F("claim__start"), x_end=F("claim__end"), x_quote=F("claim__quote")).annotate(
-        span_id=Min("claim_id"), attribution_id=Min("pk"), source_quote=Min("source__quote"),
-        cue_quote=Min("cue__quote")).order_by(*CLAIM_ORDER)
-    count = grouped.count()
-    page = list(grouped[offset:offset + limit])
-    attributes = dict(Attribution.objects.filter(
-        pk__in=[row["attribution_id"] for row in page]).values_list("pk", "attributes"))
-    return count, [_claim(row, row, attributes) for row in page]
+    return _claim_page_of_rows(rows.filter(entity_id=entity_id) if entity_id is not None
+                               else rows.filter(entity_id__isnull=True), offset, limit)
 
 
 CLAIM_ORDER = (F("x_published").asc(nulls_last=True), "x_document", "x_start", "x_end")
@@ -207,11 +189,14 @@ def _claim_page_of_rows(rows: QuerySet, offset: int, limit: int) -> tuple[int, l
         span_id=Min("claim_id"), attribution_id=Min("attribution_id")).order_by(
         *CLAIM_ORDER)[offset:offset + limit])
     keys = [row["x_key"] for row in page]
-    texts = {row["x_key"]: row for row in rows.filter(claim_key__in=keys).values(
+    # by the page's documents too: their index finds the rows (no index starts with
+    # claim_key, and the rows of every layer are twice the approved ones)
+    texts = {row["x_key"]: row for row in rows.filter(
+        document_id__in={row["x_document"] for row in page}, claim_key__in=keys).values(
         x_key=F("claim_key")).annotate(
         x_title=Min("document__title"), x_quote=Min("claim__quote"),
         source_quote=Min("source__quote"), cue_quote=Min("cue__quote")).order_by()}
-    attributes = dict(ExplorerRow.objects.filter(
+    attributes = dict(rows.filter(  # the layer's rows: one per attribution
         attribution_id__in=[row["attribution_id"] for row in page]).values_list(
         "attribution_id", "attributes"))
     return count, [_claim(row, texts[row["x_key"]], attributes) for row in page]

@@ -3,8 +3,8 @@ that a date range covers whole are read from their cells, the months it cuts (at
 two, its edges) from their rows, and selectors/explorer.py puts the two together in one
 query (UNION ALL: a month is either's, never both's, so every figure is still a sum over
 months). Cells are counted over all of a month's rows, or over those with one attribute
-value: they answer the approved layer without an outlet or a type and with at most one
-attribute; the other filters read the rows.
+value: they answer any layer (the approved one, a member's own) without an outlet or a
+type and with at most one attribute; the other filters read the rows.
 """
 from __future__ import annotations
 
@@ -32,8 +32,7 @@ class MonthSplit:
 
 
 def cells_answer(filters) -> bool:
-    return (filters.annotator_id is None and not filters.outlet and not filters.source_type
-            and len(filters.attributes) <= 1)
+    return not filters.outlet and not filters.source_type and len(filters.attributes) <= 1
 
 
 def _month_of(day: datetime.date) -> datetime.date:
@@ -64,8 +63,9 @@ def cell_select(*, project, filters, kind: CellKind, split: MonthSplit) -> tuple
     """The SELECT of the cells of `kind` that the filters read (the whole months)."""
     [(attribute, value)] = filters.attributes.items() or [("", "")]
     table = connection.ops.quote_name(ExplorerCell._meta.db_table)
-    where = ["c.project_id = %s", "c.kind = %s", "c.attribute = %s", "c.value = %s"]
-    params = [project.pk, kind.value, attribute, value]
+    where = ["c.project_id = %s", "c.layer = %s", "c.kind = %s", "c.attribute = %s",
+             "c.value = %s"]
+    params = [project.pk, filters.layer, kind.value, attribute, value]
     if split.first is not None:
         where.append("c.month >= %s")
         params.append(split.first)

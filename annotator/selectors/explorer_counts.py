@@ -2,9 +2,9 @@
 attributions, filtered (`explorer_claims`), and the SQL of the GROUP BYs over them: the
 sources' claims and documents per month, and the outlets' claims, shares, documents and
 claims without a source per month; from the read model's cells and the rows of a date
-range's cut months where the cells answer (selectors/explorer_cells.py), else from its rows
-(the approved layer) or from the label tables (one member's layer, both figures in one
-query). Each is one query whatever the number of documents and labels.
+range's cut months where the cells answer (selectors/explorer_cells.py), else from its rows;
+for the approved layer and for a member's own alike (the read model keeps both). Each is
+one query whatever the number of documents and labels.
 """
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import (BooleanField, CharField, ExpressionWrapper, F, Q, QuerySet,
-                              Value)
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
-from annotator.models import (Attribution, CellKind, EntityType, ExplorerRow, LabelStatus,
-                              Project, SourceEntity)
+from annotator.models import (APPROVED_LAYER, CellKind, EntityType, ExplorerRow, Project,
+                              SourceEntity)
 from annotator.selectors.explorer_cells import cell_select, cells_answer, month_split
 
 
@@ -31,6 +30,11 @@ class ExplorerFilter:
     source_type: str = ""
     attributes: dict = field(default_factory=dict)   # attribute name → value
 
+    @property
+    def layer(self) -> int:
+        """ExplorerRow.layer and ExplorerCell.layer of what it reads."""
+        return APPROVED_LAYER if self.annotator_id is None else self.annotator_id
+
 
 def _attribute_is(name: str, value: str) -> Coalesce:
     """attributes[name] == value, as COALESCE(attributes -> name = value, false): the same
@@ -43,47 +47,28 @@ def _attribute_is(name: str, value: str) -> Coalesce:
 
 
 def explorer_claims(*, project: Project, filters: ExplorerFilter) -> QuerySet:
-    """The layer's attributions of the project, filtered: for the approved layer, their
-    rows of the read model (ExplorerRow: the approved entity, the claim's place, outlet
-    and month, written when labels change); for one annotator's layer, their accepted
-    Attributions as they are, each with `entity_ref` (its source's entity id, or None)
-    and `claim_key` (the claim's place, for COUNT DISTINCT). A member's own layer is
-    read seldom and is one person's labels: it stays on the label tables."""
-    if filters.annotator_id is None:
-        rows = ExplorerRow.objects.filter(project=project)
-        document, entity = "", "entity_id"
-    else:
-        rows = Attribution.objects.filter(
-            document__project=project, status=LabelStatus.ACCEPTED,
-            annotator_id=filters.annotator_id).annotate(
-            entity_ref=F("source__entity_id"), claim_key=Concat(
-                Cast("document_id", CharField()), Value(":"), Cast("claim__start", CharField()),
-                Value(":"), Cast("claim__end", CharField()), output_field=CharField()))
-        document, entity = "document__", "entity_ref"
+    """The layer's rows of the read model (ExplorerRow: the entity, the claim's place,
+    outlet and month, written when labels change), filtered: the approved layer's, or one
+    annotator's (their accepted attributions as they are, each with its own source's
+    entity)."""
+    rows = ExplorerRow.objects.filter(project=project, layer=filters.layer)
     if filters.outlet:
-        rows = rows.filter(**{f"{document}outlet": filters.outlet})
+        rows = rows.filter(outlet=filters.outlet)
     if filters.date_from:
-        rows = rows.filter(**{f"{document}published__gte": filters.date_from})
+        rows = rows.filter(published__gte=filters.date_from)
     if filters.date_to:
-        rows = rows.filter(**{f"{document}published__lte": filters.date_to})
+        rows = rows.filter(published__lte=filters.date_to)
     for name, value in filters.attributes.items():
         rows = rows.filter(_attribute_is(name, value))
     if filters.source_type:
-        rows = rows.filter(**{f"{entity}__in": SourceEntity.objects.filter(
-            project=project, type=filters.source_type).values("pk")})
+        rows = rows.filter(entity_id__in=SourceEntity.objects.filter(
+            project=project, type=filters.source_type).values("pk"))
     return rows
 
 
 # The figures are GROUP BYs over one inner SELECT (Django writes it, for the database at
-# hand), in SQL of our own around it: written with the ORM, each aggregate's FILTER
-# would evaluate the entity expression (a subquery) again, row by row. The outer SQL is
-# what SQLite and PostgreSQL share (COUNT(DISTINCT CASE ...), LEFT JOIN, GROUP BY).
-_INNER_COLUMNS = {"x_entity": F("entity_ref"), "x_claim": F("claim_key"),
-                  "x_document": F("document_id"), "x_source": F("source_id"),
-                  "x_outlet": F("document__outlet"),
-                  "x_month": TruncMonth("document__published"),
-                  "x_second": ExpressionWrapper(Q(parent__isnull=False),
-                                                output_field=BooleanField())}
+# hand), in SQL of our own around it (COUNT(DISTINCT CASE ...), LEFT JOIN, GROUP BY: what
+# SQLite and PostgreSQL share).
 _ROW_COLUMNS = {"x_entity": F("entity_id"), "x_claim": F("claim_key"),
                 "x_document": F("document_id"), "x_source": F("source_id"),
                 "x_outlet": F("outlet"), "x_month": F("month"),
@@ -91,8 +76,7 @@ _ROW_COLUMNS = {"x_entity": F("entity_id"), "x_claim": F("claim_key"),
 
 
 def _inner(rows: QuerySet) -> tuple[str, tuple]:
-    columns = _ROW_COLUMNS if rows.model is ExplorerRow else _INNER_COLUMNS
-    sql, params = rows.values(**columns).order_by().query.sql_with_params()
+    sql, params = rows.values(**_ROW_COLUMNS).order_by().query.sql_with_params()
     return sql, tuple(params)
 
 
@@ -170,30 +154,3 @@ def outlet_counts(project: Project, filters: ExplorerFilter) -> list[dict]:
     """The claims, claims with an entity, anonymous claims, documents and claims without a
     source of each outlet and month: one query."""
     return _fetch(*_parts(project, filters, CellKind.OUTLET, _by_outlet(project)))
-
-
-# One member's layer: both figures from one pass over the label tables (a WITH that both
-# GROUP BYs read, so the attributions are joined with their spans and documents once), in
-# the columns of both, each row saying whose it is.
-_LAYER_SOURCE = ("SELECT 's' AS part, r.x_entity AS x_entity, r.x_month AS x_month, "
-                 "'' AS outlet, r.claims AS claims, r.documents AS documents, "
-                 "0 AS with_entity, 0 AS anonymous, 0 AS unattributed, r.name AS name, "
-                 "r.type AS type, r.second_hand AS second_hand FROM ({}) r")
-_LAYER_OUTLET = ("SELECT 'o', NULL, o.month, o.outlet, o.claims, o.documents, o.with_entity, "
-                 "o.anonymous, o.unattributed, NULL, NULL, 0 FROM ({}) o")
-
-
-def layer_counts(project: Project, filters: ExplorerFilter) -> tuple[list[dict], list[dict]]:
-    """(source_counts, outlet_counts) of one member's layer: one query."""
-    layer = ("SELECT * FROM layer", ())
-    sources, _ = _by_source(layer)
-    outlets, _ = _by_outlet(project)(layer)
-    inner, params = _inner(explorer_claims(project=project, filters=filters))
-    found = _fetch(f"WITH layer AS ({inner}) {_LAYER_SOURCE.format(_named(sources))} "
-                   f"UNION ALL {_LAYER_OUTLET.format(outlets)}", params)
-    by_source = [{key: r[key] for key in ("x_entity", "x_month", "claims", "documents",
-                                           "name", "type", "second_hand")} for r in found if r["part"] == "s"]
-    by_outlet = [{"outlet": r["outlet"], "month": r["x_month"], **{key: r[key] for key in (
-        "claims", "with_entity", "anonymous", "documents", "unattributed")}}
-        for r in found if r["part"] != "s"]
-    return by_source, by_outlet

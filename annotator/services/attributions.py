@@ -193,6 +193,7 @@ def attribution_create(*, document: Document, annotator, claims: list[int],
     event_record(project_id=document.project_id, document_id=document.pk, actor=annotator,
                  action="create", target_type="attribution", target_id=attribution.pk,
                  after=attribution_snapshot(attribution, attribution.fragment_ids))
+    explorer_rows_refresh(document_ids=[document.pk])  # the annotator's layer has it
     return attribution
 
 
@@ -245,8 +246,7 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
     event_record(project_id=document.project_id, document_id=document.pk, actor=actor,
                  action="update", target_type="attribution", target_id=attribution.pk,
                  before=before, after=attribution_snapshot(fresh), note=note, cause=cause)
-    if fresh.review_state == ReviewState.APPROVED:
-        explorer_rows_refresh(document_ids=[document.pk])
+    explorer_rows_refresh(document_ids=[document.pk])  # the annotator's layer, maybe approved
     return fresh
 
 
@@ -268,11 +268,10 @@ def attribution_delete(*, attribution: Attribution, actor, expected_version: int
                            actor=actor, action="delete", target_type="attribution",
                            target_id=attribution.pk, before=before)
     # Before the row goes: SET_NULL would clear the children's parent unlogged.
-    children_approved = children_release(attribution_id=attribution.pk, actor=actor,
-                                          cause=deleted, snapshot=attribution_snapshot)
+    children_release(attribution_id=attribution.pk, actor=actor, cause=deleted,
+                     snapshot=attribution_snapshot)
     row.delete()
-    if row.review_state == ReviewState.APPROVED or children_approved:
-        explorer_rows_refresh(document_ids=[document.pk])
+    explorer_rows_refresh(document_ids=[document.pk])  # the annotator's layer, maybe approved
 
 
 def attributions_detach_span(*, span: Span, actor, cause: Event | None = None) -> None:

@@ -26,7 +26,7 @@ from annotator.services.attributions import (attribution_row_snapshot, attributi
 from annotator.services.explorer_rows import explorer_rows_refresh
 from annotator.services.layers import layer_open
 from annotator.services.nesting import children_release
-from annotator.services.rows import row_defaults, rows_insert
+from annotator.services.rows import row_defaults, rows_insert, values_insert
 from annotator.services.spans import BulkError, span_row_snapshot, span_snapshot
 
 
@@ -66,10 +66,9 @@ def _fragments_of(ids) -> dict[int, list[int]]:
 def _events(document, annotator, action: str, kind: str, items, now) -> list[int]:
     """Store one event per (target id, before, after); returns their ids, in order (causes
     of later events)."""
-    common = {"project_id": document.project_id, "document_id": document.pk,
-              "actor_id": annotator.pk, "action": action, "target_type": kind}
-    return rows_insert(Event, [{**common, "target_id": pk, "before": before, "after": after}
-                               for pk, before, after in items], now=now)
+    return values_insert(Event, ("target_id", "before", "after"), items, now=now, same={
+        "project_id": document.project_id, "document_id": document.pk,
+        "actor_id": annotator.pk, "action": action, "target_type": kind})
 
 
 @transaction.atomic
@@ -146,7 +145,8 @@ def layer_bulk_write(*, document, annotator, body) -> BulkWritten:
         raise Conflict("A span or attribution of this request was made in the meantime by "
                        "another request of yours; nothing was written.",
                        code="duplicate") from None
-    if written.deleted_spans or written.deleted_attributions:  # approved ones, maybe
+    if (written.deleted_spans or written.deleted_attributions  # approved ones, maybe
+            or new_attributions):                                 # the annotator's layer
         explorer_rows_refresh(document_ids=[document.pk])
     return written
 
@@ -193,20 +193,28 @@ def _create_spans(document, annotator, items: list, written: BulkWritten, now) -
     """The spans, as rows (selectors' shape: SPAN_COLUMNS and label_name), and their events."""
     if not items:
         return
-    layer = {"document_id": document.pk, "annotator_id": annotator.pk}
-    given = [{**layer, "label_id": item.label.id, "start": item.start, "end": item.end,
-              "quote": item.quote} for item in items]
-    ids = rows_insert(Span, given, now=now)
+    document_id, annotator_id = document.pk, annotator.pk
+    ids = values_insert(Span, ("label_id", "start", "end", "quote"), [
+        (item.label.id, item.start, item.end, item.quote) for item in items], now=now,
+        same={"document_id": document_id, "annotator_id": annotator_id})
     defaults = row_defaults(Span, now)
-    rows = []
-    for item, row, pk in zip(items, given, ids):
-        row = {**defaults, **row, "id": pk, "label_name": item.label.name}
+    defaults.update(document_id=document_id, annotator_id=annotator_id)
+    rows, refs = [], written.refs
+    for item, pk in zip(items, ids):
+        row = defaults.copy()
+        row.update(id=pk, label_id=item.label.id, label_name=item.label.name,
+                   start=item.start, end=item.end, quote=item.quote)
         item.row_id = pk
         rows.append(row)
         if item.ref is not None:
-            written.refs[item.ref] = pk
-    _events(document, annotator, "create", "span",
-            [(row["id"], None, span_row_snapshot(row)) for row in rows], now)
+            refs[item.ref] = pk
+    # Only the id, label, offsets and quote differ between the spans of one request: the
+    # rest of span_row_snapshot is made once, for the first.
+    shared = span_row_snapshot(rows[0])
+    _events(document, annotator, "create", "span", [
+        (row["id"], None, {**shared, "id": row["id"], "label": row["label_name"],
+                           "start": row["start"], "end": row["end"], "quote": row["quote"]})
+        for row in rows], now)
     written.spans = rows
 
 

@@ -32,8 +32,8 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from annotator.models import (ClaimGroupJob, ClaimGroupMember, Document, ExplorerRow,
-                              JobState, Project)
+from annotator.models import (APPROVED_LAYER, ClaimGroupJob, ClaimGroupMember, Document,
+                              ExplorerRow, JobState, Project)
 from annotator.services import jobs
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,8 @@ def _claim_texts(project_id: int, document_ids: list[int]) -> dict[int, tuple]:
     """claim_key -> (document, start, end, text) of the approved claims of these documents."""
     texts = {}
     for chunk in _chunks(document_ids):
-        rows = ExplorerRow.objects.filter(project_id=project_id, document_id__in=chunk).values_list(
+        rows = ExplorerRow.objects.filter(project_id=project_id, layer=APPROVED_LAYER,
+                                          document_id__in=chunk).values_list(
             "claim_key", "document_id", "claim_start", "claim_end", "claim__quote")
         for key, document_id, start, end, quote in rows:
             texts[key] = (document_id, start, end, quote)
@@ -121,7 +122,8 @@ def claim_groups_update(*, project_id: int, full: bool = False,
         # one after an entity link or a decision that changed no claim, stops here.
         stored_places = set(ClaimGroupMember.objects.filter(project_id=project_id).values_list(
             "claim_key", "document_id", "claim_start", "claim_end"))
-        places = set(ExplorerRow.objects.filter(project_id=project_id).values_list(
+        places = set(ExplorerRow.objects.filter(
+            project_id=project_id, layer=APPROVED_LAYER).values_list(
             "claim_key", "document_id", "claim_start", "claim_end").distinct())
         changed_places = (places | stored_places) if full else (places ^ stored_places)
         changed_docs = sorted({place[1] for place in changed_places})

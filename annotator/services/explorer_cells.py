@@ -1,6 +1,7 @@
 """The explorer's cells (models/explorer.py's ExplorerCell): each month's figures, counted
 from that month's rows of the read model, so that the unfiltered and the date-range
-figures read a few thousand cells instead of every row (decisions §21).
+figures read a few thousand cells instead of every row (decisions §21); every layer's
+(the approved one and each member's own), each cell from its layer's rows.
 
 A cell is made again whole from its rows, never adjusted by a difference: two statements
 (a DELETE of the cells and an INSERT ... SELECT of the GROUP BYs over their rows), so
@@ -45,10 +46,12 @@ def _among(column: str, values) -> tuple[str, list]:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which cells to make again: those of these projects (None: all) whose entity (kind
-    "s") or outlet (kind "o") and month are among these (None: any). A set of whole cells
-    whatever it lists, so that counting the rows it takes gives exactly its cells."""
+    """Which cells to make again: those of these projects and layers (None: all) whose
+    entity (kind "s") or outlet (kind "o") and month are among these (None: any). A set of
+    whole cells whatever it lists, so that counting the rows it takes gives exactly its
+    cells."""
     projects: frozenset | None = None
+    layers: frozenset | None = None
     entities: frozenset | None = None
     outlets: frozenset | None = None
     months: frozenset | None = None
@@ -60,7 +63,8 @@ def _where(scope: Scope, column_of) -> tuple[str, list, list]:
     """The condition of the scope's cells, over a table whose columns are `column_of(name)`
     (rows or cells), and its parameters."""
     common, params = ["1 = 1"], []
-    for name, values in (("project_id", scope.projects), ("month", scope.months)):
+    for name, values in (("project_id", scope.projects), ("layer", scope.layers),
+                         ("month", scope.months)):
         if values is not None:
             sql, known = _among(column_of(name), values)
             common.append(sql)
@@ -99,35 +103,35 @@ def _remake(scope: Scope, apps=None) -> None:
     row_params = row_params + [p for *_, known in row_kinds for p in known]
     _, _, a_kinds = _where(scope, lambda c: c)
     join, is_text, value = _pairs()
-    columns = ("r.project_id, r.entity_id, r.outlet, r.month, r.claim_key, r.document_id, "
-               "r.source_id, r.second_hand")
+    columns = ("r.project_id, r.layer, r.entity_id, r.outlet, r.month, r.claim_key, "
+               "r.document_id, r.source_id, r.second_hand")
     claims = "COUNT(DISTINCT claim_key)"
     selects, select_params = [], []
     for kind, sql, known in a_kinds:
         if kind == models.CellKind.SOURCE:
             selects.append(
-                f"SELECT project_id, '{kind.value}', entity_id, '', month, attribute, value, "
-                f"{claims}, COUNT(DISTINCT document_id), 0, 0, 0, "
+                f"SELECT project_id, layer, '{kind.value}', entity_id, '', month, attribute, "
+                f"value, {claims}, COUNT(DISTINCT document_id), 0, 0, 0, "
                 "COUNT(DISTINCT CASE WHEN second_hand THEN claim_key END) FROM a "
                 f"WHERE source_id IS NOT NULL AND {sql} "
-                "GROUP BY project_id, entity_id, month, attribute, value")
+                "GROUP BY project_id, layer, entity_id, month, attribute, value")
         else:
             selects.append(
-                f"SELECT project_id, '{kind.value}', NULL, outlet, month, attribute, value, "
-                f"{claims}, COUNT(DISTINCT document_id), "
+                f"SELECT project_id, layer, '{kind.value}', NULL, outlet, month, attribute, "
+                f"value, {claims}, COUNT(DISTINCT document_id), "
                 "COUNT(DISTINCT CASE WHEN entity_id IS NOT NULL THEN claim_key END), "
                 f"COUNT(DISTINCT CASE WHEN entity_id IN (SELECT id FROM {entities} "
                 f"WHERE type = '{models.EntityType.ANONYMOUS.value}') THEN claim_key END), "
                 f"COUNT(DISTINCT CASE WHEN source_id IS NULL THEN claim_key END), 0 FROM a "
-                f"WHERE {sql} GROUP BY project_id, outlet, month, attribute, value")
+                f"WHERE {sql} GROUP BY project_id, layer, outlet, month, attribute, value")
         select_params += known
     sql = (
         f"WITH a AS (SELECT {columns}, '' AS attribute, '' AS value FROM {rows} r "
         f"WHERE {row_sql} UNION ALL SELECT {columns}, j.key, {value} FROM {rows} r{join} "
         f"WHERE {row_sql} AND {is_text} AND j.key <> '' "
         f"AND LENGTH(j.key) <= {ATTRIBUTE_LENGTH} AND LENGTH({value}) <= {ATTRIBUTE_LENGTH}) "
-        f"INSERT INTO {cells} (project_id, kind, entity_id, outlet, month, attribute, value, "
-        "claims, documents, with_entity, anonymous, unattributed, second_hand) "
+        f"INSERT INTO {cells} (project_id, layer, kind, entity_id, outlet, month, attribute, "
+        "value, claims, documents, with_entity, anonymous, unattributed, second_hand) "
         + " UNION ALL ".join(selects))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {cells} WHERE {common} AND ({kind_sql})", delete_params)
@@ -135,28 +139,29 @@ def _remake(scope: Scope, apps=None) -> None:
 
 
 def explorer_cells_remake(*, keys) -> None:
-    """Make again the cells that rows with these (project, entity, outlet, month) count
-    (explorer_rows_refresh gives those of the rows it deleted and of those it wrote): two
-    statements, none for no key."""
+    """Make again the cells that rows with these (project, layer, entity, outlet, month)
+    count (explorer_rows_refresh gives those of the rows it deleted and of those it wrote):
+    two statements, none for no key."""
     keys = set(keys)
     if keys:
-        projects, entities, outlets, months = (frozenset(k) for k in zip(*keys))
-        _remake(Scope(projects=projects, entities=entities, outlets=outlets, months=months))
+        projects, layers, entities, outlets, months = (frozenset(k) for k in zip(*keys))
+        _remake(Scope(projects=projects, layers=layers, entities=entities, outlets=outlets,
+                      months=months))
 
 
 def explorer_cells_remake_entity(*, entity, sources: bool = True, shares: bool = True,
                                  merged=None) -> None:
-    """Make again the cells that `entity`'s rows count: its own (kind "s": its rows
-    changed; and those of `merged`, whose rows are its own now) and the shares of their
-    outlets and months (kind "o": a type changed). Three statements, or one when no row
-    names it."""
+    """Make again the cells that `entity`'s rows count, in every layer its rows are in:
+    its own (kind "s": its rows changed; and those of `merged`, whose rows are its own
+    now) and the shares of their outlets and months (kind "o": a type changed). Three
+    statements, or one when no row names it."""
     ExplorerRow, *_ = _models()
     keys = set(ExplorerRow.objects.filter(project_id=entity.project_id, entity_id=entity.pk)
-               .values_list("outlet", "month").distinct().order_by())
+               .values_list("layer", "outlet", "month").distinct().order_by())
     if keys:
-        outlets, months = (frozenset(k) for k in zip(*keys))
+        layers, outlets, months = (frozenset(k) for k in zip(*keys))
         named = frozenset([entity.pk] + ([merged.pk] if merged is not None else []))
-        _remake(Scope(projects=frozenset([entity.project_id]), entities=named,
+        _remake(Scope(projects=frozenset([entity.project_id]), layers=layers, entities=named,
                       outlets=outlets, months=months, sources=sources, shares=shares))
 
 

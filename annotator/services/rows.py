@@ -2,18 +2,38 @@
 
 Django's bulk_create sends the same batched INSERT, but builds a model object for each
 row and prepares each of its values through the field's whole chain of methods: at
-10,000 spans and as many events, that was nine tenths of a bulk write's time. Here each
-column gets one converter, chosen once (JSON encoded, datetimes adapted as the backend
-wants them, the rest as they are), and the columns a row does not give take the field's
-default. The database still checks every constraint and runs the span trigger.
+10,000 spans and as many events, that was nine tenths of a bulk write's time. Here the
+rows come as tuples in the order of the columns they give; each column gets one
+converter, chosen once (JSON written by orjson, datetimes adapted as the backend wants
+them, the rest as they are), and the columns a row does not give take the field's
+default, prepared once for all rows. The database still checks every constraint and runs
+the span trigger.
 """
 from __future__ import annotations
 
+import json
+import sqlite3
+from operator import itemgetter
+
+import orjson
 from django.db import connection, models
 from django.utils import timezone
 
 # Rows per INSERT on a backend without a small bound on parameters (PostgreSQL).
 BATCH_ROWS = 2000
+# Parameters per statement on SQLite: Django says 999 (the bound of SQLite before 3.32);
+# the library's own bound is read when the connection can tell it, up to this.
+SQLITE_PARAMS = 32_766
+
+
+def json_text(value) -> str:
+    """A JSON column's value as text: orjson, or the json module for what orjson refuses
+    (integers wider than 64 bits, keys that are not strings). Values here come from
+    checked input or from the database, so they hold no NaN (orjson would write null)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value)
 
 
 def _converter(field):
@@ -21,6 +41,12 @@ def _converter(field):
     booleans, None)."""
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        if connection.vendor == "postgresql":
+            # here: the module imports the PostgreSQL driver, which SQLite does not need
+            from django.db.backends.postgresql.psycopg_any import Jsonb
+            return lambda value: None if value is None else Jsonb(value, dumps=json_text)
+        return lambda value: None if value is None else json_text(value)
     if isinstance(field, (models.JSONField, models.DecimalField)):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
@@ -38,44 +64,92 @@ def row_defaults(model: type[models.Model], now) -> dict:
             for field in _fields(model)}
 
 
-def rows_insert(model: type[models.Model], rows: list[dict], *, now=None,
-                skip_conflicts: bool = False) -> list[int]:
+def rows_insert(model: type[models.Model], rows: list[dict], *, now=None) -> list[int]:
     """INSERT these rows (dicts of attname: value, each naming the same columns) and return
     their new ids, in order. The other columns take row_defaults(model, now). Raises
-    IntegrityError as a save would; with `skip_conflicts`, a row that would break a unique
-    constraint is not inserted and has no id (ON CONFLICT DO NOTHING: no savepoint needed
-    around it, and the transaction goes on, on PostgreSQL too).
+    IntegrityError as a save would.
     """
     if not rows:
         return []
-    fields = _fields(model)
-    named = set(rows[0])
-    if any(set(row) != named for row in rows):
+    columns = tuple(rows[0])
+    if any(row.keys() != rows[0].keys() for row in rows):
         raise ValueError("rows_insert: every row names the same columns")
-    defaults = row_defaults(model, now or timezone.now())
-    plan = []  # (attname, converter or None) of a given column, (None, its prepared default)
-    for field in fields:
+    pick = itemgetter(*columns)
+    values = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
+    return values_insert(model, columns, values, now=now)
+
+
+def _batch_rows(width: int, shared: int = 0) -> int:
+    """Rows per INSERT: `width` parameters each, and `shared` once per statement."""
+    if connection.vendor != "sqlite":
+        limit = connection.features.max_query_params
+        return max(1, (limit - shared) // width) if limit else BATCH_ROWS
+    connection.ensure_connection()
+    try:
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except AttributeError:  # Python before 3.11
+        limit = connection.features.max_query_params
+    return max(1, (min(limit, SQLITE_PARAMS) - shared) // width)
+
+
+def values_insert(model: type[models.Model], columns: tuple[str, ...], values: list,
+                  *, now=None, same: dict | None = None) -> list[int]:
+    """rows_insert of rows given as tuples, each in the order of `columns` (attnames);
+    `same` gives the columns that hold one value in every row (attname: value)."""
+    if not values:
+        return []
+    fields = {field.attname: field for field in _fields(model)}
+    if any(name not in fields for name in (*columns, *(same or ()))):
+        raise ValueError(f"values_insert: {model.__name__} has no column among {columns}")
+    given = [fields[name] for name in columns]
+    rest = [field for name, field in fields.items() if name not in columns]
+    defaults = {**row_defaults(model, now or timezone.now()), **(same or {})}
+    rest_values = []
+    for field in rest:
         convert = _converter(field)
         default = defaults[field.attname]
-        plan.append((field.attname, convert) if field.attname in named
-                    else (None, default if convert is None else convert(default)))
+        rest_values.append(default if convert is None else convert(default))
+    rest_values = tuple(rest_values)
+    converters = [(index, convert) for index, field in enumerate(given)
+                  if (convert := _converter(field)) is not None]
     quote = connection.ops.quote_name
-    limit = connection.features.max_query_params
-    per_batch = max(1, limit // len(fields)) if limit else BATCH_ROWS
-    head = (f"INSERT INTO {quote(model._meta.db_table)} "
-            f"({', '.join(quote(field.column) for field in fields)}) VALUES ")
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    returning = (" ON CONFLICT DO NOTHING" if skip_conflicts else "") + \
-        f" RETURNING {quote(model._meta.pk.column)}"
+    sqlite = connection.vendor == "sqlite"
+    # On SQLite the columns every row shares are sent once per statement, not once per
+    # row (INSERT ... SELECT column1, ..., %s FROM (VALUES ...)): a span gives 6 of its 22
+    # columns, and SQLite binds (and Django's wrapper rewrites, %s to ?) a third as many
+    # parameters. PostgreSQL would type a VALUES list of parameters as text: plain VALUES.
+    per_row = len(given) if sqlite and rest else len(given) + len(rest)
+    per_batch = _batch_rows(per_row, len(rest) if sqlite else 0)
+    names = ", ".join(quote(field.column) for field in [*given, *rest])
+    row_placeholder = "(" + ", ".join(["%s"] * per_row) + ")"
+    if sqlite and rest:
+        picked = ", ".join([f"column{index + 1}" for index in range(len(given))]
+                           + ["%s"] * len(rest))
+        head, tail, shared = (f"INSERT INTO {quote(model._meta.db_table)} ({names}) "
+                              f"SELECT {picked} FROM (VALUES "), ")", list(rest_values)
+        rest_values = ()
+    else:
+        head, tail, shared = (f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ",
+                              "", [])
+    returning = f" RETURNING {quote(model._meta.pk.column)}"
     ids: list[int] = []
     with connection.cursor() as cursor:
-        for first in range(0, len(rows), per_batch):
-            batch = rows[first:first + per_batch]
-            params = [convert if name is None else row[name] if convert is None
-                      else convert(row[name]) for row in batch for name, convert in plan]
-            cursor.execute(head + ", ".join([placeholder] * len(batch)) + returning, params)
+        for first in range(0, len(values), per_batch):
+            params: list = list(shared)
+            for row in values[first:first + per_batch]:
+                if converters:
+                    row = list(row)
+                    for index, convert in converters:
+                        row[index] = convert(row[index])
+                params += row
+                if rest_values:
+                    params += rest_values
+            count = min(per_batch, len(values) - first)
+            cursor.execute(head + ", ".join([row_placeholder] * count) + tail + returning,
+                           params)
             # Ids grow in insertion order (SQLite's AUTOINCREMENT under the write lock, a
-            # sequence within one statement): sorted, they are the rows' ids in order.
+            # sequence within one statement; rows go in in the order of VALUES): sorted,
+            # they are the rows' ids in order.
             ids += sorted(row[0] for row in cursor.fetchall())
     return ids
 
@@ -85,9 +159,11 @@ _ONE_ROW: dict[tuple, tuple[str, list]] = {}
 
 def row_insert(model: type[models.Model], values: dict, *, now,
                skip_conflicts: bool = False) -> int | None:
-    """rows_insert of one row (None: skipped as a conflict), with its SQL and the prepared
-    defaults of the columns it does not name kept per model and columns: every write
-    inserts its event this way, and building them again was most of its cost."""
+    """rows_insert of one row, with its SQL and the prepared defaults of the columns it
+    does not name kept per model and columns: every write inserts its event this way, and
+    building them again was most of its cost. With `skip_conflicts`, a row that would break
+    a unique constraint is not inserted (None): ON CONFLICT DO NOTHING, so no savepoint is
+    needed around it and the transaction goes on, on PostgreSQL too."""
     key = (model, tuple(values), skip_conflicts, connection.vendor)
     found = _ONE_ROW.get(key)
     if found is None:

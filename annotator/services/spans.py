@@ -254,7 +254,7 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
     except ValidationError as exc:
         offsets_error = exc
     moved = offsets_error is None and (new_start, new_end) != (span.start, span.end)
-    row = _span_locked(span, actor, slices=[(new_start, new_end)] if moved else ())
+    row = _span_locked(span, actor, slices=[(new_start, new_end)] if moved else (), uses=True)
     if row is None:
         layer_open(document=span.document, annotator=actor)
         raise stale(span, _fresh_snapshot)
@@ -285,8 +285,8 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
     event_record(project_id=span.document.project_id, document_id=span.document_id,
                  actor=actor, action="update", target_type="span", target_id=span.pk,
                  before=before, after=span_snapshot(row))
-    if row.review_state == ReviewState.APPROVED:  # moved or relabelled: the explorer's too
-        explorer_rows_refresh(document_ids=[span.document_id])
+    if row.review_state == ReviewState.APPROVED or row.in_attributions or row.in_fragments:
+        explorer_rows_refresh(document_ids=[span.document_id])  # moved or relabelled
     return row
 
 

@@ -95,7 +95,8 @@ def test_a_member_reads_their_own_layer_and_only_those_who_see_all_read_others(a
     # the pending attribution counts in the annotator's own layer
     assert [(s["name"], s["claims"]) for s in mine["sources"]] == [
         ("Officials", 2), ("The minister", 2), ("(no entity)", 1)]
-    # the outlets', months' and totals' figures of the layer (one query with the sources')
+    # the outlets', months' and totals' figures of the layer (its rows and cells, as the
+    # approved layer's)
     assert mine["outlets"] == [
         {"outlet": "Daily Bugle", "claims": 2, "with_entity": 2, "anonymous": 1,
          "anonymous_share": 0.5},
@@ -193,7 +194,12 @@ def grow(world, count: int):
 
 @pytest.mark.parametrize("path", ["?limit=500", "csv/", "{minister}/claims/",
                                   "none/claims/?attribute=quote_type:indirect",
-                                  "?type=person&outlet=Planet&date_from=2026-01-01"])
+                                  "?type=person&outlet=Planet&date_from=2026-01-01",
+                                  # a member's own layer (the rows grow() adds are theirs)
+                                  "?layer=ann&limit=500", "csv/?layer=ann",
+                                  "{minister}/claims/?layer=ann",
+                                  "?layer=ann&date_from=2026-01-15&attribute=quote_type:direct",
+                                  "?layer=ann&type=person&outlet=Planet"])
 def test_the_explorer_reads_in_a_fixed_number_of_queries_whatever_the_size(
         api, news, path, django_assert_num_queries):
     client = api(news.reviewer)

@@ -4,8 +4,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotator.models import Attribution, ClaimFragment, DocStatus, DocumentStatus, Event, Span
-from annotator.services.attributions import attribution_create
+from annotator.services.attributions import attribution_create, attribution_snapshot
 from annotator.services.documents import document_status_change
+from annotator.services.spans import span_snapshot
 from tests.api.conftest import span_at
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,23 @@ def test_bulk_creates_spans_and_attributions_that_use_them_by_ref_when_all_are_g
     assert Event.objects.filter(action="create", target_type="span").count() == 4
     after = Event.objects.get(action="create", target_type="attribution").after
     assert after["claims"] == attribution["claims"] and after["source"] == attribution["source"]
+
+
+def test_bulk_events_hold_what_a_single_write_would_when_spans_and_attributions_come(
+        world, api):
+    doc = world.document
+    response = bulk(api(world.annotator), doc, {"create": {
+        "spans": [with_ref(doc, "The deal is dead,", "CLAIM", "c"),
+                  with_ref(doc, "the minister", "SOURCE", "s"),
+                  with_ref(doc, "said", "CUE", "q")],
+        "attributions": [{"claims": ["c"], "source": "s", "cue": "q"}]}})
+    assert response.status_code == 201, response.json()
+    for span in Span.objects.filter(annotator=world.annotator).select_related("label"):
+        event = Event.objects.get(action="create", target_type="span", target_id=span.pk)
+        assert event.before is None and event.after == span_snapshot(span)
+    [attribution] = Attribution.objects.filter(annotator=world.annotator)
+    event = Event.objects.get(action="create", target_type="attribution")
+    assert event.after == attribution_snapshot(attribution, [])
 
 
 def test_bulk_names_every_bad_item_and_writes_nothing_when_some_are_bad(world, api):
@@ -192,7 +210,8 @@ def test_bulk_writes_rows_in_batches_not_one_by_one_when_300_spans_come(
             assert bulk(client, doc, body).status_code == 201
         return len(captured)
 
-    # Reads are a fixed number; each INSERT writes a batch (on SQLite, 999 values: 58
-    # spans, 99 events), for spans, their events, attributions and theirs.
+    # Reads are a fixed number; each INSERT writes a batch (on SQLite, up to 32,766
+    # values: thousands of rows; on PostgreSQL 2,000 rows), for spans, their events,
+    # attributions and theirs.
     few, many = queries(3), queries(300)
     assert many - few <= 4 * 300 // 50, (few, many)

@@ -154,8 +154,10 @@ WRITES = {
     # RELEASE
     "span create": (write_span_create, 6),
     # document and membership; SAVEPOINT; layer status; claim + source spans;
-    # INSERT attribution (ON CONFLICT DO NOTHING); INSERT event; RELEASE
-    "attribution create": (write_attribution_create, 7),
+    # INSERT attribution (ON CONFLICT DO NOTHING); INSERT event; the explorer's rows of
+    # the document (DELETE, INSERT: the annotator's layer has it) and their cells (DELETE,
+    # INSERT); RELEASE
+    "attribution create": (write_attribution_create, 11),
     # span, label, document and membership; SAVEPOINT; span locked + layer status +
     # text[start:end] + does an attribution of it nest (second-hand claims)?; SAVEPOINT,
     # UPDATE, RELEASE; INSERT event; RELEASE
@@ -169,9 +171,9 @@ WRITES = {
     # attribution...; SAVEPOINT; attribution locked + layer status; its fragments (for the
     # event); INSERT event; its children (second-hand claims, to log their parent's loss);
     # Django's cascade (DELETE fragments, DELETE decisions, 2 SET NULLs: decisions'
-    # suggestion, children's parent; DELETE: an explorer row is the refresh's to delete, and
-    # a pending attribution has none); RELEASE
-    "attribution delete": (write_attribution_delete, 12),
+    # suggestion, children's parent; DELETE: its explorer rows are the refresh's to delete);
+    # the explorer's rows and cells (4: the annotator's layer had it); RELEASE
+    "attribution delete": (write_attribution_delete, 16),
 }
 
 

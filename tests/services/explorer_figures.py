@@ -26,6 +26,12 @@ FILTERS = (
 )
 
 
+def layer_filters(*members) -> list[ExplorerFilter]:
+    """FILTERS on the approved layer and on each member's own."""
+    return [*FILTERS, *(ExplorerFilter(**{**vars(f), "annotator_id": member.pk})
+                        for member in members for f in FILTERS)]
+
+
 def _counted(rows, key) -> dict:
     sets: dict = {}
     for row in rows:
@@ -57,7 +63,7 @@ def figures_of_the_rows(project, filters: ExplorerFilter) -> dict:
     typed = {pk for pk, kind in types.items() if kind == filters.source_type}
     rows = [{**row, "anonymous": types.get(row["entity_id"]) == "anonymous",
              "month": str(row["month"])[:7] if row["month"] else None}
-            for row in ExplorerRow.objects.filter(project=project).values(
+            for row in ExplorerRow.objects.filter(project=project, layer=filters.layer).values(
                 "entity_id", "claim_key", "document_id", "source_id", "outlet", "published",
                 "month", "attributes")]
     rows = [row for row in rows if _kept(row, filters, typed)]

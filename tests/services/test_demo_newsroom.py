@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from annotator.demo_articles import ENTITIES, articles
-from annotator.models import (Attribution, DocStatus, Document, DocumentStatus, Event,
-                              ExplorerRow, Membership, Project, ReviewDecision, ReviewState,
-                              SourceEntity, Span)
+from annotator.models import (APPROVED_LAYER, Attribution, DocStatus, Document,
+                              DocumentStatus, Event, ExplorerRow, Membership, Project,
+                              ReviewDecision, ReviewState, SourceEntity, Span)
 from annotator.selectors.explorer import ExplorerFilter, explorer_summary
 from annotator.services.demo_newsroom import (LEFT_EVERY, NEWSROOM_PROJECT_NAME, NOT_STARTED,
                                               REVIEW_NOTE, WAITING_FOR_REVIEW)
@@ -70,8 +70,13 @@ def test_load_demo_labels_approves_and_leaves_work_for_the_quick_start(demo):
     assert len(figures["outlets"]) == 4 and len(figures["months"]) == 12
     assert figures["totals"]["claims"] > 250
     assert any(row["anonymous"] for row in figures["outlets"])
-    assert ExplorerRow.objects.filter(project=demo).count() == Attribution.objects.filter(
-        document__project=demo, review_state=ReviewState.APPROVED).count()
+    assert ExplorerRow.objects.filter(project=demo, layer=APPROVED_LAYER).count() == \
+        Attribution.objects.filter(document__project=demo,
+                                   review_state=ReviewState.APPROVED).count()
+    # and each member's own layer: their accepted attributions
+    assert ExplorerRow.objects.filter(project=demo).exclude(layer=APPROVED_LAYER).count() == \
+        Attribution.objects.filter(document__project=demo, annotator__isnull=False,
+                                   status="accepted").count()
     # The sample project is as load_seeds left it.
     sample = Project.objects.get(name=DEMO_PROJECT_NAME)
     assert sample.documents.count() == 1 and not Span.objects.filter(

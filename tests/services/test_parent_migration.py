@@ -1,9 +1,9 @@
-"""Migration 0021 (attribution_parent): adds Attribution.parent and ExplorerRow.second_hand,
-then fills the explorer's rows from the labels stored before (the fill moved here from
-0020, as it reads both columns)."""
+"""Migrations 0023 (attribution_parent: Attribution.parent and ExplorerRow.second_hand) and
+0024 (explorer_member_layers: the rows' layer), which fills the explorer's rows of every
+layer from the labels stored before (the fill moved there, as it writes the new column)."""
 import pytest
 
-from annotator.models import ExplorerRow
+from annotator.models import APPROVED_LAYER, ExplorerRow
 from tests.migrations import latest, migrate
 
 BEFORE = [("annotator", "0020_explorer_rows")]
@@ -32,7 +32,9 @@ def test_migration_fills_explorer_rows_of_approved_attributions_as_first_hand(
             source_id=source.pk, review_state="approved", dedup_key=f"{claim.pk}|x|-")
         assert not old.get_model("annotator", "ExplorerRow").objects.exists()
         migrate(latest())
-        assert list(ExplorerRow.objects.values_list("attribution_id", "second_hand")) == [
-            (approved.pk, False)]
+        # the approved layer's row, and the annotator's own layer's
+        assert sorted(ExplorerRow.objects.values_list(
+            "layer", "attribution_id", "second_hand")) == [
+            (APPROVED_LAYER, approved.pk, False), (annotator.pk, approved.pk, False)]
     finally:
         migrate(latest())

@@ -5,8 +5,9 @@ from annotator.services.explorer_rows import explorer_rows_rebuild
 
 
 class Command(BaseCommand):
-    help = ("Make the explorer's read model (one row per approved attribution) again from "
-            "the labels: of one project (--project ID) or of all.")
+    help = ("Make the explorer's read model (one row per attribution of a layer: the "
+            "approved one and each member's own) again from the labels: of one project "
+            "(--project ID) or of all.")
 
     def add_arguments(self, parser):
         parser.add_argument("--project", type=int, help="a project's id (default: every project)")

@@ -88,8 +88,8 @@ def _write(project: Project, user, batch: list[tuple[str, DocumentRecord]],
                       approve=options.approve_labels,
                       entities=_entities_of(project, user, batch, report))
         _write_suggestions(stored, batch, report, fmt, file_digest, predictions_only=True)
-        if options.keep_review_state or options.approve_labels:  # approved labels came in
-            explorer_rows_refresh(document_ids=[document.pk for document in stored])
+        # the members' layers (and the approved one, with approved labels)
+        explorer_rows_refresh(document_ids=[document.pk for document in stored])
     Event.objects.bulk_create([
         Event(project_id=project.pk, document_id=document.pk, actor=user, action="import",
               target_type="document", target_id=document.pk,
