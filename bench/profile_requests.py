@@ -6,8 +6,11 @@
 Runs in-process (Django's test client, production settings, no network) on a
 fresh SQLite file, or on DATABASE_URL when it is a PostgreSQL URL (that
 database must be empty and disposable). Prints, for one span create, one
-fetch of a document with 500 spans and one page of the document list: the
-number of SQL queries (`--sql`: each query) and the median time of repeated calls.
+fetch of a document with 500 spans (bench/seed.py), one of a document with 500
+spans and 150 attributions, one of a 1 MiB document with 2,000 spans and 300
+attributions, and one page of the document list: the number of SQL queries
+(`--sql`: each query), the median wall time of repeated calls and the CPU time of
+this process per call.
 pyinstrument is optional (`pip install pyinstrument`; not a requirement).
 """
 from __future__ import annotations
@@ -31,7 +34,38 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from workload import span_body  # noqa: E402
+from annotator.services.attributions import attribution_create  # noqa: E402
+from annotator.services.documents import document_create  # noqa: E402
+from annotator.services.spans import spans_bulk_create  # noqa: E402
+from workload import article_text, span_body, span_offsets  # noqa: E402
+
+MIB = 1024 * 1024
+
+
+def labelled_document(world: dict, *, size: int, spans: int, attributions: int) -> int:
+    """A document of about `size` bytes with the reader's spans and attributions."""
+    from annotator.models import Document, Project
+    from django.contrib.auth import get_user_model
+
+    parts, total, number = [], 0, 1000 + size // 1000
+    while total < size:
+        parts.append(article_text(number))
+        total += len(parts[-1].encode())
+        number += 1
+    project = Project.objects.get(pk=world["project"])
+    document, _ = document_create(project=project, title=f"{size} bytes",
+                                  text="\n\n".join(parts))
+    reader = get_user_model().objects.get(username="bench-reader")
+    items = [dict(zip(("label", "start", "end"), span_offsets(i, document.length)))
+             for i in range(spans)]
+    made = spans_bulk_create(document=document, annotator=reader, items=items)
+    claims = [span for span in made if span.label.name == "CLAIM"]
+    sources = [span for span in made if span.label.name == "SOURCE"]
+    for claim, source in list(zip(claims, sources))[:attributions]:
+        attribution_create(document=document, annotator=reader, claims=[claim.pk],
+                           source=source.pk, attributes={})
+    assert Document.objects.filter(pk=document.pk).exists()
+    return document.pk
 
 
 def requests(world: dict):
@@ -55,7 +89,15 @@ def requests(world: dict):
         response = reader.get(f"/api/projects/{world['project']}/documents/?page=2")
         assert response.status_code == 200, response.content
 
+    def fetch(document_id):
+        def call():
+            response = reader.get(f"/api/documents/{document_id}/")
+            assert response.status_code == 200, response.content
+        return call
+
     return [("POST span", span_create), ("GET document (500 spans)", document_fetch),
+            ("GET document (500 spans, 150 attributions)", fetch(world["labelled"])),
+            ("GET document (1 MiB, 2,000 spans, 300 attributions)", fetch(world["large"])),
             ("GET document list page", document_list)]
 
 
@@ -68,6 +110,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     world = seed.seed(documents=200, fetch_spans=500, clients=1)
+    world["labelled"] = labelled_document(world, size=15_000, spans=500, attributions=150)
+    world["large"] = labelled_document(world, size=MIB, spans=2000, attributions=300)
     print(f"database: {connection.vendor}\n")
     for name, call in requests(world):
         call()  # the first call of each kind warms caches up
@@ -78,11 +122,14 @@ def main() -> None:
             for query in queries.captured_queries:
                 print(f"    {query['time']}s  {query['sql'][:300]}")
         timings = []
+        cpu = time.process_time()
         for _ in range(args.repeat):
             began = time.perf_counter()
             call()
             timings.append(time.perf_counter() - began)
-        print(f"    median {statistics.median(timings) * 1000:.1f} ms over {args.repeat} calls")
+        cpu_ms = (time.process_time() - cpu) * 1000 / args.repeat
+        print(f"    median {statistics.median(timings) * 1000:.1f} ms over {args.repeat} calls, "
+              f"{cpu_ms:.2f} ms CPU each")
         if args.pyinstrument:
             from pyinstrument import Profiler
 

@@ -14,7 +14,8 @@ One module per kind of object; every name is re-exported here, so callers keep w
 from django.http import Http404  # callers catch access.Http404 (management commands)
 
 from annotator.access.documents import (STATUS_ACTION_NEEDS, access_assignment, access_document,
-                                        access_document_status, access_layer,
+                                        access_document_and_label, access_document_status,
+                                        access_layer,
                                         documents_in_project, documents_open_filter,
                                         require_document_open, unassigned_open)
 from annotator.access.entities import access_entity, entity_in_project
@@ -36,6 +37,7 @@ from annotator.access.roles import (ROLES_FOR, Forbidden, Need, allows, membersh
 __all__ = [
     "Forbidden", "Http404", "LabelTrace", "Need", "ROLES_FOR", "STATUS_ACTION_NEEDS",
     "access_api_token", "access_assignment", "access_attribution", "access_document",
+    "access_document_and_label",
     "access_document_status", "access_entity", "access_export_job", "access_label",
     "access_label_trace", "access_layer", "access_membership", "access_pretag_job",
     "access_project", "access_project_layer", "access_span", "access_tagger_model",

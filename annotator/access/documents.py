@@ -7,9 +7,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from annotator.access.projects import access_project
-from annotator.access.roles import (ROLES_FOR, Forbidden, Need, _remember_membership, _with_role,
-                                    allows, membership_for, object_id, require, sees_all_layers)
-from annotator.models import Assignment, Document, Membership, Project, Role
+from annotator.access.roles import (ROLES_FOR, Forbidden, Need, allows, membership_for,
+                                    object_id, require, sees_all_layers)
+from annotator.access.rows import document_row
+from annotator.models import Assignment, Document, Label, Membership, Project, Role
 
 
 def access_document(user, document_id, need: Need = Need.READ, *,
@@ -17,18 +18,31 @@ def access_document(user, document_id, need: Need = Need.READ, *,
     """The document if the user may `need` it. `text=False` leaves the text unread (a
     write reads only the slices it covers, services/layers.py): document.text is then
     read on first use."""
-    number = object_id(document_id)
-    documents = Document.objects.select_related("project")
-    if not text:
-        documents = documents.defer("text")
-    document = (_with_role(documents, user, "project").filter(pk=number).order_by().first()
-                if user.is_authenticated else None)
-    if document is None:
+    return _access_document(user, document_id, need, text=text)[0]
+
+
+def access_document_and_label(user, document_id, need: Need, *,
+                              label_name) -> tuple[Document, Label | None]:
+    """access_document (without the text) and, in the same query, the label of the
+    document's project named `label_name` (None if none is; label_in_project says why)."""
+    name = label_name if isinstance(label_name, str) else None
+    return _access_document(user, document_id, need, text=False, label_name=name)
+
+
+def _access_document(user, document_id, need: Need, *, text: bool,
+                     label_name: str | None = None) -> tuple[Document, Label | None]:
+    number = object_id(document_id)  # one query, written out (access/rows.py)
+    found = (document_row(user.pk, number, text=text, label_name=label_name)
+             if user.is_authenticated else None)
+    if found is None:
         raise Http404("No such document.")
-    membership = _remember_membership(user, document.project, document)
+    document, membership_id, role, assigned, label = found
+    membership = Membership(id=membership_id, user_id=user.pk, project=document.project,
+                            role=role)
+    document.project._access_membership = membership
     require(membership, need)
-    require_document_open(membership, document)
-    return document
+    require_document_open(membership, document, assigned=assigned)
+    return document, label
 
 
 # --- Layers and statuses of a document -----------------------------------------
@@ -90,11 +104,16 @@ def unassigned_open(settings: dict) -> bool:
     return settings.get("unassigned_open", True) is not False
 
 
-def require_document_open(membership: Membership, document: Document) -> None:
-    """403 unless the member may open this document under the project's assignment rule."""
+def require_document_open(membership: Membership, document: Document, *,
+                          assigned: bool | None = None) -> None:
+    """403 unless the member may open this document under the project's assignment rule.
+    `assigned`: whether it is assigned to the member, when the caller's query read it."""
     if allows(membership, Need.REVIEW) or unassigned_open(membership.project.settings):
         return
-    if not Assignment.objects.filter(document=document, annotator_id=membership.user_id).exists():
+    if assigned is None:
+        assigned = Assignment.objects.filter(document=document,
+                                             annotator_id=membership.user_id).exists()
+    if not assigned:
         raise Forbidden("This document is not assigned to you: in this project annotators "
                         "open only the documents assigned to them.")
 

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from annotator.access.documents import require_document_open
 from annotator.access.projects import _of_project
+from annotator.access.rows import label_row, own_span_rows
 from annotator.access.roles import (Forbidden, Need, _remember_membership, _with_role, allows,
                                     membership_for, object_id, require, sees_all_layers)
 from annotator.models import Attribution, Document, Event, Label, Membership, Origin, Project, Span
@@ -78,18 +79,19 @@ def access_project_layer(user, project: Project, layer: str) -> int | None:
 
 def _access_row(model, user, row_id, what: str, need: Need):
     number = object_id(row_id)
-    # The label comes along (every answer names it); the document's text does not (a
-    # write reads only the slices it covers, services/layers.py).
-    rows = model.objects.select_related("document__project", *(
-        ["label"] if model is Span else [])).defer("document__text")
-    row = (_with_role(rows, user, "document__project").filter(pk=number).order_by().first()
-           if user.is_authenticated else None)
-    if row is None:
+    # With its document (not the text: a write reads only the slices it covers,
+    # services/layers.py), project and label (every answer names it): one query, written
+    # out (access/rows.py).
+    found = label_row(model, user.pk, number) if user.is_authenticated else None
+    if found is None:
         raise Http404(f"No such {what}.")
-    membership = _remember_membership(user, row.document.project, row)
+    row, membership_id, role, assigned = found
+    membership = Membership(id=membership_id, user_id=user.pk, project=row.document.project,
+                            role=role)
+    row.document.project._access_membership = membership
     if not can_see(membership, row):
         raise Http404(f"No such {what}.")
-    require_document_open(membership, row.document)
+    require_document_open(membership, row.document, assigned=assigned)
     if need is not Need.READ:
         # Checked here, not only by ownership: a member who made labels as an annotator
         # and is now a reviewer changes them no more (reviewers use review decisions).
@@ -159,8 +161,11 @@ def access_label_trace(user, kind: str, row_id, need: Need = Need.READ) -> Label
     return LabelTrace(kind=kind, id=number, document=document, row=None, deleted=last)
 
 
-def label_in_project(project: Project, name) -> Label:
-    """A label of this project by name, from a request's body (others' do not exist here)."""
+def label_in_project(project: Project, name, *, found: Label | None = None) -> Label:
+    """A label of this project by name, from a request's body (others' do not exist here).
+    `found`: the label the caller's query read by this name (access_document_and_label)."""
+    if found is not None and found.name == name and found.project_id == project.pk:
+        return found
     label = Label.objects.filter(project=project, name=name).order_by().first() if isinstance(
         name, str) else None
     if label is None:
@@ -197,8 +202,7 @@ def own_spans_in_document(document: Document, ids, *, user) -> dict:
              and 0 < value < 2**63]
     if not clean:
         return {}
-    return {s.pk: s for s in Span.objects.select_related("label").filter(
-        pk__in=clean, document=document, annotator=user).order_by()}
+    return {span.pk: span for span in own_span_rows(document.pk, user.pk, clean)}
 
 
 def rows_in_document(model, document: Document, ids, *, field: str) -> list:

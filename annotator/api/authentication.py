@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from annotator.access.rows import token_row
 from annotator.models import ApiToken, TokenStatus
 from annotator.services.accounts import api_token_mark_used, token_digest
 
@@ -19,8 +20,7 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
     model = ApiToken
 
     def authenticate_credentials(self, key):
-        token = (ApiToken.objects.select_related("user")
-                 .filter(digest=token_digest(key)).order_by().first())  # unique: no sort
+        token = token_row(token_digest(key))  # with its user: one query (access/rows.py)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         now = timezone.now()

@@ -17,6 +17,8 @@ from drf_orjson_renderer.renderers import ORJSONRenderer
 from rest_framework.renderers import JSONRenderer as DrfJSONRenderer
 from rest_framework.utils.encoders import JSONEncoder as DrfJSONEncoder
 
+from annotator.selectors.label_json import JsonText
+
 
 class _UtcEncoder(DrfJSONEncoder):
     """DRF's encoder, reading a naive timestamp as UTC (as orjson is told to)."""
@@ -33,6 +35,12 @@ class _DrfRenderer(DrfJSONRenderer):
 
 class JSONRenderer(ORJSONRenderer):
     options = ORJSONRenderer.options | orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z
+
+    @staticmethod
+    def default(obj):
+        if isinstance(obj, JsonText):  # JSON the database wrote: as it is
+            return orjson.Fragment(obj.text)
+        return ORJSONRenderer.default(obj)
 
     def render(self, data, media_type=None, renderer_context=None) -> bytes:
         try:

@@ -9,7 +9,8 @@ from annotator.selectors.entities import entity_list_for_project, entity_with_me
 from annotator.selectors.approved import (ApprovedAttribution, ApprovedLayer, ApprovedSpan,
                                           approved_layer_for_document,
                                           approved_layer_list_for_documents)
-from annotator.selectors.documents import (DocumentDetail, document_detail_for_user,
+from annotator.selectors.documents import (DocumentDetail, DocumentPage,
+                                           document_detail_for_user,
                                            document_list_for_project, document_list_for_user,
                                            document_list_filtered, document_status_counts,
                                            project_list_for_home, project_list_with_roles)
@@ -34,6 +35,7 @@ __all__ = [
     "approved_layer_list_for_documents", "attribution_list_by_id",
     "attribution_list_for_document", "attribution_row_list", "attribution_row_list_by_id",
     "entity_list_for_project", "entity_with_mentions",
+    "DocumentPage",
     "document_detail_for_user", "document_list_for_project", "document_list_filtered", "document_list_for_user",
     "document_status_counts",
     "history_list_for_label", "project_list_for_home", "project_list_with_roles",

@@ -3,14 +3,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+import json
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from annotator.access import documents_open_filter, projects_for
 from annotator.models import Assignment, Attribution, Document, DocumentStatus, Membership, Span
-from annotator.selectors.labels import (SPAN_ORDER, _labels_filter,
-                                        attribution_list_for_document, attribution_row_list,
-                                        span_list_for_document, span_row_list)
+from annotator.selectors.compiled import compiled, fetch_dicts, fetch_rows
+from annotator.selectors.label_json import attribution_json_arrays, span_json_arrays
+from annotator.services.layers import text_cached, text_remember
+from annotator.selectors.labels import (ATTRIBUTION_COLUMNS, SPAN_COLUMNS, SPAN_ORDER,
+                                        _labels_filter, attribution_list_for_document,
+                                        span_list_for_document)
 
 
 def document_list_for_user(*, user):
@@ -73,42 +82,88 @@ def document_detail_for_user(*, document, user, layer: str,
     for the API's fast path, or, with as_rows=False, as model objects for the
     documented serializers.
     """
+    if as_rows:
+        return _detail_rows(document=document, user=user, layer=layer)
     ids = None if layer == "all" else [user.pk if layer == "mine" else int(layer)]
+    suggested = _suggested_filters(document, user, layer)
+    layer_spans = list(span_list_for_document(document=document, annotator_ids=ids))
+    layer_attributions = list(attribution_list_for_document(document=document,
+                                                            annotator_ids=ids))
+    suggested_spans = list(span_list_for_document(document=document, suggestions=True)
+                           .filter(suggested[Span]))
+    suggested_attributions = list(attribution_list_for_document(
+        document=document, suggestions=True).filter(suggested[Attribution]))
+    return DocumentDetail(document=document, layer=layer, my_status=_my_status(document, user),
+                          spans=layer_spans, attributions=layer_attributions,
+                          suggested_spans=suggested_spans,
+                          suggested_attributions=suggested_attributions)
+
+
+def _suggested_filters(document, user, layer: str) -> dict:
+    """{model: filter} of the suggestions shown with `layer`: for "mine", not those the
+    user already accepted or rejected."""
     suggested = {model: _labels_filter(suggestions=True) for model in (Span, Attribution)}
     if layer == "mine":
         for model in suggested:
             decided = model.objects.filter(document=document, annotator=user,
                                            suggestion__isnull=False).values("suggestion_id")
             suggested[model] &= ~Q(pk__in=decided)
-    status = DocumentStatus.objects.filter(document=document, annotator=user).values_list(
-        "status", flat=True).first() or DocumentStatus.Status.NOT_STARTED
+    return suggested
+
+
+def _my_status(document, user) -> str:
+    sql, params = compiled("detail-status", lambda document, user: DocumentStatus.objects
+                           .filter(document=document, annotator=user).values("status")[:1],
+                           document=document.pk, user=user.pk)
+    found = fetch_rows(sql, params)
+    return (found[0][0] if found else None) or DocumentStatus.Status.NOT_STARTED
+
+
+def _layer_querysets(kind: str, document: int, user: int, other: int) -> tuple:
+    """(spans, attributions) of a document's layer and its suggestions, as values() rows:
+    the layer of the user (kind "mine"), of one annotator (`other`) or of all ("all")."""
+    ids = None if kind == "all" else [user if kind == "mine" else other]
+    suggested = _suggested_filters(document, user, kind)
     layer_filter = _labels_filter(annotator_ids=ids)
-    if as_rows:
-        spans = span_row_list(queryset=Span.objects.filter(
-            layer_filter | suggested[Span], document=document).order_by(*SPAN_ORDER))
-        attributions = attribution_row_list(queryset=Attribution.objects.filter(
-            layer_filter | suggested[Attribution], document=document).order_by("id"))
-        layer_spans, suggested_spans = _split(spans)
-        layer_attributions, suggested_attributions = _split(attributions)
-    else:
-        layer_spans = list(span_list_for_document(document=document, annotator_ids=ids))
-        layer_attributions = list(attribution_list_for_document(document=document,
-                                                                annotator_ids=ids))
-        suggested_spans = list(span_list_for_document(document=document, suggestions=True)
-                               .filter(suggested[Span]))
-        suggested_attributions = list(attribution_list_for_document(
-            document=document, suggestions=True).filter(
-            suggested[Attribution]))
-    return DocumentDetail(document=document, layer=layer, my_status=status,
-                          spans=layer_spans, attributions=layer_attributions,
+    spans = (Span.objects.filter(layer_filter | suggested[Span], document=document)
+             .order_by(*SPAN_ORDER).values(*SPAN_COLUMNS, label_name=F("label__name")))
+    attributions = Attribution.objects.filter(layer_filter | suggested[Attribution],
+                                              document=document)
+    return spans, attributions
+
+
+def _detail_rows(*, document, user, layer: str) -> DocumentDetail:
+    """document_detail_for_user as JSON written by the database (selectors/label_json.py):
+    three queries (the text too, unless this process holds it), compiled once per kind of
+    layer (selectors/compiled.py)."""
+    _text_load(document)
+    kind = layer if layer in ("mine", "all") else "one"
+    values = {"document": document.pk, "user": user.pk,
+              "other": int(layer) if kind == "one" else 0}
+    spans, suggested_spans = span_json_arrays(*compiled(
+        f"detail-spans-{kind}", lambda **v: _layer_querysets(kind, **v)[0], **values))
+    attributions, suggested_attributions = attribution_json_arrays(*compiled(
+        f"detail-attributions-{kind}", lambda **v: _layer_querysets(kind, **v)[1]
+        .order_by("id").values(*ATTRIBUTION_COLUMNS), **values))
+    return DocumentDetail(document=document, layer=layer, my_status=_my_status(document, user),
+                          spans=spans, attributions=attributions,
                           suggested_spans=suggested_spans,
                           suggested_attributions=suggested_attributions)
 
 
-def _split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(annotators' rows, suggestions), each in the order given."""
-    return ([row for row in rows if row["annotator_id"] is not None],
-            [row for row in rows if row["annotator_id"] is None])
+def _text_load(document) -> None:
+    """Set document.text (deferred by the access query) from this process's copy of it,
+    or read it once and keep it: a text never changes once stored (services/layers.py).
+    A 1 MiB text is then not read out of the database on every fetch."""
+    if "text" not in document.get_deferred_fields():
+        return
+    text = text_cached(document)
+    if text is None:
+        [(text,)] = fetch_rows(f"SELECT {connection.ops.quote_name('text')} FROM "
+                               f"{connection.ops.quote_name(Document._meta.db_table)} WHERE "
+                               f"{connection.ops.quote_name('id')} = %s", [document.pk])
+        text_remember(document, text)
+    document.text = text
 
 
 def document_list_for_project(*, project, user):
@@ -146,3 +201,67 @@ def document_status_counts(*, project, user) -> tuple[int, list[tuple[str, str, 
     mine[DocumentStatus.Status.NOT_STARTED] = total - sum(mine.values())
     return total, [(value, label, mine.get(value, 0))
                    for value, label in DocumentStatus.Status.choices]
+
+
+_LIST_FIELDS = ("id", "project_id", "title", "length", "text_sha256", "source_url", "metadata",
+                "created_at", "my_status", "my_span_count", "has_suggestions", "assigned_to_me")
+
+
+def _document_page_queryset(project: int, user: int):
+    suggestions = Span.objects.filter(document=OuterRef("pk"), annotator__isnull=True)
+    return (document_list_for_user(user=user).filter(project=project)
+            .annotate(has_suggestions=Exists(suggestions)))
+
+
+class DocumentPage:
+    """document_list_for_project without filters, as rows for a paginator to count and
+    slice (the API's list): the ORM writes each query once (selectors/compiled.py), and a
+    page is one query, plus one for its assignees when `with_assignees`. Each row is a
+    dict of _LIST_FIELDS (metadata decoded, created_at aware) and, with assignees,
+    `assignees` ([{"id", "username"}] by username)."""
+
+    def __init__(self, *, project, user, with_assignees: bool):
+        self.values = {"project": project.pk, "user": user.pk}
+        self.with_assignees = with_assignees
+
+    def count(self) -> int:
+        sql, params = compiled("document-page-count", lambda **v: _document_page_queryset(**v)
+                               .order_by().values("pk"), **self.values)
+        return fetch_rows(f"SELECT COUNT(*) FROM ({sql}) sub", params)[0][0]
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        sql, params = compiled("document-page", lambda **v: _document_page_queryset(**v)
+                               .order_by("-assigned_to_me", "id").values(*_LIST_FIELDS),
+                               **self.values)
+        rows = fetch_dicts(f"{sql} LIMIT %s OFFSET %s",
+                           [*params, window.stop - window.start, window.start])
+        for row in rows:
+            if isinstance(row["metadata"], str):
+                row["metadata"] = json.loads(row["metadata"])
+            row["created_at"] = _aware(row["created_at"])
+            row["has_suggestions"] = bool(row["has_suggestions"])
+            row["assigned_to_me"] = bool(row["assigned_to_me"])
+        if self.with_assignees and rows:
+            found = {row["id"]: [] for row in rows}
+            for document_id, annotator_id, username in fetch_rows(*_assignees_sql(list(found))):
+                found[document_id].append({"id": annotator_id, "username": username})
+            for row in rows:
+                row["assignees"] = found[row["id"]]
+        return rows
+
+
+def _aware(value):
+    """A timestamp as the ORM gives it: aware (SQLite's driver returns it naive, in UTC)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value is None or value.tzinfo else value.replace(tzinfo=dt_timezone.utc)
+
+
+def _assignees_sql(document_ids: list[int]) -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    user_table = quote(get_user_model()._meta.db_table)
+    return (f"SELECT a.{quote('document_id')}, a.{quote('annotator_id')}, "
+            f"u.{quote('username')} FROM {quote(Assignment._meta.db_table)} a JOIN "
+            f"{user_table} u ON u.{quote('id')} = a.{quote('annotator_id')} "
+            f"WHERE a.{quote('document_id')} IN ({', '.join(['%s'] * len(document_ids))}) "
+            f"ORDER BY u.{quote('username')}, a.{quote('id')}", document_ids)

@@ -19,6 +19,7 @@ from annotator.services.events import event_record
 from annotator.services.explorer_stale import explorer_layer_changed
 from annotator.services.layers import layer_open, layer_status_apply, status_subquery
 from annotator.services.locks import stale, stale_conflict, versioned_update
+from annotator.services.rows import row_insert
 from annotator.services.nesting import (children_check, children_move, children_refit,
                                         children_release, parent_resolve, spans_offsets)
 from annotator.services.spans import annotator_layer_open, iso_time
@@ -148,18 +149,25 @@ def attribution_insert(*, document: Document, annotator, claims: list[Span],
     existing_ok that row, unchanged. Every new attribution of a layer goes through here.
     """
     key = dedup_key_of(claims, source, cue)
-    try:
-        with transaction.atomic():
-            attribution = Attribution.objects.create(
-                document=document, annotator=annotator, claim=claims[0], source=source,
-                cue=cue, dedup_key=key, **fields)
-    except IntegrityError:
+    given = {"document": document, "annotator": annotator, "claim": claims[0],
+             "source": source, "cue": cue, "dedup_key": key, **fields}
+    values = {}
+    for name, value in given.items():  # by column (services/rows.py: no ORM compile)
+        field = Attribution._meta.get_field(name)
+        values[field.attname] = (None if value is None else value.pk) if field.is_relation \
+            else value
+    now = timezone.now()
+    # ON CONFLICT DO NOTHING: a duplicate (the one unique constraint a new row of a layer
+    # can meet) is skipped, with no savepoint around the INSERT.
+    attribution_id = row_insert(Attribution, values, now=now, skip_conflicts=True)
+    if attribution_id is None:
         existing = attribution_same(document=document, annotator=annotator, key=key)
         if existing is None:
-            raise
+            raise IntegrityError("attribution insert skipped, yet no duplicate found")
         if existing_ok:
             return existing, False
-        raise _duplicate(existing) from None
+        raise _duplicate(existing)
+    attribution = Attribution(id=attribution_id, created_at=now, updated_at=now, **given)
     _write_fragments(attribution, claims, new=True)
     attribution.fragment_ids = [span.pk for span in claims[1:]]
     return attribution, True

@@ -152,3 +152,47 @@ def values_insert(model: type[models.Model], columns: tuple[str, ...], values: l
             # they are the rows' ids in order.
             ids += sorted(row[0] for row in cursor.fetchall())
     return ids
+
+
+_ONE_ROW: dict[tuple, tuple[str, list]] = {}
+
+
+def row_insert(model: type[models.Model], values: dict, *, now,
+               skip_conflicts: bool = False) -> int | None:
+    """rows_insert of one row, with its SQL and the prepared defaults of the columns it
+    does not name kept per model and columns: every write inserts its event this way, and
+    building them again was most of its cost. With `skip_conflicts`, a row that would break
+    a unique constraint is not inserted (None): ON CONFLICT DO NOTHING, so no savepoint is
+    needed around it and the transaction goes on, on PostgreSQL too."""
+    key = (model, tuple(values), skip_conflicts, connection.vendor)
+    found = _ONE_ROW.get(key)
+    if found is None:
+        fields, slots = _fields(model), []
+        for field in fields:
+            convert = _converter(field)
+            if field.attname in values:
+                slots.append(("given", field.attname, convert))
+            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                slots.append(("now", None, convert))
+            elif callable(field.default):
+                slots.append(("call", field, convert))
+            else:
+                default = field.get_default()
+                slots.append(("fixed", default if convert is None else convert(default), None))
+        quote = connection.ops.quote_name
+        sql = (f"INSERT INTO {quote(model._meta.db_table)} "
+               f"({', '.join(quote(field.column) for field in fields)}) VALUES "
+               f"({', '.join(['%s'] * len(fields))})"
+               + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
+               + f" RETURNING {quote(model._meta.pk.column)}")
+        found = _ONE_ROW[key] = (sql, slots)
+    sql, slots = found
+    params = []
+    for kind, what, convert in slots:
+        value = (values[what] if kind == "given" else now if kind == "now"
+                 else what.get_default() if kind == "call" else what)
+        params.append(value if convert is None else convert(value))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]

@@ -5,22 +5,24 @@ checked against the text (annotator/text.py) and, again, by the database.
 """
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotator import text
 from annotator.access import require_own_label
+from annotator.access.rows import Columns, fetch_one, quote, table
 from annotator.errors import Conflict
-from annotator.models import (Attribution, ClaimFragment, Document, Event, Label, LabelStatus,
-                              ReviewState, Span)
+from annotator.models import (Attribution, ClaimFragment, Document, DocumentStatus, Event,
+                              Label, LabelStatus, ReviewState, Span)
 from annotator.services.events import event_record
 from annotator.services.explorer_stale import explorer_layer_changed
-from annotator.services.layers import (layer_open, layer_status_apply, status_subquery,
-                                       text_cached, text_remember)
+from annotator.services.layers import layer_open, layer_status_apply, text_cached, text_remember
 from annotator.services.locks import stale, stale_conflict
 from annotator.services.nesting import span_move_check
+from annotator.services.rows import row_insert
 
 
 class BulkError(Exception):
@@ -82,18 +84,23 @@ def _duplicate(label: Label, start: int, end: int, current: dict) -> Conflict:
 
 def _insert(document: Document, annotator, label: Label, start: int, end: int,
             covered: str) -> Span:
+    """INSERT the span (services/rows.py: the ORM's compile cost more than the INSERT);
+    a duplicate of an accepted span of the annotator's is a 409 naming it."""
     _check_label(document, label)
-    try:
-        with transaction.atomic():
-            return Span.objects.create(document=document, annotator=annotator, label=label,
-                                       start=start, end=end, quote=covered)
-    except IntegrityError:
+    now = timezone.now()
+    values = {"document_id": document.pk, "annotator_id": annotator.pk, "label_id": label.pk,
+              "start": start, "end": end, "quote": covered}
+    span_id = row_insert(Span, values, now=now, skip_conflicts=True)
+    # Skipped: span_unique_per_annotator, the one unique constraint a new own span can hit.
+    if span_id is None:
         existing = Span.objects.select_related("label").filter(
             document=document, annotator=annotator, label=label, start=start, end=end,
             status=LabelStatus.ACCEPTED).first()
         if existing is None:
-            raise
-        raise _duplicate(label, start, end, span_snapshot(existing)) from None
+            raise IntegrityError("span insert skipped, yet no duplicate found")
+        raise _duplicate(label, start, end, span_snapshot(existing))
+    return Span(id=span_id, document=document, annotator=annotator, label=label, start=start,
+                end=end, quote=covered, created_at=now, updated_at=now)
 
 
 def _layer_and_slice(document: Document, annotator, start, end) -> str:
@@ -163,36 +170,78 @@ def spans_bulk_create(*, document: Document, annotator, items: list[dict]) -> li
     return created
 
 
+@functools.cache  # made on first use, once (every thread gets both)
+def _locked_columns() -> tuple[Columns, Columns]:
+    return Columns(Span, "r"), Columns(Label, "l")
+
+
 def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | None:
     """The span as stored now, locked to this transaction (PostgreSQL; SQLite's writer
     holds the database), with the actor's status on its document (`layer_status`), the
     text at each (start, end) of `slices` (`slices`, a list; the text is read in the same
-    query unless this process holds it, services/layers.py) and, with `uses`, whether any
-    attribution uses it (`in_attributions`, `in_fragments`): one query."""
-    annotations = {"layer_status": status_subquery(actor, "document_id")}
+    query unless this process holds it, services/layers.py), whether an attribution that
+    uses it nests (`nests`: second-hand claims to check when it moves) and, with `uses`,
+    whether any attribution uses it (`in_attributions`, `in_fragments`): one query,
+    written out (it runs on every change: through the ORM its compile cost more)."""
+    spans, labels = _locked_columns()
     whole = text_cached(span.document) if slices else None
-    if slices and whole is None:
-        annotations["document_text"] = Subquery(
-            Document.objects.filter(pk=OuterRef("document_id")).values("text")[:1])
+    q, r = quote, lambda column: f"r.{quote(column)}"
+    uses_it = (f"a.{q('claim_id')} = {r('id')} OR a.{q('source_id')} = {r('id')} "
+               f"OR a.{q('cue_id')} = {r('id')}")
+    in_fragment = (f"SELECT 1 FROM {table(ClaimFragment)} f WHERE f.{q('span_id')} = "
+                   f"{r('id')}")
+    extra = [f"(SELECT {q('status')} FROM {table(DocumentStatus)} WHERE "
+             f"{q('document_id')} = {r('document_id')} AND {q('annotator_id')} = %s)",
+             f"EXISTS(SELECT 1 FROM {table(Attribution)} a WHERE ({uses_it} OR EXISTS("
+             f"{in_fragment} AND f.{q('attribution_id')} = a.{q('id')})) AND "
+             f"(a.{q('parent_id')} IS NOT NULL OR EXISTS(SELECT 1 FROM {table(Attribution)} c "
+             f"WHERE c.{q('parent_id')} = a.{q('id')})))"]
     if uses:
-        using = Attribution.objects.filter(
-            Q(claim=OuterRef("pk")) | Q(source=OuterRef("pk")) | Q(cue=OuterRef("pk")))
-        annotations["in_attributions"] = Exists(using)
-        annotations["in_fragments"] = Exists(ClaimFragment.objects.filter(span=OuterRef("pk")))
         # an approved attribution uses it: the approved layer's rows change with it
-        annotations["in_approved"] = Exists(using.filter(review_state=ReviewState.APPROVED))
-        annotations["in_approved_fragments"] = Exists(ClaimFragment.objects.filter(
-            span=OuterRef("pk"), attribution__review_state=ReviewState.APPROVED))
-    row = (Span.objects.select_for_update(of=("self",)).select_related("label")
-           .annotate(**annotations).filter(pk=span.pk).order_by().first())
-    if row is None:
-        return None
-    row.document = span.document  # loaded by the access query, without its text
+        approved = f"'{ReviewState.APPROVED.value}'"
+        extra += [f"EXISTS(SELECT 1 FROM {table(Attribution)} a WHERE {uses_it})",
+                  f"EXISTS({in_fragment})",
+                  f"EXISTS(SELECT 1 FROM {table(Attribution)} a WHERE ({uses_it}) AND "
+                  f"a.{q('review_state')} = {approved})",
+                  f"EXISTS({in_fragment} AND EXISTS(SELECT 1 FROM {table(Attribution)} a "
+                  f"WHERE a.{q('id')} = f.{q('attribution_id')} AND "
+                  f"a.{q('review_state')} = {approved}))"]
     if slices and whole is None:
-        whole = row.document_text
+        extra.append(f"(SELECT {q('text')} FROM {table(Document)} WHERE {q('id')} = "
+                     f"{r('document_id')})")
+    lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
+    found = fetch_one(f"SELECT {spans.sql()}, {labels.sql()}, {', '.join(extra)} FROM "
+                      f"{table(Span)} r JOIN {table(Label)} l ON l.{q('id')} = "
+                      f"{r('label_id')} WHERE {r('id')} = %s{lock}", [actor.pk, span.pk])
+    if found is None:
+        return None
+    row = spans.build(found)
+    row.label = labels.build(found, spans.width)
+    row.document = span.document  # loaded by the access query, without its text
+    rest = list(found[spans.width + labels.width:])
+    row.layer_status, row.nests = rest.pop(0), bool(rest.pop(0))
+    if uses:
+        row.in_attributions, row.in_fragments = bool(rest.pop(0)), bool(rest.pop(0))
+        row.in_approved, row.in_approved_fragments = bool(rest.pop(0)), bool(rest.pop(0))
+    if slices and whole is None:
+        whole = rest.pop(0)
         text_remember(span.document, whole)
     row.slices = [whole[start:end] for start, end in slices]
     return row
+
+
+def _versioned_update(span_id: int, expected_version: int, *, now, **columns) -> int:
+    """UPDATE the span's `columns` if it is still at `expected_version`, its version + 1:
+    the number of rows changed (written out, as _span_locked)."""
+    q = quote
+    sets = ", ".join(f"{q(Span._meta.get_field(name).column)} = %s" for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table(Span)} SET {q('version')} = {q('version')} + 1, "
+                       f"{q('updated_at')} = %s, {sets} WHERE {q('id')} = %s AND "
+                       f"{q('version')} = %s",
+                       [connection.ops.adapt_datetimefield_value(now), *columns.values(),
+                        span_id, expected_version])
+        return cursor.rowcount
 
 
 @transaction.atomic
@@ -227,14 +276,14 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
     before = span_snapshot(row)
     if row.version != expected_version:
         raise stale_conflict(row, before)
-    if moved:  # second-hand claims must still lie inside their parents' claims
+    if moved and row.nests:  # second-hand claims must still lie inside their parents' claims
         span_move_check(span_id=row.pk, start=new_start, end=new_end)
     now = timezone.now()
     try:
         with transaction.atomic():
-            updated = Span.objects.filter(pk=row.pk, version=expected_version).update(
-                version=F("version") + 1, updated_at=now, label=new_label, start=new_start,
-                end=new_end, quote=covered)
+            updated = _versioned_update(row.pk, expected_version, now=now,
+                                        label_id=new_label.pk, start=new_start, end=new_end,
+                                        quote=covered)
     except IntegrityError:
         raise _duplicate(new_label, new_start, new_end, before) from None
     if not updated:  # the row is locked: only a bug gets here

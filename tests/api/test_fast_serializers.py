@@ -37,6 +37,11 @@ def test_document_detail_dict_equals_the_serializers_output(world):
                                            confidence=0.5),
                              SuggestedSpan(key="b", label="CUE", start=6, end=9)],
                       attributions=[SuggestedAttribution(claims=["a"], cue="b", confidence=1)])
+    # A proposed entity with characters JSON escapes (the database writes spans' JSON:
+    # selectors/label_json.py), and an empty type (written "other").
+    Span.objects.filter(document=doc, annotator__isnull=True, start=0).update(
+        suggested_entity_name='the "minister" \\ \t\u2028 é 📈', suggested_entity_type="",
+        suggested_entity_by="")
     # A timestamp on a whole second is written without microseconds, as DRF writes it.
     Span.objects.filter(pk=claim.pk).update(created_at=datetime(2026, 1, 2, 3, 4, 5,
                                                                 tzinfo=timezone.utc))
@@ -52,6 +57,10 @@ def test_document_detail_dict_equals_the_serializers_output(world):
         assert [a["claims"] for a in fast["attributions"]] == [[claim.pk, second.pk]]
         assert {sp["id"]: sp["created_at"] for sp in fast["spans"]}[claim.pk] == \
             "2026-01-02T03:04:05Z"
+        proposed = [sp["suggested_entity"] for sp in fast["suggestions"]["spans"]
+                    if sp["suggested_entity"]]
+        assert proposed == [{"id": None, "name": 'the "minister" \\ \t\u2028 é 📈',
+                             "type": "other", "by": ""}]
 
 
 def test_span_dict_equals_span_out_for_new_and_updated_spans(world):
@@ -128,3 +137,53 @@ def test_decided_suggestions_and_a_restored_span_answer_what_the_serializers_doc
         "attributions": selectors.attribution_list_by_id(
             ids=[a["id"] for a in restored.json()["attributions"]])}).data)
     assert restored.json()["attributions"]
+
+
+# --- The document list's page without filters (issue #17: compiled queries, plain rows) ---
+
+def _filtered_page(client, url):
+    """The same page through the filtered path (django-filter, DocumentListOut): a filter
+    that keeps every document."""
+    return client.get(url + "&has_suggestions=true").json(), client.get(
+        url + "&has_suggestions=false").json()
+
+
+def test_document_list_page_equals_the_serializers_output(world, api, make_document):
+    from annotator.models import Assignment, Document
+
+    others = [make_document(world.project, text=f"Text {i} “quoted” 📈", title=f"Doc {i}")
+              for i in range(4)]
+    Document.objects.filter(pk=others[0].pk).update(metadata={"outlet": "Le Monde", "n": 3})
+    Assignment.objects.create(document=others[1], annotator=world.annotator,
+                              assigned_by=world.admin)
+    Assignment.objects.create(document=others[1], annotator=world.annotator2,
+                              assigned_by=world.admin)
+    spans_bulk_create(document=others[2], annotator=world.annotator,
+                      items=[{"label": "CLAIM", "start": 0, "end": 4}])
+    suggestions_store(document=others[3], tagger_name="t", tagger_version="1",
+                      spans=[SuggestedSpan(key="a", label="CLAIM", start=0, end=4)],
+                      attributions=[])
+    for user in (world.annotator, world.reviewer):
+        client = api(user)
+        url = f"/api/projects/{world.project.id}/documents/?page_size=3&page=2"
+        fast = client.get(url).json()
+        with_suggestions, without = _filtered_page(
+            client, f"/api/projects/{world.project.id}/documents/?page_size=500")
+        everything = {row["id"]: row for row in with_suggestions["results"]
+                      + without["results"]}
+        assert fast["count"] == len(everything) == 5
+        assert fast["previous"] and fast["next"] is None
+        assert fast["results"] == [everything[row["id"]] for row in fast["results"]]
+        first = client.get(f"/api/projects/{world.project.id}/documents/").json()
+        assert [row["id"] for row in first["results"]][0] == (
+            others[1].pk if user == world.annotator else world.document.pk)
+        assert first["results"] == [everything[row["id"]] for row in first["results"]]
+        assignees = {row["id"]: row["assignees"] for row in first["results"]}
+        if user == world.reviewer:
+            assert [a["id"] for a in assignees[others[1].pk]] == sorted(
+                [world.annotator.pk, world.annotator2.pk],
+                key=lambda pk: {world.annotator.pk: world.annotator.username,
+                                world.annotator2.pk: world.annotator2.username}[pk])
+        else:
+            assert set(assignees.values()) == {None}
+    assert client.get(f"/api/projects/{world.project.id}/documents/?page=9").status_code == 404

@@ -149,17 +149,18 @@ def write_attribution_delete(world, client, document):
 
 # name: (prepare the write, its queries). Each line of a comment is one query or a pair.
 WRITES = {
-    # document and membership; label; SAVEPOINT; layer status + text[start:end];
-    # SAVEPOINT, INSERT span, RELEASE; INSERT event; RELEASE
-    "span create": (write_span_create, 9),
+    # document, membership and label (one query); SAVEPOINT; layer status +
+    # text[start:end]; INSERT span (ON CONFLICT DO NOTHING: no savepoint); INSERT event;
+    # RELEASE
+    "span create": (write_span_create, 6),
     # document and membership; SAVEPOINT; layer status; claim + source spans;
-    # SAVEPOINT, INSERT attribution, RELEASE; INSERT event; the annotator's explorer layer
-    # of the document marked stale (one upsert: services/explorer_stale.py); RELEASE
-    "attribution create": (write_attribution_create, 10),
+    # INSERT attribution (ON CONFLICT DO NOTHING); INSERT event; the annotator's explorer
+    # layer of the document marked stale (one upsert: services/explorer_stale.py); RELEASE
+    "attribution create": (write_attribution_create, 8),
     # span, label, document and membership; SAVEPOINT; span locked + layer status +
-    # text[start:end]; does an attribution of it nest (second-hand claims)?; SAVEPOINT,
+    # text[start:end] + does an attribution of it nest (second-hand claims)?; SAVEPOINT,
     # UPDATE, RELEASE; INSERT event; RELEASE
-    "span update (offsets)": (write_span_update, 9),
+    "span update (offsets)": (write_span_update, 8),
     # the same and the new label, without the slice (the quote stays)
     "span update (label)": (write_span_label_change, 9),
     # span...; SAVEPOINT; span locked + layer status + used by attributions?; INSERT event;

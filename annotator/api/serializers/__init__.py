@@ -18,7 +18,8 @@ from annotator.api.serializers.labels import (AttributionCreateIn, AttributionUp
                                               SpanCreateIn, SpanUpdateIn, SuggestedAttributionIn,
                                               SuggestedSpanIn, SuggestionDecideIn,
                                               SuggestionDecidedOut, SuggestionsStoreIn,
-                                              SuggestionsStoredOut)
+                                              SuggestionsStoredOut, attribution_create_plain,
+                                              span_create_plain)
 from annotator.api.serializers.reviews import (AnnotatorStatusOut, CorrectionAttributionIn,
                                                CorrectionSpanIn, EventOut, HistoryOut,
                                                QueueSubmissionOut, RestoreSkippedOut, ReviewBulkIn,
@@ -33,7 +34,8 @@ from annotator.api.serializers.agreement import (AgreementAnnotatorOut, Agreemen
                                                  AgreementPairOut)
 from annotator.api.serializers.bulk import LayerBulkIn, LayerBulkOut, layer_bulk_dict
 from annotator.api.serializers.output import (attribution_dict, attribution_row_dict,
-                                              document_detail_dict, span_dict,
+                                              document_detail_dict, document_list_row_dict,
+                                              span_dict,
                                               span_restored_dict, span_row_dict,
                                               suggestion_decided_dict)
 
@@ -54,7 +56,9 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "SuggestedAttributionIn", "SuggestedSpanIn", "SuggestionDecideIn",
            "SuggestionDecidedOut", "SuggestionsOut", "SuggestionsStoreIn", "SuggestionsStoredOut",
            "TaggerOut", "TokenCreateIn", "TokenCreatedOut", "TokenOut", "UserOut",
-           "attribution_dict", "attribution_row_dict", "document_detail_dict", "ids",
+           "attribution_create_plain", "span_create_plain",
+           "attribution_dict", "attribution_row_dict", "document_detail_dict",
+           "document_list_row_dict", "ids",
            "layer_bulk_dict", "review_outcome_dict", "span_dict", "span_restored_dict",
            "span_row_dict",
            "suggestion_decided_dict"]

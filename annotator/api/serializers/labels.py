@@ -15,6 +15,59 @@ class SpanCreateIn(serializers.Serializer):
                                   help_text="If given, must equal text[start:end].")
 
 
+def _plain_text(value, max_length: int, *, trim: bool) -> bool:
+    """Is this a string that a CharField takes as it is (not blank, not too long, no NUL,
+    no spaces it would trim)?"""
+    return (type(value) is str and value != "" and len(value) <= max_length
+            and "\x00" not in value and (not trim or value == value.strip()))
+
+
+def _plain_int(value, low: int, high: int) -> bool:
+    return type(value) is int and low <= value <= high
+
+
+def span_create_plain(data) -> dict | None:
+    """SpanCreateIn's validated_data for a body it takes as it is, without the DRF
+    machinery (a third of a span create's time, issue #17); None for any other body,
+    which the serializer then validates and, if bad, answers with its error."""
+    if type(data) is not dict:
+        return None
+    label, start, end = data.get("label"), data.get("start"), data.get("end")
+    if not (_plain_text(label, 50, trim=True) and _plain_int(start, 0, MAX_OFFSET)
+            and _plain_int(end, 1, MAX_OFFSET)):
+        return None
+    clean = {"label": label, "start": start, "end": end}
+    if "quote" in data:
+        if not _plain_text(data["quote"], 5_000_000, trim=False):
+            return None
+        clean["quote"] = data["quote"]
+    return clean
+
+
+def _plain_id(value, *, null: bool) -> bool:
+    return (null and value is None) or _plain_int(value, 1, MAX_ID)
+
+
+def attribution_create_plain(data) -> dict | None:
+    """AttributionCreateIn's validated_data for a body it takes as it is, else None."""
+    if type(data) is not dict:
+        return None
+    claims = data.get("claims")
+    if not (type(claims) is list and 1 <= len(claims) <= 50
+            and all(_plain_id(claim, null=False) for claim in claims)):
+        return None
+    clean = {"claims": claims}
+    for name in ("source", "cue", "parent"):
+        if not _plain_id(data.get(name), null=True):
+            return None
+        clean[name] = data.get(name)
+    attributes = data.get("attributes", {})
+    if type(attributes) is not dict:
+        return None
+    clean["attributes"] = attributes
+    return clean
+
+
 class SpanBulkIn(serializers.Serializer):
     spans = SpanCreateIn(many=True, max_length=5000, allow_empty=False)
 

@@ -12,7 +12,10 @@ for the JSON renderer to write (api/renderers.py).
 """
 from __future__ import annotations
 
+from django.utils import timezone
+
 from annotator.selectors import ATTRIBUTION_COLUMNS, SPAN_COLUMNS
+from annotator.selectors.label_json import JsonText
 
 
 def _confidence(value) -> float | None:
@@ -85,6 +88,30 @@ def span_restored_dict(*, span: dict, attributions: list[dict], skipped: list[di
                         for item in skipped]}
 
 
+def document_list_row_dict(row: dict, *, sees_assignees: bool) -> dict:
+    """DocumentListOut's shape from a row of selectors.DocumentPage (timestamps in the
+    current time zone, as DRF writes them)."""
+    return {"id": row["id"], "project": row["project_id"], "title": row["title"],
+            "length": row["length"], "text_sha256": row["text_sha256"],
+            "source_url": row["source_url"], "metadata": row["metadata"],
+            "created_at": timezone.localtime(row["created_at"]), "my_status": row["my_status"],
+            "my_span_count": row["my_span_count"], "has_suggestions": row["has_suggestions"],
+            "assigned_to_me": row["assigned_to_me"],
+            "assignees": row.get("assignees", []) if sees_assignees else None}
+
+
+def _spans(spans):
+    """Rows of spans as SpanOut's shapes, or the JSON array the database wrote of them
+    (selectors/label_json.py), as it is."""
+    return spans if isinstance(spans, JsonText) else [span_row_dict(row) for row in spans]
+
+
+def _attributions(attributions):
+    """As _spans, of attributions."""
+    return attributions if isinstance(attributions, JsonText) else [
+        attribution_row_dict(row) for row in attributions]
+
+
 def document_detail_dict(detail) -> dict:
     """DocumentDetailOut's shape from selectors.document_detail_for_user (as rows)."""
     document = detail.document
@@ -92,8 +119,7 @@ def document_detail_dict(detail) -> dict:
             "text": document.text, "length": document.length,
             "text_sha256": document.text_sha256, "source_url": document.source_url,
             "metadata": document.metadata, "layer": detail.layer, "my_status": detail.my_status,
-            "spans": [span_row_dict(row) for row in detail.spans],
-            "attributions": [attribution_row_dict(row) for row in detail.attributions],
-            "suggestions": {"spans": [span_row_dict(row) for row in detail.suggested_spans],
-                            "attributions": [attribution_row_dict(row)
-                                             for row in detail.suggested_attributions]}}
+            "spans": _spans(detail.spans),
+            "attributions": _attributions(detail.attributions),
+            "suggestions": {"spans": _spans(detail.suggested_spans),
+                            "attributions": _attributions(detail.suggested_attributions)}}

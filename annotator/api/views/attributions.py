@@ -28,7 +28,7 @@ class AttributionCreateView(APIView):
     @idempotent
     def post(self, request, document_id):
         document = access.access_document(request.user, document_id, Need.ANNOTATE, text=False)
-        data = parse(s.AttributionCreateIn, request.data)
+        data = parse(s.AttributionCreateIn, request.data, s.attribution_create_plain)
         attribution = attribution_services.attribution_create(document=document,
                                                               annotator=request.user, **data)
         return Response(s.attribution_dict(attribution), status=status.HTTP_201_CREATED)

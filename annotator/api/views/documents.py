@@ -63,6 +63,8 @@ class DocumentListView(GenericAPIView):
     @extend_schema(parameters=[PROJECT_ID], responses=s.DocumentListOut(many=True),
                    summary="The project's documents, with my status")
     def get(self, request, project_id):
+        if not set(DocumentFilter.base_filters) & set(request.query_params):
+            return self._unfiltered_page(request, project_id)
         queryset = self.get_queryset()  # 404 first for non-members
         annotator = request.query_params.get("annotator")
         if annotator not in (None, "", str(request.user.pk)):
@@ -73,6 +75,16 @@ class DocumentListView(GenericAPIView):
         sees = access.sees_all_layers(membership(request, self.project))
         return self.get_paginated_response(s.DocumentListOut(
             page, many=True, context={"sees_assignees": sees}).data)
+
+    def _unfiltered_page(self, request, project_id):
+        """The page without filters: compiled queries and plain rows (issue #17), the same
+        answer as DocumentListOut's (tests/api/test_fast_serializers.py)."""
+        project = self.project = access.access_project(request.user, project_id)
+        sees = access.sees_all_layers(membership(request, project))
+        page = self.paginate_queryset(selectors.DocumentPage(project=project, user=request.user,
+                                                             with_assignees=sees))
+        return self.get_paginated_response([s.document_list_row_dict(row, sees_assignees=sees)
+                                            for row in page])
 
     @extend_schema(parameters=[PROJECT_ID], request=s.DocumentCreateIn,
                    responses={201: s.DocumentCreatedOut, 200: s.DocumentCreatedOut},
@@ -94,7 +106,8 @@ class DocumentDetailView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID, LAYER], responses=s.DocumentDetailOut,
                    summary="A document with its text, labels and suggestions, in one response")
     def get(self, request, document_id):
-        document = access.access_document(request.user, document_id)
+        # The text comes from this process's copy when it holds one (services/layers.py).
+        document = access.access_document(request.user, document_id, text=False)
         layer = access.access_layer(request.user, document,
                                     request.query_params.get("layer", "mine"))
         detail = selectors.document_detail_for_user(document=document, user=request.user, layer=layer)

@@ -11,7 +11,7 @@ from annotator.access import Need
 from annotator.api import serializers as s
 from annotator.api.idempotency import idempotent
 from annotator.api.views.common import (DOCUMENT_ID, IF_MATCH, VERSION_QUERY, expected_version,
-                                        parse)
+                                        parse, request_body)
 from annotator.services import spans as span_services
 
 class SpanCreateView(APIView):
@@ -19,9 +19,14 @@ class SpanCreateView(APIView):
                    summary="Create one of my spans")
     @idempotent
     def post(self, request, document_id):
-        document = access.access_document(request.user, document_id, Need.ANNOTATE, text=False)
-        data = parse(s.SpanCreateIn, request.data)
-        label = access.label_in_project(document.project, data.pop("label"))
+        body, unreadable = request_body(request)  # the label is read with the document
+        document, label = access.access_document_and_label(
+            request.user, document_id, Need.ANNOTATE,
+            label_name=body.get("label") if isinstance(body, dict) else None)
+        if unreadable is not None:  # a 404 or 403 first, as for any other bad body
+            raise unreadable
+        data = parse(s.SpanCreateIn, body, s.span_create_plain)
+        label = access.label_in_project(document.project, data.pop("label"), found=label)
         span = span_services.span_create(document=document, annotator=request.user,
                                          label=label, **data)
         return Response(s.span_dict(span), status=status.HTTP_201_CREATED)
