@@ -300,6 +300,15 @@ class ExplorerCellAdmin(ReadOnlyAdmin):
     list_select_related = ["project", "entity"]
 
 
+@admin.register(models.ExplorerStale)
+class ExplorerStaleAdmin(ReadOnlyAdmin):
+    """Read only: a member's layer of a document waiting for its next read to bring its
+    explorer rows up to date (services/explorer_stale.py)."""
+
+    list_display = ["project", "document", "layer", "seq"]
+    list_select_related = ["project", "document"]
+
+
 @admin.register(models.ClaimGroupMember)
 class ClaimGroupMemberAdmin(ReadOnlyAdmin):
     """Read only: derived data (services/claim_groups.py, kept by workers;
