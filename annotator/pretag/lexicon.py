@@ -56,15 +56,24 @@ _IRREGULAR = {  # lemma: (past, past participle)
 _DOUBLE_FINAL = {"admit", "quip", "snap", "regret", "commit", "submit", "omit"}
 
 
-def _inflect(lemma: str) -> dict[str, str]:
-    """{form: kind} with kind in base, s, past, pp, ing."""
-    if lemma.endswith(("s", "sh", "ch", "x", "z")):
-        third = lemma + "es"
-    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
-        third = lemma[:-1] + "ies"
-    else:
-        third = lemma + "s"
-    if lemma in _DOUBLE_FINAL:
+def s_form(word: str) -> str:
+    """A verb's third person singular, or a noun's plural: "warns", "pledges", "denies"."""
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        return word + "es"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def inflect(lemma: str, irregular: dict[str, tuple[str, str]] | None = None,
+            double_final: set[str] | frozenset[str] | None = None) -> dict[str, str]:
+    """{form: kind} with kind in base, s, past, pp, ing; `irregular` (lemma: (past, past
+    participle)) and `double_final` (lemmas that double their last letter) default to the
+    reporting verbs' tables."""
+    irregular = _IRREGULAR if irregular is None else irregular
+    double_final = _DOUBLE_FINAL if double_final is None else double_final
+    third = s_form(lemma)
+    if lemma in double_final:
         stem = lemma + lemma[-1]
         past, ing = stem + "ed", stem + "ing"
     elif lemma.endswith("e") and not lemma.endswith("ee"):
@@ -74,8 +83,8 @@ def _inflect(lemma: str) -> dict[str, str]:
     else:
         past, ing = lemma + "ed", lemma + "ing"
     pp = past
-    if lemma in _IRREGULAR:
-        past, pp = _IRREGULAR[lemma]
+    if lemma in irregular:
+        past, pp = irregular[lemma]
     forms = {lemma: "base", third: "s", ing: "ing"}
     forms.setdefault(pp, "pp")
     forms[past] = "past"   # "said" is past and participle: past wins, "was said" still reads
@@ -94,7 +103,7 @@ def _load() -> tuple[dict[str, Verb], dict[str, tuple[Verb, str]]]:
                     quote_only="q" in flags, belief="t" in flags, that_only="!" in flags,
                     as_object="x" in flags)
         verbs[lemma] = verb
-        for form, kind in _inflect(lemma).items():
+        for form, kind in inflect(lemma).items():
             forms.setdefault(form, (verb, kind))
     return verbs, forms
 

@@ -17,6 +17,8 @@ adjectives, classes in the order below).
 """
 from __future__ import annotations
 
+from ..lexicon import inflect, s_form
+
 # class: lemmas (verbs)
 _VERBS = {
     "say": """say tell add claim insist argue assert contend allege admit concede declare explain
@@ -116,46 +118,16 @@ _DOUBLE_FINAL = {"admit", "quip", "regret", "commit", "plan", "slam", "prefer", 
                  "rebut", "refer", "permit", "submit", "vet", "dub", "bet"}
 
 
-def _inflect(lemma: str) -> list[str]:
-    if lemma.endswith(("s", "sh", "ch", "x", "z")):
-        third = lemma + "es"
-    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
-        third = lemma[:-1] + "ies"
-    else:
-        third = lemma + "s"
-    if lemma in _DOUBLE_FINAL:
-        base = lemma + lemma[-1]
-        past, ing = base + "ed", base + "ing"
-    elif lemma.endswith("e") and not lemma.endswith("ee"):
-        past, ing = lemma + "d", lemma[:-1] + "ing"
-    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
-        past, ing = lemma[:-1] + "ied", lemma + "ing"
-    else:
-        past, ing = lemma + "ed", lemma + "ing"
-    forms = [lemma, third, ing, past]
-    if lemma in _IRREGULAR:
-        forms[3:] = _IRREGULAR[lemma]
-    return forms
-
-
-def _plural(noun: str) -> str:
-    if noun.endswith(("s", "sh", "ch", "x", "z")):
-        return noun + "es"
-    if noun.endswith("y") and noun[-2] not in "aeiou":
-        return noun[:-1] + "ies"
-    return noun + "s"
-
-
 def _build() -> dict[str, str]:
     out: dict[str, str] = {}
     for cls, words in _VERBS.items():
         for lemma in words.split():
-            for form in _inflect(lemma):
+            for form in inflect(lemma, _IRREGULAR, _DOUBLE_FINAL):
                 out.setdefault(form, cls + "-v")
     for cls, words in _NOUNS.items():
         for noun in words.split():
             out.setdefault(noun, cls + "-n")
-            out.setdefault(_plural(noun), cls + "-n")
+            out.setdefault(s_form(noun), cls + "-n")
     for part, table in (("a", _ADJECTIVES), ("o", _OTHERS)):
         for cls, words in table.items():
             for word in words.split():
