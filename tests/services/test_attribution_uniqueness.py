@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 
 from annotator.models import (Attribution, Event, LabelStatus, Origin, ReviewDecision, Span,
                               attribution_dedup_key)
-from tests.migrations import latest, migrate
+from tests.migrations import latest, migrate, old_span_maker
 
 BEFORE = [("annotator", "0006_export_job_heartbeat")]
 
@@ -63,16 +63,10 @@ def test_migration_fills_keys_and_merges_duplicates_losing_nothing(make_user, ma
                              text="The minister said the deal is dead, and talks are over.")
     try:
         old = migrate(BEFORE)
-        OldSpan, OldAttribution = (old.get_model("annotator", n) for n in ("Span", "Attribution"))
+        OldAttribution = old.get_model("annotator", "Attribution")
         OldFragment = old.get_model("annotator", "ClaimFragment")
         OldReview = old.get_model("annotator", "ReviewDecision")
-        labels = {label.name: label.pk for label in document.project.labels.all()}
-
-        def span(piece, label):
-            start = document.text.index(piece)
-            return OldSpan.objects.create(document_id=document.pk, annotator_id=annotator.pk,
-                                          label_id=labels[label], start=start,
-                                          end=start + len(piece), quote=piece)
+        span = old_span_maker(old, document, annotator)
 
         claim, more = span("the deal is dead", "CLAIM"), span("talks are over", "CLAIM")
         source, cue = span("The minister", "SOURCE"), span("said", "CUE")

@@ -4,7 +4,7 @@ layer from the labels stored before (the fill moved there, as it writes the new 
 import pytest
 
 from annotator.models import APPROVED_LAYER, ExplorerRow
-from tests.migrations import latest, migrate
+from tests.migrations import latest, migrate, old_span_maker
 
 BEFORE = [("annotator", "0020_explorer_rows")]
 
@@ -17,14 +17,8 @@ def test_migration_fills_explorer_rows_of_approved_attributions_as_first_hand(
                              text="The minister said the deal is dead.")
     try:
         old = migrate(BEFORE)
-        OldSpan, OldAttribution = (old.get_model("annotator", n) for n in ("Span", "Attribution"))
-        labels = {label.name: label.pk for label in document.project.labels.all()}
-
-        def span(piece, label):
-            start = document.text.index(piece)
-            return OldSpan.objects.create(document_id=document.pk, annotator_id=annotator.pk,
-                                          label_id=labels[label], start=start,
-                                          end=start + len(piece), quote=piece)
+        OldAttribution = old.get_model("annotator", "Attribution")
+        span = old_span_maker(old, document, annotator)
 
         claim, source = span("the deal is dead", "CLAIM"), span("The minister", "SOURCE")
         approved = OldAttribution.objects.create(
