@@ -127,7 +127,7 @@ export function createViewport({ root, blocks, text, drawBlocks, forget, changed
 
   return {
     // Draw the whole text again: the chunks drawn in full stay so (when the text is the
-    // same, as on a reload after an edit); at first, those at the top.
+    // same, as on a reload after an edit); at first, those near the viewport.
     reset() {
       const again = drawnText === text() ? new Set(full) : null;
       drawnText = text();
