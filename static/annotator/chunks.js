@@ -8,10 +8,6 @@
 // with its spans' segments (workspace-viewport.js is the DOM side).
 
 export const CHUNK_UNITS = 6000;
-// Drawn in full at once when a document opens (at its top): more than a tall screen
-// shows, so that the first frames need no second drawing.
-export const FIRST_UNITS = 12000;
-
 // Consecutive blocks, [first, last], of at most `size` units each (a longer block alone).
 export function chunksOf(blocks, size = CHUNK_UNITS) {
   const result = [];
@@ -47,10 +43,20 @@ export function chunkOfBlock(chunks, b) {
   return lastAtOrBefore(chunks, b, (c) => c.first);
 }
 
-// How many chunks, from the first, to draw in full when the document opens.
-export function firstChunks(chunks, units = FIRST_UNITS) {
-  const n = chunks.findIndex((c) => c.start >= units);
-  return n === -1 ? chunks.length : Math.max(1, n);
+// The chunks to draw in full when the document opens: those whose estimated place meets
+// the band [top, bottom) (px from the text's top: the viewport and the near margin),
+// from their estimated heights (chunkLines); at least the first. What the observers would
+// draw in full once they have seen the layout, as far as the estimate goes: a chunk drawn
+// in full at once and then found far would be drawn light again right after (a second
+// change of the page, and work for nothing).
+export function chunksInBand(heights, top, bottom) {
+  const drawn = [];
+  let y = 0;
+  heights.forEach((height, c) => {
+    if (y < bottom && y + height > top) drawn.push(c);
+    y += height;
+  });
+  return drawn.length || !heights.length ? drawn : [0];
 }
 
 // About how many lines a chunk's text takes: each line of it (between line breaks) wraps

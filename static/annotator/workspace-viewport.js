@@ -11,9 +11,10 @@
 
 import { h } from "./dom.js";
 import { blockAt } from "./layout.js";
-import { chunkAt, chunkLines, chunkOfBlock, chunksOf, firstChunks, lastAtOrBefore, viewportPlan } from "./chunks.js";
+import { chunkAt, chunkLines, chunkOfBlock, chunksInBand, chunksOf, lastAtOrBefore, viewportPlan } from "./chunks.js";
 
-const NEAR = "1200px 0px";
+const NEAR_PX = 1200;
+const NEAR = `${NEAR_PX}px 0px`;
 const FAR = "3600px 0px";
 
 // root: the element the chunks go in; blocks(), text(): the document's;
@@ -126,7 +127,7 @@ export function createViewport({ root, blocks, text, drawBlocks, forget, changed
 
   return {
     // Draw the whole text again: the chunks drawn in full stay so (when the text is the
-    // same, as on a reload after an edit); at first, those at the top.
+    // same, as on a reload after an edit); at first, those near the viewport.
     reset() {
       const again = drawnText === text() ? new Set(full) : null;
       drawnText = text();
@@ -144,11 +145,12 @@ export function createViewport({ root, blocks, text, drawBlocks, forget, changed
       const lineHeight = parseFloat(style.lineHeight) || 1.4 * em;
       const width = root.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
       const perLine = Math.max(20, Math.floor(width / (0.5 * em)));
-      chunks.forEach((c, i) => {
-        chunkEls[i].style.containIntrinsicSize = `auto ${Math.round(chunkLines(text(), c, perLine) * lineHeight)}px`;
-      });
-      const first = firstChunks(chunks);
-      chunks.forEach((_, c) => ((again ? again.has(c) : c < first) ? drawFull(c) : drawLight(c)));
+      const heights = chunks.map((c) => Math.round(chunkLines(text(), c, perLine) * lineHeight));
+      heights.forEach((height, i) => { chunkEls[i].style.containIntrinsicSize = `auto ${height}px`; });
+      // At first: the chunks within the near margin of the viewport, by those heights.
+      const top = root.getBoundingClientRect().top;
+      const first = new Set(chunksInBand(heights, -top - NEAR_PX, innerHeight - top + NEAR_PX));
+      chunks.forEach((_, c) => ((again || first).has(c) ? drawFull(c) : drawLight(c)));
       root.replaceChildren(...chunkEls);
       for (const chunkEl of chunkEls) { nearIo.observe(chunkEl); farIo.observe(chunkEl); }
     },

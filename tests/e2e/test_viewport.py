@@ -119,6 +119,52 @@ def test_a_1_mib_document_opens_with_at_most_2000_elements_when_far_text_is_ligh
     assert not page.js_errors
 
 
+def test_on_the_1_mib_document_find_in_page_a_selection_across_blocks_and_the_arcs_work(
+        page, live_server, world):
+    document, _ = long_document(world, 1650, 667)  # attributions in paragraphs 0, 2 … 1332
+    login(page, live_server, "ann")
+    open_workspace(page, live_server, document)
+    page.keyboard.press("w")  # snap off: exactly what is selected
+    # Find-in-page (the browser's Ctrl+F; window.find is its scripted form), 80 % down: the
+    # text was light; found, it is scrolled to, drawn in full, and the match stays selected.
+    assert page.evaluate("() => window.find('Paragraph 1330:')")
+    page.wait_for_function("""() => getSelection().toString() === 'Paragraph 1330:'
+        && getSelection().anchorNode.parentElement.classList.contains('ann-seg')""")
+    # Its attribution's arcs are drawn there.
+    page.wait_for_function("""() => { const seg = getSelection().anchorNode.parentElement;
+        return Boolean(seg.closest('.ann-block').querySelector('.ann-arcs .ann-arc')); }""")
+    # A mouse selection from one paragraph (block) into the next, labelled and saved.
+    needle = "the building for several hours. \n\nParagraph 1331: the"
+    points = page.evaluate("""(needle) => {
+        // Both ends measured after the one scroll (conftest's mouse_select scrolls to each
+        // end in turn: right for ends in one segment, not for two blocks' segments).
+        const root = document.getElementById('ann-text');
+        const at = root.textContent.indexOf(needle), end = at + needle.length;
+        const locate = (pos) => [...root.querySelectorAll('.ann-seg')].map((s) => [s.firstChild, pos - Number(s.dataset.u16)])
+          .find(([node, offset]) => node && offset >= 0 && offset < node.length);
+        const rect = (pos) => { const [node, offset] = locate(pos); const range = document.createRange();
+          range.setStart(node, offset); range.setEnd(node, offset + 1);
+          return [...range.getClientRects()].filter((r) => r.width > 0).pop(); };
+        locate(end - 1)[0].parentElement.scrollIntoView({ block: 'center' });
+        const a = rect(at), b = rect(end - 1);
+        return [[a.left + 1, a.top + a.height / 2], [b.right - 1, b.top + b.height / 2]];
+    }""", needle)
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    page.mouse.move(*points[1], steps=5)
+    page.mouse.up()
+    press_label(page, "1")
+    start = document.text.index(needle)
+    span = Span.objects.get(document=document, label__name="CLAIM", start=start)
+    assert span.end == start + len(needle) and span.quote == needle  # code points: after 😀s
+    blocks = page.evaluate("""(key) => new Set([...document.querySelectorAll('#ann-text .ann-seg[data-keys]')]
+        .filter((s) => s.dataset.keys.split(',').includes(key))
+        .map((s) => s.closest('.ann-block').dataset.block)).size""", str(span.pk))
+    assert blocks == 2
+    assert elements(page) <= 2000
+    assert not page.js_errors
+
+
 @pytest.fixture
 def long_one(world):
     return long_document(world, 300, 60)

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { chunkAt, chunkLines, chunkOfBlock, chunksOf, firstChunks, lastAtOrBefore, viewportPlan } from "../../static/annotator/chunks.js";
+import { chunkAt, chunkLines, chunkOfBlock, chunksInBand, chunksOf, lastAtOrBefore, viewportPlan } from "../../static/annotator/chunks.js";
 import { blocks } from "../../static/annotator/layout.js";
 
 const paragraphs = (n, size) => Array.from({ length: n }, (_, i) => `${i} `.padEnd(size - 2, "x")).join("\n\n");
@@ -47,12 +47,14 @@ test("lastAtOrBefore finds the last entry not after a value", () => {
   assert.equal(lastAtOrBefore([{ u: 3 }, { u: 8 }], 8, (x) => x.u), 1);
 });
 
-test("the chunks drawn in full at first cover the top, at least one", () => {
-  const chunks = chunksOf(blocks(paragraphs(200, 700)), 6000);
-  const n = firstChunks(chunks, 12000);
-  assert.ok(chunks[n - 1].end >= 12000 && chunks[n - 1].start < 12000);
-  assert.equal(firstChunks(chunks.slice(0, 1), 12000), 1);
-  assert.equal(firstChunks([{ first: 0, last: 0, start: 0, end: 50000 }], 12000), 1);
+test("the chunks drawn in full at first are those whose estimated place meets the band", () => {
+  // Heights 1000, 1000, 500, 2000 px: the chunks span [0, 1000), [1000, 2000), [2000, 2500), [2500, 4500).
+  const heights = [1000, 1000, 500, 2000];
+  assert.deepEqual(chunksInBand(heights, -1200, 2100), [0, 1, 2], "the viewport at the top and the near margin");
+  assert.deepEqual(chunksInBand(heights, -1200, 2000), [0, 1], "a chunk beginning at the band's end is left out");
+  assert.deepEqual(chunksInBand(heights, 2400, 2600), [2, 3], "a band further down");
+  assert.deepEqual(chunksInBand(heights, 9000, 9900), [0], "beyond the text: the first one");
+  assert.deepEqual(chunksInBand([], 0, 900), []);
 });
 
 test("the plan draws near chunks in full and far ones light, nothing in between", () => {
