@@ -99,3 +99,57 @@ def test_a_cue_inside_a_quotation_is_not_the_sentence_cue():
     feats = [f for para in doc.features() for f in para]
     assert "plc=say-past" in feats[8] and "pl=7-12" in feats[8]
     assert not any(f.startswith("pr=") for f in feats[2])   # "polls" is quoted
+
+
+def _tiny_crf(path: str) -> list[list[str]]:
+    """A crfsuite model trained on generated sequences (word -> its tag); its test sequence."""
+    import pycrfsuite
+
+    from annotator.pretag.learned.crf import seed_c_random
+
+    rng = random.Random(4)
+    trainer = pycrfsuite.Trainer(algorithm="ap", verbose=False)
+    for _ in range(60):
+        words = [rng.choice(("said", "told", "the", "a", "road", "plan")) for _ in range(8)]
+        trainer.append([[f"w={w}"] for w in words],
+                       ["U-CUE" if w in ("said", "told") else "O" for w in words])
+    trainer.set_params({"max_iterations": 5})
+    seed_c_random(0)                          # the perceptron shuffles with the C rand()
+    trainer.train(path)
+    return [[f"w={w}"] for w in ("the", "road", "said", "a", "plan", "told")]
+
+
+def test_scaling_a_crfs_weights_keeps_its_tags_and_brings_marginals_into_range(tmp_path):
+    import math
+
+    from annotator.pretag.learned.crf import open_crf, scale_weights
+
+    path = str(tmp_path / "tiny.crfsuite")
+    xseq = _tiny_crf(path)
+    before = open_crf(path)
+    weights = before.info().state_features
+    tags = before.tag(xseq)
+    assert tags == ["O", "O", "U-CUE", "O", "O", "U-CUE"]
+    before.close()
+    scale_weights(path, 1e4)                  # weights the size of a long perceptron run
+    big = open_crf(path)
+    assert big.tag(xseq) == tags
+    assert math.isnan(big.marginal("U-CUE", 2))           # crfsuite overflows: no confidence
+    big.close()
+    scale_weights(path, 1e-4 / 5)             # what train_crf does: 1 / the iterations
+    scaled = open_crf(path)
+    assert scaled.tag(xseq) == tags
+    assert 0.5 < scaled.marginal("U-CUE", 2) <= 1.0
+    assert all(math.isclose(w / 5, scaled.info().state_features[k], rel_tol=1e-3, abs_tol=1e-5)
+               for k, w in weights.items())
+
+
+def test_scaling_refuses_a_file_that_is_not_a_crfsuite_model(tmp_path):
+    import pytest
+
+    from annotator.pretag.learned.crf import scale_weights
+
+    path = tmp_path / "not.crfsuite"
+    path.write_bytes(b"x" * 64)
+    with pytest.raises(ValueError, match="not a crfsuite model"):
+        scale_weights(str(path), 0.5)

@@ -7,6 +7,7 @@ first's reading of each sentence (stack.py), and `tag_paragraph` runs both.
 from __future__ import annotations
 
 import ctypes
+import struct
 import sys
 import time
 
@@ -113,9 +114,37 @@ def train_crf(sequences, path: str, params: dict, seed: int, progress: Progress,
     trainer.set_params(crf_params(params))
     seed_c_random(seed)
     trainer.train(path)
+    if params["algorithm"] == "ap":
+        scale_weights(path, 1.0 / params["max_iterations"])
     left = params["max_iterations"] - (progress.done - before)
     if left > 0:
         progress.step(left, "converged")
+
+
+def scale_weights(path: str, factor: float) -> None:
+    """Multiply every weight of a crfsuite model file by `factor` (> 0), in place.
+
+    The averaged perceptron's weights grow with the number of updates (hundreds on
+    the news set, transitions over 2,000), and crfsuite's marginals exponentiate
+    them without a log-space guard: every marginal, so every span's confidence,
+    came out NaN. A positive factor leaves the best tag sequence as it is and
+    brings the scores back into range. The file is crfsuite's own format (crf1dm):
+    a 48-byte header whose 8th 32-bit field is the offset of the "FEAT" chunk (its
+    size and count, then per feature three 32-bit fields and a little-endian double).
+    """
+    with open(path, "r+b") as f:
+        data = bytearray(f.read())
+        if data[:4] != b"lCRF" or data[8:12] != b"FOMC":
+            raise ValueError(f"{path}: not a crfsuite model")
+        (offset,) = struct.unpack_from("<I", data, 28)
+        size, count = struct.unpack_from("<II", data, offset + 4)
+        if data[offset:offset + 4] != b"FEAT" or size != 12 + 20 * count:
+            raise ValueError(f"{path}: unexpected crfsuite feature chunk")
+        for at in range(offset + 24, offset + 12 + 20 * count, 20):
+            (weight,) = struct.unpack_from("<d", data, at)
+            struct.pack_into("<d", data, at, weight * factor)
+        f.seek(0)
+        f.write(data)
 
 
 def open_crf(path: str):

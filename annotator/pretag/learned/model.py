@@ -46,7 +46,7 @@ from .stack import FOLDS, first_pass, second_features
 from .words import build_clusters
 
 NAME = "learned-attribution"
-TAGGER_VERSION = "1.3.0"        # bump when features or decoding change: old models are refused
+TAGGER_VERSION = "1.4.0"        # bump when features or decoding change: old models are refused
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
 CLUSTERS_FILE, SECOND_FILE = "clusters.json", "second.crfsuite"
