@@ -161,8 +161,14 @@ def test_extra_sources_stand_in_only_for_a_claim_left_without_one():
     # a link to the left of the claim is likely, the nearer the likelier; to the right, not
     right = {f"{lab}d=R{gap}": -9.0 for lab in ("SO", "CU") for gap in ("0", "1", "2", "3", "4-8")}
     near = LinearModel({**right, "SOd=L1": 1.0, "CUd=L0": 1.0, "CUd=L1": 1.0}, 1.0)
-    linker = Linker(doc, claims, [spans[2]], cues, set(), extra)
-    decided = decide(linker, near, near)
+    asked = []
+
+    def find_extra(paragraphs):
+        asked.append(paragraphs)
+        return extra
+
+    decided = decide(Linker(doc, claims, [spans[2]], cues, set()), near, near, find_extra)
+    assert asked == [{0}]                    # one lonely claim's paragraph, asked once
     by_claim = {doc.text[c[0][0].start:c[0][0].end]: c[1] for c in decided}
     assert by_claim["the road is closed"] is extra[0]
     assert by_claim["the hall is full"] is spans[2]

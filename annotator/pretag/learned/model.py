@@ -369,11 +369,18 @@ class LoadedModel:
         claims = [s for s in spans if s.label == "CLAIM"]
         sources = [s for s in spans if s.label == "SOURCE"]
         cues = [s for s in spans if s.label == "CUE"]
-        extra = extra_sources(doc, self.sources_crf, spans)
-        for n, s in enumerate(spans + extra, start=1):
+        for n, s in enumerate(spans, start=1):
             s.key = f"{s.label[:2].lower()}{n}"
-        linker = Linker(doc, claims, sources, cues, rules_link_set(doc, rules), extra)
-        decided = decide(linker, self.source_model, self.cue_model)
+        extra: list[Span] = []
+
+        def find_extra(paragraphs):
+            extra.extend(extra_sources(doc, self.sources_crf, spans, paragraphs))
+            for n, s in enumerate(extra, start=len(spans) + 1):
+                s.key = f"so{n}"
+            return extra
+
+        linker = Linker(doc, claims, sources, cues, rules_link_set(doc, rules))
+        decided = decide(linker, self.source_model, self.cue_model, find_extra)
         spans.extend(keep_linked(extra, decided))
         attributions = []
         for fragments, source, cue, confidence in decided:

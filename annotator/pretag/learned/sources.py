@@ -10,9 +10,10 @@ and the word, its shape, its word classes and its neighbours', its training
 lexicon levels, the pronoun, noun and predicate classes. It learns from the
 gold claims and cues of the training documents and tags with the predicted
 ones. Its sources that overlap no predicted source or cue are candidates for a
-claim the link classifier left without a source (links.Linker's `extra`), and
-are kept only where one is linked (`keep_linked`): a source is only worth
-proposing with the claim it speaks for.
+claim the link classifier left without a source (links.decide's `find_extra`,
+which runs this CRF only on those claims' paragraphs), and are kept only where
+one is linked (`keep_linked`): a source is only worth proposing with the claim
+it speaks for.
 """
 from __future__ import annotations
 
@@ -114,9 +115,9 @@ def training_sequences(doc, spans: list[dict]):
             yield features(doc, lo, hi, roles), yseq
 
 
-def extra_sources(doc, crf, spans: list[Span]) -> list[Span]:
-    """Sources the source CRF finds in paragraphs with a predicted cue, overlapping no
-    predicted source or cue."""
+def extra_sources(doc, crf, spans: list[Span], paragraphs=None) -> list[Span]:
+    """Sources the source CRF finds in the paragraphs (numbers; all if None) that hold a
+    predicted cue, overlapping no predicted source or cue."""
     roles = roles_of(len(doc.tokens), [(s.label, s.i, s.j) for s in spans])
     taken = [False] * len(doc.tokens)
     for s in spans:
@@ -124,8 +125,8 @@ def extra_sources(doc, crf, spans: list[Span]) -> list[Span]:
             for k in range(s.i, s.j):
                 taken[k] = True
     out = []
-    for lo, hi in doc.paragraphs:
-        if "V" not in roles[lo:hi]:
+    for p, (lo, hi) in enumerate(doc.paragraphs):
+        if (paragraphs is not None and p not in paragraphs) or "V" not in roles[lo:hi]:
             continue
         crf.set(features(doc, lo, hi, roles))
         for s in spans_of(doc, lo, crf.tag()):
