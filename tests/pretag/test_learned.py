@@ -101,7 +101,7 @@ def test_training_is_deterministic_for_a_seed(trained, tmp_path):
     folder, _ = trained
     train(str(folder / "train.jsonl"), str(tmp_path / "again"), seed=3, workers=2,
           params=FAST, stream=StringIO())
-    for name in ("spans.crfsuite", "links.json"):
+    for name in ("spans.crfsuite", "links.json", "sources.crfsuite"):
         assert file_sha256(str(tmp_path / "again" / name)) == \
             file_sha256(str(folder / "model" / name)), name
 
