@@ -51,7 +51,8 @@ def test_the_manifest_records_version_data_hash_counts_date_and_dev_scores(train
     assert on_disk["dev"]["overlap"]["CLAIM"]["f1"] > 0.8
     assert on_disk["dev"]["overlap"]["SOURCE->CLAIM"]["f1"] > 0.7
     assert sorted(p.name for p in (folder / "model").iterdir()) == [
-        "clusters.json", "lexicon.json", "links.json", "manifest.json", "spans.crfsuite"]
+        "clusters.json", "lexicon.json", "links.json", "manifest.json", "sources.crfsuite",
+        "spans.crfsuite"]
 
 
 def test_the_learned_tagger_proposes_spans_and_attributions_with_confidences(trained):
@@ -100,7 +101,7 @@ def test_training_is_deterministic_for_a_seed(trained, tmp_path):
     folder, _ = trained
     train(str(folder / "train.jsonl"), str(tmp_path / "again"), seed=3, workers=2,
           params=FAST, stream=StringIO())
-    for name in ("spans.crfsuite", "links.json"):
+    for name in ("spans.crfsuite", "links.json", "sources.crfsuite"):
         assert file_sha256(str(tmp_path / "again" / name)) == \
             file_sha256(str(folder / "model" / name)), name
 

@@ -1,10 +1,16 @@
-"""learned-attribution's parts without training: BILOU tags and back, word classes, stacking."""
+"""learned-attribution's parts without training the whole: BILOU tags and back, word classes,
+stacking, the source CRF and its extra sources."""
 from __future__ import annotations
 
 import random
+import tempfile
+from pathlib import Path
 
 from annotator.pretag.learned.encoding import spans_of, tags_of
 from annotator.pretag.learned.features import Doc
+from annotator.pretag.learned.links import LinearModel, Linker, Span, decide
+from annotator.pretag.learned.sources import (extra_sources, features, keep_linked, roles_of,
+                                              training_sequences)
 from annotator.pretag.learned.stack import second_features
 from annotator.pretag.learned.words import build_clusters, stem
 
@@ -153,3 +159,73 @@ def test_scaling_refuses_a_file_that_is_not_a_crfsuite_model(tmp_path):
     path.write_bytes(b"x" * 64)
     with pytest.raises(ValueError, match="not a crfsuite model"):
         scale_weights(str(path), 0.5)
+
+
+def _spans(doc, ranges):
+    return [Span(label, doc.tokens[i].start, doc.tokens[j - 1].end, i, j)
+            for label, i, j in ranges]
+
+
+def test_the_source_crf_sees_how_far_the_nearest_cue_lies_and_what_breaks_the_way():
+    doc = Doc("The mayor of the town , back home , warned that the road is closed")
+    #          0   1     2  3   4    5 6    7    8 9      10   11  12   13 14
+    roles = roles_of(len(doc.tokens), [("CUE", 9, 10), ("CLAIM", 11, 15)])
+    feats = features(doc, 0, len(doc.tokens), roles)
+    assert "vr=7-12b" in feats[1] and "vrw=warned" in feats[1]   # commas between
+    assert "vr=1" in feats[8] and "r1=V" in feats[8]
+    assert "vl=2" in feats[11] and "r=C" in feats[11]
+    assert not any(f.startswith("vl=") for f in feats[1])
+
+
+def test_the_source_crf_learns_from_paragraphs_with_a_cue_and_only_their_sources():
+    text = "Ana said the road is closed.\n\nThe hall was full."
+    doc = Doc(text)
+    spans = [{"label": "SOURCE", "start": 0, "end": 3}, {"label": "CUE", "start": 4, "end": 8},
+             {"label": "CLAIM", "start": 9, "end": 27}]
+    sequences = list(training_sequences(doc, spans))
+    assert len(sequences) == 1                 # the paragraph without a cue is left out
+    assert sequences[0][1] == ["U-SOURCE"] + ["O"] * 6
+
+
+def test_extra_sources_stand_in_only_for_a_claim_left_without_one():
+    import pycrfsuite
+    rng = random.Random(0)
+    trainer = pycrfsuite.Trainer(algorithm="ap", verbose=False)
+    for _ in range(30):
+        name = rng.choice(["Ana", "Tom", "Lea", "Bo"])
+        text = f"Later {name} warned that the road is closed."
+        doc = Doc(text)
+        spans = [{"label": "SOURCE", "start": 6, "end": 6 + len(name)},
+                 {"label": "CUE", "start": 7 + len(name), "end": 13 + len(name)},
+                 {"label": "CLAIM", "start": 19 + len(name), "end": len(text) - 1}]
+        for x, y in training_sequences(doc, spans):
+            trainer.append(x, y)
+    trainer.set_params({"max_iterations": 10})
+    path = str(Path(tempfile.mkdtemp()) / "sources.crfsuite")
+    trainer.train(path)
+    crf = pycrfsuite.Tagger()
+    crf.open(path)
+    doc = Doc("Later Tom warned that the road is closed. Ana said the hall is full.")
+    #          0     1   2      3    4   5    6  7     8 9   10   11  12   13 14 15
+    spans = _spans(doc, [("CUE", 2, 3), ("CLAIM", 4, 8), ("SOURCE", 9, 10), ("CUE", 10, 11),
+                         ("CLAIM", 11, 15)])
+    extra = extra_sources(doc, crf, spans)
+    assert [doc.text[s.start:s.end] for s in extra] == ["Tom"]   # not Ana: already a source
+    claims, cues = [spans[1], spans[4]], [spans[0], spans[3]]
+    # a link to the left of the claim is likely, the nearer the likelier; to the right, not
+    right = {f"{lab}d=R{gap}": -9.0 for lab in ("SO", "CU") for gap in ("0", "1", "2", "3", "4-8")}
+    near = LinearModel({**right, "SOd=L1": 1.0, "CUd=L0": 1.0, "CUd=L1": 1.0}, 1.0)
+    asked = []
+
+    def find_extra(paragraphs):
+        asked.append(paragraphs)
+        return extra
+
+    decided = decide(Linker(doc, claims, [spans[2]], cues, set()), near, near, find_extra)
+    assert asked == [{0}]                    # one lonely claim's paragraph, asked once
+    by_claim = {doc.text[c[0][0].start:c[0][0].end]: c[1] for c in decided}
+    assert by_claim["the road is closed"] is extra[0]
+    assert by_claim["the hall is full"] is spans[2]
+    assert keep_linked(extra, decided) == extra
+    assert keep_linked(extra, decide(Linker(doc, claims, [spans[2]], cues, set()),
+                                     near, near)) == []

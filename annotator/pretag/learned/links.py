@@ -6,6 +6,9 @@ tokens, sentences and paragraphs, the punctuation and quotation marks between
 them, how many other claims and cues lie between, the words of the candidate,
 whether the rules tagger linked them). The best candidate wins if its
 probability is at least 0.5, otherwise the claim has no source (or no cue).
+A claim left without a source may then take one of the extra sources that
+sources.py's CRF finds in its paragraph (`decide(..., find_extra=...)`), scored
+by the same model.
 Claims that share a source (or, without one, a cue) form one attribution with
 several fragments, since in the training data a span plays one role in one
 attribution.
@@ -184,11 +187,12 @@ class Linker:
     first; a source candidate's features then include where it lies from that cue."""
 
     def __init__(self, doc, claims: list[Span], sources: list[Span], cues: list[Span],
-                 rules_links: set):
-        self.doc, self.layout = doc, Layout(doc)
+                 rules_links: set, layout: Layout | None = None):
+        self.doc, self.layout = doc, layout or Layout(doc)
         self.claims, self.sources, self.cues = claims, sources, cues
         self.index = {"CLAIM": SpanIndex(claims), "SOURCE": SpanIndex(sources),
                       "CUE": SpanIndex(cues)}
+        self.rules_links = rules_links
         self.rules = widen_rules_links(rules_links, claims, sources + cues)
 
     def rows(self, claim: Span, label: str, cue: Span | None = None) -> list[tuple[Span, list]]:
@@ -264,13 +268,31 @@ def fit(rows: list[list[str]], ys: list[int], seed: int, c: float = 1.0) -> Line
     return LinearModel(weights, round(float(model.intercept_[0]), 5))
 
 
-def decide(linker: Linker, source_model: LinearModel, cue_model: LinearModel):
-    """Attributions as (claims, source or None, cue or None, confidence)."""
+def decide(linker: Linker, source_model: LinearModel, cue_model: LinearModel,
+           find_extra=None):
+    """Attributions as (claims, source or None, cue or None, confidence).
+
+    `find_extra(paragraphs)` gives extra source candidates (sources.py) in those
+    paragraphs, which the claims there left without a source may take."""
     chosen = []
     for claim in linker.claims:
         cue, pc = choose(cue_model, linker.rows(claim, "CUE"))
         source, ps = choose(source_model, linker.rows(claim, "SOURCE", cue))
         chosen.append((claim, (source, ps), (cue, pc)))
+    lonely = [n for n, (_, (source, _), _) in enumerate(chosen) if source is None]
+    extra = find_extra({linker.layout.para[chosen[n][0].i] for n in lonely}) \
+        if lonely and find_extra is not None else []
+    if extra:
+        fallback = Linker(linker.doc, linker.claims, linker.sources + extra, linker.cues,
+                          linker.rules_links, linker.layout)
+        fresh = {id(s) for s in extra}
+        for n in lonely:
+            claim, _, (cue, pc) = chosen[n]
+            source, ps = choose(source_model, [row for row in fallback.rows(
+                claim, "SOURCE", cue) if id(row[0]) in fresh])
+            if source is not None:          # an extra source is as sure as its link
+                source.confidence = round(min(source.confidence, ps), 3)
+                chosen[n] = (claim, (source, ps), (cue, pc))
     groups: dict = {}
     order = []
     for claim, (source, ps), (cue, pc) in chosen:

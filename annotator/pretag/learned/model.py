@@ -6,6 +6,7 @@
     MODEL_DIR/second.crfsuite the second CRF, over the first's reading (stack.py; only
                               with the parameter "stack", train_tagger --stack)
     MODEL_DIR/links.json      the two link classifiers' weights (claim-source, claim-cue)
+    MODEL_DIR/sources.crfsuite the source CRF, which knows where the cues are (sources.py)
     MODEL_DIR/lexicon.json    how often each training word is in a CUE, SOURCE or CLAIM span
     MODEL_DIR/clusters.json   word classes learned from the training text (words.py)
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -42,18 +44,20 @@ from .crf import InProcess, Progress, open_crf, tag_paragraph, terminated, train
 from .encoding import spans_of
 from .features import Doc, build_lexicon, class_features, gold_tags, tokens_of
 from .links import Linker, LinearModel, Span, choose, decide, fit, rules_link_set
+from .sources import extra_sources, keep_linked, training_sequences
 from .stack import FOLDS, first_pass, second_features
 from .words import build_clusters
 
 NAME = "learned-attribution"
-TAGGER_VERSION = "1.4.0"        # bump when features or decoding change: old models are refused
+TAGGER_VERSION = "1.5.0"        # bump when features or decoding change: old models are refused
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
-CLUSTERS_FILE, SECOND_FILE = "clusters.json", "second.crfsuite"
-FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE, CLUSTERS_FILE)      # and SECOND_FILE if stacked
+CLUSTERS_FILE, SECOND_FILE, SOURCES_FILE = "clusters.json", "second.crfsuite", "sources.crfsuite"
+FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE, CLUSTERS_FILE, SOURCES_FILE)   # SECOND_FILE: stacked
 MANIFEST = "manifest.json"
 DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 40,
-                  "feature.minfreq": 2, "link_c": 0.5, "stack": False}
+                  "feature.minfreq": 2, "link_c": 0.5, "stack": False,
+                  "source_iterations": 20}
 
 
 class ModelError(ValueError):
@@ -120,13 +124,15 @@ def _prepare(record: dict):
     return doc.paragraphs, feats, labels, (x, y)
 
 
-def _fit_links(records, cue_rows, seed, c, path):
-    """Worker: fit the cue model, then the source model on rows that know the chosen cue."""
+def _fit_links(records, cue_rows, seed, c, path, params):
+    """Worker: fit the cue model, then the source model on rows that know the chosen cue;
+    then train the source CRF (sources.py) beside the links.json at `path`."""
     cue_model = fit(cue_rows[0], cue_rows[1], seed, c)
-    x, y = [], []
+    x, y, source_sequences = [], [], []
     for record in records:
         rules = rules_tagger().tag(record["text"])
-        doc = Doc(record["text"], rules)
+        doc = Doc(record["text"], rules, *_WORDS)
+        source_sequences.extend(training_sequences(doc, record["spans"]))
         linker, linked = _linker(doc, record, rules)
         for claim in linker.claims:
             cue, _ = choose(cue_model, linker.rows(claim, "CUE"))
@@ -135,6 +141,10 @@ def _fit_links(records, cue_rows, seed, c, path):
                 y.append(1 if (claim.key, other.key) in linked else 0)
     models = {"CUE": cue_model.to_json(), "SOURCE": fit(x, y, seed, c).to_json()}
     Path(path).write_text(json.dumps(models, sort_keys=True), encoding="utf-8")
+    # no paragraph with a cue: a model that tags nothing (crfsuite's model of no data crashes)
+    train_crf(source_sequences or [([["b"]], ["O"])], str(Path(path).with_name(SOURCES_FILE)),
+              {**params, "max_iterations": params["source_iterations"]}, seed,
+              Progress(params["source_iterations"], "sources", io.StringIO()))
 
 
 def train(train_path: str, model_dir: str, *, dev_path: str | None = None, seed: int = 0,
@@ -208,7 +218,7 @@ def train_records(records: list[dict], model_dir: str, *, data: dict,
                 # the link classifiers train in a worker while the CRFs train here
                 links_job.append(pool.apply_async(_fit_links, (records, cue_rows, seed,
                                                                params["link_c"],
-                                                               str(tmp / LINKS_FILE))))
+                                                               str(tmp / LINKS_FILE), params)))
 
             train_crf(sequences(), str(tmp / CRF_FILE), params, seed, iterations, start_links)
             if stacked:
@@ -333,6 +343,8 @@ class LoadedModel:
                 (path / CLUSTERS_FILE).read_text(encoding="utf-8")).items()})
             self.crf = pycrfsuite.Tagger()
             self.crf.open(str(path / CRF_FILE))
+            self.sources_crf = pycrfsuite.Tagger()
+            self.sources_crf.open(str(path / SOURCES_FILE))
             self.second = None
             if (manifest.get("parameters") or {}).get("stack"):
                 self.second = pycrfsuite.Tagger()
@@ -359,10 +371,19 @@ class LoadedModel:
         cues = [s for s in spans if s.label == "CUE"]
         for n, s in enumerate(spans, start=1):
             s.key = f"{s.label[:2].lower()}{n}"
+        extra: list[Span] = []
+
+        def find_extra(paragraphs):
+            extra.extend(extra_sources(doc, self.sources_crf, spans, paragraphs))
+            for n, s in enumerate(extra, start=len(spans) + 1):
+                s.key = f"so{n}"
+            return extra
+
         linker = Linker(doc, claims, sources, cues, rules_link_set(doc, rules))
+        decided = decide(linker, self.source_model, self.cue_model, find_extra)
+        spans.extend(keep_linked(extra, decided))
         attributions = []
-        for fragments, source, cue, confidence in decide(linker, self.source_model,
-                                                         self.cue_model):
+        for fragments, source, cue, confidence in decided:
             quoted = doc.tokens[fragments[0].i].mark != ""
             attributions.append(TaggedAttribution(
                 claims=[c.key for c in fragments], source=source.key if source else None,
