@@ -4,8 +4,8 @@ once: what a request pays outside its view (docs/benchmarks.md, "Outside the vie
 A request under /api/ (but /api/auth/) whose Authorization header names the Token scheme
 is authenticated by DRF with that token and nothing else: ApiTokenAuthentication either
 accepts the token or answers 401, and never falls back to the session (DRF tries the next
-authenticator only when the scheme is another). Such a request skips, in the classes
-below, what serves the browser's session only: loading the session, the CSRF cookie (a
+authenticator only when the scheme is another). Such a request skips (TokenApiLane) the
+middleware that serves the browser's session only: loading the session, the CSRF cookie (a
 cross-site page cannot send an Authorization header: there is no CORS here; DRF checks
 CSRF for session-authenticated requests itself), Django's lazy session user, the
 one-time-password gate (its flag rides in the session), the messages and django-axes'
@@ -15,21 +15,16 @@ stack as before. The security headers are set on every response, the token's inc
 """
 from __future__ import annotations
 
-from axes.middleware import AxesMiddleware as _AxesMiddleware
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject
 from csp.middleware import CSPMiddleware as _CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.contrib.auth.middleware import AuthenticationMiddleware as _AuthenticationMiddleware
-from django.contrib.messages.middleware import MessageMiddleware as _MessageMiddleware
-from django.contrib.sessions.middleware import SessionMiddleware as _SessionMiddleware
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.middleware.csrf import CsrfViewMiddleware as _CsrfViewMiddleware
-from whitenoise.middleware import WhiteNoiseMiddleware as _WhiteNoiseMiddleware
-
-from annotator.password_gate import PasswordChangeRequiredMiddleware as _PasswordGate
+from django.utils.module_loading import import_string
 
 API = "/api/"
 SESSION_ONLY = "/api/auth/"  # sign-in, sign-out, tokens, password, CSRF cookie: sessions
@@ -37,44 +32,65 @@ SCHEME = b"token"  # ApiTokenAuthentication.keyword, as DRF compares it
 
 
 def token_api(request) -> bool:
-    """Whether DRF authenticates this request by its API token alone (decided once)."""
-    try:
-        return request._token_api
-    except AttributeError:
-        pass
+    """Whether DRF authenticates this request by its API token alone."""
     path = request.path_info
-    found = False
-    if path.startswith(API) and not path.startswith(SESSION_ONLY):
-        # As rest_framework.authentication.get_authorization_header reads it.
-        header = request.META.get("HTTP_AUTHORIZATION", b"")
-        if isinstance(header, str):
-            header = header.encode("iso-8859-1", "replace")
-        scheme = header.split(None, 1)[:1]
-        found = bool(scheme) and scheme[0].lower() == SCHEME
-    request._token_api = found
-    return found
+    if not path.startswith(API) or path.startswith(SESSION_ONLY):
+        return False
+    # As rest_framework.authentication.get_authorization_header reads it.
+    header = request.META.get("HTTP_AUTHORIZATION", b"")
+    if isinstance(header, str):
+        header = header.encode("iso-8859-1", "replace")
+    scheme = header.split(None, 1)[:1]
+    return bool(scheme) and scheme[0].lower() == SCHEME
 
 
-def _skipped_with_token(base: type, what: str) -> type:
-    """`base` as it is, but a token API request passes straight through."""
+class TokenApiLane:
+    """In MIDDLEWARE after the body checks: a token API request goes on through the
+    middleware below this one but SKIPPED; any other request through all of them.
+
+    The lane is built once, from the chain Django built: the same classes in the same
+    order, each a new instance, ending at the same handler (which still runs every
+    middleware's process_view and process_exception, as for any request). Were the chain
+    not what Django builds (another handler, async adaptation), there is no lane, and
+    every request takes the whole stack: slower, never different.
+    """
+
+    SKIPPED = ("whitenoise.middleware.WhiteNoiseMiddleware",
+               "django.contrib.sessions.middleware.SessionMiddleware",
+               "django.middleware.csrf.CsrfViewMiddleware",
+               "django.contrib.auth.middleware.AuthenticationMiddleware",
+               "annotator.password_gate.PasswordChangeRequiredMiddleware",
+               "django.contrib.messages.middleware.MessageMiddleware",
+               "axes.middleware.AxesMiddleware")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.lane = _lane(get_response, {import_string(path) for path in self.SKIPPED})
+
     def __call__(self, request):
-        if token_api(request):
-            return self.get_response(request)
-        return base.__call__(self, request)
-
-    return type(base.__name__, (base,), {
-        "__call__": __call__, "__module__": __name__,
-        "__doc__": f"{base.__module__}.{base.__name__} ({what}), skipped by a token API "
-                   f"request (module docstring)."})
+        if self.lane is not None and token_api(request):
+            return self.lane(request)
+        return self.get_response(request)
 
 
-WhiteNoiseMiddleware = _skipped_with_token(_WhiteNoiseMiddleware, "static files")
-SessionMiddleware = _skipped_with_token(_SessionMiddleware, "the session")
-CsrfViewMiddleware = _skipped_with_token(_CsrfViewMiddleware, "the CSRF cookie and check")
-AuthenticationMiddleware = _skipped_with_token(_AuthenticationMiddleware, "the session user")
-PasswordChangeRequiredMiddleware = _skipped_with_token(_PasswordGate, "one-time passwords")
-MessageMiddleware = _skipped_with_token(_MessageMiddleware, "messages")
-AxesMiddleware = _skipped_with_token(_AxesMiddleware, "the lockout page")
+def _lane(chain, skipped: set[type]):
+    """The chain below, without the middleware of the `skipped` classes (None: not found)."""
+    kept, node = [], chain
+    for _ in range(100):
+        middleware = getattr(node, "__wrapped__", None)  # convert_exception_to_response's
+        if (getattr(middleware, "__name__", "") == "_get_response"
+                and isinstance(getattr(middleware, "__self__", None), BaseHandler)):
+            break
+        if middleware is None or not hasattr(middleware, "get_response"):
+            return None
+        if type(middleware) not in skipped:
+            kept.append(type(middleware))
+        node = middleware.get_response
+    else:
+        return None
+    for kind in reversed(kept):
+        node = convert_exception_to_response(kind(node))
+    return node
 
 
 # --- Content-Security-Policy, built once ----------------------------------------------------

@@ -83,18 +83,18 @@ MIDDLEWARE = [
     # Query strings and form bodies that are not UTF-8: a 400 naming the field, before any
     # view reads them (Django would put U+FFFD in place of the bad bytes).
     "config.security.StrictFormMiddleware",
-    # config.middleware's: the libraries' own, skipped by a REST request with an API token.
-    "config.middleware.WhiteNoiseMiddleware",
-    "config.middleware.SessionMiddleware",
+    "config.middleware.TokenApiLane",  # a token API request: none of the session's below
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "config.middleware.CsrfViewMiddleware",
-    "config.middleware.AuthenticationMiddleware",
-    "config.middleware.PasswordChangeRequiredMiddleware",  # one-time password: its page only
-    "config.middleware.MessageMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "annotator.password_gate.PasswordChangeRequiredMiddleware",  # one-time password: its page
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "annotator.api.errors.DatabaseUnavailableMiddleware",  # database down: 503, not 500
     # Last, as django-axes asks: it turns a lockout of the HTML login forms into its page.
-    "config.middleware.AxesMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -64,6 +64,15 @@ class ContentNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         if (format_suffix is None and renderers and renderers[0].media_type == JSON
                 and request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", JSON)
-                and self.settings.URL_FORMAT_OVERRIDE not in request.query_params):
+                and not self._format_asked(request)):
             return renderers[0], JSON
         return super().select_renderer(request, renderers, format_suffix)
+
+    def _format_asked(self, request) -> bool:
+        """Whether the query names a format (?format=); the query string is parsed only when
+        it may (a request without a query string has no QueryDict to make)."""
+        name = self.settings.URL_FORMAT_OVERRIDE
+        query = request.META.get("QUERY_STRING", "")
+        if not name or (name not in query and "%" not in query):
+            return False
+        return name in request.query_params

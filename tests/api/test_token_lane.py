@@ -5,6 +5,7 @@ what decides the lane is what decides DRF's authentication.
 from __future__ import annotations
 
 import json
+import re
 import runpy
 from pathlib import Path
 
@@ -107,7 +108,8 @@ def test_the_lane_is_taken_exactly_when_drf_authenticates_by_token_alone(path, h
 def test_the_one_time_password_gate_holds_the_session_and_a_token_answers_for_itself(
         world, token):
     """The gate's flag rides in the session: a request authenticated by its token (which
-    cannot be made with a one-time password) is the token's, cookie or not."""
+    cannot be made with a one-time password) is the token's, cookie or not. (Also what
+    shows that the lane is taken under the test client: the whole stack would gate it.)"""
     browser = Client()
     browser.force_login(world.annotator)
     session = browser.session
@@ -150,13 +152,27 @@ def _choice(negotiation, accept, query, renderers):
 
 
 @pytest.mark.parametrize("accept", ACCEPTS)
-@pytest.mark.parametrize("query", ["", "?format=json", "?format=api", "?page=2"])
+@pytest.mark.parametrize("query", ["", "?format=json", "?format=api", "?page=2", "?%66ormat=api",
+                                   "?formats=api", "?format="])
 @pytest.mark.parametrize("kinds", [[JSONRenderer], [JSONRenderer, BrowsableAPIRenderer],
                                    [BrowsableAPIRenderer, JSONRenderer]])
 def test_negotiation_answers_what_drf_answers(accept, query, kinds):
     renderers = [kind() for kind in kinds]
     assert (_choice(ContentNegotiation(), accept, query, renderers)
             == _choice(DefaultContentNegotiation(), accept, query, renderers))
+
+
+def test_no_two_api_patterns_match_one_url():
+    """The API's patterns are ordered by use (annotator/api/urls.py): each URL still reaches
+    its own view, whatever comes before it."""
+    from django.urls import get_resolver, resolve
+
+    api = next(p for p in get_resolver().url_patterns if str(p.pattern) == "api/")
+    values = {"int": "7", "str": "someone"}  # a value for each converter the routes use
+    for pattern in api.url_patterns:
+        route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: values[m.group(1) or "str"],
+                       str(pattern.pattern))
+        assert resolve("/api/" + route).url_name == pattern.name, route
 
 
 def _gunicorn_config(monkeypatch, **env):
