@@ -4,6 +4,7 @@ the client's latency, for a trivial endpoint and for the benchmarked writes and 
     .venv/bin/python bench/http_floor.py                      # this checkout, port 8310
     .venv/bin/python bench/http_floor.py --src /tmp/main-clone --port 8312
     .venv/bin/python bench/http_floor.py --hello              # gunicorn alone: a bare WSGI app
+    .venv/bin/python bench/http_floor.py --src /tmp/main-clone --max-requests 50000
 
 The server is started as ours_server.sh starts it (config/gunicorn.conf.py, 2 workers x 4
 gthread threads, DEBUG off, APP_ENV=production, no access log) on a fresh SQLite file
@@ -56,6 +57,23 @@ def server_cpu(master: int) -> float:
     except OSError:
         kids = []
     return times(master, True) + sum(times(int(pid), False) for pid in kids)
+
+
+def workers_rss(master: int) -> str:
+    """Each live worker's resident memory and age (a replaced worker is young)."""
+    try:
+        kids = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return "?"
+    found = []
+    for pid in kids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        rss = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))
+        found.append(f"pid {pid} {int(rss) // 1024} MB")
+    return ", ".join(found)
 
 
 def measured(name: str, master: int, run) -> tuple[Result, float]:
@@ -147,7 +165,10 @@ def attribution_calls(port: int, world: dict, count: int) -> list:
     return calls[:count]
 
 
-def start_server(src: Path, env: dict, folder: Path, port: int, hello: bool):
+def start_server(src: Path, env: dict, folder: Path, port: int, hello: bool,
+                 max_requests: int | None = None):
+    if max_requests is not None:  # else the configuration's own
+        env = {**env, "GUNICORN_MAX_REQUESTS": str(max_requests)}
     env = {**env, "APP_ENV": "production", "GUNICORN_BIND": f"{HOST}:{port}",
            "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4", "GUNICORN_ACCESS_LOG": "/dev/null",
            "GUNICORN_ERROR_LOG": str(folder / "web.log")}
@@ -173,6 +194,8 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=500, help="requests per sequential phase")
     parser.add_argument("--seconds", type=float, default=5.0, help="the 8-client phase")
     parser.add_argument("--hello", action="store_true", help="a bare WSGI app, no Django")
+    parser.add_argument("--max-requests", type=int,
+                        help="GUNICORN_MAX_REQUESTS for the server (default: its configuration's)")
     args = parser.parse_args()
     if not 8310 <= args.port <= 8319:
         parser.error("--port: 8310 to 8319 (the other ports belong to other benchmarks)")
@@ -187,9 +210,10 @@ def main() -> int:
             subprocess.run([sys.executable, str(src / "bench" / "seed.py"), "--documents", "60",
                             "--fetch-spans", "500", "--clients", "8",
                             "--out", str(folder / "world.json")], cwd=src, env=env, check=True)
-        server = start_server(src, env, folder, args.port, args.hello)
+        server = start_server(src, env, folder, args.port, args.hello, args.max_requests)
         try:
             rows = run_phases(args, server.pid, folder)
+            memory = workers_rss(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -197,7 +221,7 @@ def main() -> int:
             print(tail(folder / "web.log"), file=sys.stderr)
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=src,
                             capture_output=True, text=True).stdout.strip()
-    print(f"\n{src} at {commit}; load {os.getloadavg()[0]:.2f}\n")
+    print(f"\n{src} at {commit}; load {os.getloadavg()[0]:.2f}; workers at the end: {memory}\n")
     print("| phase | requests | errors | req/s | p50 ms | p95 ms | server CPU ms/request |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for result, cpu in rows:

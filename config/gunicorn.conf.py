@@ -59,9 +59,9 @@ keepalive = _int("GUNICORN_KEEPALIVE", 75)
 # memory cannot pile up; the jitter keeps the workers from restarting at once.
 # A new worker costs about a second of CPU (imports, then its first requests'
 # compiled queries and cached texts): at 1,000 that was about 1 ms per request
-# on top of a 2 ms write, and a worker restarted every few seconds under load.
-# The process's caches are bounded (services/layers.py), so memory stays flat
-# between restarts (docs/benchmarks.md, "Outside the view"). 0: never.
+# on top of a 2 ms write, and a worker restarted every few seconds under load
+# (bench/http_floor.py). What a process caches is bounded (the texts in
+# services/layers.py: 16 million code points). 0: never.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 50_000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5_000)
 
