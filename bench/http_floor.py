@@ -23,14 +23,14 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_bench import (HOST, Client, Result, app_environment, tail,  # noqa: E402
-                       wait_until_serving)
+from api_bench import (HOST, Client, Result, app_environment,  # noqa: E402
+                       bench_concurrent_span_create, tail, wait_until_serving)
 from workload import span_body  # noqa: E402
 
 HELLO = ("def app(environ, start_response):\n"
@@ -76,57 +76,24 @@ def workers_rss(master: int) -> str:
     return ", ".join(found)
 
 
-def measured(name: str, master: int, run) -> tuple[Result, float]:
+def measured(master: int, run) -> tuple[Result, float]:
     """(the phase's result, server CPU ms per request)."""
-    result = Result(name)
     cpu = server_cpu(master)
-    began = time.perf_counter()
-    run(result)
-    result.elapsed = time.perf_counter() - began
+    result = run()
     cpu = server_cpu(master) - cpu
     return result, cpu * 1000 / max(result.requests, 1)
 
 
-def sequential(port: int, token: str, calls):
+def sequential(port: int, token: str, calls, name: str = "warm-up"):
     """A phase: one client making the (method, path, expected, body) calls in order."""
-    def run(result: Result) -> None:
-        client = Client(port, token)
+    def run() -> Result:
+        result, client = Result(name), Client(port, token)
+        began = time.perf_counter()
         for method, path, expected, body in calls:
             client.timed(result, method, path, expected, body)
+        result.elapsed = time.perf_counter() - began
         client.close()
-    return run
-
-
-def concurrent(port: int, world: dict, seconds: float):
-    """A phase: each client (its own annotator) creates spans until the time is up."""
-    documents = world["write_documents"]
-
-    def run(result: Result) -> None:
-        tokens = world["tokens"]["clients"]
-        parts = [Result(result.name) for _ in tokens]
-        start = threading.Barrier(len(tokens))
-
-        def one(number: int, token: str, part: Result) -> None:
-            client = Client(port, token)
-            start.wait()
-            stop, n = time.perf_counter() + seconds, 0
-            while time.perf_counter() < stop:
-                document = documents[(number + n) % len(documents)]
-                # Offsets far from the sequential phase's, so that none repeats one.
-                client.timed(part, "POST", f"/api/documents/{document['id']}/spans/", 201,
-                             span_body(100_000 + number * 5_000 + n // len(documents),
-                                       document["text"]))
-                n += 1
-            client.close()
-
-        threads = [threading.Thread(target=one, args=(i, t, p), daemon=True)
-                   for i, (t, p) in enumerate(zip(tokens, parts))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(seconds + 60)
-        for part in parts:
-            result.add(part)
+        return result
     return run
 
 
@@ -237,15 +204,15 @@ def run_phases(args, master: int, folder: Path) -> list:
     port, count = args.port, args.count
     if args.hello:
         calls = [("GET", "/", 200, None)] * count
-        sequential(port, "x", calls[:50])(Result("warm-up"))
-        return [measured("bare WSGI app", master, sequential(port, "x", calls))]
+        sequential(port, "x", calls[:50])()
+        return [measured(master, sequential(port, "x", calls, "bare WSGI app"))]
     world = json.loads((folder / "world.json").read_text())
     writer, reader = world["tokens"]["writer"], world["tokens"]["reader"]
     fetch = f"/api/documents/{world['fetch_document']}/"
     listing = f"/api/projects/{world['project']}/documents/?page=1"
     for _ in range(8):  # every thread's first requests import and compile: not counted
         sequential(port, reader, [("GET", fetch, 200, None), ("GET", listing, 200, None),
-                                  ("GET", "/api/me/", 200, None)] * 3)(Result("warm-up"))
+                                  ("GET", "/api/me/", 200, None)] * 3)()
     attributions = attribution_calls(port, world, count)
     phases = [("GET /healthz (no auth, SELECT 1)", reader, [("GET", "/healthz", 200, None)]),
               ("GET /api/me/ (token)", reader, [("GET", "/api/me/", 200, None)]),
@@ -256,9 +223,10 @@ def run_phases(args, master: int, folder: Path) -> list:
     rows = []
     for name, token, calls in phases:
         calls = calls * count if len(calls) == 1 else calls
-        rows.append(measured(name, master, sequential(port, token, calls)))
-    rows.append(measured(f"span create, 8 clients, {args.seconds:g} s", master,
-                         concurrent(port, world, args.seconds)))
+        rows.append(measured(master, sequential(port, token, calls, name)))
+    # api_bench's: each client its own annotator, so their spans never repeat the writer's.
+    rows.append(measured(master, partial(bench_concurrent_span_create, port, world,
+                                         args.seconds)))
     return rows
 
 
