@@ -7,6 +7,7 @@ on the same host. The Django settings themselves come from the usual variables
 """
 from __future__ import annotations
 
+import gc
 import os
 
 
@@ -56,8 +57,13 @@ keepalive = _int("GUNICORN_KEEPALIVE", 75)
 
 # Replace each worker after about this many requests, so that slow growth of
 # memory cannot pile up; the jitter keeps the workers from restarting at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# A new worker costs about a second of CPU (imports, then its first requests'
+# compiled queries and cached texts): at 1,000 that was about 1 ms per request
+# on top of a 2 ms write, and a worker restarted every few seconds under load
+# (bench/http_floor.py). What a process caches is bounded (the texts in
+# services/layers.py: 16 million code points). 0: never.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5_000)
 
 # Off: each worker imports the app itself after the fork. A HUP (systemctl
 # reload) then starts workers on the new code, which is how an upgrade rolls
@@ -88,7 +94,11 @@ else:
     control_socket_disable = True
 
 # --- Logs: to stdout/stderr, for journald or the platform to collect ----------
+# "off" (or "none", "/dev/null", empty) turns the access log off: gunicorn then does not
+# format a line per request at all, which it does even for /dev/null.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+if accesslog.strip().lower() in ("", "off", "none", "/dev/null"):
+    accesslog = None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The client as the proxy saw it (X-Forwarded-For) before the proxy's own
@@ -96,3 +106,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # no Authorization header are ever logged.
 access_log_format = ('%({x-forwarded-for}i)s via %(h)s %(t)s "%(r)s" %(s)s %(B)s '
                      '%(M)sms %(p)s "%(a)s"')
+
+
+# --- Garbage collection --------------------------------------------------------
+def post_worker_init(worker):
+    """The app is loaded: what it made so far (modules, settings, URL patterns) lives as
+    long as the process. Frozen, the collector no longer walks those objects (some
+    100,000) in each of its full collections."""
+    gc.collect()
+    gc.freeze()

@@ -77,23 +77,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    # Before anything reads the body (config/security.py says why Django's own limit is not enough).
+    "config.middleware.CSPMiddleware",  # django-csp's, its header built once
+    # Before anything reads the body (config/security.py: why Django's own limit is not enough).
     "config.security.RequestBodyLimitMiddleware",
     # Query strings and form bodies that are not UTF-8: a 400 naming the field, before any
     # view reads them (Django would put U+FFFD in place of the bad bytes).
     "config.security.StrictFormMiddleware",
+    "config.middleware.TokenApiLane",  # a token API request: none of the session's below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A session signed in with a one-time password reaches only the password page.
-    "annotator.password_gate.PasswordChangeRequiredMiddleware",
+    "annotator.password_gate.PasswordChangeRequiredMiddleware",  # one-time password: its page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # The database down: a 503 (JSON under /api/), not a 500, from any view.
-    "annotator.api.errors.DatabaseUnavailableMiddleware",
+    "annotator.api.errors.DatabaseUnavailableMiddleware",  # database down: 503, not 500
     # Last, as django-axes asks: it turns a lockout of the HTML login forms into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -242,6 +241,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "annotator.api.schema.AnnotatorAutoSchema",
     "EXCEPTION_HANDLER": "annotator.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["annotator.api.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "annotator.api.renderers.ContentNegotiation",
     # JSON in UTF-8, not nested too deeply to store, every string valid Unicode and every
     # number finite: else a 400 naming the field, not a stored value that breaks reads
     "DEFAULT_PARSER_CLASSES": ["annotator.api.parsers.JSONParser"],

@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from annotator import views
 
 urlpatterns = [
+    # First: most requests are the API's, and each pattern before a match is a regex tried.
+    path("api/", include("annotator.api.urls")),
     path("", views.home, name="home"),
     path("projects/<int:project_id>/", views.project_page, name="project"),
     path("documents/<int:document_id>/", views.workspace, name="workspace"),
@@ -22,7 +24,6 @@ urlpatterns = [
     path("accounts/password/", views.password_change_page, name="password-change"),
     path("healthz", views.health, name="health"),
     path("admin/", admin.site.urls),
-    path("api/", include("annotator.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), so the
     # page needs no inline script; Swagger UI's stylesheet still needs inline styles
