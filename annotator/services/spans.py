@@ -15,15 +15,14 @@ from annotator import text
 from annotator.access import require_own_label
 from annotator.access.rows import Columns, fetch_one, quote, table
 from annotator.errors import Conflict
-from annotator.models import (Attribution, ClaimFragment, DocStatus, Document, DocumentStatus,
-                              Event, Label, LabelStatus, ReviewState, Span)
+from annotator.models import (Attribution, ClaimFragment, Document, DocumentStatus, Event,
+                              Label, LabelStatus, ReviewState, Span)
 from annotator.services.events import event_record
 from annotator.services.explorer_stale import explorer_layer_changed
-from annotator.services.layers import (LOCKED_STATUSES, layer_open, layer_status_apply,
-                                       text_cached, text_remember)
+from annotator.services.layers import layer_open, layer_status_apply, text_cached, text_remember
 from annotator.services.locks import stale, stale_conflict
 from annotator.services.nesting import span_move_check
-from annotator.services.rows import row_insert, row_insert_with_event
+from annotator.services.rows import row_insert
 
 
 class BulkError(Exception):
@@ -122,63 +121,12 @@ def span_create(*, document: Document, annotator, label: Label, start: int, end:
     Reads only text[start:end] of the document (services/layers.py); `document` may come
     without its text (access_document(..., text=False)).
     """
-    span = _span_create_one_statement(document, annotator, label, start, end, quote)
+    from annotator.services.single_writes import span_create_one_statement  # imports this
+
+    span = span_create_one_statement(document, annotator, label, start, end, quote)
     if span is None:
         span = _span_create(document=document, annotator=annotator, label=label, start=start,
                             end=end, quote=quote)
-    return span
-
-
-def layer_open_read(document: Document, annotator) -> bool:
-    """Did the access query read the annotator's layer of the document as open and started
-    (document.read_layer_status, PostgreSQL: access/rows.py)? Then a write needs neither
-    the status query nor the status row's upsert (services/layers.py). Read once."""
-    read = getattr(document, "read_layer_status", None)
-    document.read_layer_status = None
-    return read is not None and read[0] == annotator.pk and read[1] in OPEN_STATUSES
-
-
-OPEN_STATUSES = {DocStatus.IN_PROGRESS, DocStatus.RETURNED}
-
-
-def layer_locked_sql(document_id: int, annotator_id: int) -> tuple[str, list]:
-    """The SQL condition (and its parameters) "the annotator's layer of the document is
-    locked", for a write of one statement: a submit that committed since the access query
-    read the status stops it."""
-    return (f"EXISTS(SELECT 1 FROM {table(DocumentStatus)} WHERE {quote('document_id')} = %s "
-            f"AND {quote('annotator_id')} = %s AND {quote('status')} IN (%s, %s))",
-            [document_id, annotator_id, *sorted(LOCKED_STATUSES)])
-
-
-def _span_create_one_statement(document: Document, annotator, label: Label, start: int,
-                               end: int, quote_given: str | None) -> Span | None:
-    """PostgreSQL, the layer read open by the access query and the text held: the span and
-    its event in one statement, outside any transaction of its own (no BEGIN, no COMMIT:
-    three round trips where there were seven, issue #17). None when this does not apply
-    or wrote nothing (a duplicate, or the layer locked in the meantime): the transaction
-    of _span_create then does it, or says why not, as before."""
-    if connection.vendor != "postgresql" or not layer_open_read(document, annotator):
-        return None
-    whole = text_cached(document)
-    if whole is None:
-        return None
-    text.check_offsets(document.length, start, end)
-    covered = text.check_quote(whole[start:end], start, end, quote_given)
-    _check_label(document, label)
-    now = timezone.now()
-    values = {"document_id": document.pk, "annotator_id": annotator.pk, "label_id": label.pk,
-              "start": start, "end": end, "quote": covered}
-    span = Span(document=document, annotator=annotator, label=label, start=start, end=end,
-                quote=covered, created_at=now, updated_at=now)
-    after = span_snapshot(span)
-    del after["id"]  # the new row's: filled in by the statement
-    span.pk = row_insert_with_event(
-        Span, values, now=now, unless=layer_locked_sql(document.pk, annotator.pk),
-        event={"project_id": document.project_id, "document_id": document.pk,
-               "actor_id": annotator.pk, "action": "create", "target_type": "span",
-               "before": None, "after": after, "note": "", "cause_id": None})
-    if span.pk is None:
-        return None
     return span
 
 
