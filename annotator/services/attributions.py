@@ -15,9 +15,10 @@ from annotator.access import own_spans_in_document, require_own_label, spans_in_
 from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Project,
                               ReviewDecision, ReviewState, Span, attribution_dedup_key)
+from annotator.services.attribution_locks import attribution_locked, attribution_row_delete
 from annotator.services.events import event_record
 from annotator.services.explorer_stale import explorer_layer_changed
-from annotator.services.layers import layer_open, layer_status_apply, status_subquery
+from annotator.services.layers import layer_open, layer_status_apply
 from annotator.services.locks import stale, stale_conflict, versioned_update
 from annotator.services.rows import row_insert
 from annotator.services.nesting import (children_check, children_move, children_refit,
@@ -279,16 +280,17 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
 def attribution_delete(*, attribution: Attribution, actor, expected_version: int) -> None:
     require_own_label(attribution, actor)
     document = attribution.document
-    row = (Attribution.objects.select_for_update()
-           .annotate(layer_status=status_subquery(actor, "document_id"))
-           .filter(pk=attribution.pk).order_by().first())  # as stored now, locked
+    row = attribution_locked(attribution.pk, actor.pk)  # as stored now, locked
     if row is None:
         layer_open(document=document, annotator=actor)
         raise stale(attribution, attribution_snapshot)
     layer_status_apply(document=document, annotator=actor, status=row.layer_status)
-    before = attribution_snapshot(row)
+    before = attribution_snapshot(row, row.fragment_ids)
     if row.version != expected_version:
         raise stale_conflict(row, before)
+    row.document = document
+    if attribution_row_delete(row, actor=actor, before=before):  # no children: written out
+        return
     deleted = event_record(project_id=document.project_id, document_id=document.pk,
                            actor=actor, action="delete", target_type="attribution",
                            target_id=attribution.pk, before=before)
