@@ -190,7 +190,9 @@ def attribution_create(*, document: Document, annotator, claims: list[int],
     `parent`: the attribution whose claim it lies in (services/nesting.py)."""
     arguments = {"document": document, "annotator": annotator, "claims": claims,
                  "source": source, "cue": cue, "attributes": attributes, "parent": parent}
-    from annotator.services.single_writes import attribution_create_one_statement, layer_open_read
+    # Imported here: services/single_writes.py imports this module.
+    from annotator.services.single_writes import (attribution_create_one_statement,
+                                                  layer_open_read)
 
     if connection.vendor == "postgresql" and layer_open_read(document, annotator):
         created = attribution_create_one_statement(**arguments)

@@ -121,7 +121,8 @@ def span_create(*, document: Document, annotator, label: Label, start: int, end:
     Reads only text[start:end] of the document (services/layers.py); `document` may come
     without its text (access_document(..., text=False)).
     """
-    from annotator.services.single_writes import span_create_one_statement  # imports this
+    # Imported here: services/single_writes.py imports this module.
+    from annotator.services.single_writes import span_create_one_statement
 
     span = span_create_one_statement(document, annotator, label, start, end, quote)
     if span is None:
