@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
@@ -32,7 +33,11 @@ def access_document_and_label(user, document_id, need: Need, *,
 def _access_document(user, document_id, need: Need, *, text: bool,
                      label_name: str | None = None) -> tuple[Document, Label | None]:
     number = object_id(document_id)  # one query, written out (access/rows.py)
-    found = (document_row(user.pk, number, text=text, label_name=label_name)
+    # PostgreSQL: a write reads the user's layer status here, not in a query of its own
+    # (services/spans.py, "one statement"); SQLite reads it under the write lock.
+    status = need is Need.ANNOTATE and connection.vendor == "postgresql"
+    found = (document_row(user.pk, number, text=text, label_name=label_name,
+                          layer_status=status)
              if user.is_authenticated else None)
     if found is None:
         raise Http404("No such document.")

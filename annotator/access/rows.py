@@ -14,7 +14,8 @@ import functools
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from annotator.models import ApiToken, Assignment, Document, Label, Membership, Project, Span
+from annotator.models import (ApiToken, Assignment, Document, DocumentStatus, Label, Membership,
+                              Project, Span)
 
 
 class Columns:
@@ -103,11 +104,13 @@ def _membership_sql(document_ref: str) -> tuple[str, str]:
 
 
 def document_row(user_id: int, document_id: int, *, text: bool,
-                 label_name: str | None = None) -> tuple | None:
+                 label_name: str | None = None, layer_status: bool = False) -> tuple | None:
     """(document with its project, membership id, role, assigned to the user?, label named
     `label_name` in its project or None), or None when the user is not a member of the
     document's project (or there is no such document): one query. Without `text` the
-    document's text is deferred (read on first use)."""
+    document's text is deferred (read on first use). With `layer_status`, the user's
+    status on the document is read in the same query: `document.read_layer_status` is
+    (user id, status or None), for a write of one statement (services/spans.py)."""
     columns = _columns()
     document_columns, project_columns = columns[text], columns["project"]
     member_columns, joins = _membership_sql(f"d.{quote('id')}")
@@ -118,6 +121,11 @@ def document_row(user_id: int, document_id: int, *, text: bool,
         joins += (f" LEFT JOIN {table(Label)} l ON l.{quote('project_id')} = "
                   f"d.{quote('project_id')} AND l.{quote('name')} = %s")
         params.append(label_name)
+    if layer_status:
+        select.append(f"(SELECT s.{quote('status')} FROM {table(DocumentStatus)} s WHERE "
+                      f"s.{quote('document_id')} = d.{quote('id')} AND "
+                      f"s.{quote('annotator_id')} = %s)")
+        params.insert(1, user_id)  # the select list's second, before the joins' ones
     row = fetch_one(f"SELECT {', '.join(select)} FROM {table(Document)} d {joins} "
                     f"WHERE d.{quote('id')} = %s", params + [document_id])
     if row is None:
@@ -131,6 +139,8 @@ def document_row(user_id: int, document_id: int, *, text: bool,
         label = columns["label"].build(row, at + 3)
         if label is not None:
             label.project = project
+    if layer_status:
+        document.read_layer_status = (user_id, row[-1])
     return document, row[at], row[at + 1], bool(row[at + 2]), label
 
 

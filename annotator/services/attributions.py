@@ -7,7 +7,7 @@ here keeps true). Creating or changing one into a copy of another is a 409 "dupl
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -15,9 +15,10 @@ from annotator.access import own_spans_in_document, require_own_label, spans_in_
 from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Project,
                               ReviewDecision, ReviewState, Span, attribution_dedup_key)
+from annotator.services.attribution_locks import attribution_locked, attribution_row_delete
 from annotator.services.events import event_record
 from annotator.services.explorer_stale import explorer_layer_changed
-from annotator.services.layers import layer_open, layer_status_apply, status_subquery
+from annotator.services.layers import layer_open, layer_status_apply
 from annotator.services.locks import stale, stale_conflict, versioned_update
 from annotator.services.rows import row_insert
 from annotator.services.nesting import (children_check, children_move, children_refit,
@@ -140,14 +141,9 @@ def _duplicate(existing: Attribution) -> Conflict:
                     code="duplicate")
 
 
-def attribution_insert(*, document: Document, annotator, claims: list[Span],
-                       source: Span | None, cue: Span | None, existing_ok: bool = False,
-                       **fields) -> tuple[Attribution, bool]:
-    """Store an attribution with its fragments and dedup key: (row, created).
-
-    When the annotator already has the same one, Conflict "duplicate" with it, or with
-    existing_ok that row, unchanged. Every new attribution of a layer goes through here.
-    """
+def _insert_values(document: Document, annotator, claims: list[Span], source: Span | None,
+                   cue: Span | None, fields: dict) -> tuple[str, dict, dict]:
+    """(dedup key, the new row's fields, its values by column) for attribution_insert."""
     key = dedup_key_of(claims, source, cue)
     given = {"document": document, "annotator": annotator, "claim": claims[0],
              "source": source, "cue": cue, "dedup_key": key, **fields}
@@ -156,6 +152,18 @@ def attribution_insert(*, document: Document, annotator, claims: list[Span],
         field = Attribution._meta.get_field(name)
         values[field.attname] = (None if value is None else value.pk) if field.is_relation \
             else value
+    return key, given, values
+
+
+def attribution_insert(*, document: Document, annotator, claims: list[Span],
+                       source: Span | None, cue: Span | None, existing_ok: bool = False,
+                       **fields) -> tuple[Attribution, bool]:
+    """Store an attribution with its fragments and dedup key: (row, created).
+
+    When the annotator already has the same one, Conflict "duplicate" with it, or with
+    existing_ok that row, unchanged. Every new attribution of a layer goes through here.
+    """
+    key, given, values = _insert_values(document, annotator, claims, source, cue, fields)
     now = timezone.now()
     # ON CONFLICT DO NOTHING: a duplicate (the one unique constraint a new row of a layer
     # can meet) is skipped, with no savepoint around the INSERT.
@@ -173,7 +181,6 @@ def attribution_insert(*, document: Document, annotator, claims: list[Span],
     return attribution, True
 
 
-@transaction.atomic
 def attribution_create(*, document: Document, annotator, claims: list[int],
                        source: int | None = None, cue: int | None = None,
                        attributes: dict | None = None,
@@ -181,6 +188,23 @@ def attribution_create(*, document: Document, annotator, claims: list[int],
     """A new attribution of the annotator's spans; `fragment_ids` on it lists the claim's
     fragments after the first (what the answer and the event show, without reading back).
     `parent`: the attribution whose claim it lies in (services/nesting.py)."""
+    arguments = {"document": document, "annotator": annotator, "claims": claims,
+                 "source": source, "cue": cue, "attributes": attributes, "parent": parent}
+    # Imported here: services/single_writes.py imports this module.
+    from annotator.services.single_writes import (attribution_create_one_statement,
+                                                  layer_open_read)
+
+    if connection.vendor == "postgresql" and layer_open_read(document, annotator):
+        created = attribution_create_one_statement(**arguments)
+        if created is not None:
+            return created
+    return _attribution_create(**arguments)
+
+
+@transaction.atomic
+def _attribution_create(*, document: Document, annotator, claims: list[int],
+                        source: int | None, cue: int | None, attributes: dict | None,
+                        parent: int | None) -> Attribution:
     layer_open(document=document, annotator=annotator)
     claim_spans, source_span, cue_span = _resolve(document, annotator, claims, source, cue)
     clean = attributes_check(document.project, attributes or {})
@@ -258,16 +282,17 @@ def attribution_update(*, attribution: Attribution, actor, expected_version: int
 def attribution_delete(*, attribution: Attribution, actor, expected_version: int) -> None:
     require_own_label(attribution, actor)
     document = attribution.document
-    row = (Attribution.objects.select_for_update()
-           .annotate(layer_status=status_subquery(actor, "document_id"))
-           .filter(pk=attribution.pk).order_by().first())  # as stored now, locked
+    row = attribution_locked(attribution.pk, actor.pk)  # as stored now, locked
     if row is None:
         layer_open(document=document, annotator=actor)
         raise stale(attribution, attribution_snapshot)
     layer_status_apply(document=document, annotator=actor, status=row.layer_status)
-    before = attribution_snapshot(row)
+    before = attribution_snapshot(row, row.fragment_ids)
     if row.version != expected_version:
         raise stale_conflict(row, before)
+    row.document = document
+    if attribution_row_delete(row, actor=actor, before=before):  # no children: written out
+        return
     deleted = event_record(project_id=document.project_id, document_id=document.pk,
                            actor=actor, action="delete", target_type="attribution",
                            target_id=attribution.pk, before=before)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from annotator.models import Event
-from annotator.services.rows import row_insert
+from annotator.services.rows import row_insert, statement_with_event
 
 
 def event_record(*, project_id: int, action: str, target_type: str, target_id: int,
@@ -34,3 +35,38 @@ def event_record_bulk(*, project_id: int, action: str, target_type: str, actor=N
               target_id=item["target_id"], document_id=item.get("document_id"),
               before=item.get("before"), after=item.get("after"), note=item.get("note", ""))
         for item in items], batch_size=1000)
+
+
+def write_with_event(write: tuple[str, list], *, target_id: int, event: dict,
+                     before: tuple[str, ...] = (), mark: dict | None = None) -> bool:
+    """A versioned UPDATE or DELETE of one row (`write`: SQL and parameters), the
+    statements `before` (SQL naming the row's id `{ids}`: what a delete does to the rows
+    that point to it, services/rows.py's dependents_sql) and the Event of the change
+    (`event`: its columns but target_id, as statement_with_event takes them); with `mark`
+    (explorer_layer_changed's project_id, document_id and layer) the layer's stale mark too.
+    On PostgreSQL ONE statement (issue #17: a round trip each), written only if `write`
+    found its row; on SQLite one statement each, in-process. Whether `write` found its row
+    (False: nothing written). No savepoint: an IntegrityError (a duplicate) goes up to the
+    caller's transaction, whose 409 rolls it back."""
+    # Imported here: the explorer's modules import this one (through services/jobs.py).
+    from annotator.services.explorer_stale import explorer_layer_changed, stale_mark_sql
+
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        sql, params = write
+        then = tuple((statement.format(ids="SELECT id FROM n"), []) for statement in before)
+        if mark is not None:
+            then += (stale_mark_sql(**mark, source="FROM n"),)
+        return statement_with_event((f"{sql} RETURNING {quote('id')} AS id", params),
+                                    now=now, event=event, then=then) is not None
+    with connection.cursor() as cursor:
+        for statement in before:
+            cursor.execute(statement.format(ids="%s"), [target_id])
+        cursor.execute(*write)
+        if not cursor.rowcount:
+            return False
+    row_insert(Event, {**event, "target_id": target_id}, now=now)
+    if mark is not None:
+        explorer_layer_changed(**mark, approved=False)
+    return True

@@ -39,12 +39,21 @@ def explorer_layer_changed(*, project_id: int, document_id: int, layer: int,
     if approved or layer == APPROVED_LAYER:
         explorer_rows_refresh(document_ids=[document_id])
         return
-    table = _table()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (project_id, document_id, layer, seq) VALUES (%s, %s, %s, 1) "
+        cursor.execute(*stale_mark_sql(project_id=project_id, document_id=document_id,
+                                       layer=layer))
+
+
+def stale_mark_sql(*, project_id: int, document_id: int, layer: int,
+                   source: str = "") -> tuple[str, list]:
+    """The upsert that marks (document, layer) stale, and its parameters; with `source`
+    (a FROM clause: "FROM n") it marks once per row of it, inside a write of one statement
+    (services/attributions.py)."""
+    table = _table()
+    values = f"SELECT %s, %s, %s, 1 {source}" if source else "VALUES (%s, %s, %s, 1)"
+    return (f"INSERT INTO {table} (project_id, document_id, layer, seq) {values} "
             f"ON CONFLICT (document_id, layer) DO UPDATE SET seq = {table}.seq + 1",
-            (project_id, document_id, layer))
+            [project_id, document_id, layer])
 
 
 def stale_marks(*, project_id: int, layer: int) -> list[tuple[int, int]]:

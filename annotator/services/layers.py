@@ -1,7 +1,8 @@
 """An annotator's layer of a document: may they still write in it, and what text a write covers.
 
 Every write of an annotator's labels starts here, inside its transaction. One query
-reads their status on the document; a write with offsets slices the text, which each
+reads their status on the document (on PostgreSQL a span or attribution create reads it
+with the document instead, and writes in one statement: services/single_writes.py); a write with offsets slices the text, which each
 process reads once per document and keeps (issue #17): a document's text never changes
 once stored (DESIGN.md, "Offsets"), and the cache is keyed by id and SHA-256 as well.
 So a span written into a 1 MiB document does not read the megabyte again, nor make the

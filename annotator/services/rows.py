@@ -19,6 +19,8 @@ import orjson
 from django.db import connection, models
 from django.utils import timezone
 
+from annotator.models import Event
+
 # Rows per INSERT on a backend without a small bound on parameters (PostgreSQL).
 BATCH_ROWS = 2000
 # Parameters per statement on SQLite: Django says 999 (the bound of SQLite before 3.32);
@@ -157,20 +159,17 @@ def values_insert(model: type[models.Model], columns: tuple[str, ...], values: l
 _ONE_ROW: dict[tuple, tuple[str, list]] = {}
 
 
-def row_insert(model: type[models.Model], values: dict, *, now,
-               skip_conflicts: bool = False) -> int | None:
-    """rows_insert of one row, with its SQL and the prepared defaults of the columns it
-    does not name kept per model and columns: every write inserts its event this way, and
-    building them again was most of its cost. With `skip_conflicts`, a row that would break
-    a unique constraint is not inserted (None): ON CONFLICT DO NOTHING, so no savepoint is
-    needed around it and the transaction goes on, on PostgreSQL too."""
-    key = (model, tuple(values), skip_conflicts, connection.vendor)
+def _one_row(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list]:
+    """(the quoted column list of an INSERT of one row of `model` giving `names`, how each
+    of its values is made), kept per model and columns: every write inserts its event this
+    way, and building them again was most of its cost."""
+    key = (model, names, connection.vendor)
     found = _ONE_ROW.get(key)
     if found is None:
         fields, slots = _fields(model), []
         for field in fields:
             convert = _converter(field)
-            if field.attname in values:
+            if field.attname in names:
                 slots.append(("given", field.attname, convert))
             elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 slots.append(("now", None, convert))
@@ -180,19 +179,120 @@ def row_insert(model: type[models.Model], values: dict, *, now,
                 default = field.get_default()
                 slots.append(("fixed", default if convert is None else convert(default), None))
         quote = connection.ops.quote_name
-        sql = (f"INSERT INTO {quote(model._meta.db_table)} "
-               f"({', '.join(quote(field.column) for field in fields)}) VALUES "
-               f"({', '.join(['%s'] * len(fields))})"
-               + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
-               + f" RETURNING {quote(model._meta.pk.column)}")
-        found = _ONE_ROW[key] = (sql, slots)
-    sql, slots = found
+        found = _ONE_ROW[key] = (", ".join(quote(field.column) for field in fields), slots)
+    return found
+
+
+def _one_row_params(slots: list, values: dict, now) -> list:
     params = []
     for kind, what, convert in slots:
         value = (values[what] if kind == "given" else now if kind == "now"
                  else what.get_default() if kind == "call" else what)
         params.append(value if convert is None else convert(value))
+    return params
+
+
+def row_insert(model: type[models.Model], values: dict, *, now,
+               skip_conflicts: bool = False) -> int | None:
+    """rows_insert of one row (its SQL and prepared defaults kept: _one_row). With
+    `skip_conflicts`, a row that would break a unique constraint is not inserted (None):
+    ON CONFLICT DO NOTHING, so no savepoint is needed around it and the transaction goes
+    on, on PostgreSQL too."""
+    columns, slots = _one_row(model, tuple(values))
+    params = _one_row_params(slots, values, now)
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+           f"({', '.join(['%s'] * len(params))})"
+           + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
+           + f" RETURNING {quote(model._meta.pk.column)}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return None if row is None else row[0]
+
+
+def row_insert_with_event(model: type[models.Model], values: dict, *, now, event: dict,
+                          unless: tuple[str, list] = ("", []),
+                          then: tuple[tuple[str, list], ...] = ()) -> int | None:
+    """PostgreSQL: INSERT one row of `model` and the Event of its creation in ONE
+    statement (statement_with_event); the new row's id, or None: nothing written.
+
+    The row goes in ON CONFLICT DO NOTHING and only when the SQL condition `unless` (with
+    its parameters) is false; skipped, nothing else is written either. The event's
+    `target_id` and the "id" of its `after` are the new row's."""
+    quote = connection.ops.quote_name
+    columns, slots = _one_row(model, tuple(values))
+    params = _one_row_params(slots, values, now)
+    condition, condition_params = unless
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT "
+           f"{', '.join(['%s'] * len(params))}"
+           + (f" WHERE NOT ({condition})" if condition else "")
+           + f" ON CONFLICT DO NOTHING RETURNING {quote(model._meta.pk.column)} AS id")
+    return statement_with_event((sql, params + condition_params), now=now, event=event,
+                                then=then, id_in_after=True)
+
+
+def statement_with_event(first: tuple[str, list], *, now, event: dict,
+                         then: tuple[tuple[str, list], ...] = (),
+                         id_in_after: bool = False) -> int | None:
+    """PostgreSQL: a write and its Event in ONE statement, a data-modifying CTE (issue #17:
+    each statement is a round trip to the server, and a write of one statement needs no
+    BEGIN and COMMIT either). `first` (SQL and parameters) writes one row and returns its
+    id `AS id`; the event (its columns as event_record takes them) is the one of that
+    row (`target_id`, and with `id_in_after` the "id" of its `after`), written only if
+    `first` wrote a row; each statement of `then` runs in the same statement and may name
+    the row's id `n.id` (SELECT ... FROM n: nothing when `first` wrote nothing). The row's
+    id, or None when `first` wrote nothing."""
+    quote = connection.ops.quote_name
+    sql, params = first
+    parts, params = [f"n AS ({sql})"], list(params)
+    for index, (then_sql, then_params) in enumerate(then):
+        parts.append(f"t{index} AS ({then_sql})")
+        params += then_params
+    event_values = {**event, "target_id": None}
+    event_columns, event_slots = _one_row(Event, tuple(event_values))
+    picked = []
+    for (_, what, _), param in zip(event_slots,
+                                   _one_row_params(event_slots, event_values, now)):
+        if what == "target_id":
+            picked.append("n.id")
+        elif what == "after" and id_in_after:
+            picked.append("jsonb_set(CAST(%s AS jsonb), '{id}', to_jsonb(n.id))")
+            params.append(param)
+        else:
+            picked.append("%s")
+            params.append(param)
+    sql = (f"WITH {', '.join(parts)} INSERT INTO {quote(Event._meta.db_table)} "
+           f"({event_columns}) SELECT {', '.join(picked)} FROM n "
+           f"RETURNING {quote('target_id')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def dependents_sql(model: type[models.Model], ids: str, *,
+                   none_of: frozenset = frozenset()) -> list[str] | None:
+    """What deleting rows of `model` does to the rows that point to them, written out as
+    Django's delete() would do it (its collector reads and writes each relation apart,
+    issue #17): a DELETE of the rows of a relation with on_delete CASCADE to a model that
+    nothing points to, an UPDATE ... = NULL for SET_NULL. `ids`: SQL giving the ids
+    deleted (a parameter, or a subquery). Relations in `none_of` ((model, field name))
+    are known to hold no such rows (the caller read so under its lock) and are left out;
+    None when another relation would need more (a cascade further down, PROTECT...):
+    the caller then uses delete()."""
+    quote = connection.ops.quote_name
+    statements = []
+    for relation in model._meta.related_objects:
+        related, field = relation.related_model, relation.field
+        if (related, field.name) in none_of:
+            continue
+        target = f"{quote(related._meta.db_table)}"
+        where = f"{quote(field.column)} IN ({ids})"
+        if relation.on_delete is models.CASCADE and not related._meta.related_objects:
+            statements.append(f"DELETE FROM {target} WHERE {where}")
+        elif relation.on_delete is models.SET_NULL:
+            statements.append(f"UPDATE {target} SET {quote(field.column)} = NULL WHERE {where}")
+        elif relation.on_delete is not models.DO_NOTHING:
+            return None
+    return statements

@@ -17,12 +17,12 @@ from annotator.access.rows import Columns, fetch_one, quote, table
 from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, DocumentStatus, Event,
                               Label, LabelStatus, ReviewState, Span)
-from annotator.services.events import event_record
+from annotator.services.events import event_record, write_with_event
 from annotator.services.explorer_stale import explorer_layer_changed
 from annotator.services.layers import layer_open, layer_status_apply, text_cached, text_remember
 from annotator.services.locks import stale, stale_conflict
 from annotator.services.nesting import span_move_check
-from annotator.services.rows import row_insert
+from annotator.services.rows import dependents_sql, row_insert
 
 
 class BulkError(Exception):
@@ -114,7 +114,6 @@ def _layer_and_slice(document: Document, annotator, start, end) -> str:
     return covered
 
 
-@transaction.atomic
 def span_create(*, document: Document, annotator, label: Label, start: int, end: int,
                 quote: str | None = None) -> Span:
     """An annotator's own span. The quote, when given, must equal text[start:end].
@@ -122,6 +121,19 @@ def span_create(*, document: Document, annotator, label: Label, start: int, end:
     Reads only text[start:end] of the document (services/layers.py); `document` may come
     without its text (access_document(..., text=False)).
     """
+    # Imported here: services/single_writes.py imports this module.
+    from annotator.services.single_writes import span_create_one_statement
+
+    span = span_create_one_statement(document, annotator, label, start, end, quote)
+    if span is None:
+        span = _span_create(document=document, annotator=annotator, label=label, start=start,
+                            end=end, quote=quote)
+    return span
+
+
+@transaction.atomic
+def _span_create(*, document: Document, annotator, label: Label, start: int, end: int,
+                 quote: str | None = None) -> Span:
     covered = text.check_quote(_layer_and_slice(document, annotator, start, end), start, end,
                                quote)
     span = _insert(document, annotator, label, start, end, covered)
@@ -168,6 +180,11 @@ def spans_bulk_create(*, document: Document, annotator, items: list[dict]) -> li
               action="create", target_type="span", target_id=span.pk,
               after=span_snapshot(span)) for span in created])
     return created
+
+
+# The relations to a span that _span_locked reads (`in_attributions`, `in_fragments`).
+_USED_BY = frozenset({(Attribution, "claim"), (Attribution, "source"), (Attribution, "cue"),
+                      (ClaimFragment, "span")})
 
 
 @functools.cache  # made on first use, once (every thread gets both)
@@ -230,18 +247,15 @@ def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | 
     return row
 
 
-def _versioned_update(span_id: int, expected_version: int, *, now, **columns) -> int:
-    """UPDATE the span's `columns` if it is still at `expected_version`, its version + 1:
-    the number of rows changed (written out, as _span_locked)."""
+def _versioned_update(span_id: int, expected_version: int, *, now, **columns) -> tuple:
+    """The UPDATE of the span's `columns` if it is still at `expected_version`, its
+    version + 1 (SQL and parameters; written out, as _span_locked)."""
     q = quote
     sets = ", ".join(f"{q(Span._meta.get_field(name).column)} = %s" for name in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table(Span)} SET {q('version')} = {q('version')} + 1, "
-                       f"{q('updated_at')} = %s, {sets} WHERE {q('id')} = %s AND "
-                       f"{q('version')} = %s",
-                       [connection.ops.adapt_datetimefield_value(now), *columns.values(),
-                        span_id, expected_version])
-        return cursor.rowcount
+    return (f"UPDATE {table(Span)} SET {q('version')} = {q('version')} + 1, "
+            f"{q('updated_at')} = %s, {sets} WHERE {q('id')} = %s AND {q('version')} = %s",
+            [connection.ops.adapt_datetimefield_value(now), *columns.values(), span_id,
+             expected_version])
 
 
 @transaction.atomic
@@ -279,27 +293,34 @@ def span_update(*, span: Span, actor, expected_version: int, label: Label | None
     if moved and row.nests:  # second-hand claims must still lie inside their parents' claims
         span_move_check(span_id=row.pk, start=new_start, end=new_end)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            updated = _versioned_update(row.pk, expected_version, now=now,
-                                        label_id=new_label.pk, start=new_start, end=new_end,
-                                        quote=covered)
+    row.label, row.start, row.end, row.quote = new_label, new_start, new_end, covered
+    row.version, row.updated_at = expected_version + 1, now
+    # moved or relabelled: the approved layer's rows now, a member's own pending ones later
+    approved = (row.review_state == ReviewState.APPROVED or row.in_approved
+                or row.in_approved_fragments)
+    mark = not approved and (row.in_attributions or row.in_fragments)
+    layer = {"project_id": span.document.project_id, "document_id": span.document_id,
+             "layer": actor.pk}
+    try:  # the UPDATE, its event (and the stale mark): one statement on PostgreSQL
+        updated = write_with_event(
+            _versioned_update(row.pk, expected_version, now=now, label_id=new_label.pk,
+                              start=new_start, end=new_end, quote=covered),
+            target_id=span.pk, mark=layer if mark else None,
+            event=_event(span, actor, "update", before=before, after=span_snapshot(row)))
     except IntegrityError:
         raise _duplicate(new_label, new_start, new_end, before) from None
     if not updated:  # the row is locked: only a bug gets here
         raise stale(span, _fresh_snapshot)
-    row.label, row.start, row.end, row.quote = new_label, new_start, new_end, covered
-    row.version, row.updated_at = expected_version + 1, now
-    event_record(project_id=span.document.project_id, document_id=span.document_id,
-                 actor=actor, action="update", target_type="span", target_id=span.pk,
-                 before=before, after=span_snapshot(row))
-    # moved or relabelled: the approved layer's rows now, a member's own pending ones later
-    approved = (row.review_state == ReviewState.APPROVED or row.in_approved
-                or row.in_approved_fragments)
-    if approved or row.in_attributions or row.in_fragments:
-        explorer_layer_changed(project_id=span.document.project_id,
-                               document_id=span.document_id, layer=actor.pk, approved=approved)
+    if approved:
+        explorer_layer_changed(**layer, approved=True)
     return row
+
+
+def _event(span: Span, actor, action: str, *, before, after=None) -> dict:
+    """The columns of the event of a change of the span (write_with_event)."""
+    return {"project_id": span.document.project_id, "document_id": span.document_id,
+            "actor_id": actor.pk, "action": action, "target_type": "span", "before": before,
+            "after": after, "note": "", "cause_id": None}
 
 
 @transaction.atomic
@@ -314,6 +335,24 @@ def span_delete(*, span: Span, actor, expected_version: int) -> None:
     before = span_snapshot(row)
     if row.version != expected_version:
         raise stale_conflict(row, before)
+    approved = row.review_state == ReviewState.APPROVED
+    if not (row.in_attributions or row.in_fragments):
+        # No attribution uses it (read under the lock): the delete, what it does to the
+        # rows that point to the span and its event, written out (one statement on
+        # PostgreSQL) instead of Django's collector (a query per relation).
+        dependents = dependents_sql(Span, "{ids}", none_of=_USED_BY)
+        if dependents is not None:
+            if not write_with_event(
+                    (f"DELETE FROM {table(Span)} WHERE {quote('id')} = %s AND "
+                     f"{quote('version')} = %s", [row.pk, expected_version]),
+                    target_id=span.pk, before=tuple(dependents),
+                    event=_event(span, actor, "delete", before=before)):
+                raise stale(span, _fresh_snapshot)  # the row is locked: only a bug gets here
+            if approved:
+                explorer_layer_changed(project_id=span.document.project_id,
+                                       document_id=span.document_id, layer=actor.pk,
+                                       approved=True)
+            return
     # Imported here: services/attributions.py imports this module (annotator_layer_open).
     from annotator.services.attributions import attributions_detach_span
 
@@ -322,8 +361,7 @@ def span_delete(*, span: Span, actor, expected_version: int) -> None:
     deleted = event_record(project_id=span.document.project_id, document_id=span.document_id,
                            actor=actor, action="delete", target_type="span",
                            target_id=span.pk, before=before)
-    approved = (row.review_state == ReviewState.APPROVED or row.in_approved
-                or row.in_approved_fragments)
+    approved |= row.in_approved or row.in_approved_fragments
     if row.in_attributions or row.in_fragments:
         approved |= attributions_detach_span(span=row, actor=actor, cause=deleted)
     row.delete()

@@ -285,3 +285,81 @@ def test_two_admins_demoting_or_removing_each_other_leave_one_admin(world, actio
         assert refused["detail"].startswith("You are no longer an admin of this project")
         admins = Membership.objects.filter(project=project, role=Role.ADMIN)
         assert [m.user for m in admins] == [actors[codes.index(done)]]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("used", [False, True], ids=["span alone", "span in an attribution"])
+def test_a_span_delete_racing_its_update_one_wins_the_other_is_a_409_nothing_half_written(
+        world, used):
+    """The delete and the update of one version: each locks the span, then writes it and
+    its event in one statement (services/events.py write_with_event); the loser's 409
+    says why, and the log holds the winner's event only."""
+    from annotator.models import Attribution
+
+    doc = world.document
+    client = client_for(world.annotator)
+    source = client.post(f"/api/documents/{doc.id}/spans/", span_at(doc, "the minister",
+                                                                    "SOURCE"),
+                         format="json").json()["id"] if used else None
+    for round_ in range(6):
+        span = client.post(f"/api/documents/{doc.id}/spans/",
+                           span_at(doc, "The deal is dead,", "CLAIM"), format="json").json()
+        if used:
+            assert client.post(f"/api/documents/{doc.id}/attributions/",
+                               {"claims": [span["id"]], "source": source},
+                               format="json").status_code == 201
+        requests = [lambda c: c.delete(f"/api/spans/{span['id']}/?version=1"),
+                    lambda c: c.patch(f"/api/spans/{span['id']}/",
+                                      {"start": span["start"] + 1, "version": 1}, format="json")]
+        responses = in_parallel(2, lambda i: requests[i](client_for(world.annotator)))
+        statuses = [r.status_code for r in responses]
+        assert statuses in ([204, 409], [409, 200]), (round_, statuses)
+        events = list(Event.objects.filter(target_type="span", target_id=span["id"])
+                      .order_by("pk").values_list("action", flat=True))
+        if statuses[0] == 204:  # the delete won: the update saw it gone
+            assert responses[1].json()["code"] == "deleted"
+            assert not Span.objects.filter(pk=span["id"]).exists() and events == [
+                "create", "delete"]
+            assert not Attribution.objects.filter(claim_id=span["id"]).exists()
+        else:  # the update won: the delete saw the new version
+            assert responses[0].json()["code"] == "stale_version"
+            assert Span.objects.get(pk=span["id"]).version == 2 and events == [
+                "create", "update"]
+            Span.objects.filter(pk=span["id"]).delete()  # make room for the next round
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attribution_delete_racing_its_update_one_wins_nothing_half_written(world):
+    from annotator.models import Attribution, ClaimFragment
+
+    doc = world.document
+    client = client_for(world.annotator)
+    ids = {label: client.post(f"/api/documents/{doc.id}/spans/", span_at(doc, piece, label),
+                              format="json").json()["id"]
+           for piece, label in (("The deal is dead,", "CLAIM"), ("the minister", "SOURCE"),
+                                ("said", "CUE"))}
+    other = client.post(f"/api/documents/{doc.id}/spans/",
+                        span_at(doc, "and nobody will revive it.", "CLAIM"),
+                        format="json").json()["id"]
+    for round_ in range(6):
+        made = client.post(f"/api/documents/{doc.id}/attributions/",
+                           {"claims": [ids["CLAIM"], other], "source": ids["SOURCE"]},
+                           format="json").json()
+        requests = [lambda c: c.delete(f"/api/attributions/{made['id']}/?version=1"),
+                    lambda c: c.patch(f"/api/attributions/{made['id']}/",
+                                      {"cue": ids["CUE"], "version": 1}, format="json")]
+        responses = in_parallel(2, lambda i: requests[i](client_for(world.annotator)))
+        statuses = [r.status_code for r in responses]
+        assert statuses in ([204, 409], [409, 200]), (round_, statuses)
+        events = list(Event.objects.filter(target_type="attribution", target_id=made["id"])
+                      .order_by("pk").values_list("action", flat=True))
+        if statuses[0] == 204:
+            assert not Attribution.objects.filter(pk=made["id"]).exists()
+            assert not ClaimFragment.objects.filter(attribution_id=made["id"]).exists()
+            assert events == ["create", "delete"]
+        else:
+            assert responses[0].json()["code"] == "stale_version"
+            assert Attribution.objects.get(pk=made["id"]).cue_id == ids["CUE"]
+            assert events == ["create", "update"]
+            assert client.delete(f"/api/attributions/{made['id']}/?version=2").status_code \
+                == 204
