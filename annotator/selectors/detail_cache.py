@@ -18,16 +18,28 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 
 from annotator.models import DocumentChange
 
-# Part of every ETag: change it when a detail's JSON changes shape, so that a client's
-# copy from before a deploy is not taken for the new one.
-FORMAT = "detail-1"
 MIB = 1024 * 1024
+
+
+def _format() -> str:
+    """A digest of the code that writes a detail, part of every ETag: a client's copy from
+    before a deploy that changed it is not taken for the new one."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(b"detail", digest_size=8)
+    for path in (here / "documents.py", here / "label_json.py", here / "detail_cache.py",
+                 here.parent / "api" / "serializers" / "output.py"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+FORMAT = _format()
 
 _bodies: OrderedDict[tuple, tuple[tuple, str, bytes]] = OrderedDict()
 _lock = threading.Lock()
