@@ -37,8 +37,6 @@ try:
     CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 60)
     MAX_UPLOAD_MB = env_positive_int("MAX_UPLOAD_MB", 50)
     MAX_BODY_MB = env_positive_int("MAX_BODY_MB", 10)
-    # Rendered document details each web process keeps (selectors/detail_cache.py); 0: none.
-    READ_CACHE_MB = env_non_negative_int("READ_CACHE_MB", 64)
     # HTTPS: cookies marked Secure and plain http redirected, unless SECURE_COOKIES=false
     # (plain http on a closed network, or a test server).
     HTTPS = env_bool("SECURE_COOKIES", not DEBUG)

@@ -16,11 +16,13 @@ sees again (stamps are never given twice), never an older body under newer stamp
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from annotator.models import DocumentChange
@@ -40,6 +42,21 @@ def _format() -> str:
 
 
 FORMAT = _format()
+
+
+def _env_mb() -> int:
+    """Megabytes of rendered details each process keeps: READ_CACHE_MB (0: none; 64 when
+    unset); a setting of that name (tests) comes first."""
+    raw = os.environ.get("READ_CACHE_MB", "").strip()
+    if not raw:
+        return 64
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"READ_CACHE_MB={raw!r}: a whole number of megabytes "
+                                   "(0: no cache).")
+    return int(raw)
+
+
+_ENV_MB = _env_mb()
 
 _bodies: OrderedDict[tuple, tuple[tuple, str, bytes]] = OrderedDict()
 _lock = threading.Lock()
@@ -85,7 +102,7 @@ class DetailEntry:
         """Keep the body rendered for these stamps (not one larger than a quarter of the
         budget: a few views of the largest documents, not one)."""
         self.body = body
-        budget = getattr(settings, "READ_CACHE_MB", 64) * MIB
+        budget = getattr(settings, "READ_CACHE_MB", _ENV_MB) * MIB
         if len(body) > budget // 4:
             return
         with _lock:
