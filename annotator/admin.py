@@ -309,6 +309,14 @@ class ExplorerStaleAdmin(ReadOnlyAdmin):
     list_select_related = ["project", "document"]
 
 
+@admin.register(models.DocumentChange)
+class DocumentChangeAdmin(ReadOnlyAdmin):
+    """Read only: a document's stamps, kept by the database's triggers; the key of the
+    cached document details (selectors/detail_cache.py)."""
+
+    list_display = ["document_id", "layer", "stamp"]
+
+
 @admin.register(models.ClaimGroupMember)
 class ClaimGroupMemberAdmin(ReadOnlyAdmin):
     """Read only: derived data (services/claim_groups.py, kept by workers;

@@ -10,7 +10,9 @@ fetch of a document with 500 spans (bench/seed.py), one of a document with 500
 spans and 150 attributions, one of a 1 MiB document with 2,000 spans and 300
 attributions, and one page of the document list: the number of SQL queries
 (`--sql`: each query), the median wall time of repeated calls and the CPU time of
-this process per call.
+this process per call. A fetch repeated is served from the process's kept detail
+(selectors/detail_cache.py); `READ_CACHE_MB=0` in the environment gives the detail
+rendered every time.
 pyinstrument is optional (`pip install pyinstrument`; not a requirement).
 """
 from __future__ import annotations

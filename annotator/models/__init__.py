@@ -2,7 +2,8 @@
 every write goes through annotator/services, every permission through access.py.
 
 One module per part (choices, projects, labels, jobs, events, accounts, assignments,
-entities, explorer: the explorer's read model); every name is
+entities, explorer: the explorer's read model, changes: what a read's cache
+is keyed by); every name is
 imported here, so `from annotator.models import Span` and the migrations keep working.
 """
 from annotator.models.choices import (Decision, DocStatus, EntityType, JobState, LabelStatus,
@@ -19,11 +20,12 @@ from annotator.models.entities import ENTITY_NAME_LENGTH, SourceEntity
 from annotator.models.explorer import (APPROVED_LAYER, CellKind, ExplorerCell, ExplorerRow,
                                        ExplorerStale)
 from annotator.models.claim_groups import ClaimGroupJob, ClaimGroupMember
+from annotator.models.changes import DocumentChange
 
 __all__ = [
     "APPROVED_LAYER", "ApiToken", "Assignment", "Attribution", "ClaimFragment", "ClaimGroupJob", "ClaimGroupMember", "DEDUP_KEY_LENGTH", "Decision", "DocStatus",
     "ENTITY_NAME_LENGTH", "EntityType", "SourceEntity",
-    "CellKind", "Document", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow", "ExplorerStale",
+    "CellKind", "Document", "DocumentChange", "DocumentStatus", "Event", "ExplorerCell", "ExplorerRow", "ExplorerStale",
     "ExportFormat", "ExportJob", "ExportLayer",
     "IdempotencyKey", "Job", "JobState", "Label", "LabelStatus", "Membership", "Origin",
     "PasswordChangeRequired",

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from annotator.access import documents_open_filter, projects_for
 from annotator.models import Assignment, Attribution, Document, DocumentStatus, Membership, Span
 from annotator.selectors.compiled import compiled, fetch_dicts, fetch_rows
-from annotator.selectors.label_json import attribution_json_arrays, span_json_arrays
+from annotator.selectors.label_json import JsonText, json_arrays_sql
 from annotator.services.layers import text_cached, text_remember
 from annotator.selectors.labels import (ATTRIBUTION_COLUMNS, SPAN_COLUMNS, SPAN_ORDER,
                                         _labels_filter, attribution_list_for_document,
@@ -111,11 +111,14 @@ def _suggested_filters(document, user, layer: str) -> dict:
     return suggested
 
 
+def _status_sql(document, user) -> tuple[str, list]:
+    return compiled("detail-status", lambda document, user: DocumentStatus.objects
+                    .filter(document=document, annotator=user).values("status")[:1],
+                    document=document.pk, user=user.pk)
+
+
 def _my_status(document, user) -> str:
-    sql, params = compiled("detail-status", lambda document, user: DocumentStatus.objects
-                           .filter(document=document, annotator=user).values("status")[:1],
-                           document=document.pk, user=user.pk)
-    found = fetch_rows(sql, params)
+    found = fetch_rows(*_status_sql(document, user))
     return (found[0][0] if found else None) or DocumentStatus.Status.NOT_STARTED
 
 
@@ -134,18 +137,25 @@ def _layer_querysets(kind: str, document: int, user: int, other: int) -> tuple:
 
 def _detail_rows(*, document, user, layer: str) -> DocumentDetail:
     """document_detail_for_user as JSON written by the database (selectors/label_json.py):
-    three queries (the text too, unless this process holds it), compiled once per kind of
+    one query (and one for the text, unless this process holds it): the user's status and
+    the JSON arrays of the spans and of the attributions, each compiled once per kind of
     layer (selectors/compiled.py)."""
     _text_load(document)
     kind = layer if layer in ("mine", "all") else "one"
     values = {"document": document.pk, "user": user.pk,
               "other": int(layer) if kind == "one" else 0}
-    spans, suggested_spans = span_json_arrays(*compiled(
+    spans = json_arrays_sql("span", *compiled(
         f"detail-spans-{kind}", lambda **v: _layer_querysets(kind, **v)[0], **values))
-    attributions, suggested_attributions = attribution_json_arrays(*compiled(
+    attributions = json_arrays_sql("attribution", *compiled(
         f"detail-attributions-{kind}", lambda **v: _layer_querysets(kind, **v)[1]
         .order_by("id").values(*ATTRIBUTION_COLUMNS), **values))
-    return DocumentDetail(document=document, layer=layer, my_status=_my_status(document, user),
+    status = _status_sql(document, user)
+    [(my_status, *arrays)] = fetch_rows(
+        f"SELECT ({status[0]}), s.labels, s.suggestions, a.labels, a.suggestions "
+        f"FROM ({spans[0]}) s, ({attributions[0]}) a", status[1] + spans[1] + attributions[1])
+    spans, suggested_spans, attributions, suggested_attributions = map(JsonText, arrays)
+    return DocumentDetail(document=document, layer=layer,
+                          my_status=my_status or DocumentStatus.Status.NOT_STARTED,
                           spans=spans, attributions=attributions,
                           suggested_spans=suggested_spans,
                           suggested_attributions=suggested_attributions)

@@ -7,7 +7,8 @@ SpanOut's shape and writing it out again cost three quarters of a document fetch
 PostgreSQL's json_build_object), exactly as api/serializers/output.py's span_row_dict,
 attribution_row_dict and the JSON renderer would (timestamps in UTC with "Z", fractions
 of a second only when there are some; tests/api/test_fast_serializers.py compares
-them), and the response takes the text as it is (JsonText).
+them), and the response takes the text as it is (JsonText). json_arrays_sql gives the
+SQL, which selectors/documents.py runs with the status in one query.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ import json
 from django.db import connection
 
 from annotator.models import ClaimFragment
-from annotator.selectors.compiled import fetch_rows
 
 
 def _q(name: str) -> str:
@@ -103,9 +103,10 @@ _MAKERS = {"span": (_span_object, (("start", ""), ("end", " DESC"), ("id", "")))
            "attribution": (_attribution_object, (("id", ""),))}
 
 
-def _json_arrays(kind: str, sql: str, params: list) -> tuple[JsonText, JsonText]:
-    """(annotators' labels, suggestions) that `sql` selects, each a JSON array written by
-    the database in one string (no row, and no string, per label reaches Python)."""
+def json_arrays_sql(kind: str, sql: str, params: list) -> tuple[str, list]:
+    """The SELECT of one row (labels, suggestions) of the `kind` ("span" or
+    "attribution") that `sql` selects: each a JSON array written by the database in one
+    string (no row, and no string, per label reaches Python)."""
     make, order = _MAKERS[kind]
     key = (kind, connection.vendor)
     if key not in _OBJECTS:
@@ -124,19 +125,8 @@ def _json_arrays(kind: str, sql: str, params: list) -> tuple[JsonText, JsonText]
         arrays = [f"coalesce(json_agg({obj} ORDER BY {by}) FILTER (WHERE {test}), "
                   f"'[]'::json)::text" for test in (mine, f"NOT ({mine})")]
         source = f"({sql}) sub"
-    [(labels, suggestions)] = fetch_rows(f"SELECT {', '.join(arrays)} FROM {source}", params)
-    return JsonText(labels), JsonText(suggestions)
-
-
-def span_json_arrays(sql: str, params: list) -> tuple[JsonText, JsonText]:
-    """(annotators' spans, suggested spans) that `sql` selects (span_row_list's columns),
-    as JSON arrays in SPAN_ORDER."""
-    return _json_arrays("span", sql, params)
-
-
-def attribution_json_arrays(sql: str, params: list) -> tuple[JsonText, JsonText]:
-    """The same of the attributions that `sql` selects (ATTRIBUTION_COLUMNS), by id."""
-    return _json_arrays("attribution", sql, params)
+    return (f"SELECT {arrays[0]} AS labels, {arrays[1]} AS suggestions FROM {source}",
+            list(params))
 
 
 class JsonText:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponse, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -15,8 +16,10 @@ from annotator import access, selectors
 from annotator.access import Forbidden, Need
 from annotator.api import serializers as s
 from annotator.api.idempotency import idempotent
+from annotator.api.renderers import JSONRenderer
 from annotator.api.views.common import DOCUMENT_ID, PROJECT_ID, membership, parse
 from annotator.models import DocStatus, Document, DocumentStatus, Span
+from annotator.selectors.detail_cache import DetailEntry
 from annotator.services import documents as document_services
 
 class DocumentFilter(django_filters.FilterSet):
@@ -110,8 +113,21 @@ class DocumentDetailView(APIView):
         document = access.access_document(request.user, document_id, text=False)
         layer = access.access_layer(request.user, document,
                                     request.query_params.get("layer", "mine"))
-        detail = selectors.document_detail_for_user(document=document, user=request.user, layer=layer)
-        return Response(s.document_detail_dict(detail))
+        # The rendered bytes when nothing changed since this process last rendered this
+        # view, and a 304 when the client holds them (selectors/detail_cache.py).
+        entry = DetailEntry(document_id=document.pk, user_id=request.user.pk, layer=layer,
+                            role=access.membership_for(request.user, document.project).role)
+        if entry.matches(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+        else:
+            if entry.body is None:
+                detail = selectors.document_detail_for_user(document=document,
+                                                            user=request.user, layer=layer)
+                entry.keep(JSONRenderer().render(s.document_detail_dict(detail)))
+            response = HttpResponse(entry.body, content_type="application/json")
+        response["ETag"] = entry.etag
+        response["Cache-Control"] = "private, no-cache"
+        return response
 
 
 class DocumentStatusView(APIView):
