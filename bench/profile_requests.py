@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/profile_requests.py                 # query counts and timings
     .venv/bin/python bench/profile_requests.py --pyinstrument  # plus a call tree per request
+    .venv/bin/python bench/profile_requests.py --only list --cprofile  # one request, cProfile
 
 Runs in-process (Django's test client, production settings, no network) on a
 fresh SQLite file, or on DATABASE_URL when it is a PostgreSQL URL (that
@@ -108,14 +109,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200, help="timed calls per request")
     parser.add_argument("--pyinstrument", action="store_true", help="print a call tree too")
     parser.add_argument("--sql", action="store_true", help="print every query")
+    parser.add_argument("--only", metavar="WORDS", default="",
+                        help="only the requests whose name contains WORDS (e.g. 'list')")
+    parser.add_argument("--cprofile", action="store_true",
+                        help="print the functions of most cumulative time (the standard cProfile)")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     world = seed.seed(documents=200, fetch_spans=500, clients=1)
-    world["labelled"] = labelled_document(world, size=15_000, spans=500, attributions=150)
-    world["large"] = labelled_document(world, size=MIB, spans=2000, attributions=300)
+    world["labelled"] = world["large"] = world["fetch_document"]
+    if not args.only or "attributions" in args.only:  # seeding these takes a while
+        world["labelled"] = labelled_document(world, size=15_000, spans=500, attributions=150)
+        world["large"] = labelled_document(world, size=MIB, spans=2000, attributions=300)
     print(f"database: {connection.vendor}\n")
     for name, call in requests(world):
+        if args.only not in name:
+            continue
         call()  # the first call of each kind warms caches up
         with CaptureQueriesContext(connection) as queries:
             call()
@@ -140,6 +149,15 @@ def main() -> None:
                 for _ in range(args.repeat):
                     call()
             print(profiler.output_text(unicode=True, color=False, show_all=False))
+        if args.cprofile:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            with profile:
+                for _ in range(args.repeat):
+                    call()
+            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
 
 
 if __name__ == "__main__":

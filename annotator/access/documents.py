@@ -9,7 +9,8 @@ from django.http import Http404
 
 from annotator.access.projects import access_project
 from annotator.access.roles import (ROLES_FOR, Forbidden, Need, allows, membership_for,
-                                    object_id, require, sees_all_layers)
+                                    object_id, remember_membership, require,
+                                    sees_all_layers)
 from annotator.access.rows import document_row
 from annotator.models import Assignment, Document, Label, Membership, Project, Role
 
@@ -42,9 +43,7 @@ def _access_document(user, document_id, need: Need, *, text: bool,
     if found is None:
         raise Http404("No such document.")
     document, membership_id, role, assigned, label = found
-    membership = Membership(id=membership_id, user_id=user.pk, project=document.project,
-                            role=role)
-    document.project._access_membership = membership
+    membership = remember_membership(user, document.project, membership_id, role)
     require(membership, need)
     require_document_open(membership, document, assigned=assigned)
     return document, label

@@ -10,7 +10,8 @@ from annotator.access.documents import require_document_open
 from annotator.access.projects import _of_project
 from annotator.access.rows import label_row, own_span_rows
 from annotator.access.roles import (Forbidden, Need, _remember_membership, _with_role, allows,
-                                    membership_for, object_id, require, sees_all_layers)
+                                    membership_for, object_id, remember_membership, require,
+                                    sees_all_layers)
 from annotator.models import Attribution, Document, Event, Label, Membership, Origin, Project, Span
 
 
@@ -86,9 +87,7 @@ def _access_row(model, user, row_id, what: str, need: Need):
     if found is None:
         raise Http404(f"No such {what}.")
     row, membership_id, role, assigned = found
-    membership = Membership(id=membership_id, user_id=user.pk, project=row.document.project,
-                            role=role)
-    row.document.project._access_membership = membership
+    membership = remember_membership(user, row.document.project, membership_id, role)
     if not can_see(membership, row):
         raise Http404(f"No such {what}.")
     require_document_open(membership, row.document, assigned=assigned)

@@ -4,19 +4,19 @@ from __future__ import annotations
 from django.conf import settings as django_settings  # `settings` names projects' settings here
 from django.http import Http404
 
-from annotator.access.roles import (Forbidden, Need, _remember_membership, _with_role,
-                                    object_id, require)
+from annotator.access.roles import Forbidden, Need, object_id, remember_membership, require
+from annotator.access.rows import project_row
 from annotator.models import ApiToken, Membership, Project
 
 
 def access_project(user, project_id, need: Need = Need.READ) -> Project:
     """The project if the user is a member (any role); 403 if the role lacks `need`."""
-    number = object_id(project_id)
-    project = (_with_role(Project.objects.all(), user, "").filter(pk=number).first()
-               if user.is_authenticated else None)
-    if project is None:
+    number = object_id(project_id)  # one query, written out (access/rows.py)
+    found = project_row(user.pk, number) if user.is_authenticated else None
+    if found is None:
         raise Http404("No such project.")
-    require(_remember_membership(user, project, project), need)
+    project, membership_id, role = found
+    require(remember_membership(user, project, membership_id, role), need)
     return project
 
 

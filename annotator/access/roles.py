@@ -48,8 +48,13 @@ def _with_role(queryset, user, project_path: str):
 
 def _remember_membership(user, project: Project, row) -> Membership:
     """The membership the access query saw, kept on the project for membership_for()."""
-    membership = Membership(id=row._membership_id, user_id=user.pk, project=project,
-                            role=row._membership_role)
+    return remember_membership(user, project, row._membership_id, row._membership_role)
+
+
+def remember_membership(user, project: Project, membership_id: int, role: str) -> Membership:
+    """The membership a written-out access query read (access/rows.py), kept on the
+    project for membership_for()."""
+    membership = Membership(id=membership_id, user_id=user.pk, project=project, role=role)
     project._access_membership = membership
     return membership
 

@@ -144,14 +144,42 @@ def document_row(user_id: int, document_id: int, *, text: bool,
     return document, row[at], row[at + 1], bool(row[at + 2]), label
 
 
+# --- A project for a user, with the user's membership ----------------------------------
+
+@functools.cache
+def _project_sql(vendor: str) -> str:
+    projects = _columns()["project"]
+    return (f"SELECT {projects.sql()}, m.{quote('id')}, m.{quote('role')} "
+            f"FROM {table(Project)} p JOIN {table(Membership)} m ON "
+            f"m.{quote('project_id')} = p.{quote('id')} AND m.{quote('user_id')} = %s "
+            f"WHERE p.{quote('id')} = %s")
+
+
+def project_row(user_id: int, project_id: int) -> tuple | None:
+    """(project, membership id, role), or None when the user is not a member of the project
+    (or there is no such project): one query (one membership per project and user, by
+    constraint)."""
+    projects = _columns()["project"]
+    row = fetch_one(_project_sql(connection.vendor), [user_id, project_id])
+    if row is None:
+        return None
+    return projects.build(row), row[projects.width], row[projects.width + 1]
+
+
 # --- An API token and its user ---------------------------------------------------------
+
+@functools.cache
+def _token_sql(vendor: str) -> str:
+    tokens, users = _token_columns()
+    return (f"SELECT {tokens.sql()}, {users.sql()} FROM {table(ApiToken)} t "
+            f"JOIN {table(users.model)} u ON u.{quote('id')} = t.{quote('user_id')} "
+            f"WHERE t.{quote('digest')} = %s")
+
 
 def token_row(digest: str):
     """The ApiToken with this digest, its user loaded (None if there is none): one query."""
     tokens, users = _token_columns()
-    row = fetch_one(f"SELECT {tokens.sql()}, {users.sql()} FROM {table(ApiToken)} t "
-                    f"JOIN {table(users.model)} u ON u.{quote('id')} = t.{quote('user_id')} "
-                    f"WHERE t.{quote('digest')} = %s", [digest])
+    row = fetch_one(_token_sql(connection.vendor), [digest])
     if row is None:
         return None
     token = tokens.build(row)

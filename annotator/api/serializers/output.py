@@ -88,13 +88,15 @@ def span_restored_dict(*, span: dict, attributions: list[dict], skipped: list[di
                         for item in skipped]}
 
 
-def document_list_row_dict(row: dict, *, sees_assignees: bool) -> dict:
+def document_list_row_dict(row: dict, *, sees_assignees: bool, zone=None) -> dict:
     """DocumentListOut's shape from a row of selectors.DocumentPage (timestamps in the
-    current time zone, as DRF writes them)."""
+    current time zone, as DRF writes them; `zone`: that zone, when the caller asked it
+    once for a whole page)."""
     return {"id": row["id"], "project": row["project_id"], "title": row["title"],
             "length": row["length"], "text_sha256": row["text_sha256"],
             "source_url": row["source_url"], "metadata": row["metadata"],
-            "created_at": timezone.localtime(row["created_at"]), "my_status": row["my_status"],
+            "created_at": timezone.localtime(row["created_at"], zone),
+            "my_status": row["my_status"],
             "my_span_count": row["my_span_count"], "has_suggestions": row["has_suggestions"],
             "assigned_to_me": row["assigned_to_me"],
             "assignees": row.get("assignees", []) if sees_assignees else None}

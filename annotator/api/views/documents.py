@@ -4,6 +4,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -86,8 +87,9 @@ class DocumentListView(GenericAPIView):
         sees = access.sees_all_layers(membership(request, project))
         page = self.paginate_queryset(selectors.DocumentPage(project=project, user=request.user,
                                                              with_assignees=sees))
-        return self.get_paginated_response([s.document_list_row_dict(row, sees_assignees=sees)
-                                            for row in page])
+        zone = timezone.get_current_timezone()  # once, not per row
+        return self.get_paginated_response([
+            s.document_list_row_dict(row, sees_assignees=sees, zone=zone) for row in page])
 
     @extend_schema(parameters=[PROJECT_ID], request=s.DocumentCreateIn,
                    responses={201: s.DocumentCreatedOut, 200: s.DocumentCreatedOut},
