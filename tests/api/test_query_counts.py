@@ -82,6 +82,33 @@ def test_document_detail_returns_every_label_at_500_spans(world, api, make_docum
     assert len(body["suggestions"]["spans"]) == 500
 
 
+# --- The document list page (issue #17): its queries, counted one by one -------------------
+
+def list_page_queries(client, world) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/api/projects/{world.project.id}/documents/")
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["count"] == 1
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize("role, expected", [("annotator", 4), ("reviewer", 5)])
+def test_the_document_list_page_runs_a_known_number_of_queries(world, role, expected):
+    """With an API token: the token with its user, the project with the user's membership
+    (one query, access/rows.py), the count and the page; for those who see assignees, the
+    page's assignees too. Nothing else: the membership's role is not read again."""
+    from rest_framework.test import APIClient
+
+    from annotator.services.accounts import api_token_create
+
+    user = getattr(world, role)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='t').secret}")
+    list_page_queries(client, world)  # the first use of the token is recorded (an UPDATE)
+    queries = list_page_queries(client, world)
+    assert len(queries) == expected, queries
+    assert "annotator_apitoken" in queries[0] and "annotator_membership" in queries[1]
+
+
 # --- Writes (issue #17): a fixed number of queries, whatever the length of the text ---------
 # Under the test's transaction every atomic block is a SAVEPOINT ... RELEASE pair (two
 # "queries"); force_authenticate makes no token lookup (an API client's token adds one).
