@@ -142,8 +142,8 @@ async function createSpan(labelName, s16, e16, { undoable = true } = {}) {
   unindexSpan(state, tmp);
   showSpan(span); // re-renders the blocks of both
   if (undoable) state.undo.push({ describe: `create ${labelName}`, undo: () => deleteSpan(span.key, { undoable: false }) });
+  if (state.status === "not_started") state.status = "in_progress"; // before the badge is drawn
   renderPanels();
-  if (state.status === "not_started") state.status = "in_progress";
   return span.key;
 }
 

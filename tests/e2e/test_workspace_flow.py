@@ -56,6 +56,7 @@ def test_annotator_labels_links_accepts_and_submits_when_using_mouse_and_keys(
     assert (claim.label.name, claim.quote) == ("CLAIM", "The deal is dead")
     assert text_of(page, "#ann-selected").startswith("CLAIM The deal is dead [1, 17)")
     assert segs_of(page, claim.pk)[0]["marks"] == "CLAIM"
+    assert text_of(page, "#ann-doc-status") == "In progress"   # at once, not on the next redraw
 
     # Link it: a, then select and label the source and the cue, Enter saves.
     page.keyboard.press("a")
