@@ -12,7 +12,12 @@ from __future__ import annotations
 import functools
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 from annotator.models import (ApiToken, Assignment, Document, DocumentStatus, Label, Membership,
                               Project, Span)
@@ -28,21 +33,27 @@ class Columns:
         self.width = len(self.fields)
         self._id = self.names.index(model._meta.pk.attname)
         self._plans: dict[str, list] = {}  # vendor: [(column, its converters)]
+        self._sql: dict[str, str] = {}  # vendor: the select list
+        self._plain = plain_model(model)
 
     def sql(self) -> str:
-        quote = connection.ops.quote_name
-        return ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields)
+        found = self._sql.get(connection.vendor)
+        if found is None:
+            quote = connection.ops.quote_name
+            found = self._sql[connection.vendor] = ", ".join(
+                f"{self.alias}.{quote(f.column)}" for f in self.fields)
+        return found
 
-    def _plan(self) -> list:
-        plan = self._plans.get(connection.vendor)
+    def _plan(self, here) -> list:
+        plan = self._plans.get(here.vendor)
         if plan is None:
             plan = []
             for field in self.fields:
                 column = field.get_col(self.alias)
-                converters = (connection.ops.get_db_converters(column)
-                              + column.get_db_converters(connection))
+                converters = (here.ops.get_db_converters(column)
+                              + column.get_db_converters(here))
                 plan.append((column, converters))
-            self._plans[connection.vendor] = plan
+            self._plans[here.vendor] = plan
         return plan
 
     def build(self, row, first: int = 0):
@@ -51,10 +62,83 @@ class Columns:
         values = list(row[first:first + self.width])
         if values[self._id] is None:
             return None
-        for index, (column, converters) in enumerate(self._plan()):
+        here = current()  # the thread's connection, looked up once (not per attribute)
+        for index, (column, converters) in enumerate(self._plan(here)):
             for convert in converters:
-                values[index] = convert(values[index], column, connection)
-        return self.model.from_db(connection.alias, self.names, values)
+                values[index] = convert(values[index], column, here)
+        if self._plain and not (pre_init.receivers or post_init.receivers):
+            return plain_instance(self.model, here.alias, self.names, values)
+        return self.model.from_db(here.alias, self.names, values)
+
+
+def current():
+    """The thread's database connection itself: `django.db.connection` is a proxy that
+    finds it again (a thread-local lookup) on every attribute read."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def plain_model(model) -> bool:
+    """Whether Model.__init__ does nothing for `model` but set its state and its columns'
+    attributes: no __init__ or from_db of its own, and every column's attribute a plain
+    DeferredAttribute (a foreign key's: ForeignKeyDeferredAttribute, whose __set__ only
+    forgets a cached related object, and a new object has none). The pre_init and
+    post_init signals are checked at each build (plain_instance's callers)."""
+    return (model.__init__ is Model.__init__
+            and model.from_db.__func__ is Model.from_db.__func__
+            and all(type(getattr(model, field.attname, None)) in
+                    (DeferredAttribute, ForeignKeyDeferredAttribute)
+                    for field in model._meta.concrete_fields))
+
+
+def plain_instance(model, db: str, names, values):
+    """model.from_db(db, names, values) for a plain_model with no pre_init / post_init
+    receivers, without Model.__init__'s loop over every field and its two signals (a
+    tenth of a span create's CPU went into building the five objects its lookups read):
+    the same object, its state saying "from the database `db`", the columns not named
+    deferred (read on first use) as from_db leaves them."""
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, db
+    instance.__dict__.update(zip(names, values))
+    return instance
+
+
+@functools.cache
+def _new_plan(model) -> tuple[bool, list, dict]:
+    """(plain_model, [(column attribute, its field)], {relation name: (its field, the
+    attribute of the column it points to)}) for saved_instance."""
+    fields = [(field.attname, field) for field in model._meta.concrete_fields]
+    relations = {field.name: (field, field.target_field.attname)
+                 for field in model._meta.concrete_fields if field.is_relation}
+    return plain_model(model), fields, relations
+
+
+def saved_instance(model, **given):
+    """What `model(**given)` makes (a keyword names a column's attribute or, with a related
+    object, a relation; every other column gets its default), marked as stored in the
+    current database, as the ORM's create() returns it: for a row a write has just
+    INSERTed itself (services/rows.py). Without Model.__init__ when plain_model (its loop
+    over keyword arguments cost a span create about a third of what its INSERT did)."""
+    here = current()
+    plain, fields, relations = _new_plan(model)
+    if not plain or pre_init.receivers or post_init.receivers:
+        instance = model(**given)
+        instance._state.adding, instance._state.db = False, here.alias
+        return instance
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, here.alias
+    for name in [name for name in given if name in relations]:
+        field, target = relations[name]
+        value = given.pop(name)
+        given[field.attname] = None if value is None else getattr(value, target)
+        state.fields_cache[name] = value
+    attributes = instance.__dict__
+    for attname, field in fields:
+        attributes[attname] = given.pop(attname) if attname in given else field.get_default()
+    if given:
+        raise TypeError(f"{model.__name__} has no field named {', '.join(given)}.")
+    return instance
 
 
 def quote(name: str) -> str:
@@ -103,6 +187,25 @@ def _membership_sql(document_ref: str) -> tuple[str, str]:
     return columns, joins
 
 
+@functools.cache
+def _document_sql(vendor: str, text: bool, label: bool, layer_status: bool) -> str:
+    """document_row's query (its parameters: the user's id, again with `layer_status`, once
+    more, the label's name with `label`, the document's id), written once per process."""
+    columns = _columns()
+    member_columns, joins = _membership_sql(f"d.{quote('id')}")
+    select = [columns[text].sql(), columns["project"].sql(), member_columns]
+    if label:
+        select.append(columns["label"].sql())
+        joins += (f" LEFT JOIN {table(Label)} l ON l.{quote('project_id')} = "
+                  f"d.{quote('project_id')} AND l.{quote('name')} = %s")
+    if layer_status:
+        select.append(f"(SELECT s.{quote('status')} FROM {table(DocumentStatus)} s WHERE "
+                      f"s.{quote('document_id')} = d.{quote('id')} AND "
+                      f"s.{quote('annotator_id')} = %s)")
+    return (f"SELECT {', '.join(select)} FROM {table(Document)} d {joins} "
+            f"WHERE d.{quote('id')} = %s")
+
+
 def document_row(user_id: int, document_id: int, *, text: bool,
                  label_name: str | None = None, layer_status: bool = False) -> tuple | None:
     """(document with its project, membership id, role, assigned to the user?, label named
@@ -113,21 +216,13 @@ def document_row(user_id: int, document_id: int, *, text: bool,
     (user id, status or None), for a write of one statement (services/spans.py)."""
     columns = _columns()
     document_columns, project_columns = columns[text], columns["project"]
-    member_columns, joins = _membership_sql(f"d.{quote('id')}")
-    select = [document_columns.sql(), project_columns.sql(), member_columns]
-    params = [user_id, user_id]
+    # The select list's user ids (the assignment; the layer status), then the joins' one.
+    params = [user_id, user_id, user_id] if layer_status else [user_id, user_id]
     if label_name is not None:
-        select.append(columns["label"].sql())
-        joins += (f" LEFT JOIN {table(Label)} l ON l.{quote('project_id')} = "
-                  f"d.{quote('project_id')} AND l.{quote('name')} = %s")
         params.append(label_name)
-    if layer_status:
-        select.append(f"(SELECT s.{quote('status')} FROM {table(DocumentStatus)} s WHERE "
-                      f"s.{quote('document_id')} = d.{quote('id')} AND "
-                      f"s.{quote('annotator_id')} = %s)")
-        params.insert(1, user_id)  # the select list's second, before the joins' ones
-    row = fetch_one(f"SELECT {', '.join(select)} FROM {table(Document)} d {joins} "
-                    f"WHERE d.{quote('id')} = %s", params + [document_id])
+    params.append(document_id)
+    row = fetch_one(_document_sql(connection.vendor, text, label_name is not None,
+                                  layer_status), params)
     if row is None:
         return None
     document = document_columns.build(row)
@@ -189,21 +284,27 @@ def token_row(digest: str):
 
 # --- A span or attribution for a user -------------------------------------------------
 
+@functools.cache
+def _label_sql(vendor: str, model) -> str:
+    """label_row's query (parameters: the user's id twice, the row's id), written once."""
+    columns, others = _row_columns(model), _columns()
+    member_columns, joins = _membership_sql(f"r.{quote('document_id')}")
+    select = [columns.sql(), others[False].sql(), others["project"].sql(), member_columns]
+    joins = f"JOIN {table(Document)} d ON d.{quote('id')} = r.{quote('document_id')} " + joins
+    if model is Span:
+        select.append(others["label"].sql())
+        joins += f" JOIN {table(Label)} l ON l.{quote('id')} = r.{quote('label_id')}"
+    return (f"SELECT {', '.join(select)} FROM {table(model)} r {joins} "
+            f"WHERE r.{quote('id')} = %s")
+
+
 def label_row(model, user_id: int, row_id: int) -> tuple | None:
     """(the span or attribution, with its document (text deferred), project and, for a
     span, its label; membership id, role, assigned to the user?), or None when there is
     no such row in a project of the user's: one query."""
     columns, others = _row_columns(model), _columns()
     document_columns, project_columns = others[False], others["project"]
-    member_columns, joins = _membership_sql(f"r.{quote('document_id')}")
-    select = [columns.sql(), document_columns.sql(), project_columns.sql(), member_columns]
-    joins = f"JOIN {table(document_columns.model)} d ON d.{quote('id')} = " \
-            f"r.{quote('document_id')} " + joins
-    if model is Span:
-        select.append(others["label"].sql())
-        joins += f" JOIN {table(Label)} l ON l.{quote('id')} = r.{quote('label_id')}"
-    row = fetch_one(f"SELECT {', '.join(select)} FROM {table(model)} r {joins} "
-                    f"WHERE r.{quote('id')} = %s", [user_id, user_id, row_id])
+    row = fetch_one(_label_sql(connection.vendor, model), [user_id, user_id, row_id])
     if row is None:
         return None
     found = columns.build(row)

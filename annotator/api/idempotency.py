@@ -22,6 +22,7 @@ from annotator.api.renderers import JSONRenderer
 from annotator.services.idempotency import Replay, idempotent_write
 
 HEADER = "Idempotency-Key"
+META_KEY = "HTTP_IDEMPOTENCY_KEY"  # the header as WSGI names it
 MAX_LENGTH = 200
 PARAMETER = OpenApiParameter(
     HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
@@ -33,7 +34,9 @@ PARAMETER = OpenApiParameter(
 
 
 def _key(request) -> str | None:
-    key = request.headers.get(HEADER)
+    # request.headers, read from META: building it walks every header of the request, for
+    # one value (every write asks it).
+    key = request.META.get(META_KEY)
     if key is None:
         return None
     if not 1 <= len(key) <= MAX_LENGTH or not all(" " <= c <= "~" for c in key):

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from annotator.access import own_spans_in_document, require_own_label, spans_in_document
+from annotator.access.rows import saved_instance
 from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, Event, LabelStatus, Project,
                               ReviewDecision, ReviewState, Span, attribution_dedup_key)
@@ -175,7 +176,8 @@ def attribution_insert(*, document: Document, annotator, claims: list[Span],
         if existing_ok:
             return existing, False
         raise _duplicate(existing)
-    attribution = Attribution(id=attribution_id, created_at=now, updated_at=now, **given)
+    attribution = saved_instance(Attribution, id=attribution_id, created_at=now,
+                                 updated_at=now, **given)
     _write_fragments(attribution, claims, new=True)
     attribution.fragment_ids = [span.pk for span in claims[1:]]
     return attribution, True

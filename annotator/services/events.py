@@ -5,6 +5,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from annotator.access.rows import saved_instance
 from annotator.models import Event
 from annotator.services.rows import row_insert, statement_with_event
 
@@ -20,10 +21,10 @@ def event_record(*, project_id: int, action: str, target_type: str, target_id: i
               "target_type": target_type, "target_id": target_id, "before": before,
               "after": after, "note": note, "cause_id": None if cause is None else cause.pk}
     event_id = row_insert(Event, values, now=now)
-    event = Event(id=event_id, created_at=now, **values)
     if actor is not None:
-        event.actor = actor
-    return event
+        del values["actor_id"]
+        return saved_instance(Event, id=event_id, created_at=now, actor=actor, **values)
+    return saved_instance(Event, id=event_id, created_at=now, **values)
 
 
 def event_record_bulk(*, project_id: int, action: str, target_type: str, actor=None,

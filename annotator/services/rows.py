@@ -16,7 +16,7 @@ import sqlite3
 from operator import itemgetter
 
 import orjson
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 from annotator.models import Event
@@ -198,17 +198,25 @@ def row_insert(model: type[models.Model], values: dict, *, now,
     `skip_conflicts`, a row that would break a unique constraint is not inserted (None):
     ON CONFLICT DO NOTHING, so no savepoint is needed around it and the transaction goes
     on, on PostgreSQL too."""
-    columns, slots = _one_row(model, tuple(values))
-    params = _one_row_params(slots, values, now)
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
-           f"({', '.join(['%s'] * len(params))})"
-           + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
-           + f" RETURNING {quote(model._meta.pk.column)}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    here = connections[DEFAULT_DB_ALIAS]  # the connection itself: its proxy looks it up
+    key = (model, tuple(values), here.vendor, skip_conflicts)
+    found = _ONE_INSERT.get(key)
+    if found is None:
+        columns, slots = _one_row(model, key[1])
+        quote = here.ops.quote_name
+        found = _ONE_INSERT[key] = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+            f"({', '.join(['%s'] * len(slots))})"
+            + (" ON CONFLICT DO NOTHING" if skip_conflicts else "")
+            + f" RETURNING {quote(model._meta.pk.column)}", slots)
+    sql, slots = found
+    with here.cursor() as cursor:
+        cursor.execute(sql, _one_row_params(slots, values, now))
         row = cursor.fetchone()
     return None if row is None else row[0]
+
+
+_ONE_INSERT: dict[tuple, tuple[str, list]] = {}  # row_insert's SQL, per model and columns
 
 
 def row_insert_with_event(model: type[models.Model], values: dict, *, now, event: dict,

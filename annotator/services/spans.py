@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from annotator import text
 from annotator.access import require_own_label
-from annotator.access.rows import Columns, fetch_one, quote, table
+from annotator.access.rows import Columns, fetch_one, quote, saved_instance, table
 from annotator.errors import Conflict
 from annotator.models import (Attribution, ClaimFragment, Document, DocumentStatus, Event,
                               Label, LabelStatus, ReviewState, Span)
@@ -99,8 +99,9 @@ def _insert(document: Document, annotator, label: Label, start: int, end: int,
         if existing is None:
             raise IntegrityError("span insert skipped, yet no duplicate found")
         raise _duplicate(label, start, end, span_snapshot(existing))
-    return Span(id=span_id, document=document, annotator=annotator, label=label, start=start,
-                end=end, quote=covered, created_at=now, updated_at=now)
+    return saved_instance(Span, id=span_id, document=document, annotator=annotator,
+                          label=label, start=start, end=end, quote=covered, created_at=now,
+                          updated_at=now)
 
 
 def _layer_and_slice(document: Document, annotator, start, end) -> str:

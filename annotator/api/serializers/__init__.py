@@ -19,7 +19,7 @@ from annotator.api.serializers.labels import (AttributionCreateIn, AttributionUp
                                               SuggestedSpanIn, SuggestionDecideIn,
                                               SuggestionDecidedOut, SuggestionsStoreIn,
                                               SuggestionsStoredOut, attribution_create_plain,
-                                              span_create_plain)
+                                              span_create_plain, span_update_plain)
 from annotator.api.serializers.reviews import (AnnotatorStatusOut, CorrectionAttributionIn,
                                                CorrectionSpanIn, EventOut, HistoryOut,
                                                QueueSubmissionOut, RestoreSkippedOut, ReviewBulkIn,
@@ -56,7 +56,7 @@ __all__ = ["AgreementAnnotatorOut", "AgreementDocumentOut", "AgreementFilterIn",
            "SuggestedAttributionIn", "SuggestedSpanIn", "SuggestionDecideIn",
            "SuggestionDecidedOut", "SuggestionsOut", "SuggestionsStoreIn", "SuggestionsStoredOut",
            "TaggerOut", "TokenCreateIn", "TokenCreatedOut", "TokenOut", "UserOut",
-           "attribution_create_plain", "span_create_plain",
+           "attribution_create_plain", "span_create_plain", "span_update_plain",
            "attribution_dict", "attribution_row_dict", "document_detail_dict",
            "document_list_row_dict", "ids",
            "layer_bulk_dict", "review_outcome_dict", "span_dict", "span_restored_dict",

@@ -44,6 +44,28 @@ def span_create_plain(data) -> dict | None:
     return clean
 
 
+def span_update_plain(data) -> dict | None:
+    """SpanUpdateIn's validated_data for a body it takes as it is, else None (as
+    span_create_plain: every field optional, any other key ignored as the serializer
+    ignores it)."""
+    if type(data) is not dict:
+        return None
+    clean = {}
+    for name, plain in _UPDATE_FIELDS:
+        if name in data:
+            if not plain(data[name]):
+                return None
+            clean[name] = data[name]
+    return clean
+
+
+_UPDATE_FIELDS = (("label", lambda value: _plain_text(value, 50, trim=True)),
+                  ("start", lambda value: _plain_int(value, 0, MAX_OFFSET)),
+                  ("end", lambda value: _plain_int(value, 1, MAX_OFFSET)),
+                  ("quote", lambda value: _plain_text(value, 5_000_000, trim=False)),
+                  ("version", lambda value: _plain_int(value, 1, MAX_VERSION)))
+
+
 def _plain_id(value, *, null: bool) -> bool:
     return (null and value is None) or _plain_int(value, 1, MAX_ID)
 

@@ -55,7 +55,7 @@ class SpanDetailView(APIView):
     @idempotent
     def patch(self, request, span_id):
         span = access.access_span(request.user, span_id, Need.ANNOTATE)
-        data = parse(s.SpanUpdateIn, request.data)
+        data = parse(s.SpanUpdateIn, request.data, s.span_update_plain)
         version = expected_version(request, data)
         data.pop("version", None)
         if "label" in data:
