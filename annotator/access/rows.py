@@ -319,15 +319,22 @@ def label_row(model, user_id: int, row_id: int) -> tuple | None:
     return found, row[at], row[at + 1], bool(row[at + 2])
 
 
+@functools.cache
+def _own_spans_sql(vendor: str) -> str:
+    """own_span_rows's query, its list of ids left as "%s" (the one % it holds)."""
+    spans, labels = _row_columns(Span), _columns()["label"]
+    return (f"SELECT {spans.sql()}, {labels.sql()} FROM {table(Span)} r JOIN "
+            f"{table(Label)} l ON l.{quote('id')} = r.{quote('label_id')} WHERE "
+            f"r.{quote('id')} IN (%s) AND "
+            f"r.{quote('document_id')} = %%s AND r.{quote('annotator_id')} = %%s")
+
+
 def own_span_rows(document_id: int, user_id: int, ids: list[int]) -> list:
     """The user's spans of this document among `ids`, with their labels: one query."""
     spans, labels = _row_columns(Span), _columns()["label"]
+    sql = _own_spans_sql(connection.vendor) % ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {spans.sql()}, {labels.sql()} FROM {table(Span)} r JOIN "
-                       f"{table(Label)} l ON l.{quote('id')} = r.{quote('label_id')} WHERE "
-                       f"r.{quote('id')} IN ({', '.join(['%s'] * len(ids))}) AND "
-                       f"r.{quote('document_id')} = %s AND r.{quote('annotator_id')} = %s",
-                       [*ids, document_id, user_id])
+        cursor.execute(sql, [*ids, document_id, user_id])
         rows = cursor.fetchall()
     found = []
     for row in rows:

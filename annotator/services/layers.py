@@ -11,10 +11,11 @@ its start: 2 ms at the end of a 1 MiB text, as much as reading it).
 """
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import OuterRef, Subquery
 
 from annotator.errors import Conflict
@@ -95,17 +96,24 @@ def layer_open(*, document: Document, annotator, slices=(),
     return [text[start:end] for start, end in slices] + ([text] if whole_text else [])
 
 
-def _layer_read(document_id: int, annotator_id: int, read_text: bool) -> tuple:
-    """(status or None[, text]) in one SELECT, written out: it runs on every write, and
-    building it through the ORM (a subquery) cost more than the query itself."""
+@functools.cache
+def _layer_sql(vendor: str, read_text: bool) -> str:
     quote = connection.ops.quote_name
     columns = [f"(SELECT {quote('status')} FROM {quote(DocumentStatus._meta.db_table)} "
                f"WHERE {quote('document_id')} = %s AND {quote('annotator_id')} = %s)"]
     if read_text:
         columns.append(quote("text"))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM {quote(Document._meta.db_table)} "
-                       f"WHERE {quote('id')} = %s", [document_id, annotator_id, document_id])
+    return (f"SELECT {', '.join(columns)} FROM {quote(Document._meta.db_table)} "
+            f"WHERE {quote('id')} = %s")
+
+
+def _layer_read(document_id: int, annotator_id: int, read_text: bool) -> tuple:
+    """(status or None[, text]) in one SELECT, written out: it runs on every write, and
+    building it through the ORM (a subquery) cost more than the query itself."""
+    here = connections[DEFAULT_DB_ALIAS]  # the connection itself: its proxy looks it up
+    with here.cursor() as cursor:
+        cursor.execute(_layer_sql(here.vendor, read_text),
+                       [document_id, annotator_id, document_id])
         row = cursor.fetchone()
     if row is None:
         raise Document.DoesNotExist(f"document {document_id}")

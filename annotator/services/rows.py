@@ -11,6 +11,7 @@ the span trigger.
 """
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from operator import itemgetter
@@ -281,6 +282,14 @@ def statement_with_event(first: tuple[str, list], *, now, event: dict,
 
 def dependents_sql(model: type[models.Model], ids: str, *,
                    none_of: frozenset = frozenset()) -> list[str] | None:
+    """_dependents_sql, written once per process for each model, vendor and relations."""
+    found = _dependents_sql(model, ids, none_of, connection.vendor)
+    return None if found is None else list(found)
+
+
+@functools.cache
+def _dependents_sql(model: type[models.Model], ids: str, none_of: frozenset,
+                    vendor: str) -> tuple[str, ...] | None:
     """What deleting rows of `model` does to the rows that point to them, written out as
     Django's delete() would do it (its collector reads and writes each relation apart,
     issue #17): a DELETE of the rows of a relation with on_delete CASCADE to a model that
@@ -303,4 +312,4 @@ def dependents_sql(model: type[models.Model], ids: str, *,
             statements.append(f"UPDATE {target} SET {quote(field.column)} = NULL WHERE {where}")
         elif relation.on_delete is not models.DO_NOTHING:
             return None
-    return statements
+    return tuple(statements)

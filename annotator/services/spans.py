@@ -193,16 +193,10 @@ def _locked_columns() -> tuple[Columns, Columns]:
     return Columns(Span, "r"), Columns(Label, "l")
 
 
-def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | None:
-    """The span as stored now, locked to this transaction (PostgreSQL; SQLite's writer
-    holds the database), with the actor's status on its document (`layer_status`), the
-    text at each (start, end) of `slices` (`slices`, a list; the text is read in the same
-    query unless this process holds it, services/layers.py), whether an attribution that
-    uses it nests (`nests`: second-hand claims to check when it moves) and, with `uses`,
-    whether any attribution uses it (`in_attributions`, `in_fragments`): one query,
-    written out (it runs on every change: through the ORM its compile cost more)."""
+@functools.cache
+def _span_locked_sql(vendor: str, uses: bool, read_text: bool) -> str:
+    """_span_locked's query (parameters: the actor's id, the span's), written once."""
     spans, labels = _locked_columns()
-    whole = text_cached(span.document) if slices else None
     q, r = quote, lambda column: f"r.{quote(column)}"
     uses_it = (f"a.{q('claim_id')} = {r('id')} OR a.{q('source_id')} = {r('id')} "
                f"OR a.{q('cue_id')} = {r('id')}")
@@ -224,13 +218,27 @@ def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | 
                   f"EXISTS({in_fragment} AND EXISTS(SELECT 1 FROM {table(Attribution)} a "
                   f"WHERE a.{q('id')} = f.{q('attribution_id')} AND "
                   f"a.{q('review_state')} = {approved}))"]
-    if slices and whole is None:
+    if read_text:
         extra.append(f"(SELECT {q('text')} FROM {table(Document)} WHERE {q('id')} = "
                      f"{r('document_id')})")
     lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
-    found = fetch_one(f"SELECT {spans.sql()}, {labels.sql()}, {', '.join(extra)} FROM "
-                      f"{table(Span)} r JOIN {table(Label)} l ON l.{q('id')} = "
-                      f"{r('label_id')} WHERE {r('id')} = %s{lock}", [actor.pk, span.pk])
+    return (f"SELECT {spans.sql()}, {labels.sql()}, {', '.join(extra)} FROM "
+            f"{table(Span)} r JOIN {table(Label)} l ON l.{q('id')} = "
+            f"{r('label_id')} WHERE {r('id')} = %s{lock}")
+
+
+def _span_locked(span: Span, actor, *, slices=(), uses: bool = False) -> Span | None:
+    """The span as stored now, locked to this transaction (PostgreSQL; SQLite's writer
+    holds the database), with the actor's status on its document (`layer_status`), the
+    text at each (start, end) of `slices` (`slices`, a list; the text is read in the same
+    query unless this process holds it, services/layers.py), whether an attribution that
+    uses it nests (`nests`: second-hand claims to check when it moves) and, with `uses`,
+    whether any attribution uses it (`in_attributions`, `in_fragments`): one query,
+    written out (it runs on every change: through the ORM its compile cost more)."""
+    spans, labels = _locked_columns()
+    whole = text_cached(span.document) if slices else None
+    found = fetch_one(_span_locked_sql(connection.vendor, uses, bool(slices) and whole is None),
+                      [actor.pk, span.pk])
     if found is None:
         return None
     row = spans.build(found)
