@@ -19,6 +19,11 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
     model = ApiToken
 
+    def authenticate(self, request):
+        """DRF's, reading the Authorization header from META: DRF asks request.headers,
+        which Django builds by naming every header of the request, for this one value."""
+        return super().authenticate(_Authorization(request))
+
     def authenticate_credentials(self, key):
         token = token_row(token_digest(key))  # with its user: one query (access/rows.py)
         if token is None:
@@ -37,3 +42,14 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         api_token_mark_used(token=token, now=now)
         return (token.user, token)
+
+
+class _Authorization:
+    """What TokenAuthentication.authenticate reads of a request (get_authorization_header:
+    `request.headers.get('authorization', b'')`): the one header, as HttpHeaders names it
+    from META (HTTP_AUTHORIZATION; no other META key becomes Authorization)."""
+
+    __slots__ = ("headers",)
+
+    def __init__(self, request):
+        self.headers = {"authorization": request.META.get("HTTP_AUTHORIZATION", b"")}
