@@ -4,6 +4,7 @@ span update, span delete (and GET /api/me/, the floor of a token request).
     .venv/bin/python bench/profile_worker.py --port 8510               # CPU per request
     .venv/bin/python bench/profile_worker.py --port 8510 --cprofile    # plus where it goes
     .venv/bin/python bench/profile_worker.py --src CHECKOUT --port 8512 # another checkout
+    .venv/bin/python bench/profile_worker.py --src BEFORE --src AFTER   # side by side
 
 The server is bench/http_floor.py's (config/gunicorn.conf.py, gthread, DEBUG off,
 APP_ENV=production, no access log, a fresh SQLite file seeded by bench/seed.py), but with
@@ -11,7 +12,9 @@ ONE worker of 4 threads serving bench/profiled_wsgi.py, which wraps Django's WSG
 keeps, per kind of request, the CPU time of the serving thread (the response iterated):
 what the app costs, gunicorn's own work (parsing, the thread hand-off, the send) left out
 (`http_floor.py --hello` measures that). One sequential keep-alive client. The CPU figures
-are medians per request of the measured phase; with --cprofile the requests run under
+are medians per request of the measured phase. With several --src, each is served by its
+own worker and the client sends each request to one, then the other (same load for both:
+the figures to compare on a shared machine). With --cprofile the requests run under
 cProfile (slower: shares, not times) and a table gives each part's share of the request
 and the functions of most own time follow.
 """
@@ -144,18 +147,12 @@ def part_table(path: Path, requests: int) -> None:
     stats.sort_stats("tottime").print_stats(int(os.environ.get("TOP", "25")))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--src", type=Path, default=Path(__file__).resolve().parent.parent)
-    parser.add_argument("--port", type=int, default=8510)
-    parser.add_argument("--count", type=int, default=400, help="measured requests of each kind")
-    parser.add_argument("--cprofile", action="store_true")
-    parser.add_argument("--keep", type=Path, help="copy the .pstats files to this folder")
-    args = parser.parse_args()
-    src = args.src.resolve()
-    here = Path(__file__).resolve().parent
-    with tempfile.TemporaryDirectory(prefix="annotator-worker-") as tmp:
-        folder = Path(tmp)
+class Served:
+    """One checkout served by one profiled gunicorn worker on its own fresh SQLite file."""
+
+    def __init__(self, src: Path, port: int, folder: Path, cprofile: bool):
+        self.src, self.port, self.folder = src, port, folder
+        here = Path(__file__).resolve().parent
         env = app_environment(f"sqlite:///{folder / 'worker.sqlite3'}", folder)
         (folder / "static").mkdir()
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -163,57 +160,98 @@ def main() -> int:
         subprocess.run([sys.executable, str(src / "bench" / "seed.py"), "--documents", "60",
                         "--fetch-spans", "10", "--clients", "1",
                         "--out", str(folder / "world.json")], cwd=src, env=env, check=True)
-        env = {**env, "APP_ENV": "production", "GUNICORN_BIND": f"{HOST}:{args.port}",
+        env = {**env, "APP_ENV": "production", "GUNICORN_BIND": f"{HOST}:{port}",
                "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4",
                "GUNICORN_ACCESS_LOG": "/dev/null", "GUNICORN_ERROR_LOG": str(folder / "web.log"),
-               "PROFILE_OUT": str(folder), "PROFILE_MODE": "cprofile" if args.cprofile else "cpu",
+               "PROFILE_OUT": str(folder), "PROFILE_MODE": "cprofile" if cprofile else "cpu",
                "PYTHONPATH": f"{src}:{here}"}
-        server = subprocess.Popen(
+        self.server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(src / "config" / "gunicorn.conf.py"),
              "profiled_wsgi:application"], cwd=src, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until_serving(port, self.server, folder / "web.log")
+        self.world = json.loads((folder / "world.json").read_text())
+        self.client = None
+        self.commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=src,
+                                     capture_output=True, text=True).stdout.strip()
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        self.server.terminate()
+        self.server.wait(timeout=60)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--src", type=Path, action="append",
+                        help="a checkout to serve (default: this one); several: side by side, "
+                             "their requests interleaved one by one (the same load for each)")
+    parser.add_argument("--port", type=int, default=8510, help="the first checkout's; then +1")
+    parser.add_argument("--count", type=int, default=400, help="measured requests of each kind")
+    parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--keep", type=Path, help="copy the .pstats files to this folder")
+    args = parser.parse_args()
+    sources = [src.resolve() for src in args.src or [Path(__file__).resolve().parent.parent]]
+    with tempfile.TemporaryDirectory(prefix="annotator-worker-") as tmp:
+        served = []
         try:
-            wait_until_serving(args.port, server, folder / "web.log")
-            world = json.loads((folder / "world.json").read_text())
-            writer = world["tokens"]["writer"]
-            calls = calls_for(args.port, world, args.count)
-            run(args.port, writer, calls["GET /api/me/"][:40])  # warm-up (the creates above too)
-            dump(args.port, folder)  # forget the warm-up
-            results = {}
-            for kind, kind_calls in calls.items():
-                results[kind] = run(args.port, writer, kind_calls)
-            cpu, pid = dump(args.port, folder)
+            for number, src in enumerate(sources):
+                folder = Path(tmp) / str(number)
+                folder.mkdir()
+                served.append(Served(src, args.port + number, folder, args.cprofile))
+            plans = [calls_for(one.port, one.world, args.count) for one in served]
+            for one, plan in zip(served, plans):
+                run(one.port, one.world["tokens"]["writer"], plan["GET /api/me/"][:40])  # warm
+                dump(one.port, one.folder)  # forget the warm-up
+            results = [{kind: Result(kind) for kind in plan} for plan in plans]
+            for kind in plans[0]:
+                for one in served:
+                    one.client = Client(one.port, one.world["tokens"]["writer"])
+                for index in range(max(len(plan[kind]) for plan in plans)):
+                    for one, plan, result in zip(served, plans, results):
+                        if index < len(plan[kind]):
+                            method, path, expected, body = plan[kind][index]
+                            one.client.timed(result[kind], method, path, expected, body)
+                for one in served:
+                    one.client.close()
+                    one.client = None
+            dumps = [dump(one.port, one.folder) for one in served]
         finally:
-            server.terminate()
-            server.wait(timeout=60)
-        commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=src,
-                                capture_output=True, text=True).stdout.strip()
-        print(f"\n{src} at {commit}; load {os.getloadavg()[0]:.2f}"
-              f"{'; under cProfile' if args.cprofile else ''}\n")
-        print("| request | n | errors | app CPU ms median | p25 | p75 | client p50 ms | p95 |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for kind, result in results.items():
-            spent = sorted(cpu.get(kind, [0.0]))
-            q = statistics.quantiles(spent, n=4) if len(spent) > 1 else [spent[0]] * 3
-            print(f"| {kind} | {result.requests} | {result.errors} | "
-                  f"{statistics.median(spent) * 1000:.3f} | {q[0] * 1000:.3f} | "
-                  f"{q[2] * 1000:.3f} | {result.percentile(50):.2f} | "
-                  f"{result.percentile(95):.2f} |")
-            if result.errors:
-                print(f"|   first error: {result.first_error} |")
-        if any(result.errors for result in results.values()):
-            print(tail(folder / "web.log"), file=sys.stderr)
-        if args.cprofile:
-            for kind, result in results.items():
-                path = folder / f"{pid}-{kind.replace(' ', '_').replace('/', '')}.pstats"
-                if not path.exists():
-                    continue
-                print(f"\n## {kind} ({result.requests} requests, under cProfile)")
-                part_table(path, result.requests)
-                if args.keep:
-                    args.keep.mkdir(parents=True, exist_ok=True)
-                    (args.keep / path.name).write_bytes(path.read_bytes())
-    return 1 if any(result.errors for result in results.values()) else 0
+            for one in served:
+                one.stop()
+        for one, result, (cpu, pid) in zip(served, results, dumps):
+            report(one, result, cpu, pid, args)
+    return 1 if any(r.errors for result in results for r in result.values()) else 0
+
+
+def report(one: Served, results: dict, cpu: dict, pid: int, args) -> None:
+    print(f"\n{one.src} at {one.commit}; load {os.getloadavg()[0]:.2f}"
+          f"{'; under cProfile' if args.cprofile else ''}\n")
+    print("| request | n | errors | app CPU ms median | p25 | p75 | client p50 ms | p95 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for kind, result in results.items():
+        spent = sorted(cpu.get(kind, [0.0]))
+        q = statistics.quantiles(spent, n=4) if len(spent) > 1 else [spent[0]] * 3
+        print(f"| {kind} | {result.requests} | {result.errors} | "
+              f"{statistics.median(spent) * 1000:.3f} | {q[0] * 1000:.3f} | "
+              f"{q[2] * 1000:.3f} | {result.percentile(50):.2f} | "
+              f"{result.percentile(95):.2f} |")
+        if result.errors:
+            print(f"|   first error: {result.first_error} |")
+    if any(result.errors for result in results.values()):
+        print(tail(one.folder / "web.log"), file=sys.stderr)
+    if not args.cprofile:
+        return
+    for kind, result in results.items():
+        path = one.folder / f"{pid}-{kind.replace(' ', '_').replace('/', '')}.pstats"
+        if not path.exists():
+            continue
+        print(f"\n## {kind} ({result.requests} requests, under cProfile)")
+        part_table(path, result.requests)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            (args.keep / f"{one.commit}-{path.name}").write_bytes(path.read_bytes())
 
 
 if __name__ == "__main__":
