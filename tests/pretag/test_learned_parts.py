@@ -1,5 +1,5 @@
 """learned-attribution's parts without training the whole: BILOU tags and back, word classes,
-stacking, the source CRF and its extra sources."""
+stacking, the source CRF and its extra sources (its best reading's and its likely ones)."""
 from __future__ import annotations
 
 import random
@@ -9,8 +9,8 @@ from pathlib import Path
 from annotator.pretag.learned.encoding import spans_of, tags_of
 from annotator.pretag.learned.features import Doc
 from annotator.pretag.learned.links import LinearModel, Linker, Span, decide
-from annotator.pretag.learned.sources import (extra_sources, features, keep_linked, roles_of,
-                                              training_sequences)
+from annotator.pretag.learned.sources import (LIKELY, extra_sources, features, keep_linked,
+                                              likely_sources, roles_of, training_sequences)
 from annotator.pretag.learned.stack import second_features
 from annotator.pretag.learned.words import build_clusters, stem
 
@@ -229,3 +229,52 @@ def test_extra_sources_stand_in_only_for_a_claim_left_without_one():
     assert keep_linked(extra, decided) == extra
     assert keep_linked(extra, decide(Linker(doc, claims, [spans[2]], cues, set()),
                                      near, near)) == []
+
+
+def _doubtful_source_crf(share: float):
+    """A source CRF (L-BFGS, so its marginals are calibrated) trained on generated sentences
+    "Then NAME warned that ..." whose NAME is a SOURCE in `share` of them and unmarked in
+    the rest: the annotators' doubt, which the best reading resolves to no source."""
+    import pycrfsuite
+    rng = random.Random(1)
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    for n in range(40):
+        name = rng.choice(["Ana", "Tom", "Lea", "Bo"])
+        text = f"Then {name} warned that the road is closed."
+        doc = Doc(text)
+        spans = [{"label": "CUE", "start": 6 + len(name), "end": 12 + len(name)},
+                 {"label": "CLAIM", "start": 18 + len(name), "end": len(text) - 1}]
+        if n < share * 40:
+            spans.append({"label": "SOURCE", "start": 5, "end": 5 + len(name)})
+        for x, y in training_sequences(doc, spans):
+            trainer.append(x, y)
+    trainer.set_params({"max_iterations": 50, "c2": 0.1})
+    path = str(Path(tempfile.mkdtemp()) / "sources.crfsuite")
+    trainer.train(path)
+    crf = pycrfsuite.Tagger()
+    crf.open(path)
+    return crf
+
+
+def test_a_likely_source_the_best_reading_leaves_out_is_a_candidate_too():
+    doc = Doc("Then Tom warned that the road is closed. The hall was full.")
+    #          0    1   2      3    4   5    6  7     8 9   10   11  12  13
+    spans = _spans(doc, [("CUE", 2, 3), ("CLAIM", 4, 8)])
+    crf = _doubtful_source_crf(0.35)
+    roles = roles_of(len(doc.tokens), [(s.label, s.i, s.j) for s in spans])
+    crf.set(features(doc, 0, len(doc.tokens), roles))
+    assert "U-SOURCE" not in crf.tag()                  # the best reading: no source
+    likely = likely_sources(doc, 0, len(doc.tokens), crf, [], roles)
+    assert [doc.text[s.start:s.end] for s in likely] == ["Tom"]
+    assert LIKELY <= likely[0].confidence < 0.5
+    assert [doc.text[s.start:s.end] for s in extra_sources(doc, crf, spans)] == ["Tom"]
+    # a run found in the best reading is not given twice, nor a claim's or a cue's words
+    best = _spans(doc, [("SOURCE", 1, 2)])
+    assert likely_sources(doc, 0, len(doc.tokens), crf, best, roles) == []
+    assert not any(s.i >= 2 and s.i < 8 for s in likely)
+
+
+def test_a_source_the_annotators_seldom_mark_is_no_candidate():
+    doc = Doc("Then Tom warned that the road is closed.")
+    spans = _spans(doc, [("CUE", 2, 3), ("CLAIM", 4, 8)])
+    assert extra_sources(doc, _doubtful_source_crf(0.0), spans) == []

@@ -49,7 +49,7 @@ from .stack import FOLDS, first_pass, second_features
 from .words import build_clusters
 
 NAME = "learned-attribution"
-TAGGER_VERSION = "1.5.0"        # bump when features or decoding change: old models are refused
+TAGGER_VERSION = "1.6.0"        # bump when features or decoding change: old models are refused
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
 CLUSTERS_FILE, SECOND_FILE, SOURCES_FILE = "clusters.json", "second.crfsuite", "sources.crfsuite"
