@@ -16,11 +16,12 @@ from annotator.models import Assignment, Document, Label, Membership, Project, R
 
 
 def access_document(user, document_id, need: Need = Need.READ, *,
-                    text: bool = True) -> Document:
+                    text: bool = True, stamps: bool = False) -> Document:
     """The document if the user may `need` it. `text=False` leaves the text unread (a
     write reads only the slices it covers, services/layers.py): document.text is then
-    read on first use."""
-    return _access_document(user, document_id, need, text=text)[0]
+    read on first use. `stamps=True` reads its change stamps in the same query
+    (document.read_stamps, for selectors.detail_cache)."""
+    return _access_document(user, document_id, need, text=text, stamps=stamps)[0]
 
 
 def access_document_and_label(user, document_id, need: Need, *,
@@ -32,13 +33,14 @@ def access_document_and_label(user, document_id, need: Need, *,
 
 
 def _access_document(user, document_id, need: Need, *, text: bool,
-                     label_name: str | None = None) -> tuple[Document, Label | None]:
+                     label_name: str | None = None,
+                     stamps: bool = False) -> tuple[Document, Label | None]:
     number = object_id(document_id)  # one query, written out (access/rows.py)
     # PostgreSQL: a write reads the user's layer status here, not in a query of its own
     # (services/spans.py, "one statement"); SQLite reads it under the write lock.
     status = need is Need.ANNOTATE and connection.vendor == "postgresql"
     found = (document_row(user.pk, number, text=text, label_name=label_name,
-                          layer_status=status)
+                          layer_status=status, stamps=stamps)
              if user.is_authenticated else None)
     if found is None:
         raise Http404("No such document.")

@@ -111,14 +111,16 @@ class DocumentDetailView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID, LAYER], responses=s.DocumentDetailOut,
                    summary="A document with its text, labels and suggestions, in one response")
     def get(self, request, document_id):
-        # The text comes from this process's copy when it holds one (services/layers.py).
-        document = access.access_document(request.user, document_id, text=False)
+        # The text comes from this process's copy when it holds one (services/layers.py);
+        # the document's change stamps come with the access check, in its query.
+        document = access.access_document(request.user, document_id, text=False, stamps=True)
         layer = access.access_layer(request.user, document,
                                     request.query_params.get("layer", "mine"))
         # The rendered bytes when nothing changed since this process last rendered this
         # view, and a 304 when the client holds them (selectors/detail_cache.py).
         entry = DetailEntry(document_id=document.pk, user_id=request.user.pk, layer=layer,
-                            role=access.membership_for(request.user, document.project).role)
+                            role=access.membership_for(request.user, document.project).role,
+                            stamps=document.read_stamps)
         if entry.matches(request.headers.get("If-None-Match", "")):
             response = HttpResponseNotModified()
         else:
