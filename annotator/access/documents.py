@@ -110,11 +110,17 @@ def unassigned_open(settings: dict) -> bool:
     return settings.get("unassigned_open", True) is not False
 
 
+def opens_unassigned(membership: Membership) -> bool:
+    """Whether the member opens every document of the project (reviewers, admins, and
+    anyone where `unassigned_open`), not only those assigned to them."""
+    return allows(membership, Need.REVIEW) or unassigned_open(membership.project.settings)
+
+
 def require_document_open(membership: Membership, document: Document, *,
                           assigned: bool | None = None) -> None:
     """403 unless the member may open this document under the project's assignment rule.
     `assigned`: whether it is assigned to the member, when the caller's query read it."""
-    if allows(membership, Need.REVIEW) or unassigned_open(membership.project.settings):
+    if opens_unassigned(membership):
         return
     if assigned is None:
         assigned = Assignment.objects.filter(document=document,

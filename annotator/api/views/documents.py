@@ -81,15 +81,26 @@ class DocumentListView(GenericAPIView):
             page, many=True, context={"sees_assignees": sees}).data)
 
     def _unfiltered_page(self, request, project_id):
-        """The page without filters: compiled queries and plain rows (issue #17), the same
-        answer as DocumentListOut's (tests/api/test_fast_serializers.py)."""
+        """The page without filters: written-out SQL and plain rows (issue #17), the same
+        answer as DocumentListOut's (tests/api/test_fast_serializers.py). The page asked
+        for is read with the count, in one query (selectors.DocumentPage)."""
         project = self.project = access.access_project(request.user, project_id)
-        sees = access.sees_all_layers(membership(request, project))
-        page = self.paginate_queryset(selectors.DocumentPage(project=project, user=request.user,
-                                                             with_assignees=sees))
+        member = membership(request, project)
+        sees = access.sees_all_layers(member)
+        page = self.paginate_queryset(selectors.DocumentPage(
+            project=project, user=request.user, with_assignees=sees,
+            assigned_only=not access.opens_unassigned(member), expect=self._page_asked(request)))
         zone = timezone.get_current_timezone()  # once, not per row
         return self.get_paginated_response([
             s.document_list_row_dict(row, sees_assignees=sees, zone=zone) for row in page])
+
+    def _page_asked(self, request) -> slice | None:
+        """The rows the paginator will slice for this request's page (None: a page number
+        it reads otherwise, such as "last")."""
+        size = self.paginator.get_page_size(request)
+        raw = request.query_params.get(self.paginator.page_query_param) or "1"
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+        return slice((number - 1) * size, number * size) if number >= 1 and size else None
 
     @extend_schema(parameters=[PROJECT_ID], request=s.DocumentCreateIn,
                    responses={201: s.DocumentCreatedOut, 200: s.DocumentCreatedOut},
