@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import functools
 import json
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -226,6 +227,11 @@ def _assigned_sql() -> str:
 
 
 def _page_sql(*, assigned_only: bool, counted: bool) -> str:
+    return _page_sql_for(connection.vendor, assigned_only, counted)
+
+
+@functools.cache
+def _page_sql_for(vendor: str, assigned_only: bool, counted: bool) -> str:
     """The SQL of a page of the project's documents (parameters: the user four times, the
     project, then LIMIT and OFFSET), those assigned to the user first, as
     document_list_for_project orders them. `assigned_only`: only the documents assigned
