@@ -36,7 +36,8 @@ def _format() -> str:
     here = Path(__file__).resolve().parent
     digest = hashlib.blake2b(b"detail", digest_size=8)
     for path in (here / "documents.py", here / "label_json.py", here / "detail_cache.py",
-                 here.parent / "api" / "serializers" / "output.py"):
+                 here.parent / "api" / "serializers" / "output.py",
+                 here.parent / "api" / "renderers.py"):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
