@@ -232,8 +232,8 @@ def _page_sql(*, assigned_only: bool, counted: bool) -> str:
 
 @functools.cache
 def _page_sql_for(vendor: str, assigned_only: bool, counted: bool) -> str:
-    """The SQL of a page of the project's documents (parameters: the user four times, the
-    project, then LIMIT and OFFSET), those assigned to the user first, as
+    """The SQL of a page of the project's documents (its parameters: DocumentPage._params),
+    those assigned to the user first, as
     document_list_for_project orders them. `assigned_only`: only the documents assigned
     to the user (access.opens_unassigned is false for them). `counted`: each row also says
     how many documents the whole list has (`total`), so a page that has rows needs no
