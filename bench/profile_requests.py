@@ -104,6 +104,21 @@ def requests(world: dict):
             ("GET document list page", document_list)]
 
 
+def database_cpu() -> float:
+    """Seconds of CPU of this connection's PostgreSQL backend, when it runs on this machine
+    (0.0 on SQLite or a remote server): the other half of a query's cost."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200, help="timed calls per request")
@@ -133,14 +148,16 @@ def main() -> None:
             for query in queries.captured_queries:
                 print(f"    {query['time']}s  {query['sql'][:300]}")
         timings = []
-        cpu = time.process_time()
+        cpu, server = time.process_time(), database_cpu()
         for _ in range(args.repeat):
             began = time.perf_counter()
             call()
             timings.append(time.perf_counter() - began)
         cpu_ms = (time.process_time() - cpu) * 1000 / args.repeat
+        server_ms = (database_cpu() - server) * 1000 / args.repeat
         print(f"    median {statistics.median(timings) * 1000:.1f} ms over {args.repeat} calls, "
-              f"{cpu_ms:.2f} ms CPU each")
+              f"{cpu_ms:.2f} ms CPU each"
+              + (f" (+ {server_ms:.2f} ms of the PostgreSQL backend's)" if server else ""))
         if args.pyinstrument:
             from pyinstrument import Profiler
 

@@ -17,7 +17,8 @@ from annotator.access.documents import (STATUS_ACTION_NEEDS, access_assignment, 
                                         access_document_and_label, access_document_status,
                                         access_layer,
                                         documents_in_project, documents_open_filter,
-                                        require_document_open, unassigned_open)
+                                        opens_unassigned, require_document_open,
+                                        unassigned_open)
 from annotator.access.entities import access_entity, entity_in_project
 from annotator.access.jobs import (access_export_job, access_pretag_job, access_tagger_model,
                                    access_training_job)
@@ -44,7 +45,8 @@ __all__ = [
     "access_training_job", "allows",
     "can_see", "can_see_layer", "documents_in_project", "documents_open_filter",
     "entity_in_project", "label_in_project", "may_create_projects", "may_review",
-    "membership_for", "object_id", "own_spans_in_document", "projects_for", "require",
+    "membership_for", "object_id", "opens_unassigned", "own_spans_in_document",
+    "projects_for", "require",
     "require_document_open",
     "require_own_label", "require_project_creator", "require_staff", "review_own_labels",
     "row_in_document", "rows_in_document", "sees_all_layers", "spans_in_document",

@@ -16,11 +16,12 @@ from annotator.models import Assignment, Document, Label, Membership, Project, R
 
 
 def access_document(user, document_id, need: Need = Need.READ, *,
-                    text: bool = True) -> Document:
+                    text: bool = True, stamps: bool = False) -> Document:
     """The document if the user may `need` it. `text=False` leaves the text unread (a
     write reads only the slices it covers, services/layers.py): document.text is then
-    read on first use."""
-    return _access_document(user, document_id, need, text=text)[0]
+    read on first use. `stamps=True` reads its change stamps in the same query
+    (document.read_stamps, for selectors.detail_cache)."""
+    return _access_document(user, document_id, need, text=text, stamps=stamps)[0]
 
 
 def access_document_and_label(user, document_id, need: Need, *,
@@ -32,13 +33,14 @@ def access_document_and_label(user, document_id, need: Need, *,
 
 
 def _access_document(user, document_id, need: Need, *, text: bool,
-                     label_name: str | None = None) -> tuple[Document, Label | None]:
+                     label_name: str | None = None,
+                     stamps: bool = False) -> tuple[Document, Label | None]:
     number = object_id(document_id)  # one query, written out (access/rows.py)
     # PostgreSQL: a write reads the user's layer status here, not in a query of its own
     # (services/spans.py, "one statement"); SQLite reads it under the write lock.
     status = need is Need.ANNOTATE and connection.vendor == "postgresql"
     found = (document_row(user.pk, number, text=text, label_name=label_name,
-                          layer_status=status)
+                          layer_status=status, stamps=stamps)
              if user.is_authenticated else None)
     if found is None:
         raise Http404("No such document.")
@@ -108,11 +110,17 @@ def unassigned_open(settings: dict) -> bool:
     return settings.get("unassigned_open", True) is not False
 
 
+def opens_unassigned(membership: Membership) -> bool:
+    """Whether the member opens every document of the project (reviewers, admins, and
+    anyone where `unassigned_open`), not only those assigned to them."""
+    return allows(membership, Need.REVIEW) or unassigned_open(membership.project.settings)
+
+
 def require_document_open(membership: Membership, document: Document, *,
                           assigned: bool | None = None) -> None:
     """403 unless the member may open this document under the project's assignment rule.
     `assigned`: whether it is assigned to the member, when the caller's query read it."""
-    if allows(membership, Need.REVIEW) or unassigned_open(membership.project.settings):
+    if opens_unassigned(membership):
         return
     if assigned is None:
         assigned = Assignment.objects.filter(document=document,

@@ -19,8 +19,8 @@ from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttrib
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
-from annotator.models import (ApiToken, Assignment, Document, DocumentStatus, Label, Membership,
-                              Project, Span)
+from annotator.models import (ApiToken, Assignment, Document, DocumentChange, DocumentStatus,
+                              Label, Membership, Project, Span)
 
 
 class Columns:
@@ -188,7 +188,8 @@ def _membership_sql(document_ref: str) -> tuple[str, str]:
 
 
 @functools.cache
-def _document_sql(vendor: str, text: bool, label: bool, layer_status: bool) -> str:
+def _document_sql(vendor: str, text: bool, label: bool, layer_status: bool,
+                  stamps: bool) -> str:
     """document_row's query (its parameters: the user's id, again with `layer_status`, once
     more, the label's name with `label`, the document's id), written once per process."""
     columns = _columns()
@@ -202,18 +203,23 @@ def _document_sql(vendor: str, text: bool, label: bool, layer_status: bool) -> s
         select.append(f"(SELECT s.{quote('status')} FROM {table(DocumentStatus)} s WHERE "
                       f"s.{quote('document_id')} = d.{quote('id')} AND "
                       f"s.{quote('annotator_id')} = %s)")
+    if stamps:
+        select.append(_stamps_sql(f"d.{quote('id')}"))
     return (f"SELECT {', '.join(select)} FROM {table(Document)} d {joins} "
             f"WHERE d.{quote('id')} = %s")
 
 
 def document_row(user_id: int, document_id: int, *, text: bool,
-                 label_name: str | None = None, layer_status: bool = False) -> tuple | None:
+                 label_name: str | None = None, layer_status: bool = False,
+                 stamps: bool = False) -> tuple | None:
     """(document with its project, membership id, role, assigned to the user?, label named
     `label_name` in its project or None), or None when the user is not a member of the
     document's project (or there is no such document): one query. Without `text` the
     document's text is deferred (read on first use). With `layer_status`, the user's
     status on the document is read in the same query: `document.read_layer_status` is
-    (user id, status or None), for a write of one statement (services/spans.py)."""
+    (user id, status or None), for a write of one statement (services/spans.py). With
+    `stamps`, so are the document's change stamps: `document.read_stamps` is what
+    selectors.detail_cache.document_stamps returns, for a read of a kept detail."""
     columns = _columns()
     document_columns, project_columns = columns[text], columns["project"]
     # The select list's user ids (the assignment; the layer status), then the joins' one.
@@ -222,7 +228,7 @@ def document_row(user_id: int, document_id: int, *, text: bool,
         params.append(label_name)
     params.append(document_id)
     row = fetch_one(_document_sql(connection.vendor, text, label_name is not None,
-                                  layer_status), params)
+                                  layer_status, stamps), params)
     if row is None:
         return None
     document = document_columns.build(row)
@@ -234,9 +240,28 @@ def document_row(user_id: int, document_id: int, *, text: bool,
         label = columns["label"].build(row, at + 3)
         if label is not None:
             label.project = project
+    if stamps:
+        document.read_stamps = parse_stamps(row[-1])
     if layer_status:
-        document.read_layer_status = (user_id, row[-1])
+        document.read_layer_status = (user_id, row[-2 if stamps else -1])
     return document, row[at], row[at + 1], bool(row[at + 2]), label
+
+
+def _stamps_sql(document_ref: str) -> str:
+    """A select-list subquery: the document's (layer, stamp) pairs as 'layer:stamp,...'
+    (NULL when it has none)."""
+    pair = (f"CAST(c.{quote('layer')} AS TEXT) || ':' || CAST(c.{quote('stamp')} AS TEXT)")
+    together = ("group_concat({}, ',')" if connection.vendor == "sqlite"
+                else "string_agg({}, ',')").format(pair)
+    return (f"(SELECT {together} FROM {table(DocumentChange)} c "
+            f"WHERE c.{quote('document_id')} = {document_ref})")
+
+
+def parse_stamps(joined: str | None) -> tuple:
+    """((layer, stamp), ...) by layer, from _stamps_sql's text."""
+    if not joined:
+        return ()
+    return tuple(sorted(tuple(int(n) for n in pair.split(":")) for pair in joined.split(",")))
 
 
 # --- A project for a user, with the user's membership ----------------------------------

@@ -36,7 +36,8 @@ def _format() -> str:
     here = Path(__file__).resolve().parent
     digest = hashlib.blake2b(b"detail", digest_size=8)
     for path in (here / "documents.py", here / "label_json.py", here / "detail_cache.py",
-                 here.parent / "api" / "serializers" / "output.py"):
+                 here.parent / "api" / "serializers" / "output.py",
+                 here.parent / "api" / "renderers.py"):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -80,9 +81,12 @@ class DetailEntry:
 
     __slots__ = ("view", "stamps", "etag", "body")
 
-    def __init__(self, *, document_id: int, user_id: int, layer: str, role: str):
+    def __init__(self, *, document_id: int, user_id: int, layer: str, role: str,
+                 stamps: tuple | None = None):
+        """`stamps`: document_stamps(document_id) when the caller read them already (in
+        the access check's query, access_document(stamps=True))."""
         self.view = (document_id, user_id, layer, role)
-        self.stamps = document_stamps(document_id)
+        self.stamps = document_stamps(document_id) if stamps is None else stamps
         digest = hashlib.blake2b(repr((FORMAT, self.view, self.stamps)).encode(),
                                  digest_size=16)
         self.etag = f'"{digest.hexdigest()}"'

@@ -187,3 +187,34 @@ def test_document_list_page_equals_the_serializers_output(world, api, make_docum
         else:
             assert set(assignees.values()) == {None}
     assert client.get(f"/api/projects/{world.project.id}/documents/?page=9").status_code == 404
+
+
+def test_document_list_page_when_annotators_open_only_their_assigned_documents(
+        world, api, make_document, make_project):
+    from annotator.models import Assignment, Project
+
+    others = [make_document(world.project, text=f"Text {i}", title=f"Doc {i}") for i in range(4)]
+    for document in others[1:3]:
+        Assignment.objects.create(document=document, annotator=world.annotator,
+                                  assigned_by=world.admin)
+    Project.objects.filter(pk=world.project.pk).update(settings={"unassigned_open": False})
+    url = f"/api/projects/{world.project.id}/documents/"
+    for user, expected in ((world.annotator, 2), (world.reviewer, 5)):
+        client = api(user)
+        fast = client.get(url + "?page_size=1&page=2").json()
+        with_suggestions, without = _filtered_page(client, url + "?page_size=500")
+        everything = {row["id"]: row for row in with_suggestions["results"]
+                      + without["results"]}
+        assert fast["count"] == len(everything) == expected
+        assert fast["results"] == [everything[row["id"]] for row in fast["results"]]
+        last = client.get(url + "?page_size=1&page=last").json()
+        assert last["count"] == expected and last["next"] is None
+        assert last["results"] == [everything[row["id"]] for row in last["results"]]
+    assert {row["id"] for row in _filtered_page(api(world.annotator), url + "?page_size=500")[1][
+        "results"]} == {others[1].pk, others[2].pk}
+    empty = make_project(name="Empty", admin=world.admin, annotator=world.annotator)
+    answer = api(world.annotator).get(f"/api/projects/{empty.id}/documents/?page=1").json()
+    assert answer["count"] == 0 and answer["results"] == []
+    assert api(world.annotator).get(url + "?page=3").status_code == 404
+    assert api(world.annotator).get(url + "?page=99999999999999999999").status_code == 404
+    assert api(world.annotator).get(url + "?page=%C2%B2").status_code == 404

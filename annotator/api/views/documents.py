@@ -17,7 +17,7 @@ from annotator import access, selectors
 from annotator.access import Forbidden, Need
 from annotator.api import serializers as s
 from annotator.api.idempotency import idempotent
-from annotator.api.renderers import JSONRenderer
+from annotator.api.renderers import render_ascii
 from annotator.api.views.common import DOCUMENT_ID, PROJECT_ID, membership, parse
 from annotator.models import DocStatus, Document, DocumentStatus, Span
 from annotator.selectors.detail_cache import DetailEntry
@@ -81,15 +81,26 @@ class DocumentListView(GenericAPIView):
             page, many=True, context={"sees_assignees": sees}).data)
 
     def _unfiltered_page(self, request, project_id):
-        """The page without filters: compiled queries and plain rows (issue #17), the same
-        answer as DocumentListOut's (tests/api/test_fast_serializers.py)."""
+        """The page without filters: written-out SQL and plain rows (issue #17), the same
+        answer as DocumentListOut's (tests/api/test_fast_serializers.py). The page asked
+        for is read with the count, in one query (selectors.DocumentPage)."""
         project = self.project = access.access_project(request.user, project_id)
-        sees = access.sees_all_layers(membership(request, project))
-        page = self.paginate_queryset(selectors.DocumentPage(project=project, user=request.user,
-                                                             with_assignees=sees))
+        member = membership(request, project)
+        sees = access.sees_all_layers(member)
+        page = self.paginate_queryset(selectors.DocumentPage(
+            project=project, user=request.user, with_assignees=sees,
+            assigned_only=not access.opens_unassigned(member), expect=self._page_asked(request)))
         zone = timezone.get_current_timezone()  # once, not per row
         return self.get_paginated_response([
             s.document_list_row_dict(row, sees_assignees=sees, zone=zone) for row in page])
+
+    def _page_asked(self, request) -> slice | None:
+        """The rows the paginator will slice for this request's page (None: a page number
+        it reads otherwise, such as "last")."""
+        size = self.paginator.get_page_size(request)
+        raw = request.query_params.get(self.paginator.page_query_param) or "1"
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
+        return slice((number - 1) * size, number * size) if number >= 1 and size else None
 
     @extend_schema(parameters=[PROJECT_ID], request=s.DocumentCreateIn,
                    responses={201: s.DocumentCreatedOut, 200: s.DocumentCreatedOut},
@@ -111,21 +122,25 @@ class DocumentDetailView(APIView):
     @extend_schema(parameters=[DOCUMENT_ID, LAYER], responses=s.DocumentDetailOut,
                    summary="A document with its text, labels and suggestions, in one response")
     def get(self, request, document_id):
-        # The text comes from this process's copy when it holds one (services/layers.py).
-        document = access.access_document(request.user, document_id, text=False)
+        # The text comes from this process's copy when it holds one (services/layers.py);
+        # the document's change stamps come with the access check, in its query.
+        document = access.access_document(request.user, document_id, text=False, stamps=True)
         layer = access.access_layer(request.user, document,
                                     request.query_params.get("layer", "mine"))
         # The rendered bytes when nothing changed since this process last rendered this
         # view, and a 304 when the client holds them (selectors/detail_cache.py).
         entry = DetailEntry(document_id=document.pk, user_id=request.user.pk, layer=layer,
-                            role=access.membership_for(request.user, document.project).role)
+                            role=access.membership_for(request.user, document.project).role,
+                            stamps=document.read_stamps)
         if entry.matches(request.headers.get("If-None-Match", "")):
             response = HttpResponseNotModified()
         else:
             if entry.body is None:
                 detail = selectors.document_detail_for_user(document=document,
                                                             user=request.user, layer=layer)
-                entry.keep(JSONRenderer().render(s.document_detail_dict(detail)))
+                # In ASCII: a client decodes 2 MB of it at the speed of a copy
+                # (api/renderers.py, render_ascii).
+                entry.keep(render_ascii(s.document_detail_dict(detail)))
             response = HttpResponse(entry.body, content_type="application/json")
         response["ETag"] = entry.etag
         response["Cache-Control"] = "private, no-cache"
