@@ -176,6 +176,14 @@ def test_a_missing_corrupt_or_old_model_gives_a_clear_error(trained, tmp_path):
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ModelError, match="'0.0.1'.*train it again"):
         LearnedAttributionTagger(copy)
+    for refused in ("1.4.0", "1.3.0"):   # their confidences were NaN / features differ
+        manifest["tagger_version"] = refused
+        (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        with pytest.raises(ModelError, match="train it again"):
+            LearnedAttributionTagger(copy)
+    manifest["tagger_version"] = "1.5.0"   # the same files as 1.6.0's: read, tagged by 1.6.0
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert LearnedAttributionTagger(copy).version.startswith(TAGGER_VERSION + "+")
     (copy / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ModelError, match="unreadable"):
         LearnedAttributionTagger(copy)

@@ -50,6 +50,9 @@ from .words import build_clusters
 
 NAME = "learned-attribution"
 TAGGER_VERSION = "1.6.0"        # bump when features or decoding change: old models are refused
+# Models this version reads: 1.6.0 changed tagging only (the source CRF's likely sources), so a
+# 1.5.0 model's files are those 1.6.0 trains, to the byte.
+READS_VERSIONS = frozenset({"1.5.0", TAGGER_VERSION})
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
 CLUSTERS_FILE, SECOND_FILE, SOURCES_FILE = "clusters.json", "second.crfsuite", "sources.crfsuite"
@@ -318,7 +321,7 @@ class LoadedModel:
             raise ModelError(f"{manifest_path}: unreadable ({exc}).") from None
         if not isinstance(manifest, dict) or manifest.get("tagger") != NAME:
             raise ModelError(f"{path}: not a {NAME} model.")
-        if manifest.get("format") != FORMAT or manifest.get("tagger_version") != TAGGER_VERSION:
+        if manifest.get("format") != FORMAT or manifest.get("tagger_version") not in READS_VERSIONS:
             raise ModelError(f"{path}: a model of {NAME} {manifest.get('tagger_version')!r}; "
                              f"this is {TAGGER_VERSION}: train it again.")
         files = manifest.get("files") or {}
