@@ -84,6 +84,8 @@ def crf_params(params: dict) -> dict:
         out.update(c1=params["c1"], c2=params["c2"])
     elif params["algorithm"] == "l2sgd":
         out.update(c2=params["c2"])
+    elif params["algorithm"] == "pa":
+        out.update({"type": params["pa_type"], "c": params["pa_c"]})
     return out
 
 
