@@ -152,11 +152,12 @@ def test_scaling_a_crfs_weights_keeps_its_tags_and_brings_marginals_into_range(t
 
 def test_the_span_crf_trains_by_passive_aggressive_with_marginals_in_range(tmp_path):
     """1.6.0: passive-aggressive (type 1, c 1) instead of the averaged perceptron: its
-    weights are left as they are (no scaling) and its marginals are numbers."""
+    weights are multiplied by PA_SCALE (3) and its marginals are numbers."""
     import io
     import math
 
-    from annotator.pretag.learned.crf import Progress, crf_params, open_crf, train_crf
+    from annotator.pretag.learned.crf import (PA_SCALE, Progress, crf_params, open_crf,
+                                              scale_weights, train_crf)
     from annotator.pretag.learned.model import DEFAULT_PARAMS
 
     assert DEFAULT_PARAMS["algorithm"] == "pa"
@@ -176,6 +177,11 @@ def test_the_span_crf_trains_by_passive_aggressive_with_marginals_in_range(tmp_p
     assert crf.tag(xseq) == ["O", "O", "U-CUE", "O", "O", "U-CUE"]
     marginal = crf.marginal("U-CUE", 2)
     assert not math.isnan(marginal) and 0.5 < marginal <= 1.0
+    unscaled = str(tmp_path / "unscaled.crfsuite")
+    Path(unscaled).write_bytes(Path(path).read_bytes())
+    scale_weights(unscaled, 1 / PA_SCALE)
+    flat = open_crf(unscaled)
+    assert flat.tag(xseq) == crf.tag(xseq) and flat.marginal("U-CUE", 2) < marginal
     train_crf(sequences, str(tmp_path / "again.crfsuite"), params, 0,
               Progress(5, "crf", io.StringIO()))
     assert (tmp_path / "again.crfsuite").read_bytes() == Path(path).read_bytes()
