@@ -151,7 +151,7 @@ def test_scaling_a_crfs_weights_keeps_its_tags_and_brings_marginals_into_range(t
 
 
 def test_the_span_crf_trains_by_passive_aggressive_with_marginals_in_range(tmp_path):
-    """1.6.0: passive-aggressive (type 1, c 1) instead of the averaged perceptron: its
+    """1.6.0: passive-aggressive (type 2, c 1) instead of the averaged perceptron: its
     weights are multiplied by PA_SCALE (3) and its marginals are numbers."""
     import io
     import math
@@ -161,7 +161,7 @@ def test_the_span_crf_trains_by_passive_aggressive_with_marginals_in_range(tmp_p
     from annotator.pretag.learned.model import DEFAULT_PARAMS
 
     assert DEFAULT_PARAMS["algorithm"] == "pa"
-    assert crf_params(DEFAULT_PARAMS)["type"] == 1 and crf_params(DEFAULT_PARAMS)["c"] == 1.0
+    assert crf_params(DEFAULT_PARAMS)["type"] == 2 and crf_params(DEFAULT_PARAMS)["c"] == 1.0
     assert "type" not in crf_params({**DEFAULT_PARAMS, "algorithm": "ap"})
     rng = random.Random(4)
     sequences = []

@@ -55,7 +55,7 @@ CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.js
 CLUSTERS_FILE, SECOND_FILE, SOURCES_FILE = "clusters.json", "second.crfsuite", "sources.crfsuite"
 FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE, CLUSTERS_FILE, SOURCES_FILE)   # SECOND_FILE: stacked
 MANIFEST = "manifest.json"
-DEFAULT_PARAMS = {"algorithm": "pa", "pa_type": 1, "pa_c": 1.0, "c1": 0.05, "c2": 0.01,
+DEFAULT_PARAMS = {"algorithm": "pa", "pa_type": 2, "pa_c": 1.0, "c1": 0.05, "c2": 0.01,
                   "max_iterations": 40,
                   "feature.minfreq": 2, "link_c": 0.5, "stack": False,
                   "source_iterations": 20}
