@@ -150,6 +150,43 @@ def test_scaling_a_crfs_weights_keeps_its_tags_and_brings_marginals_into_range(t
                for k, w in weights.items())
 
 
+def test_the_span_crf_trains_by_passive_aggressive_with_marginals_in_range(tmp_path):
+    """1.6.0: passive-aggressive (type 2, c 1) instead of the averaged perceptron: its
+    weights are multiplied by PA_SCALE (3) and its marginals are numbers."""
+    import io
+    import math
+
+    from annotator.pretag.learned.crf import (PA_SCALE, Progress, crf_params, open_crf,
+                                              scale_weights, train_crf)
+    from annotator.pretag.learned.model import DEFAULT_PARAMS
+
+    assert DEFAULT_PARAMS["algorithm"] == "pa"
+    assert crf_params(DEFAULT_PARAMS)["type"] == 2 and crf_params(DEFAULT_PARAMS)["c"] == 1.0
+    assert "type" not in crf_params({**DEFAULT_PARAMS, "algorithm": "ap"})
+    rng = random.Random(4)
+    sequences = []
+    for _ in range(60):
+        words = [rng.choice(("said", "told", "the", "a", "road", "plan")) for _ in range(8)]
+        sequences.append(([[f"w={w}"] for w in words],
+                          ["U-CUE" if w in ("said", "told") else "O" for w in words]))
+    path = str(tmp_path / "pa.crfsuite")
+    params = {**DEFAULT_PARAMS, "max_iterations": 5}
+    train_crf(sequences, path, params, 0, Progress(5, "crf", io.StringIO()))
+    crf = open_crf(path)
+    xseq = [[f"w={w}"] for w in ("the", "road", "said", "a", "plan", "told")]
+    assert crf.tag(xseq) == ["O", "O", "U-CUE", "O", "O", "U-CUE"]
+    marginal = crf.marginal("U-CUE", 2)
+    assert not math.isnan(marginal) and 0.5 < marginal <= 1.0
+    unscaled = str(tmp_path / "unscaled.crfsuite")
+    Path(unscaled).write_bytes(Path(path).read_bytes())
+    scale_weights(unscaled, 1 / PA_SCALE)
+    flat = open_crf(unscaled)
+    assert flat.tag(xseq) == crf.tag(xseq) and flat.marginal("U-CUE", 2) < marginal
+    train_crf(sequences, str(tmp_path / "again.crfsuite"), params, 0,
+              Progress(5, "crf", io.StringIO()))
+    assert (tmp_path / "again.crfsuite").read_bytes() == Path(path).read_bytes()
+
+
 def test_scaling_refuses_a_file_that_is_not_a_crfsuite_model(tmp_path):
     import pytest
 

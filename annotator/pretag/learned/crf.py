@@ -76,6 +76,13 @@ def terminated(signum, frame):
 
 
 
+# Passive-aggressive weights are small (under 1 for states, about 2 for transitions on the
+# news set): their marginals were flat (median span confidence 0.17 on dev, where 67% of
+# the spans are exact). Times 3 the mean confidence (0.69) matches that rate, quartile by
+# quartile (0.36/0.35 ... 0.96/0.89). A positive factor keeps the tags.
+PA_SCALE = 3.0
+
+
 def crf_params(params: dict) -> dict:
     out = {"max_iterations": params["max_iterations"],
            "feature.minfreq": params["feature.minfreq"],
@@ -84,6 +91,8 @@ def crf_params(params: dict) -> dict:
         out.update(c1=params["c1"], c2=params["c2"])
     elif params["algorithm"] == "l2sgd":
         out.update(c2=params["c2"])
+    elif params["algorithm"] == "pa":
+        out.update({"type": params["pa_type"], "c": params["pa_c"]})
     return out
 
 
@@ -116,6 +125,8 @@ def train_crf(sequences, path: str, params: dict, seed: int, progress: Progress,
     trainer.train(path)
     if params["algorithm"] == "ap":
         scale_weights(path, 1.0 / params["max_iterations"])
+    elif params["algorithm"] == "pa":
+        scale_weights(path, PA_SCALE)
     left = params["max_iterations"] - (progress.done - before)
     if left > 0:
         progress.step(left, "converged")

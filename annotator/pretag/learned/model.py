@@ -50,15 +50,17 @@ from .words import build_clusters
 
 NAME = "learned-attribution"
 TAGGER_VERSION = "1.6.0"        # bump when features or decoding change: old models are refused
-# Models this version reads: 1.6.0 changed tagging only (the source CRF's likely sources), so a
-# 1.5.0 model's files are those 1.6.0 trains, to the byte.
+# Models this version reads: 1.6.0 changed how the CRFs are trained (passive-aggressive) and
+# how sources are tagged (the source CRF's likely sources), not the files or the features, so
+# a 1.5.0 model (averaged perceptron) is read and tagged as it was trained.
 READS_VERSIONS = frozenset({"1.5.0", TAGGER_VERSION})
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
 CLUSTERS_FILE, SECOND_FILE, SOURCES_FILE = "clusters.json", "second.crfsuite", "sources.crfsuite"
 FILES = (CRF_FILE, LINKS_FILE, LEXICON_FILE, CLUSTERS_FILE, SOURCES_FILE)   # SECOND_FILE: stacked
 MANIFEST = "manifest.json"
-DEFAULT_PARAMS = {"algorithm": "ap", "c1": 0.05, "c2": 0.01, "max_iterations": 40,
+DEFAULT_PARAMS = {"algorithm": "pa", "pa_type": 2, "pa_c": 1.0, "c1": 0.05, "c2": 0.01,
+                  "max_iterations": 40,
                   "feature.minfreq": 2, "link_c": 0.5, "stack": False,
                   "source_iterations": 20}
 
