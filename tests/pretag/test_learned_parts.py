@@ -224,24 +224,33 @@ def test_the_source_crf_learns_from_paragraphs_with_a_cue_and_only_their_sources
     assert sequences[0][1] == ["U-SOURCE"] + ["O"] * 6
 
 
-def test_extra_sources_stand_in_only_for_a_claim_left_without_one():
+def _warned_source_crf(opener: str, count: int, marked: int, seed: int, algorithm: str,
+                       params: dict):
+    """A source CRF trained on `count` generated sentences "OPENER NAME warned that ...",
+    whose NAME is a SOURCE in the first `marked` of them and unmarked in the rest."""
     import pycrfsuite
-    rng = random.Random(0)
-    trainer = pycrfsuite.Trainer(algorithm="ap", verbose=False)
-    for _ in range(30):
+    rng = random.Random(seed)
+    trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
+    at = len(opener) + 1
+    for n in range(count):
         name = rng.choice(["Ana", "Tom", "Lea", "Bo"])
-        text = f"Later {name} warned that the road is closed."
-        doc = Doc(text)
-        spans = [{"label": "SOURCE", "start": 6, "end": 6 + len(name)},
-                 {"label": "CUE", "start": 7 + len(name), "end": 13 + len(name)},
-                 {"label": "CLAIM", "start": 19 + len(name), "end": len(text) - 1}]
-        for x, y in training_sequences(doc, spans):
+        text = f"{opener} {name} warned that the road is closed."
+        spans = [{"label": "CUE", "start": at + 1 + len(name), "end": at + 7 + len(name)},
+                 {"label": "CLAIM", "start": at + 13 + len(name), "end": len(text) - 1}]
+        if n < marked:
+            spans.append({"label": "SOURCE", "start": at, "end": at + len(name)})
+        for x, y in training_sequences(Doc(text), spans):
             trainer.append(x, y)
-    trainer.set_params({"max_iterations": 10})
+    trainer.set_params(params)
     path = str(Path(tempfile.mkdtemp()) / "sources.crfsuite")
     trainer.train(path)
     crf = pycrfsuite.Tagger()
     crf.open(path)
+    return crf
+
+
+def test_extra_sources_stand_in_only_for_a_claim_left_without_one():
+    crf = _warned_source_crf("Later", 30, 30, 0, "ap", {"max_iterations": 10})
     doc = Doc("Later Tom warned that the road is closed. Ana said the hall is full.")
     #          0     1   2      3    4   5    6  7     8 9   10   11  12   13 14 15
     spans = _spans(doc, [("CUE", 2, 3), ("CLAIM", 4, 8), ("SOURCE", 9, 10), ("CUE", 10, 11),
@@ -272,25 +281,9 @@ def _doubtful_source_crf(share: float):
     """A source CRF (L-BFGS, so its marginals are calibrated) trained on generated sentences
     "Then NAME warned that ..." whose NAME is a SOURCE in `share` of them and unmarked in
     the rest: the annotators' doubt, which the best reading resolves to no source."""
-    import pycrfsuite
-    rng = random.Random(1)
-    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-    for n in range(40):
-        name = rng.choice(["Ana", "Tom", "Lea", "Bo"])
-        text = f"Then {name} warned that the road is closed."
-        doc = Doc(text)
-        spans = [{"label": "CUE", "start": 6 + len(name), "end": 12 + len(name)},
-                 {"label": "CLAIM", "start": 18 + len(name), "end": len(text) - 1}]
-        if n < share * 40:
-            spans.append({"label": "SOURCE", "start": 5, "end": 5 + len(name)})
-        for x, y in training_sequences(doc, spans):
-            trainer.append(x, y)
-    trainer.set_params({"max_iterations": 50, "c2": 0.1})
-    path = str(Path(tempfile.mkdtemp()) / "sources.crfsuite")
-    trainer.train(path)
-    crf = pycrfsuite.Tagger()
-    crf.open(path)
-    return crf
+    count = 40
+    return _warned_source_crf("Then", count, sum(1 for n in range(count) if n < share * count),
+                              1, "lbfgs", {"max_iterations": 50, "c2": 0.1})
 
 
 def test_a_likely_source_the_best_reading_leaves_out_is_a_candidate_too():
