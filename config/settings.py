@@ -143,9 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # app's short queries: off for our connections (an `options` in DATABASE_URL is kept).
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     pg_options["options"] = " ".join(filter(None, [pg_options.get("options"), "-c jit=off"]))
-    # Django's backend, its health check made without a round trip while the connection's
-    # socket is quiet (config/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    DATABASES["default"]["ENGINE"] = "config.postgresql"   # a health check without SELECT 1
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -50,9 +50,7 @@ from .words import build_clusters
 
 NAME = "learned-attribution"
 TAGGER_VERSION = "1.6.0"        # bump when features or decoding change: old models are refused
-# Models this version reads: 1.6.0 changed how the CRFs are trained (passive-aggressive) and
-# how sources are tagged (the source CRF's likely sources), not the files or the features, so
-# a 1.5.0 model (averaged perceptron) is read and tagged as it was trained.
+# 1.6.0 changed training and the source fallback, not the files or features: it reads 1.5.0's.
 READS_VERSIONS = frozenset({"1.5.0", TAGGER_VERSION})
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
