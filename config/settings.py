@@ -138,8 +138,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiler takes seconds to compile the explorer's GROUP BYs over
-    # many spans (their cost estimates pass jit_above_cost) and saves nothing on the
+    # PostgreSQL's JIT takes seconds on the explorer's GROUP BYs and saves nothing on the
     # app's short queries: off for our connections (an `options` in DATABASE_URL is kept).
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     pg_options["options"] = " ".join(filter(None, [pg_options.get("options"), "-c jit=off"]))

@@ -50,8 +50,7 @@ from .words import build_clusters
 
 NAME = "learned-attribution"
 TAGGER_VERSION = "1.6.0"        # bump when features or decoding change: old models are refused
-# 1.6.0 changed training and the source fallback, not the files or features: it reads 1.5.0's.
-READS_VERSIONS = frozenset({"1.5.0", TAGGER_VERSION})
+READS_VERSIONS = frozenset({"1.5.0", TAGGER_VERSION})   # 1.6.0 changed no file or feature
 FORMAT = 1
 CRF_FILE, LINKS_FILE, LEXICON_FILE = "spans.crfsuite", "links.json", "lexicon.json"
 CLUSTERS_FILE, SECOND_FILE, SOURCES_FILE = "clusters.json", "second.crfsuite", "sources.crfsuite"
