@@ -125,9 +125,8 @@ def saved_instance(model, **given):
         instance = model(**given)
         instance._state.adding, instance._state.db = False, here.alias
         return instance
-    instance = model.__new__(model)
-    state = instance._state = ModelState()
-    state.adding, state.db = False, here.alias
+    instance = plain_instance(model, here.alias, (), ())
+    state = instance._state
     for name in [name for name in given if name in relations]:
         field, target = relations[name]
         value = given.pop(name)
